@@ -1,0 +1,40 @@
+# Krisrum. `make run` serves the app with Marks kommun demo data; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+
+.PHONY: setup run test test-e2e test-all bench translations clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d crisis/translations -D messages
+
+setup: $(VENV)/.installed translations
+
+# Migrates (CRISIS_DATABASE_URL or instance/krisrum.sqlite3), seeds the demo once,
+# prints the URL and demo logins, serves in the foreground until Ctrl-C.
+run: setup
+	$(PY) -m crisis.server
+
+# The suite without the browser tests (which need Chromium: make test-e2e).
+# PostgreSQL/Redis tests run when CRISIS_TEST_DATABASE_URL / CRISIS_TEST_REDIS_URL are set.
+test: setup
+	$(PYTEST) -m "not e2e"
+
+test-e2e: setup
+	$(PYTEST) -m e2e
+
+test-all: test test-e2e
+
+bench: setup
+	$(PY) bench/fanout.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,114 @@
+"""Krisrum: the real-time command tool of a municipality's central krisledning."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from crisis.config import ROOT, load_config
+from crisis import extensions as ext
+
+SUPPORTED_LOCALES = ("sv", "en")
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    if lang in SUPPORTED_LOCALES:
+        return lang
+    return "sv"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
+                instance_path=str(ROOT / "instance"))
+    app.config.update(load_config(overrides))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "crisis" / "translations")
+
+    # Rate-limit counters live in Redis when there is one (shared by all
+    # web processes), else in this process.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["CRISIS_MESSAGE_QUEUE"] or "memory://")
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"))
+    ext.login_manager.init_app(app)
+    ext.login_manager.login_view = "auth.login"
+    ext.login_manager.login_message = None
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
+    ext.limiter.init_app(app)
+    ext.socketio.init_app(app, message_queue=app.config["CRISIS_MESSAGE_QUEUE"] or None,
+                          cors_allowed_origins=None, manage_session=True)
+
+    from crisis import models  # noqa: F401  (register every table)
+    from crisis.db import configure_sqlite
+    from crisis.errors import register_error_handlers
+    from crisis.realtime import bus, handlers  # noqa: F401  (socket handlers)
+
+    with app.app_context():
+        configure_sqlite(ext.db.engine)
+    bus.install()
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_security_headers(app)
+    _register_template_helpers(app)
+
+    from crisis.cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crisis import api
+    from crisis.auth.views import pages as auth_pages
+    from crisis.web.views import bp as web_bp
+
+    # Each domain's views module adds its routes to the API blueprint on import.
+    import crisis.auth.views  # noqa: F401
+    import crisis.events.views  # noqa: F401
+    import crisis.incidents.views  # noqa: F401
+    import crisis.log.views  # noqa: F401
+    import crisis.staffing.views  # noqa: F401
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(auth_pages)
+    app.register_blueprint(web_bp)
+    app.add_url_rule("/api/openapi.json", "openapi", api.openapi_view)
+
+
+def _register_security_headers(app: Flask) -> None:
+    from crisis.assets import CDN_ORIGINS
+
+    tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(app.config["CRISIS_TILE_URL"].replace("{s}", "a")))
+    tile_hosts = tile_origin.replace("://a.", "://*.")
+    cdn = " ".join(CDN_ORIGINS) if app.config["CRISIS_ASSETS"] == "cdn" else ""
+    csp = "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {cdn}".strip(),
+        f"style-src 'self' {cdn}".strip(),
+        f"img-src 'self' data: {tile_hosts}",
+        "connect-src 'self' ws: wss:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+    @app.after_request
+    def _headers(resp: Any) -> Any:
+        resp.headers.setdefault("Content-Security-Policy", csp)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/api/") or (current_user and current_user.is_authenticated):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from crisis.web import template_helpers
+
+    template_helpers.register(app)

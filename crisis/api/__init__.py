@@ -1,0 +1,205 @@
+"""The JSON API under /api/v1: one blueprint, request parsing, and the OpenAPI registry.
+
+Each domain's `views.py` declares its endpoints with `@operation(...)`,
+which registers the Flask route *and* its OpenAPI description from the same
+pydantic models that validate the request, so the spec cannot drift from
+the code.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import pydantic
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+
+from crisis.errors import ApiError, ValidationError
+from crisis.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # re-applied below for cookie-authenticated writes
+
+PUBLIC_ENDPOINTS = {"api.login"}
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if not current_user.is_authenticated:
+        raise ApiError("Login required (session cookie or Authorization: Bearer).", code="unauthorized", status=401)
+    # A browser session must prove the request came from our own pages; a
+    # bearer token cannot be sent by another site, so it needs no CSRF token.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization"):
+        csrf.protect()
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    body: Optional[type[pydantic.BaseModel]] = None
+    query: Optional[type[pydantic.BaseModel]] = None
+    response: Any = None
+    status: int = 200
+    public: bool = False
+    perm: Optional[str] = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: list[Operation] = []
+
+
+def _format_errors(err: pydantic.ValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    for e in err.errors(include_url=False, include_input=False):
+        loc = ".".join(str(p) for p in e["loc"]) or "(body)"
+        details.append({"field": loc, "message": e["msg"]})
+    first = details[0]
+    more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+    return f"{first['field']}: {first['message']}{more}", details
+
+
+def parse_body(model: type[pydantic.BaseModel]) -> Any:
+    if not request.is_json:
+        raise ApiError("Send JSON with Content-Type: application/json.", code="unsupported_media_type", status=415)
+    raw = request.get_data(cache=True, as_text=True)
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except json.JSONDecodeError as e:
+        raise ApiError(f"Malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}.", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise ValidationError("The body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as e:
+        message, details = _format_errors(e)
+        raise ValidationError(message, details=details) from None
+
+
+def parse_query(model: type[pydantic.BaseModel]) -> Any:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except pydantic.ValidationError as e:
+        message, details = _format_errors(e)
+        raise ValidationError(message, details=details) from None
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def operation(rule: str, method: str, *, summary: str, tag: str,
+              body: Optional[type[pydantic.BaseModel]] = None,
+              query: Optional[type[pydantic.BaseModel]] = None,
+              response: Any = None, status: int = 200, public: bool = False,
+              perm: Optional[str] = None, endpoint: Optional[str] = None,
+              **extra: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an API route and describe it for /api/openapi.json.
+
+    The view gets `body=` and/or `query=` (validated pydantic models) as
+    keyword arguments, and returns a dict, a list (wrapped as `items`), or a
+    Response.
+    """
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**kwargs: Any) -> Any:
+            if body is not None:
+                kwargs["body"] = parse_body(body)
+            if query is not None:
+                kwargs["query"] = parse_query(query)
+            result = fn(**kwargs)
+            if isinstance(result, Response):
+                return result
+            if isinstance(result, list):
+                result = {"items": result}
+            resp = jsonify(result)
+            resp.status_code = status
+            return resp
+
+        bp.add_url_rule(rule, endpoint or fn.__name__, view, methods=[method])
+        REGISTRY.append(Operation(method=method.lower(), path="/api/v1" + _openapi_path(rule),
+                                  summary=summary, tag=tag, body=body, query=query,
+                                  response=response, status=status, public=public, perm=perm, extra=extra))
+        return view
+
+    return deco
+
+
+def build_spec() -> dict[str, Any]:
+    """OpenAPI 3.1 from the registry; schemas come from the pydantic models."""
+    from crisis.api import schemas  # noqa: F401  (shared component schemas)
+
+    components: dict[str, Any] = {"Error": schemas.ERROR_SCHEMA}
+    paths: dict[str, Any] = {}
+
+    def ref(model: Any) -> dict[str, Any]:
+        adapter = pydantic.TypeAdapter(model)
+        js = adapter.json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        for name, sub in js.pop("$defs", {}).items():
+            components.setdefault(name, sub)
+        title = js.get("title")
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel) and title:
+            components.setdefault(title, js)
+            return {"$ref": f"#/components/schemas/{title}"}
+        return js
+
+    for op in REGISTRY:
+        entry: dict[str, Any] = {"summary": op.summary, "tags": [op.tag], "responses": {}}
+        if op.perm:
+            entry["description"] = f"Requires the permission `{op.perm}`."
+        if op.body is not None:
+            entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(op.body)}}}
+        params = []
+        for name in re.findall(r"{([a-z_]+)}", op.path):
+            params.append({"name": name, "in": "path", "required": True,
+                           "schema": {"type": "integer"} if name.endswith("id") or name in ("n",) else {"type": "string"}})
+        if op.query is not None:
+            for name, f in op.query.model_fields.items():
+                params.append({"name": name, "in": "query", "required": f.is_required(),
+                               "description": f.description or "",
+                               "schema": ref(f.annotation) if f.annotation is not None else {}})
+        if params:
+            entry["parameters"] = params
+        ok: dict[str, Any] = {"description": "OK"}
+        if op.response is not None:
+            ctype = op.extra.get("content_type", "application/json")
+            ok["content"] = {ctype: {"schema": ref(op.response) if ctype == "application/json" else {"type": "string"}}}
+        entry["responses"][str(op.status)] = ok
+        for code, text in (("400", "Bad request"), ("401", "Not logged in"), ("403", "Role not allowed"),
+                           ("404", "Not found"), ("409", "Conflict"), ("422", "Invalid input")):
+            if op.public and code in ("401", "403"):
+                continue
+            entry["responses"][code] = {"description": text, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        if op.public:
+            entry["security"] = []
+        paths.setdefault(op.path, {})[op.method] = entry
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Krisrum API", "version": "1",
+                 "description": "The JSON API of Krisrum. Errors are {\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": paths,
+    }
+
+
+def openapi_view() -> Response:
+    return jsonify(build_spec())

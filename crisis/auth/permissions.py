@@ -1,0 +1,67 @@
+"""What each role may do. One table, used by views, the API and socket handlers."""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+from typing import Any, Callable, TypeVar
+
+from flask_login import current_user
+
+from crisis.enums import Role
+from crisis.errors import ApiError, Forbidden
+
+
+class Perm(StrEnum):
+    READ = "read"                          # see incidents, log (non-confidential), map, tasks
+    READ_CONFIDENTIAL = "read_confidential"
+    WRITE_LOG = "write_log"                # log entries, corrections, tasks, site status
+    STAFFING = "staffing"                  # check in / out, positions
+    CREATE_INCIDENT = "create_incident"    # also: activate playbooks, TiB inbox
+    LEAD = "lead"                          # level changes, close incidents, approve reports
+    EXERCISES = "exercises"                # schedule and run exercises
+    MANAGE_SITES = "manage_sites"
+    ADMIN = "admin"                        # users, tokens
+
+
+_STAFF = {Perm.READ, Perm.READ_CONFIDENTIAL, Perm.WRITE_LOG, Perm.STAFFING}
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.OBSERVER: frozenset({Perm.READ}),
+    Role.STAFF: frozenset(_STAFF),
+    Role.DUTY_OFFICER: frozenset(_STAFF | {Perm.CREATE_INCIDENT}),
+    Role.EXERCISE_CONTROL: frozenset(_STAFF | {Perm.EXERCISES}),
+    Role.LEADER: frozenset(_STAFF | {Perm.CREATE_INCIDENT, Perm.LEAD}),
+    Role.ADMIN: frozenset(set(Perm)),
+}
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return perm in ROLE_PERMS.get(user.role, frozenset())
+
+
+def check(user: Any, perm: Perm) -> None:
+    """Raise the right 401/403 ApiError unless `user` has `perm`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise ApiError("Login required.", code="unauthorized", status=401)
+    if not has_perm(user, perm):
+        raise Forbidden(f"Your role ({user.role.value}) may not do this.")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(perm: Perm) -> Callable[[F], F]:
+    """Decorator for views: the current user must have `perm`."""
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check(current_user, perm)
+            return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return deco

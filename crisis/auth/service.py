@@ -1,0 +1,161 @@
+"""Users, passwords and API tokens. Every write to users goes through here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Optional
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from crisis.auth.models import ApiToken, User
+from crisis.db import utcnow, write_transaction
+from crisis.enums import Role
+from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.extensions import db
+
+_hasher = PasswordHasher()
+# A valid hash of a random password, verified when the username is unknown so
+# that a failed login takes the same time either way.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"The password must be at least {MIN_PASSWORD} characters.")
+    if len(password) > 256:
+        raise ValidationError("The password must be at most 256 characters.")
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationError(
+            f"Unknown role {value!r}; one of: {', '.join(r.value for r in Role)}."
+        ) from None
+
+
+def get(*, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def get_by_username(*, username: str) -> Optional[User]:
+    return db.session.scalar(sa.select(User).where(User.username == username.lower()))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.username)))
+
+
+def create(*, username: str, password: str, role: str, display_name: str | None = None,
+           phone: str | None = None, email: str | None = None) -> User:
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError("A username is 2-64 characters: a-z, 0-9, '.', '_' or '-'.")
+    _check_password_rules(password)
+    role_enum = parse_role(role)
+    with write_transaction(db.session):
+        if get_by_username(username=username) is not None:
+            raise Conflict(f"The username {username!r} is taken.")
+        user = User(username=username, display_name=(display_name or username).strip()[:200],
+                    role=role_enum, password_hash=_hasher.hash(password),
+                    phone=phone or None, email=email or None)
+        db.session.add(user)
+    return user
+
+
+def update(*, user_id: int, role: str | None = None, active: bool | None = None,
+           password: str | None = None, display_name: str | None = None,
+           phone: str | None = None, email: str | None = None) -> User:
+    with write_transaction(db.session):
+        user = get(user_id=user_id)
+        end_sessions = False
+        if role is not None and parse_role(role) != user.role:
+            user.role = parse_role(role)
+            end_sessions = True
+        if active is not None and active != user.active:
+            user.active = active
+            end_sessions = True
+        if password:
+            _check_password_rules(password)
+            user.password_hash = _hasher.hash(password)
+            end_sessions = True
+        if display_name is not None and display_name.strip():
+            user.display_name = display_name.strip()[:200]
+        if phone is not None:
+            user.phone = phone.strip() or None
+        if email is not None:
+            user.email = email.strip() or None
+        if end_sessions:
+            user.session_epoch += 1
+    return user
+
+
+def authenticate(*, username: str, password: str) -> Optional[User]:
+    """The active user with these credentials, or None. Constant-ish time."""
+    user = get_by_username(username=username.strip()) if username else None
+    try:
+        if user is None:
+            _hasher.verify(_DUMMY_HASH, password or "x")
+            return None
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    return user
+
+
+def load_session_user(session_id: str) -> Optional[User]:
+    """flask-login's user_loader: `id:epoch`, so a bumped epoch ends old sessions."""
+    try:
+        uid_s, epoch_s = session_id.split(":", 1)
+        uid, epoch = int(uid_s), int(epoch_s)
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(*, user_id: int, name: str) -> tuple[ApiToken, str]:
+    """Create a bearer token; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError("A token needs a name of 1-100 characters.")
+    plain = "krt_" + secrets.token_urlsafe(32)
+    with write_transaction(db.session):
+        get(user_id=user_id)
+        tok = ApiToken(user_id=user_id, name=name, token_hash=_token_digest(plain))
+        db.session.add(tok)
+    return tok, plain
+
+
+def revoke_token(*, token_id: int) -> None:
+    with write_transaction(db.session):
+        tok = db.session.get(ApiToken, token_id)
+        if tok is None:
+            raise NotFound(f"No token {token_id}.")
+        if tok.revoked_at is None:
+            tok.revoked_at = utcnow()
+
+
+def user_for_token(token: str) -> Optional[User]:
+    tok = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if tok is None or tok.revoked_at is not None or not tok.user.active:
+        return None
+    return tok.user

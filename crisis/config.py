@@ -1,0 +1,133 @@
+"""Configuration, read once from the environment (and `.env` via python-dotenv).
+
+Every key is documented in `config.example.env`. The rest of the code reads
+`current_app.config[...]`, never `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The secret key shipped in config.example.env. The app refuses to start with
+# it unless it runs in demo or debug mode.
+EXAMPLE_SECRET_KEY = "change-me-this-is-the-example-key"
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or invalid; the message says which."""
+
+
+def _bool(name: str, value: str) -> bool:
+    v = value.strip().lower()
+    if v in {"on", "true", "1", "yes"}:
+        return True
+    if v in {"off", "false", "0", "no", ""}:
+        return False
+    raise ConfigError(f"{name} must be on or off, not {value!r}")
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _int(name: str, value: str, lo: int, hi: int) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, not {value!r}") from None
+    if not lo <= n <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, not {n}")
+    return n
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config dict from the environment plus `overrides`.
+
+    `.env` in the repository root is loaded first; real environment
+    variables win over it (python-dotenv does not override by default).
+    """
+    load_dotenv(ROOT / ".env")
+    env = dict(os.environ)
+    if overrides:
+        # CRISIS_* overrides behave exactly like environment variables.
+        env.update({k: str(v) for k, v in overrides.items() if k.startswith("CRISIS_")})
+
+    default_db = f"sqlite:///{ROOT / 'instance' / 'krisrum.sqlite3'}"
+    db_url = env.get("CRISIS_DATABASE_URL") or default_db
+    if db_url.startswith("postgres://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
+    elif db_url.startswith("postgresql://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+
+    demo = _bool("CRISIS_DEMO", env.get("CRISIS_DEMO", "off"))
+    debug = _bool("CRISIS_DEBUG", env.get("CRISIS_DEBUG", "off"))
+    secret = env.get("CRISIS_SECRET_KEY", "")
+
+    cfg: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": secret,
+        "CRISIS_HOST": env.get("CRISIS_HOST") or "127.0.0.1",
+        "CRISIS_PORT": _int("CRISIS_PORT", env.get("CRISIS_PORT") or "5000", 1, 65535),
+        "CRISIS_MESSAGE_QUEUE": env.get("CRISIS_MESSAGE_QUEUE", "").strip(),
+        "CRISIS_SCHEDULER": _bool("CRISIS_SCHEDULER", env.get("CRISIS_SCHEDULER") or "on"),
+        "CRISIS_ASSETS": _choice("CRISIS_ASSETS", env.get("CRISIS_ASSETS") or "local", ("cdn", "local")),
+        "CRISIS_DEMO": demo,
+        "CRISIS_DEBUG": debug,
+        "CRISIS_KOMMUN": env.get("CRISIS_KOMMUN") or "Marks kommun",
+        "CRISIS_TILE_URL": env.get("CRISIS_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "CRISIS_TILE_ATTRIBUTION": env.get("CRISIS_TILE_ATTRIBUTION") or "© OpenStreetMap contributors",
+        "CRISIS_LOGIN_RATE_LIMIT": env.get("CRISIS_LOGIN_RATE_LIMIT") or "10 per minute",
+        "CRISIS_SECURE_COOKIES": _bool("CRISIS_SECURE_COOKIES", env.get("CRISIS_SECURE_COOKIES", "off")),
+        "CRISIS_TESTING": _bool("CRISIS_TESTING", env.get("CRISIS_TESTING", "off")),
+        "CRISIS_PLAYBOOK_DIR": env.get("CRISIS_PLAYBOOK_DIR") or str(ROOT / "playbooks"),
+        "CRISIS_SMTP_HOST": env.get("CRISIS_SMTP_HOST", ""),
+        "CRISIS_SMTP_PORT": _int("CRISIS_SMTP_PORT", env.get("CRISIS_SMTP_PORT") or "25", 1, 65535),
+        "CRISIS_SMTP_FROM": env.get("CRISIS_SMTP_FROM") or "krisrum@localhost",
+        "CRISIS_MAIL_DRY_RUN": _bool("CRISIS_MAIL_DRY_RUN", env.get("CRISIS_MAIL_DRY_RUN") or "on"),
+        "CRISIS_EXERCISE_MAIL_ALLOWLIST": [
+            a.strip().lower() for a in env.get("CRISIS_EXERCISE_MAIL_ALLOWLIST", "").split(",") if a.strip()
+        ],
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a staff session lasts a long night
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "JSON_SORT_KEYS": False,
+    }
+    cfg["SESSION_COOKIE_SECURE"] = cfg["CRISIS_SECURE_COOKIES"]
+    if overrides:
+        # Anything else (Flask keys, e.g. TESTING) is passed through as given.
+        cfg.update({k: v for k, v in overrides.items() if not k.startswith("CRISIS_")})
+    _check_secret(cfg)
+    return cfg
+
+
+def _check_secret(cfg: dict[str, Any]) -> None:
+    """Refuse to run a real deployment with no key or the published example key."""
+    secret = cfg["SECRET_KEY"]
+    relaxed = cfg["CRISIS_DEMO"] or cfg["CRISIS_DEBUG"] or cfg["CRISIS_TESTING"]
+    if relaxed:
+        if not secret:
+            # Demo/debug/test without a key: a random one per process is
+            # safe (sessions end at restart), and make run writes one to .env.
+            cfg["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    if not secret:
+        raise ConfigError("CRISIS_SECRET_KEY is not set (see config.example.env)")
+    if secret == EXAMPLE_SECRET_KEY:
+        raise ConfigError(
+            "CRISIS_SECRET_KEY is the example key from config.example.env; "
+            "set a secret of your own, or CRISIS_DEMO=on for a demo"
+        )
+    if len(secret) < 16:
+        raise ConfigError("CRISIS_SECRET_KEY must be at least 16 characters")

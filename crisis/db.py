@@ -1,0 +1,114 @@
+"""Declarative base, portable column types and SQLite connection settings."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry, scoped_session
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores UTC and always returns an aware UTC datetime.
+
+    SQLite keeps no offset, so a plain DateTime(timezone=True) comes back
+    naive there and aware on PostgreSQL; this makes both behave the same.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    registry = registry(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={datetime: UTCDateTime()})
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- SQLite: WAL, foreign keys, and write transactions that lock up front ---
+
+_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("krisrum_immediate", default=False)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Per-connection pragmas and explicit BEGIN handling for SQLite.
+
+    pysqlite's own transaction handling begins lazily, so a transaction that
+    first reads and then writes can fail with "database is locked" when
+    another writer got in between (busy_timeout cannot help a lock upgrade).
+    We take over BEGIN, and `write_transaction()` makes it BEGIN IMMEDIATE:
+    the write lock is taken first and concurrent writers simply queue.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def write_transaction(session: Any) -> Iterator[None]:
+    """Run the block as one write transaction that holds the write lock from its start.
+
+    Ends any read-only transaction the request already opened (e.g. loading
+    the current user) so the next BEGIN is immediate on SQLite; on PostgreSQL
+    row locks (SELECT ... FOR UPDATE) inside the block do the serialising.
+    Commits on success, rolls back on any exception.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_transaction() entered with unflushed changes")
+        session.commit()
+    token = _immediate.set(True)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _immediate.reset(token)

@@ -1,0 +1,119 @@
+"""The shared vocabulary of the domain (DESIGN.md, "Domain").
+
+Pure module: no Flask, no database. Every value here is part of the API
+contract; user-facing labels are translated in the templates and the
+JavaScript through the translation layer, not here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    STAFF = "staff"
+    DUTY_OFFICER = "duty_officer"
+    EXERCISE_CONTROL = "exercise_control"
+    OBSERVER = "observer"
+
+
+class Mode(StrEnum):
+    REAL = "real"
+    EXERCISE = "exercise"
+
+
+class Level(StrEnum):
+    NORMAL = "normal"
+    MONITORING = "monitoring"
+    REINFORCED = "reinforced"
+    STAFF = "staff"
+    EXTRAORDINARY = "extraordinary"
+    HEIGHTENED_ALERT = "heightened_alert"
+
+
+# Ordered from lowest to highest; used for "the kommun-wide level".
+LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
+
+
+class IncidentStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class LogKind(StrEnum):
+    INFO = "info"
+    DECISION = "decision"
+    ACTION = "action"
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+    STATUS = "status"
+    SYSTEM = "system"
+
+
+# Kinds a person may write by hand; `system` entries are written by the app.
+USER_LOG_KINDS: tuple[LogKind, ...] = tuple(k for k in LogKind if k is not LogKind.SYSTEM)
+
+
+class Classification(StrEnum):
+    PUBLIC = "public"  # KLASSA 0
+    INTERNAL = "internal"  # KLASSA 1
+    CONFIDENTIAL = "confidential"  # KLASSA 2-3, carries an OSL ground
+
+
+class TaskStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    BLOCKED = "blocked"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+OPEN_TASK_STATUSES: tuple[TaskStatus, ...] = (TaskStatus.TODO, TaskStatus.DOING, TaskStatus.BLOCKED)
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class SiteCategory(StrEnum):
+    HEALTH = "health"
+    CARE = "care"
+    RESCUE = "rescue"
+    WATER = "water"
+    SEWAGE = "sewage"
+    POWER = "power"
+    ROADS = "roads"
+    TELECOM = "telecom"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+class SiteState(StrEnum):
+    OPERATIONAL = "operational"
+    DEGRADED = "degraded"
+    DOWN = "down"
+    UNKNOWN = "unknown"
+
+
+FAILING_SITE_STATES: frozenset[SiteState] = frozenset({SiteState.DEGRADED, SiteState.DOWN})
+
+
+# Standard staff positions (stabsfunktioner). Keys are stable identifiers used
+# by playbooks and the API; labels are Swedish source strings for the
+# translation layer.
+STANDARD_POSITIONS: dict[str, str] = {
+    "krisledningschef": "Krisledningschef",
+    "stabschef": "Stabschef",
+    "ledningsstod": "Ledningsstöd/dagbok",
+    "analys": "Analys/lägesbild",
+    "planering": "Planering",
+    "kommunikation": "Kommunikation",
+    "samverkan": "Samverkan",
+    "resurs": "Resurs/logistik",
+    "personal": "Personal",
+    "samband": "Samband",
+}

@@ -1,0 +1,1 @@
+"""Events: every change to an incident, numbered per incident, replayable."""

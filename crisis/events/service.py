@@ -1,0 +1,63 @@
+"""The only writer of events, and the incident write lock.
+
+Every change to an incident appends an Event in the same transaction as
+the change. The wire form is stashed on the session and handed to the
+realtime bus only after the transaction commits (see `crisis.realtime.bus`),
+so a screen never sees a change that was rolled back, and every `seq` a
+client sees exists in the database for replay.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+from crisis.db import utcnow
+from crisis.errors import Conflict, NotFound
+from crisis.events.models import EVENT_TYPES, Event
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.enums import IncidentStatus
+
+PENDING_KEY = "krisrum_pending_events"
+
+
+def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
+    """Load the incident for writing, holding its lock until commit.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the enclosing
+    `write_transaction` already holds the database write lock.
+    """
+    stmt = sa.select(Incident).where(Incident.id == incident_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    incident = db.session.scalar(stmt)
+    if incident is None:
+        raise NotFound(f"No incident {incident_id}.")
+    if incident.status is IncidentStatus.CLOSED and not allow_closed:
+        raise Conflict(f"Incident {incident_id} is closed.", code="incident_closed")
+    return incident
+
+
+def append_event(*, incident: Incident, type: str, actor: Optional[str], data: dict[str, Any],
+                 confidential: bool = False) -> Event:
+    """Append an event to a locked incident; it is broadcast after commit."""
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type!r}")
+    incident.last_seq += 1
+    event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
+                  actor=actor, data=data, confidential=confidential)
+    db.session.add(event)
+    db.session.info.setdefault(PENDING_KEY, []).append((event.to_wire(), confidential))
+    return event
+
+
+def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int | None = None) -> list[Event]:
+    """Events after `seq`, in order; observers' replays leave confidential ones out."""
+    stmt = sa.select(Event).where(Event.incident_id == incident_id, Event.seq > seq).order_by(Event.seq)
+    if not include_confidential:
+        stmt = stmt.where(Event.confidential.is_(False))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))

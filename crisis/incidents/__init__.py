@@ -1,0 +1,1 @@
+"""Incidents (händelser): title, kind, mode, level, status."""

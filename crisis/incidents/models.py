@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crisis.db import utcnow
+from crisis.enums import IncidentStatus, Level, Mode
+from crisis.extensions import db
+
+
+def str_enum(enum_cls: type, length: int = 32) -> sa.Enum:
+    """A portable enum column: VARCHAR + CHECK, storing the values (not names)."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, create_constraint=True,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class Incident(db.Model):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    mode: Mapped[Mode] = mapped_column(str_enum(Mode))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    status: Mapped[IncidentStatus] = mapped_column(str_enum(IncidentStatus), default=IncidentStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[Optional[datetime]]
+    # Counters taken under the incident's write lock: the log number and the
+    # event sequence are gap-free per incident.
+    last_log_number: Mapped[int] = mapped_column(default=0)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.mode is Mode.EXERCISE
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "description": self.description,
+            "mode": self.mode.value,
+            "level": self.level.value,
+            "status": self.status.value,
+            "created_at": self.created_at.isoformat(),
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "last_seq": self.last_seq,
+            "log_count": self.last_log_number,
+        }

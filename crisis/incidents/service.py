@@ -1,0 +1,173 @@
+"""Opening, changing the level of, and closing incidents."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+
+from crisis.auth.models import User
+from crisis.auth.permissions import Perm, check
+from crisis.db import utcnow, write_transaction
+from crisis.enums import IncidentStatus, LEVEL_ORDER, Level, LogKind, Mode, STANDARD_POSITIONS
+from crisis.errors import NotFound, ValidationError
+from crisis.events import service as events
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import service as log
+from crisis.staffing.models import Position
+
+# Swedish labels for the log record (the log is kept in Swedish; see README).
+LEVEL_LABELS_SV = {
+    Level.NORMAL: "normalläge",
+    Level.MONITORING: "bevakningsläge",
+    Level.REINFORCED: "förstärkningsläge",
+    Level.STAFF: "stabsläge",
+    Level.EXTRAORDINARY: "extraordinär händelse",
+    Level.HEIGHTENED_ALERT: "höjd beredskap",
+}
+
+
+def get(*, viewer: User, incident_id: int) -> Incident:
+    check(viewer, Perm.READ)
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"No incident {incident_id}.")
+    return incident
+
+
+def list_incidents(*, viewer: User, status: Optional[str] = None, mode: Optional[str] = None) -> list[Incident]:
+    check(viewer, Perm.READ)
+    stmt = sa.select(Incident).order_by(Incident.created_at.desc())
+    if status:
+        stmt = stmt.where(Incident.status == _parse(IncidentStatus, status, "status"))
+    if mode:
+        stmt = stmt.where(Incident.mode == _parse(Mode, mode, "mode"))
+    return list(db.session.scalars(stmt))
+
+
+def _parse(enum_cls: Any, value: str, field: str) -> Any:
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationError(f"Unknown {field} {value!r}; one of: {', '.join(m.value for m in enum_cls)}.") from None
+
+
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("The title is empty.")
+    if len(title) > 200:
+        raise ValidationError("The title is longer than 200 characters.")
+    return title
+
+
+def create_locked(*, actor: User, title: str, kind: str, mode: str = "real", level: str = "staff",
+                  description: str = "", positions: Optional[Iterable[tuple[str, str]]] = None,
+                  first_log: Optional[str] = None) -> Incident:
+    """Create an incident inside the caller's write transaction.
+
+    Used by `create` and by playbook activation / exercise start, which add
+    more to the same transaction.
+    """
+    title = _check_title(title)
+    kind = (kind or "").strip()
+    if not kind or len(kind) > 64:
+        raise ValidationError("The kind must be 1-64 characters.")
+    if len(description or "") > 5000:
+        raise ValidationError("The description is longer than 5000 characters.")
+    mode_e = _parse(Mode, mode, "mode")
+    level_e = _parse(Level, level, "level")
+    incident = Incident(title=title, kind=kind, description=(description or "").strip(), mode=mode_e,
+                        level=level_e, status=IncidentStatus.ACTIVE, created_by_id=actor.id,
+                        created_at=utcnow())
+    db.session.add(incident)
+    db.session.flush()
+    for order, (key, label) in enumerate(positions if positions is not None else STANDARD_POSITIONS.items()):
+        db.session.add(Position(incident_id=incident.id, key=key, label=label, sort_order=order))
+    prefix = "ÖVNING. " if mode_e is Mode.EXERCISE else ""
+    log.system_entry(incident=incident, actor=actor,
+                     text=f"{prefix}Händelsen öppnad: {title} ({kind}), {LEVEL_LABELS_SV[level_e]}.")
+    if first_log:
+        log.write_entry(incident=incident, actor=actor, kind=LogKind.INFO, text=first_log)
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username,
+                        data=incident.to_dict())
+    return incident
+
+
+def create(*, actor: User, title: str, kind: str, mode: str = "real", level: str = "staff",
+           description: str = "") -> Incident:
+    check(actor, Perm.CREATE_INCIDENT)
+    with write_transaction(db.session):
+        incident = create_locked(actor=actor, title=title, kind=kind, mode=mode, level=level,
+                                 description=description)
+    return incident
+
+
+def update(*, actor: User, incident_id: int, title: Optional[str] = None,
+           description: Optional[str] = None, level: Optional[str] = None,
+           status: Optional[str] = None, mode: Optional[str] = None,
+           decided_by: Optional[str] = None, mandate: Optional[str] = None,
+           reason: Optional[str] = None) -> Incident:
+    """PATCH semantics. A level change or closing is a decision: who, mandate, why."""
+    check(actor, Perm.WRITE_LOG)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        if mode is not None and mode != incident.mode.value:
+            raise ValidationError("The mode of an incident cannot change: an exercise never becomes real.")
+        changed = False
+        if title is not None and title.strip() != incident.title:
+            incident.title = _check_title(title)
+            log.system_entry(incident=incident, actor=actor, text=f"Rubrik ändrad till: {incident.title}")
+            changed = True
+        if description is not None and description.strip() != incident.description:
+            if len(description) > 5000:
+                raise ValidationError("The description is longer than 5000 characters.")
+            incident.description = description.strip()
+            log.system_entry(incident=incident, actor=actor, text="Beskrivningen uppdaterad.")
+            changed = True
+        if level is not None:
+            new_level = _parse(Level, level, "level")
+            if new_level is not incident.level:
+                check(actor, Perm.LEAD)
+                _decision_fields(decided_by, mandate, reason)
+                old = incident.level
+                incident.level = new_level
+                note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
+                log.write_entry(
+                    incident=incident, actor=actor, kind=LogKind.DECISION,
+                    text=f"Beslut: nivån ändras från {LEVEL_LABELS_SV[old]} till "
+                         f"{LEVEL_LABELS_SV[new_level]}{note}. Motivering: {reason.strip()}",
+                    decided_by=decided_by.strip(), mandate=mandate.strip())
+                changed = True
+        if status is not None:
+            new_status = _parse(IncidentStatus, status, "status")
+            if new_status is IncidentStatus.ACTIVE:
+                raise ValidationError("A closed incident cannot be reopened; open a new one.")
+            check(actor, Perm.LEAD)
+            _decision_fields(decided_by, mandate, reason)
+            incident.status = IncidentStatus.CLOSED
+            incident.closed_at = utcnow()
+            log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION,
+                            text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
+                            decided_by=decided_by.strip(), mandate=mandate.strip())
+            changed = True
+        if changed:
+            events.append_event(incident=incident, type="incident.updated", actor=actor.username,
+                                data=incident.to_dict())
+    return incident
+
+
+def _decision_fields(decided_by: Optional[str], mandate: Optional[str], reason: Optional[str]) -> None:
+    missing = [n for n, v in (("decided_by", decided_by), ("mandate", mandate), ("reason", reason))
+               if not (v and v.strip())]
+    if missing:
+        raise ValidationError(f"A decision needs {', '.join(missing)}.")
+    if len(decided_by) > 200 or len(mandate) > 300 or len(reason) > 2000:
+        raise ValidationError("decided_by, mandate or reason is too long.")
+
+
+def kommun_level(*, incidents: Iterable[Incident]) -> Level:
+    """The highest level among active *real* incidents (exercises never count)."""
+    levels = [i.level for i in incidents if i.status is IncidentStatus.ACTIVE and i.mode is Mode.REAL]
+    return max(levels, key=LEVEL_ORDER.index, default=Level.NORMAL)

@@ -1,0 +1,1 @@
+"""The situation log (dagbok): append-only, numbered, hash-chained."""

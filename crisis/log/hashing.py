@@ -1,0 +1,67 @@
+"""The hash chain of the log (pure: no Flask, no database).
+
+Each entry's hash is SHA-256 over the previous entry's hash and a canonical
+JSON form of the entry's recorded fields. Changing any stored field of any
+entry, removing one or reordering them breaks the chain from that entry on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping, NamedTuple
+
+GENESIS = "0" * 64
+
+# The fields that make up the record. Order does not matter (keys are sorted).
+HASHED_FIELDS = (
+    "incident_id", "number", "kind", "text", "occurred_at", "recorded_at", "author",
+    "position", "counterpart", "classification", "osl_ground", "corrects", "decided_by", "mandate",
+)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def canonical(fields: Mapping[str, Any]) -> bytes:
+    data = {k: _norm(fields.get(k)) for k in HASHED_FIELDS}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    h = hashlib.sha256()
+    h.update(prev_hash.encode("ascii"))
+    h.update(b"\n")
+    h.update(canonical(fields))
+    return h.hexdigest()
+
+
+class ChainProblem(NamedTuple):
+    number: int
+    reason: str
+
+
+def verify(entries: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
+    """Check entries in number order; the first problem found, or None.
+
+    Each mapping has the HASHED_FIELDS plus `prev_hash` and `hash`.
+    """
+    expected_prev = GENESIS
+    expected_number = 1
+    for e in entries:
+        n = e["number"]
+        if n != expected_number:
+            return ChainProblem(expected_number, f"entry {expected_number} is missing (found {n} next)")
+        if e["prev_hash"] != expected_prev:
+            return ChainProblem(n, "its link to the previous entry does not match")
+        if entry_hash(e["prev_hash"], e) != e["hash"]:
+            return ChainProblem(n, "its content does not match its hash (altered)")
+        expected_prev = e["hash"]
+        expected_number += 1
+    return None

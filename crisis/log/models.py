@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crisis.enums import Classification, LogKind
+from crisis.extensions import db
+from crisis.incidents.models import str_enum
+
+
+class LogEntry(db.Model):
+    """One dagbok entry. Never updated or deleted (a database trigger enforces it)."""
+
+    __tablename__ = "log_entries"
+    __table_args__ = (sa.UniqueConstraint("incident_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"))
+    number: Mapped[int]
+    kind: Mapped[LogKind] = mapped_column(str_enum(LogKind))
+    text: Mapped[str] = mapped_column(sa.Text)
+    occurred_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    # Snapshots: the record says who wrote it as who, even if users change later.
+    author: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    position_label: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    counterpart: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    classification: Mapped[Classification] = mapped_column(str_enum(Classification))
+    osl_ground: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    corrects: Mapped[Optional[int]]  # the number of the entry this one corrects
+    decided_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    mandate: Mapped[Optional[str]] = mapped_column(sa.String(300))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+# Append-only at the database level: any UPDATE or DELETE of a log row fails,
+# whatever code (or person with a SQL prompt) tries it. Installed for
+# create_all() here and by the migration for migrated databases.
+SQLITE_GUARD = [
+    "CREATE TRIGGER IF NOT EXISTS log_entries_no_update BEFORE UPDATE ON log_entries "
+    "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS log_entries_no_delete BEFORE DELETE ON log_entries "
+    "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END",
+]
+PG_GUARD = [
+    "CREATE OR REPLACE FUNCTION log_entries_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'log entries are append-only'; END; $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS log_entries_no_change ON log_entries",
+    "CREATE TRIGGER log_entries_no_change BEFORE UPDATE OR DELETE ON log_entries "
+    "FOR EACH ROW EXECUTE FUNCTION log_entries_append_only()",
+]
+
+
+def guard_statements(dialect_name: str) -> list[str]:
+    return {"sqlite": SQLITE_GUARD, "postgresql": PG_GUARD}.get(dialect_name, [])
+
+
+@sa.event.listens_for(LogEntry.__table__, "after_create")
+def _install_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
+    for stmt in guard_statements(connection.dialect.name):
+        connection.exec_driver_sql(stmt)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+import pydantic
+
+from crisis.api.schemas import Strict
+
+KindStr = Literal["info", "decision", "action", "incoming", "outgoing", "status", "system"]
+ClassStr = Literal["public", "internal", "confidential"]
+
+
+class LogEntryIn(Strict):
+    text: str = pydantic.Field(min_length=1, max_length=10_000)
+    kind: Literal["info", "decision", "action", "incoming", "outgoing", "status"] = "info"
+    occurred_at: Optional[pydantic.AwareDatetime] = None
+    counterpart: Optional[str] = pydantic.Field(None, max_length=200, description="From/to")
+    classification: ClassStr = "internal"
+    osl_ground: Optional[str] = pydantic.Field(None, max_length=200)
+    decided_by: Optional[str] = pydantic.Field(None, max_length=200)
+    mandate: Optional[str] = pydantic.Field(None, max_length=300)
+    position: Optional[str] = pydantic.Field(None, max_length=64)
+
+
+class CorrectionIn(Strict):
+    text: str = pydantic.Field(min_length=1, max_length=10_000)
+    classification: Optional[ClassStr] = None
+    osl_ground: Optional[str] = pydantic.Field(None, max_length=200)
+
+
+class LogQuery(pydantic.BaseModel):
+    kind: Optional[KindStr] = None
+    position: Optional[str] = pydantic.Field(None, max_length=64)
+    q: Optional[str] = pydantic.Field(None, max_length=200, description="Text search")
+    after: Optional[int] = pydantic.Field(None, ge=0, description="Only entries with a higher number")
+    limit: Optional[int] = pydantic.Field(None, ge=1, le=5000, description="Only the latest N")
+
+
+class LogEntryOut(pydantic.BaseModel):
+    id: int
+    incident: int
+    number: int
+    kind: KindStr
+    text: str
+    occurred_at: str
+    recorded_at: str
+    author: str
+    position: Optional[str]
+    position_label: Optional[str]
+    counterpart: Optional[str]
+    classification: ClassStr
+    osl_ground: Optional[str]
+    corrects: Optional[int]
+    corrected_by: Optional[int]
+    decided_by: Optional[str]
+    mandate: Optional[str]
+    hash: str

@@ -1,0 +1,291 @@
+"""Writing and reading the situation log. The only writer of log entries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+
+from crisis.auth.models import User
+from crisis.auth.permissions import Perm, check, has_perm
+from crisis.db import utcnow, write_transaction
+from crisis.enums import Classification, LogKind, USER_LOG_KINDS
+from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.events import service as events
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import hashing
+from crisis.log.models import LogEntry
+from crisis.staffing.models import Assignment, Position
+
+MAX_TEXT = 10_000
+MAX_FUTURE = timedelta(minutes=5)
+MAX_PAST = timedelta(days=30)
+
+
+def to_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "incident": entry.incident_id,
+        "number": entry.number,
+        "kind": entry.kind.value,
+        "text": entry.text,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "recorded_at": entry.recorded_at.isoformat(),
+        "author": entry.author,
+        "position": entry.position,
+        "position_label": entry.position_label,
+        "counterpart": entry.counterpart,
+        "classification": entry.classification.value,
+        "osl_ground": entry.osl_ground,
+        "corrects": entry.corrects,
+        "corrected_by": corrected_by,
+        "decided_by": entry.decided_by,
+        "mandate": entry.mandate,
+        "hash": entry.hash,
+    }
+
+
+def masked_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str, Any]:
+    """The entry as released under a public records request: confidential content masked."""
+    d = to_dict(entry, corrected_by)
+    if entry.classification is Classification.CONFIDENTIAL:
+        masked = f"[Maskerad – sekretess enligt {entry.osl_ground}]"
+        d.update(text=masked, counterpart=None, decided_by=None, mandate=None, masked=True)
+    return d
+
+
+def _clean(value: Optional[str], field: str, limit: int) -> Optional[str]:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(f"{field} is longer than {limit} characters.")
+    return value or None
+
+
+def _held_position(incident_id: int, user: Optional[User], wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """The (key, label) of the position the author holds now in this incident."""
+    if user is None:
+        return None, None
+    rows = db.session.execute(
+        sa.select(Position.key, Position.label)
+        .join(Assignment, Assignment.position_id == Position.id)
+        .where(Position.incident_id == incident_id, Assignment.user_id == user.id,
+               Assignment.checked_out_at.is_(None))
+        .order_by(Assignment.checked_in_at.desc())
+    ).all()
+    if wanted:
+        for key, label in rows:
+            if key == wanted:
+                return key, label
+        raise ValidationError(f"You do not hold the position {wanted!r} in this incident; check in first.")
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+
+def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, text: str,
+                occurred_at: Optional[datetime] = None, counterpart: Optional[str] = None,
+                classification: Classification = Classification.INTERNAL,
+                osl_ground: Optional[str] = None, corrects: Optional[int] = None,
+                decided_by: Optional[str] = None, mandate: Optional[str] = None,
+                position: Optional[str] = None, author: Optional[str] = None) -> LogEntry:
+    """Append an entry to a *locked* incident inside the caller's transaction.
+
+    Other services call this for their `system` entries, so the entry and the
+    change it records commit together or not at all.
+    """
+    prev = db.session.scalar(
+        sa.select(LogEntry.hash).where(LogEntry.incident_id == incident.id,
+                                       LogEntry.number == incident.last_log_number))
+    now = utcnow()
+    pos_key, pos_label = _held_position(incident.id, actor, position)
+    incident.last_log_number += 1
+    entry = LogEntry(
+        incident_id=incident.id, number=incident.last_log_number, kind=kind, text=text,
+        occurred_at=occurred_at or now, recorded_at=now,
+        author_id=actor.id if actor else None,
+        author=author or (actor.display_name if actor else "Krisrum"),
+        position=pos_key, position_label=pos_label, counterpart=counterpart,
+        classification=classification, osl_ground=osl_ground, corrects=corrects,
+        decided_by=decided_by, mandate=mandate, prev_hash=prev or hashing.GENESIS, hash="",
+    )
+    entry.hash = hashing.entry_hash(entry.prev_hash, _fields(entry))
+    db.session.add(entry)
+    events.append_event(incident=incident, type="log.appended",
+                        actor=actor.username if actor else None, data=to_dict(entry),
+                        confidential=classification is Classification.CONFIDENTIAL)
+    return entry
+
+
+def system_entry(*, incident: Incident, actor: Optional[User], text: str, **kw: Any) -> LogEntry:
+    return write_entry(incident=incident, actor=actor, kind=LogKind.SYSTEM, text=text, **kw)
+
+
+def _fields(entry: LogEntry) -> dict[str, Any]:
+    return {f: getattr(entry, f) for f in hashing.HASHED_FIELDS}
+
+
+def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime],
+                         classification: str, osl_ground: Optional[str],
+                         decided_by: Optional[str], mandate: Optional[str],
+                         incident: Incident) -> tuple[LogKind, Classification]:
+    if not text or not text.strip():
+        raise ValidationError("The text is empty.")
+    if len(text) > MAX_TEXT:
+        raise ValidationError(f"The text is longer than {MAX_TEXT} characters.")
+    try:
+        kind_e = LogKind(kind)
+    except ValueError:
+        raise ValidationError(f"Unknown kind {kind!r}; one of: {', '.join(k.value for k in USER_LOG_KINDS)}.") from None
+    if kind_e not in USER_LOG_KINDS:
+        raise ValidationError("System entries are written by Krisrum, not by hand.")
+    try:
+        cls_e = Classification(classification)
+    except ValueError:
+        raise ValidationError(
+            f"Unknown classification {classification!r}; one of: {', '.join(c.value for c in Classification)}."
+        ) from None
+    if cls_e is Classification.CONFIDENTIAL and not osl_ground:
+        raise ValidationError("A confidential entry needs its OSL ground (e.g. 'OSL 18 kap. 13 §').")
+    if kind_e is LogKind.DECISION and not (decided_by and mandate):
+        raise ValidationError("A decision records who decided (decided_by) and under which mandate.")
+    if occurred_at is not None:
+        if occurred_at.tzinfo is None:
+            raise ValidationError("occurred_at needs a time zone (e.g. 2026-11-24T14:32:00+01:00).")
+        now = utcnow()
+        if occurred_at > now + MAX_FUTURE:
+            raise ValidationError("occurred_at is in the future.")
+        if occurred_at < incident.created_at - MAX_PAST:
+            raise ValidationError("occurred_at is more than 30 days before the incident began.")
+    return kind_e, cls_e
+
+
+def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
+           occurred_at: Optional[datetime] = None, counterpart: Optional[str] = None,
+           classification: str = "internal", osl_ground: Optional[str] = None,
+           decided_by: Optional[str] = None, mandate: Optional[str] = None,
+           position: Optional[str] = None) -> LogEntry:
+    """Write a log entry by hand (quick entry, the API)."""
+    check(actor, Perm.WRITE_LOG)
+    counterpart = _clean(counterpart, "counterpart", 200)
+    osl_ground = _clean(osl_ground, "osl_ground", 200)
+    decided_by = _clean(decided_by, "decided_by", 200)
+    mandate = _clean(mandate, "mandate", 300)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        kind_e, cls_e = _validate_user_entry(
+            text=text, kind=kind, occurred_at=occurred_at, classification=classification,
+            osl_ground=osl_ground, decided_by=decided_by, mandate=mandate, incident=incident)
+        entry = write_entry(incident=incident, actor=actor, kind=kind_e, text=text.strip(),
+                            occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
+                            osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
+                            decided_by=decided_by, mandate=mandate, position=position)
+    return entry
+
+
+def correct(*, actor: User, incident_id: int, number: int, text: str,
+            classification: Optional[str] = None, osl_ground: Optional[str] = None) -> LogEntry:
+    """A correction: a new entry pointing at entry `number`, which is then shown struck through."""
+    check(actor, Perm.WRITE_LOG)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        original = _get_entry(incident_id, number)
+        if original.classification is Classification.CONFIDENTIAL and not has_perm(actor, Perm.READ_CONFIDENTIAL):
+            raise NotFound(f"No log entry {number} in incident {incident_id}.")
+        later = db.session.scalar(sa.select(LogEntry.number).where(
+            LogEntry.incident_id == incident_id, LogEntry.corrects == number))
+        if later is not None:
+            raise Conflict(f"Entry {number} is already corrected by entry {later}; correct entry {later} instead.")
+        cls_value = classification or original.classification.value
+        osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
+        kind = original.kind if original.kind is not LogKind.SYSTEM else LogKind.INFO
+        kind_e, cls_e = _validate_user_entry(
+            text=text, kind=kind.value, occurred_at=None, classification=cls_value, osl_ground=osl,
+            decided_by=original.decided_by, mandate=original.mandate, incident=incident)
+        entry = write_entry(incident=incident, actor=actor, kind=kind_e, text=text.strip(),
+                            occurred_at=original.occurred_at, counterpart=original.counterpart,
+                            classification=cls_e, osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
+                            corrects=number, decided_by=original.decided_by, mandate=original.mandate)
+    return entry
+
+
+def _get_entry(incident_id: int, number: int) -> LogEntry:
+    entry = db.session.scalar(sa.select(LogEntry).where(
+        LogEntry.incident_id == incident_id, LogEntry.number == number))
+    if entry is None:
+        raise NotFound(f"No log entry {number} in incident {incident_id}.")
+    return entry
+
+
+def list_entries(*, viewer: User, incident_id: int, kind: Optional[str] = None,
+                 position: Optional[str] = None, q: Optional[str] = None,
+                 after: Optional[int] = None, limit: Optional[int] = None,
+                 include_confidential: Optional[bool] = None) -> list[tuple[LogEntry, Optional[int]]]:
+    """Entries in number order with the number of the entry correcting each, if any.
+
+    Observers never get confidential entries (`include_confidential` cannot widen that).
+    """
+    check(viewer, Perm.READ)
+    if db.session.get(Incident, incident_id) is None:
+        raise NotFound(f"No incident {incident_id}.")
+    may_conf = has_perm(viewer, Perm.READ_CONFIDENTIAL)
+    show_conf = may_conf if include_confidential is None else (include_confidential and may_conf)
+    stmt = sa.select(LogEntry).where(LogEntry.incident_id == incident_id)
+    if not show_conf:
+        stmt = stmt.where(LogEntry.classification != Classification.CONFIDENTIAL)
+    if kind:
+        try:
+            stmt = stmt.where(LogEntry.kind == LogKind(kind))
+        except ValueError:
+            raise ValidationError(f"Unknown kind {kind!r}.") from None
+    if position:
+        stmt = stmt.where(LogEntry.position == position)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(LogEntry.text).like(like),
+                                 sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like),
+                                 sa.func.lower(LogEntry.author).like(like)))
+    if after:
+        stmt = stmt.where(LogEntry.number > after)
+    stmt = stmt.order_by(LogEntry.number)
+    if limit:
+        # the latest `limit` entries, still returned in number order
+        stmt = stmt.order_by(None).order_by(LogEntry.number.desc()).limit(limit)
+    entries = list(db.session.scalars(stmt))
+    if limit:
+        entries.reverse()
+    corrections = dict(db.session.execute(
+        sa.select(LogEntry.corrects, LogEntry.number).where(
+            LogEntry.incident_id == incident_id, LogEntry.corrects.is_not(None))).all())
+    return [(e, corrections.get(e.number)) for e in entries]
+
+
+def all_for_export(*, incident_id: int) -> list[tuple[LogEntry, Optional[int]]]:
+    """Every entry, including confidential ones (callers mask or check roles)."""
+    entries = list(db.session.scalars(sa.select(LogEntry).where(
+        LogEntry.incident_id == incident_id).order_by(LogEntry.number)))
+    corrections = {e.corrects: e.number for e in entries if e.corrects is not None}
+    return [(e, corrections.get(e.number)) for e in entries]
+
+
+def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
+    """Recompute the chain of one incident from the stored rows."""
+    rows = db.session.scalars(sa.select(LogEntry).where(
+        LogEntry.incident_id == incident_id).order_by(LogEntry.number))
+
+    def as_maps(entries: Iterable[LogEntry]) -> Iterable[dict[str, Any]]:
+        for e in entries:
+            d = _fields(e)
+            d.update(prev_hash=e.prev_hash, hash=e.hash)
+            yield d
+
+    problem = hashing.verify(as_maps(rows))
+    if problem is None:
+        incident = db.session.get(Incident, incident_id)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry).where(
+            LogEntry.incident_id == incident_id))
+        if incident is not None and count != incident.last_log_number:
+            return hashing.ChainProblem(count + 1, f"entries after {count} are missing "
+                                        f"(the incident counted {incident.last_log_number})")
+    return problem

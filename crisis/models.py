@@ -1,0 +1,7 @@
+"""Imports every model module so the metadata (and Alembic) sees every table."""
+
+from crisis.auth.models import ApiToken, User  # noqa: F401
+from crisis.events.models import Event  # noqa: F401
+from crisis.incidents.models import Incident  # noqa: F401
+from crisis.log.models import LogEntry  # noqa: F401
+from crisis.staffing.models import Assignment, Position  # noqa: F401

@@ -1,0 +1,1 @@
+"""The realtime bus: Socket.IO rooms per incident, emit after commit."""

@@ -1,0 +1,91 @@
+"""Socket.IO handlers (default namespace). Thin: authorize, join, replay.
+
+A connection without a logged-in user is refused. `join {incident, since}`
+puts the socket in the incident's room for its audience, then replays
+every event after `since` in order, then live events follow. The client
+de-duplicates by `seq`, so a live event that overtakes the replay is harmless.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import join_room, leave_room
+
+from crisis.auth.permissions import Perm, has_perm
+from crisis.events import service as events
+from crisis.extensions import db, socketio
+from crisis.incidents.models import Incident
+from crisis.realtime.bus import room_for, user_room
+
+REPLAY_LIMIT = 5000
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> bool:
+    if not current_user.is_authenticated:
+        db.session.remove()
+        return False
+    join_room(user_room(current_user.id))
+    db.session.remove()
+    return True
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+@socketio.on("join")
+def on_join(data: Any) -> dict[str, Any]:
+    try:
+        if not current_user.is_authenticated or not has_perm(current_user, Perm.READ):
+            return {"ok": False, "error": "forbidden"}
+        if not isinstance(data, dict):
+            return {"ok": False, "error": "join needs {incident, since}"}
+        incident_id = _int(data.get("incident"))
+        since = _int(data.get("since", 0))
+        if incident_id is None or since is None or since < 0:
+            return {"ok": False, "error": "incident and since must be non-negative integers"}
+        incident = db.session.get(Incident, incident_id)
+        if incident is None:
+            return {"ok": False, "error": "no such incident"}
+        confidential_ok = has_perm(current_user, Perm.READ_CONFIDENTIAL)
+        join_room(room_for(incident_id, restricted=not confidential_ok))
+        replay = events.since(incident_id=incident_id, seq=since, include_confidential=confidential_ok,
+                              limit=REPLAY_LIMIT)
+        for ev in replay:
+            socketio.emit("event", ev.to_wire(), to=request.sid)
+        head = incident.last_seq
+        # More than the limit missed: tell the client to reload instead.
+        truncated = len(replay) == REPLAY_LIMIT and replay[-1].seq < head
+        return {"ok": True, "incident": incident_id, "head": head, "replayed": len(replay),
+                "truncated": truncated}
+    finally:
+        db.session.remove()
+
+
+@socketio.on("leave")
+def on_leave(data: Any) -> dict[str, Any]:
+    incident_id = _int(data.get("incident")) if isinstance(data, dict) else None
+    if incident_id is not None:
+        leave_room(room_for(incident_id, restricted=False))
+        leave_room(room_for(incident_id, restricted=True))
+    return {"ok": True}
+
+
+def disconnect_user(user_id: int) -> None:
+    """End every socket of a user (logout, role change): the session they were
+    authorised with is no longer valid."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio in list(server.manager.get_participants("/", user_room(user_id))):
+        server.disconnect(sid, namespace="/")

@@ -1,0 +1,1 @@
+"""APScheduler 3: one scheduler, a persistent job store in the database."""

@@ -1,0 +1,80 @@
+"""`make run`: migrate, seed the demo once, print the URL and logins, serve.
+
+Serves with gunicorn (one worker process, many threads: Flask-SocketIO's
+threading mode needs a single process for its in-memory sessions) and
+starts the scheduler inside that worker when CRISIS_SCHEDULER=on.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from crisis.config import ROOT
+
+THREADS = 200  # each live Socket.IO connection holds one thread
+
+
+def ensure_env_file(path: Path = ROOT / ".env") -> None:
+    """Give a fresh checkout its own secret key, so sessions survive restarts."""
+    if path.exists():
+        return
+    path.write_text(
+        "# Written by `make run` on first start; see config.example.env for every setting.\n"
+        f"CRISIS_SECRET_KEY={secrets.token_hex(32)}\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def main() -> None:
+    ensure_env_file()
+    from gunicorn.app.base import BaseApplication
+
+    from crisis import create_app
+    from crisis.config import ConfigError
+
+    try:
+        app = create_app()
+    except ConfigError as e:
+        print(f"Configuration error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+    runner = app.test_cli_runner()
+    for cmd in (["init-db"], ["seed-demo"]):
+        result = runner.invoke(args=cmd)
+        print(result.output, end="")
+        if result.exit_code != 0:
+            print(f"`{' '.join(cmd)}` failed", file=sys.stderr)
+            if result.exception:
+                raise result.exception
+            sys.exit(result.exit_code)
+
+    host, port = app.config["CRISIS_HOST"], app.config["CRISIS_PORT"]
+    print(f"\nKrisrum is running at http://{host}:{port}/  (Ctrl-C stops it)\n", flush=True)
+
+    def post_worker_init(_worker: Any) -> None:
+        if app.config["CRISIS_SCHEDULER"]:
+            from crisis.scheduler import runner as sched
+
+            sched.start_background(app)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", THREADS)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("post_worker_init", post_worker_init)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
+
+
+if __name__ == "__main__":
+    main()

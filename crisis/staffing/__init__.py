@@ -1,0 +1,1 @@
+"""Staff positions (stabsfunktioner) per incident and who holds them."""

@@ -1,0 +1,147 @@
+"""Who holds which position now: check in, check out, handover notes, positions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from crisis.auth.models import User
+from crisis.auth.permissions import Perm, check, has_perm
+from crisis.db import utcnow, write_transaction
+from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.events import service as events
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import service as log
+from crisis.staffing.models import Assignment, Position
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def positions(*, incident_id: int) -> list[Position]:
+    return list(db.session.scalars(
+        sa.select(Position).where(Position.incident_id == incident_id)
+        .options(selectinload(Position.assignments).selectinload(Assignment.user))
+        .order_by(Position.sort_order, Position.id)
+        .execution_options(populate_existing=True)))
+
+
+def position_dict(p: Position) -> dict[str, Any]:
+    current = [a for a in p.assignments if a.checked_out_at is None]
+    past = [a for a in p.assignments if a.checked_out_at is not None]
+    last_note = next((a for a in reversed(past) if a.handover_note), None)
+    return {
+        "key": p.key,
+        "label": p.label,
+        "holders": [{"user": a.user.username, "name": a.user.display_name, "phone": a.user.phone,
+                     "since": a.checked_in_at.isoformat()} for a in current],
+        "handover_note": last_note.handover_note if last_note else None,
+        "handover_by": last_note.user.display_name if last_note else None,
+        "handover_at": last_note.checked_out_at.isoformat() if last_note else None,
+    }
+
+
+def staffing_dict(*, incident_id: int) -> dict[str, Any]:
+    return {"incident": incident_id, "items": [position_dict(p) for p in positions(incident_id=incident_id)]}
+
+
+def get_staffing(*, viewer: User, incident_id: int) -> dict[str, Any]:
+    check(viewer, Perm.READ)
+    if db.session.get(Incident, incident_id) is None:
+        raise NotFound(f"No incident {incident_id}.")
+    return staffing_dict(incident_id=incident_id)
+
+
+def _position(incident_id: int, key: str) -> Position:
+    pos = db.session.scalar(sa.select(Position).where(Position.incident_id == incident_id, Position.key == key))
+    if pos is None:
+        raise NotFound(f"No position {key!r} in incident {incident_id}.")
+    return pos
+
+
+def _target_user(actor: User, username: Optional[str]) -> User:
+    if not username or username == actor.username:
+        return actor
+    # Registering someone else (ledningsstöd does this for arriving staff) is for leaders and the TiB.
+    if not (has_perm(actor, Perm.LEAD) or has_perm(actor, Perm.CREATE_INCIDENT)):
+        raise ValidationError("You may only check yourself in or out.", code="forbidden", status=403)
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise ValidationError(f"No active user {username!r}.")
+    return user
+
+
+def _changed(incident: Incident, actor: User) -> None:
+    events.append_event(incident=incident, type="staffing.changed", actor=actor.username,
+                        data=staffing_dict(incident_id=incident.id))
+
+
+def check_in(*, actor: User, incident_id: int, position: str, user: Optional[str] = None) -> dict[str, Any]:
+    check(actor, Perm.STAFFING)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        target = _target_user(actor, user)
+        if not has_perm(target, Perm.STAFFING):
+            raise ValidationError(f"{target.display_name} has a read-only role and cannot hold a position.")
+        pos = _position(incident_id, position)
+        if any(a.user_id == target.id and a.checked_out_at is None for a in pos.assignments):
+            raise Conflict(f"{target.display_name} already holds {pos.label}.")
+        db.session.add(Assignment(position=pos, user=target, checked_in_at=utcnow()))
+        log.system_entry(incident=incident, actor=actor,
+                         text=f"{target.display_name} checkar in som {pos.label}.")
+        _changed(incident, actor)
+    return staffing_dict(incident_id=incident_id)
+
+
+def check_out(*, actor: User, incident_id: int, position: str, user: Optional[str] = None,
+              handover_note: Optional[str] = None) -> dict[str, Any]:
+    check(actor, Perm.STAFFING)
+    note = (handover_note or "").strip() or None
+    if note and len(note) > 5000:
+        raise ValidationError("The handover note is longer than 5000 characters.")
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        target = _target_user(actor, user)
+        pos = _position(incident_id, position)
+        current = next((a for a in pos.assignments if a.user_id == target.id and a.checked_out_at is None), None)
+        if current is None:
+            raise Conflict(f"{target.display_name} does not hold {pos.label}.")
+        current.checked_out_at = utcnow()
+        current.handover_note = note
+        text = f"{target.display_name} checkar ut från {pos.label}."
+        if note:
+            text += f" Överlämning: {note}"
+        log.system_entry(incident=incident, actor=actor, text=text)
+        _changed(incident, actor)
+    return staffing_dict(incident_id=incident_id)
+
+
+def add_position(*, actor: User, incident_id: int, key: str, label: str) -> dict[str, Any]:
+    check(actor, Perm.STAFFING)
+    key = (key or "").strip().lower()
+    label = (label or "").strip()
+    if not KEY_RE.match(key):
+        raise ValidationError("A position key is 1-64 characters: a-z, 0-9, '_' or '-'.")
+    if not label or len(label) > 200:
+        raise ValidationError("A position label is 1-200 characters.")
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        if db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id, Position.key == key)):
+            raise Conflict(f"The position {key!r} exists already.")
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Position).where(
+            Position.incident_id == incident_id)) or 0
+        db.session.add(Position(incident_id=incident_id, key=key, label=label, sort_order=count))
+        db.session.flush()
+        log.system_entry(incident=incident, actor=actor, text=f"Ny stabsfunktion: {label}.")
+        _changed(incident, actor)
+    return staffing_dict(incident_id=incident_id)
+
+
+def held_positions(*, user: User, incident_id: int) -> list[str]:
+    return list(db.session.scalars(
+        sa.select(Position.key).join(Assignment, Assignment.position_id == Position.id)
+        .where(Position.incident_id == incident_id, Assignment.user_id == user.id,
+               Assignment.checked_out_at.is_(None))))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from crisis.web import labels
+
+
+class IncidentForm(FlaskForm):
+    title = StringField(_l("Rubrik"), validators=[DataRequired(), Length(max=200)])
+    kind = StringField(_l("Typ av händelse"), validators=[DataRequired(), Length(max=64)],
+                       description=_l("t.ex. elavbrott, dricksvatten, storm"))
+    level = SelectField(_l("Nivå"), choices=list(labels.LEVELS.items()), default="staff")
+    mode = SelectField(_l("Läge"), choices=list(labels.MODES.items()), default="real")
+    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,129 @@
+"""Jinja globals and filters: times in Europe/Stockholm, labels, assets, i18n for JS."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from crisis.assets import ASSETS
+from crisis.auth.permissions import Perm, has_perm
+from crisis.web import labels
+
+TZ = ZoneInfo("Europe/Stockholm")
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return dt.astimezone(TZ) if dt else None
+
+
+def fmt_time(dt: datetime | None) -> str:
+    return dt.astimezone(TZ).strftime("%H:%M") if dt else ""
+
+
+def fmt_datetime(dt: datetime | None) -> str:
+    return dt.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def asset_tags(*names: str) -> Markup:
+    """<script>/<link> tags for vendor assets: local, or CDN with SRI and a local fallback."""
+    cdn = current_app.config["CRISIS_ASSETS"] == "cdn"
+    out = []
+    for name in names:
+        a = ASSETS[name]
+        local_url = url_for("static", filename=a.local)
+        if a.kind == "css":
+            if cdn:
+                out.append(f'<link rel="stylesheet" href="{escape(a.cdn)}" integrity="{a.integrity}" '
+                           f'crossorigin="anonymous" data-fallback="{escape(local_url)}">')
+            else:
+                out.append(f'<link rel="stylesheet" href="{escape(local_url)}">')
+        elif cdn:
+            out.append(f'<script src="{escape(a.cdn)}" integrity="{a.integrity}" crossorigin="anonymous"></script>')
+            out.append(f'<script src="{url_for("static", filename="js/fallback.js")}" '
+                       f'data-global="{a.global_name}" data-src="{escape(local_url)}"></script>')
+        else:
+            out.append(f'<script src="{escape(local_url)}"></script>')
+    return Markup("\n".join(out))
+
+
+# Strings the JavaScript needs, translated on the server (msgids are Swedish).
+def js_strings() -> dict[str, Any]:
+    return {
+        "offline_since": _("Ingen anslutning sedan %(time)s", time="{time}"),
+        "online": _("Ansluten"),
+        "reconnecting": _("Återansluter…"),
+        "corrected_by": _("Rättad av post %(n)s", n="{n}"),
+        "corrects": _("Rättar post %(n)s", n="{n}"),
+        "correct": _("Rätta"),
+        "saved": _("Sparad"),
+        "error": _("Fel"),
+        "confidential": _("Sekretess"),
+        "nobody": _("Ingen"),
+        "check_in": _("Checka in"),
+        "check_out": _("Checka ut"),
+        "handover_prompt": _("Överlämningsanteckning till nästa person (valfri):"),
+        "correction_prompt": _("Rättad text för post %(n)s:", n="{n}"),
+        "reload_needed": _("Många händelser missades – laddar om sidan."),
+        "levels": labels.as_strings(labels.LEVELS),
+        "kinds": labels.as_strings(labels.LOG_KINDS),
+        "classifications": labels.as_strings(labels.CLASSIFICATIONS),
+    }
+
+
+# Main menu entries: (endpoint, label, permission). Domains add theirs; an
+# entry shows only when its endpoint exists and the user has the permission.
+NAV: list[tuple[str, Any, Perm]] = []
+
+
+def add_nav(endpoint: str, label: Any, perm: Perm = Perm.READ) -> None:
+    if not any(e == endpoint for e, _l, _p in NAV):
+        NAV.append((endpoint, label, perm))
+
+
+def nav_items() -> list[tuple[str, Any]]:
+    rules = current_app.view_functions
+    return [(e, label) for e, label, perm in NAV if e in rules and has_perm(current_user, perm)]
+
+
+# Sub-navigation of an incident: (endpoint taking incident_id, label).
+INCIDENT_NAV: list[tuple[str, Any]] = []
+
+
+def add_incident_nav(endpoint: str, label: Any) -> None:
+    if not any(e == endpoint for e, _l in INCIDENT_NAV):
+        INCIDENT_NAV.append((endpoint, label))
+
+
+def incident_nav_items() -> list[tuple[str, Any]]:
+    rules = current_app.view_functions
+    return [(e, label) for e, label in INCIDENT_NAV if e in rules]
+
+
+def iso_local(value: str | None) -> str:
+    return fmt_datetime(datetime.fromisoformat(value)) if value else ""
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["hhmm"] = fmt_time
+    app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["iso_local"] = iso_local
+    app.jinja_env.globals.update(
+        asset_tags=asset_tags,
+        labels=labels,
+        Perm=Perm,
+        can=lambda perm: has_perm(current_user, perm),
+        current_locale=lambda: str(get_locale()),
+        # Put in a data- attribute (HTML-escaped by Jinja), read with JSON.parse.
+        js_strings_json=lambda: json.dumps(js_strings(), ensure_ascii=False),
+        kommun=lambda: current_app.config["CRISIS_KOMMUN"],
+        nav_items=nav_items,
+        incident_nav_items=incident_nav_items,
+        now_local=lambda: fmt_datetime(datetime.now(TZ)),
+    )

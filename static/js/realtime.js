@@ -1,0 +1,70 @@
+/* Krisrum live connection: join an incident's room, replay what was missed,
+ * then stream. Shows "Ingen anslutning sedan HH:MM" while disconnected and
+ * catches up by itself on reconnect (also across a server restart). */
+(function () {
+  "use strict";
+  var K = window.Krisrum;
+
+  K.live = function (opts) {
+    var incident = opts.incident;
+    var confirmed = opts.since || 0;   // every event up to here has been applied
+    var maxSeen = confirmed;
+    var joined = false;
+    var seen = {};
+    var status = document.getElementById("conn-status");
+    var offlineSince = null;
+
+    function setOnline() {
+      offlineSince = null;
+      document.body.classList.remove("offline");
+      if (status) { status.hidden = true; status.textContent = ""; }
+      if (opts.onStatus) opts.onStatus("online");
+    }
+    function setOffline() {
+      if (!offlineSince) offlineSince = new Date();
+      joined = false;
+      document.body.classList.add("offline");
+      if (status) {
+        status.hidden = false;
+        status.textContent = K.fmt(K.t.offline_since || "Offline {time}", { time: K.hhmm(offlineSince) });
+      }
+      if (opts.onStatus) opts.onStatus("offline", offlineSince);
+    }
+
+    var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+
+    socket.on("connect", function () {
+      socket.emit("join", { incident: incident, since: confirmed }, function (ack) {
+        if (!ack || !ack.ok) {
+          setOffline();
+          return;
+        }
+        if (ack.truncated) {
+          if (status) { status.hidden = false; status.textContent = K.t.reload_needed || "Reloading"; }
+          window.location.reload();
+          return;
+        }
+        joined = true;
+        confirmed = Math.max(confirmed, maxSeen, ack.head || 0);
+        setOnline();
+      });
+    });
+    socket.on("disconnect", setOffline);
+    socket.on("connect_error", setOffline);
+    socket.io.on("reconnect_attempt", function () {
+      if (status && offlineSince) {
+        status.textContent = K.fmt(K.t.offline_since, { time: K.hhmm(offlineSince) }) + " – " + (K.t.reconnecting || "");
+      }
+    });
+
+    socket.on("event", function (ev) {
+      if (!ev || ev.incident !== incident || seen[ev.seq]) return;
+      seen[ev.seq] = true;
+      if (ev.seq > maxSeen) maxSeen = ev.seq;
+      if (joined && ev.seq > confirmed) confirmed = ev.seq;
+      try { opts.onEvent(ev); } catch (e) { if (window.console) console.error(e); }
+    });
+
+    return socket;
+  };
+})();
