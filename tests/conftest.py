@@ -1,0 +1,134 @@
+"""Shared fixtures: a fresh app and database per test, users for every role,
+logged-in API clients, Socket.IO test clients.
+
+Set CRISIS_TEST_DATABASE_URL (PostgreSQL) to run the whole suite against it;
+by default each test gets its own SQLite file (WAL, real concurrency).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+
+PASSWORD = "correct-horse-1"
+ROLES = ("admin", "leader", "staff", "duty_officer", "exercise_control", "observer")
+PG_URL = os.environ.get("CRISIS_TEST_DATABASE_URL", "").strip()
+REDIS_URL = os.environ.get("CRISIS_TEST_REDIS_URL", "").strip()
+
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # In CI the services must be there: a missing one fails instead of skipping.
+    required = os.environ.get("CI") == "true"
+    for item in items:
+        if "pg" in item.keywords and not PG_URL and not required:
+            item.add_marker(pytest.mark.skip(reason="CRISIS_TEST_DATABASE_URL not set"))
+        if "redis" in item.keywords and not REDIS_URL and not required:
+            item.add_marker(pytest.mark.skip(reason="CRISIS_TEST_REDIS_URL not set"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 with production cost makes every user fixture slow; tests don't need it."""
+    from crisis.auth import service
+
+    saved = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service._hasher = saved
+
+
+def _reset_pg(url: str) -> None:
+    from crisis.db import Base
+    import crisis.models  # noqa: F401
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def make_app(tmp_path: Any, **overrides: Any) -> Any:
+    from crisis import create_app
+
+    db_url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if PG_URL:
+        _reset_pg(PG_URL)
+    config = {
+        "CRISIS_TESTING": "on",
+        "CRISIS_DATABASE_URL": db_url,
+        "CRISIS_SCHEDULER": "off",
+        "CRISIS_ASSETS": "local",
+        "CRISIS_MESSAGE_QUEUE": "",
+        "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute",
+        "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(tmp_path: Any) -> Iterator[Any]:
+    from crisis.extensions import db
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def users(app: Any) -> dict[str, Any]:
+    """One user per role, username = role name."""
+    from crisis.auth import service
+
+    return {role: service.create(username=role.replace("_", "-"), password=PASSWORD, role=role,
+                                 display_name=f"{role.title()} Testsson", phone="0320-000 00")
+            for role in ROLES}
+
+
+@pytest.fixture
+def login(app: Any, users: dict[str, Any]) -> Callable[[str], Any]:
+    """login("staff") -> a Flask test client with that role's session."""
+
+    def _login(role: str) -> Any:
+        client = app.test_client()
+        resp = client.post("/api/v1/auth/login", json={"username": users[role].username, "password": PASSWORD})
+        assert resp.status_code == 200, resp.get_json()
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def incident(app: Any, users: dict[str, Any]) -> Any:
+    from crisis.incidents import service
+
+    return service.create(actor=users["duty_officer"], title="Elavbrott i Kinna", kind="elavbrott",
+                          level="staff")
+
+
+@pytest.fixture
+def socket_client(app: Any, login: Callable[[str], Any]) -> Callable[[str], Any]:
+    """socket_client("observer") -> a connected Socket.IO test client with that role's session."""
+    from crisis.extensions import socketio
+
+    clients = []
+
+    def _make(role: str) -> Any:
+        client = socketio.test_client(app, flask_test_client=login(role))
+        clients.append(client)
+        return client
+
+    yield _make
+    for c in clients:
+        if c.is_connected():
+            c.disconnect()
