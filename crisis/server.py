@@ -27,10 +27,35 @@ def ensure_env_file(path: Path = ROOT / ".env") -> None:
     path.chmod(0o600)
 
 
-def main() -> None:
-    ensure_env_file()
+def serve(app: Any, host: str, port: int, *, threads: int = THREADS) -> None:
+    """Serve `app` with gunicorn in the foreground (one gthread worker)."""
     from gunicorn.app.base import BaseApplication
 
+    def post_worker_init(_worker: Any) -> None:
+        if app.config["CRISIS_SCHEDULER"]:
+            from crisis.scheduler import runner as sched
+
+            sched.start_background(app)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("post_worker_init", post_worker_init)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
+
+
+def main() -> None:
+    ensure_env_file()
     from crisis import create_app
     from crisis.config import ConfigError
 
@@ -53,27 +78,7 @@ def main() -> None:
     host, port = app.config["CRISIS_HOST"], app.config["CRISIS_PORT"]
     print(f"\nKrisrum is running at http://{host}:{port}/  (Ctrl-C stops it)\n", flush=True)
 
-    def post_worker_init(_worker: Any) -> None:
-        if app.config["CRISIS_SCHEDULER"]:
-            from crisis.scheduler import runner as sched
-
-            sched.start_background(app)
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", THREADS)
-            self.cfg.set("timeout", 120)
-            self.cfg.set("graceful_timeout", 5)
-            self.cfg.set("accesslog", None)
-            self.cfg.set("post_worker_init", post_worker_init)
-
-        def load(self) -> Any:
-            return app
-
-    Server().run()
+    serve(app, host, port)
 
 
 if __name__ == "__main__":

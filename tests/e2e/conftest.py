@@ -1,0 +1,79 @@
+"""Browser tests: a live server subprocess and headless Chromium via Playwright.
+
+Chromium comes from Debian (/usr/bin/chromium); Playwright cannot download
+browsers here. Pages are loaded with CRISIS_ASSETS=local and a tile URL that
+does not answer, as in an outage: nothing may depend on the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from tests.livehelpers import PASSWORD, LiveServer
+
+CHROMIUM = os.environ.get("CRISIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-results"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """browser_page("staff", viewport=(1280, 800)) -> a logged-in page in a fresh context."""
+    contexts = []
+
+    def _open(role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE") -> Any:
+        ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
+                                   timezone_id="Europe/Stockholm")
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: page.context.__dict__.setdefault("_errors", []).append(str(exc)))
+        page.goto(live_server.url + "/login")
+        page.fill("#username", role.replace("_", "-"))
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    yield _open
+    failed = getattr(request.node, "rep_call", None)
+    for i, ctx in enumerate(contexts):
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for j, page in enumerate(ctx.pages):
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
+        errors = ctx.__dict__.get("_errors", [])
+        ctx.close()
+        assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

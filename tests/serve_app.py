@@ -1,0 +1,48 @@
+"""Serve a test instance: fresh schema, one user (and bearer token) per role.
+
+Used by the live-server fixtures (browser tests, live Socket.IO tests, the
+Redis tests): `python tests/serve_app.py PORT INFO_JSON` with the
+configuration in CRISIS_* environment variables. Writes the tokens to
+INFO_JSON, then serves with the production server stack (gunicorn).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PASSWORD = "correct-horse-1"
+ROLES = ("admin", "leader", "staff", "duty_officer", "exercise_control", "observer")
+
+
+def main() -> None:
+    port, info_path = int(sys.argv[1]), sys.argv[2]
+    from crisis import create_app
+    from crisis.auth import service as users
+    from crisis.extensions import db
+    from crisis.server import serve
+
+    app = create_app()
+    info: dict[str, object] = {"tokens": {}, "password": PASSWORD}
+    with app.app_context():
+        if os.environ.get("KRISRUM_TEST_SETUP", "1") == "1":
+            db.create_all()
+            for role in ROLES:
+                name = role.replace("_", "-")
+                if users.get_by_username(username=name) is None:
+                    u = users.create(username=name, password=PASSWORD, role=role,
+                                     display_name=f"{role.title()} Testsson", phone="0320-000 00")
+                    _tok, plain = users.create_token(user_id=u.id, name="tests")
+                    info["tokens"][role] = plain  # type: ignore[index]
+            if info["tokens"]:  # first start only; a restart keeps the first tokens
+                Path(info_path).write_text(json.dumps(info))
+        db.session.remove()
+    serve(app, "127.0.0.1", port, threads=int(os.environ.get("KRISRUM_TEST_THREADS", "64")))
+
+
+if __name__ == "__main__":
+    main()
