@@ -1,0 +1,10 @@
+"""Scheduler entry points for tasks (called through crisis.scheduler.runner.run_job)."""
+
+from __future__ import annotations
+
+from crisis.tasks import service
+
+
+def task_due(task_id: int) -> None:
+    """The overdue reminder of one task; idempotent (fires at most once per due time)."""
+    service.fire_reminder(task_id=task_id)
