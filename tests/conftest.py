@@ -7,6 +7,7 @@ by default each test gets its own SQLite file (WAL, real concurrency).
 
 from __future__ import annotations
 
+import contextvars
 import os
 from typing import Any, Callable, Iterator
 
@@ -42,6 +43,55 @@ def _fast_password_hashing() -> Iterator[None]:
     service._hasher = saved
 
 
+def _end_outer_snapshot() -> None:
+    """After a request made by a test, let the test's own session see its effects.
+
+    The test holds an app context (and a session) of its own; ending its read
+    transaction makes the next access load fresh rows.
+    """
+    from flask import has_app_context
+
+    from crisis.extensions import db
+
+    if has_app_context():
+        sess = db.session()
+        if not (sess.new or sess.dirty or sess.deleted):
+            sess.commit()
+
+
+def isolated(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `fn` in an empty contextvars context: its request gets its own app
+    context, `g` and database session, as in production (otherwise Flask
+    reuses the test's app context and flask-login caches the user in `g`)."""
+    try:
+        return contextvars.Context().run(fn, *args, **kwargs)
+    finally:
+        _end_outer_snapshot()
+
+
+def _client_class() -> type:
+    from flask.testing import FlaskClient
+
+    class IsolatedClient(FlaskClient):
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            return isolated(FlaskClient.open, self, *args, **kwargs)
+
+    return IsolatedClient
+
+
+class IsolatedSocketClient:
+    """Wraps flask_socketio's test client so each call runs like a separate request."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._inner = isolated(make)
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if callable(attr):
+            return lambda *a, **k: isolated(attr, *a, **k)
+        return attr
+
+
 def _reset_pg(url: str) -> None:
     from crisis.db import Base
     import crisis.models  # noqa: F401
@@ -56,6 +106,7 @@ def _reset_pg(url: str) -> None:
 def make_app(tmp_path: Any, **overrides: Any) -> Any:
     from crisis import create_app
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     db_url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
     if PG_URL:
         _reset_pg(PG_URL)
@@ -70,7 +121,9 @@ def make_app(tmp_path: Any, **overrides: Any) -> Any:
         "TESTING": True,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = _client_class()
+    return app
 
 
 @pytest.fixture
@@ -124,7 +177,8 @@ def socket_client(app: Any, login: Callable[[str], Any]) -> Callable[[str], Any]
     clients = []
 
     def _make(role: str) -> Any:
-        client = socketio.test_client(app, flask_test_client=login(role))
+        flask_client = login(role)
+        client = IsolatedSocketClient(lambda: socketio.test_client(app, flask_test_client=flask_client))
         clients.append(client)
         return client
 

@@ -58,9 +58,9 @@ class UserOut(pydantic.BaseModel):
     active: bool
 
 
-@limiter.limit(_login_limit, methods=["POST"])
 @operation("/auth/login", "POST", summary="Log in; sets the session cookie", tag="auth",
            body=LoginIn, response=UserOut, public=True, endpoint="login")
+@limiter.limit(_login_limit)
 def api_login(body: LoginIn) -> dict[str, Any]:
     user = service.authenticate(username=body.username, password=body.password)
     if user is None:
