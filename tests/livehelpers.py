@@ -29,6 +29,7 @@ class LiveServer:
     def __init__(self, workdir: Path, *, db_url: Optional[str] = None, env: Optional[dict[str, str]] = None,
                  port: Optional[int] = None, setup: bool = True) -> None:
         self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_url = db_url or f"sqlite:///{self.workdir / 'live.sqlite3'}"
