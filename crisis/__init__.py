@@ -39,13 +39,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
     ext.limiter.init_app(app)
+    # Socket handlers must be imported before init_app: Flask-SocketIO keeps
+    # handlers declared before the first init_app and installs them on every
+    # server it creates; ones declared later would reach only the first app.
+    from crisis.realtime import handlers  # noqa: F401
+
     ext.socketio.init_app(app, message_queue=app.config["CRISIS_MESSAGE_QUEUE"] or None,
                           cors_allowed_origins=None, manage_session=True)
 
     from crisis import models  # noqa: F401  (register every table)
     from crisis.db import configure_sqlite
     from crisis.errors import register_error_handlers
-    from crisis.realtime import bus, handlers  # noqa: F401  (socket handlers)
+    from crisis.realtime import bus
 
     with app.app_context():
         configure_sqlite(ext.db.engine)
@@ -71,10 +76,22 @@ def _register_blueprints(app: Flask) -> None:
     import crisis.incidents.views  # noqa: F401
     import crisis.log.views  # noqa: F401
     import crisis.staffing.views  # noqa: F401
+    from crisis.sites.views import pages as sites_pages
+    import crisis.tasks.views  # noqa: F401
+    from crisis.tasks.views import pages as tasks_pages
+    from crisis.reports.views import pages as reports_pages
+    from crisis.wall.views import pages as wall_pages
+
+    from crisis.exercises.views import pages as exercises_pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth_pages)
     app.register_blueprint(web_bp)
+    app.register_blueprint(sites_pages)
+    app.register_blueprint(tasks_pages)
+    app.register_blueprint(reports_pages)
+    app.register_blueprint(wall_pages)
+    app.register_blueprint(exercises_pages)
     app.add_url_rule("/api/openapi.json", "openapi", api.openapi_view)
 
 
