@@ -1,0 +1,170 @@
+"""The lägesrapport: a numbered snapshot of an incident, frozen once approved.
+
+A report is `draft` -> `approved` (fastställd) -> `sent` -> `acknowledged`.
+While it is a draft its narrative can be edited; once approved its content
+never changes again (the service refuses with 409, and a database trigger
+refuses any UPDATE of the frozen columns and any DELETE, whatever code
+tries it). Only the delivery facts may be filled in afterwards, each once:
+when, how and to whom it was sent, and who acknowledged it. A correction is
+a new report with a new number that `supersedes` the old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crisis.db import utcnow
+from crisis.extensions import db
+from crisis.incidents.models import str_enum
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+
+
+# The narrative of a Swedish lägesrapport, in the order it is written and read.
+NARRATIVE_FIELDS: tuple[str, ...] = (
+    "handelse", "konsekvenser", "vidtagna_atgarder", "beslut", "behov", "prognos", "kommunikation",
+)
+# The public information (CAP) written on the report: also frozen on approval.
+CAP_TEXT_FIELDS: tuple[str, ...] = ("cap_headline", "cap_description", "cap_instruction", "cap_area_desc")
+CAP_CHOICE_FIELDS: tuple[str, ...] = ("cap_category", "cap_urgency", "cap_severity", "cap_certainty")
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (sa.UniqueConstraint("incident_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus), default=ReportStatus.DRAFT)
+    # Bumped on every draft edit, so two people editing the same draft cannot
+    # silently overwrite each other (PATCH carries the version it read).
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes: Mapped[Optional[int]]  # the number of the report this one corrects
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    handelse: Mapped[str] = mapped_column(sa.Text, default="")
+    konsekvenser: Mapped[str] = mapped_column(sa.Text, default="")
+    vidtagna_atgarder: Mapped[str] = mapped_column(sa.Text, default="")
+    beslut: Mapped[str] = mapped_column(sa.Text, default="")
+    behov: Mapped[str] = mapped_column(sa.Text, default="")
+    prognos: Mapped[str] = mapped_column(sa.Text, default="")
+    kommunikation: Mapped[str] = mapped_column(sa.Text, default="")
+    nasta_rapport: Mapped[Optional[datetime]]
+
+    # The incident as it stood when the draft was made (see service.take_snapshot).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # A drawn warning area (GeoJSON Polygon/MultiPolygon); none = the kommun boundary.
+    area: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    cap_headline: Mapped[str] = mapped_column(sa.String(300), default="")
+    cap_description: Mapped[str] = mapped_column(sa.Text, default="")
+    cap_instruction: Mapped[str] = mapped_column(sa.Text, default="")
+    cap_area_desc: Mapped[str] = mapped_column(sa.String(300), default="")
+    cap_category: Mapped[str] = mapped_column(sa.String(20), default="Infra")
+    cap_urgency: Mapped[str] = mapped_column(sa.String(20), default="Expected")
+    cap_severity: Mapped[str] = mapped_column(sa.String(20), default="Moderate")
+    cap_certainty: Mapped[str] = mapped_column(sa.String(20), default="Likely")
+
+    approved_at: Mapped[Optional[datetime]]
+    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    sent_at: Mapped[Optional[datetime]]
+    sent_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    sent_channel: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    sent_recipient: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    acknowledged_at: Mapped[Optional[datetime]]
+    acknowledged_by: Mapped[Optional[str]] = mapped_column(sa.String(200))  # who at the recipient
+    acknowledged_recorded_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ReportStatus.DRAFT
+
+
+# --- Database guard: an approved report never changes ----------------------
+#
+# Once a row's status is not 'draft' these columns may not change at all.
+FROZEN_COLUMNS: tuple[str, ...] = (
+    "id", "incident_id", "number", "version", "supersedes", "created_at", "created_by_id", "created_by",
+    "updated_at", "updated_by", *NARRATIVE_FIELDS, "nasta_rapport", "snapshot", "area",
+    *CAP_TEXT_FIELDS, *CAP_CHOICE_FIELDS, "approved_at", "approved_by_id", "approved_by",
+)
+# Delivery facts: filled in once after approval, then frozen too.
+ONCE_COLUMNS: tuple[str, ...] = (
+    "sent_at", "sent_by", "sent_channel", "sent_recipient",
+    "acknowledged_at", "acknowledged_by", "acknowledged_recorded_by",
+)
+_JSON_COLUMNS = {"snapshot", "area"}
+# Allowed status moves for a frozen row (a draft may become approved).
+_STATUS_MOVES = (("approved", "approved"), ("approved", "sent"), ("sent", "sent"),
+                 ("sent", "acknowledged"), ("acknowledged", "acknowledged"))
+
+
+def _sqlite_guard() -> list[str]:
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN_COLUMNS)
+    rewritten = " OR ".join(f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in ONCE_COLUMNS)
+    moves = " OR ".join(f"(OLD.status = '{a}' AND NEW.status = '{b}')" for a, b in _STATUS_MOVES)
+    return [
+        "CREATE TRIGGER IF NOT EXISTS reports_frozen BEFORE UPDATE ON reports "
+        f"WHEN OLD.status <> 'draft' AND ({changed} OR {rewritten} OR NOT ({moves})) "
+        "BEGIN SELECT RAISE(ABORT, 'an approved report never changes'); END",
+        "CREATE TRIGGER IF NOT EXISTS reports_no_delete BEFORE DELETE ON reports "
+        "WHEN OLD.status <> 'draft' "
+        "BEGIN SELECT RAISE(ABORT, 'an approved report never changes'); END",
+    ]
+
+
+def _pg_guard() -> list[str]:
+    def col(prefix: str, c: str) -> str:
+        return f"{prefix}.{c}::text" if c in _JSON_COLUMNS else f"{prefix}.{c}"
+
+    changed = " OR ".join(f"{col('NEW', c)} IS DISTINCT FROM {col('OLD', c)}" for c in FROZEN_COLUMNS)
+    rewritten = " OR ".join(f"(OLD.{c} IS NOT NULL AND NEW.{c} IS DISTINCT FROM OLD.{c})" for c in ONCE_COLUMNS)
+    moves = " OR ".join(f"(OLD.status = '{a}' AND NEW.status = '{b}')" for a, b in _STATUS_MOVES)
+    return [
+        "CREATE OR REPLACE FUNCTION reports_frozen() RETURNS trigger AS $$ BEGIN "
+        "IF TG_OP = 'DELETE' THEN "
+        "  IF OLD.status <> 'draft' THEN RAISE EXCEPTION 'an approved report never changes'; END IF; "
+        "  RETURN OLD; "
+        "END IF; "
+        f"IF OLD.status <> 'draft' AND ({changed} OR {rewritten} OR NOT ({moves})) THEN "
+        "  RAISE EXCEPTION 'an approved report never changes'; "
+        "END IF; "
+        "RETURN NEW; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS reports_frozen ON reports",
+        "CREATE TRIGGER reports_frozen BEFORE UPDATE OR DELETE ON reports "
+        "FOR EACH ROW EXECUTE FUNCTION reports_frozen()",
+    ]
+
+
+def guard_statements(dialect_name: str) -> list[str]:
+    """The trigger DDL; the migration installs it like the log's guard."""
+    if dialect_name == "sqlite":
+        return _sqlite_guard()
+    if dialect_name == "postgresql":
+        return _pg_guard()
+    return []
+
+
+@sa.event.listens_for(Report.__table__, "after_create")
+def _install_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
+    for stmt in guard_statements(connection.dialect.name):
+        connection.exec_driver_sql(stmt)

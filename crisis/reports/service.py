@@ -1,0 +1,687 @@
+"""Lägesrapporter: drafting, approving (fastställa), sending, acknowledging; exports.
+
+The only writer of reports. A report is numbered 1..n per incident without
+gaps (the number is taken under the incident's write lock and drafts are
+never deleted), and at most one draft is open per incident. A draft is
+prefilled from the incident: a snapshot of the lägesbild (site status per
+category, decisions and actions in the log since the previous report, open
+tasks, staffing, level) and the narrative carried forward from the previous
+report. Approval freezes it for good (also in the database, see models);
+a correction is a new report that `supersedes` the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from crisis.auth.models import User
+from crisis.auth.permissions import Perm, check, has_perm
+from crisis.config import ROOT
+from crisis.db import utcnow, write_transaction
+from crisis.enums import Classification, LogKind, OPEN_TASK_STATUSES
+from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.events import service as events
+from crisis.events.models import Event
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import service as log
+from crisis.log.models import LogEntry
+from crisis.reports import cap, history, text
+from crisis.reports.models import (CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report,
+                                   ReportStatus)
+from crisis.staffing import service as staffing
+
+_log = logging.getLogger("krisrum.reports")
+
+MAX_NARRATIVE = 20_000
+MAX_CAP_TEXT = {"cap_headline": 300, "cap_description": 5000, "cap_instruction": 5000, "cap_area_desc": 300}
+MAX_SHORT = 200
+DEFAULT_INTERVAL = timedelta(hours=4)
+REMINDER_LEAD = timedelta(minutes=15)
+JOB_PREFIX = "report-due:"
+JOB_FUNC = "crisis.reports.jobs:report_due"
+_JOBS_KEY = "krisrum_report_jobs"
+BOUNDARY_PATH = ROOT / "static" / "geo" / "marks_kommun.geojson"
+CAP_CHOICES = {
+    "cap_category": cap.CATEGORIES, "cap_urgency": cap.URGENCIES,
+    "cap_severity": cap.SEVERITIES, "cap_certainty": cap.CERTAINTIES,
+}
+DEFAULT_CHANNEL = "WIS"
+DEFAULT_RECIPIENT = "Länsstyrelsen"
+
+
+# --- serialising ---------------------------------------------------------------
+
+def _iso(dt: Optional[datetime]) -> Optional[str]:
+    return dt.isoformat() if dt else None
+
+
+def to_dict(report: Report, *, exercise: Optional[bool] = None, superseded_by: Optional[int] = None) -> dict[str, Any]:
+    if exercise is None:
+        exercise = (report.snapshot or {}).get("incident", {}).get("mode") == "exercise"
+    d: dict[str, Any] = {
+        "id": report.id,
+        "incident": report.incident_id,
+        "number": report.number,
+        "status": report.status.value,
+        "version": report.version,
+        "supersedes": report.supersedes,
+        "superseded_by": superseded_by,
+        "exercise": exercise,
+        "marking": text.EXERCISE_MARK if exercise else None,
+        "created_at": report.created_at.isoformat(),
+        "created_by": report.created_by,
+        "updated_at": report.updated_at.isoformat(),
+        "updated_by": report.updated_by,
+    }
+    for f in NARRATIVE_FIELDS:
+        d[f] = getattr(report, f) or ""
+    d["nasta_rapport"] = _iso(report.nasta_rapport)
+    for f in CAP_TEXT_FIELDS + CAP_CHOICE_FIELDS:
+        d[f] = getattr(report, f) or ""
+    d.update({
+        "area": report.area,
+        "snapshot": report.snapshot or {},
+        "approved_at": _iso(report.approved_at), "approved_by": report.approved_by,
+        "sent_at": _iso(report.sent_at), "sent_by": report.sent_by,
+        "sent_channel": report.sent_channel, "sent_recipient": report.sent_recipient,
+        "acknowledged_at": _iso(report.acknowledged_at), "acknowledged_by": report.acknowledged_by,
+        "acknowledged_recorded_by": report.acknowledged_recorded_by,
+    })
+    return d
+
+
+def _superseded_map(incident_id: int) -> dict[int, int]:
+    rows = db.session.execute(sa.select(Report.supersedes, Report.number).where(
+        Report.incident_id == incident_id, Report.supersedes.is_not(None))).all()
+    return {old: new for old, new in rows}
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """`to_dict` with `superseded_by` filled in."""
+    return to_dict(report, superseded_by=_superseded_map(report.incident_id).get(report.number))
+
+
+# --- snapshot ------------------------------------------------------------------
+
+def _entry_item(e: LogEntry) -> dict[str, Any]:
+    d = log.masked_dict(e)  # reports leave the organisation: confidential text never goes in
+    return {k: d.get(k) for k in ("number", "kind", "occurred_at", "text", "author", "position_label",
+                                  "counterpart", "decided_by", "mandate", "classification")}
+
+
+def _log_since(incident_id: int, after: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rows = list(db.session.scalars(sa.select(LogEntry).where(
+        LogEntry.incident_id == incident_id, LogEntry.number > after,
+        LogEntry.kind.in_([LogKind.DECISION, LogKind.ACTION])).order_by(LogEntry.number)))
+    corrected = set(db.session.scalars(sa.select(LogEntry.corrects).where(
+        LogEntry.incident_id == incident_id, LogEntry.corrects.is_not(None))))
+    rows = [e for e in rows if e.number not in corrected]  # a corrected entry is replaced by its correction
+    return ([_entry_item(e) for e in rows if e.kind is LogKind.DECISION],
+            [_entry_item(e) for e in rows if e.kind is LogKind.ACTION])
+
+
+SITE_STATE_KEYS = ("operational", "degraded", "down", "unknown", "at_risk")
+
+
+def sites_summary(incident_id: int) -> dict[str, Any]:
+    """Site status per category, the sites down, degraded or at risk, and those on backup power."""
+    from crisis.sites import service as sites
+
+    return normalise_sites(sites.summary_for_incident(incident_id))
+
+
+def normalise_sites(raw: dict[str, Any]) -> dict[str, Any]:
+    """The site register's summary in the report's snapshot shape (kept small: it is stored)."""
+    categories = {row["category"]: {s: int(row.get(s, 0) or 0) for s in SITE_STATE_KEYS}
+                  for row in raw.get("categories") or ()}
+    problems = [{"key": p.get("key"), "name": p.get("name") or p.get("key"), "category": p.get("category"),
+                 "status": p.get("status") or "unknown", "at_risk": bool(p.get("at_risk")),
+                 "note": p.get("note") or None, "styrel_priority": p.get("styrel_priority")}
+                for p in raw.get("attention") or ()]
+    backup = [{"key": b.get("key"), "name": b.get("name") or b.get("key"), "category": b.get("category"),
+               "fuel_left_hours": b.get("fuel_left_hours")} for b in raw.get("on_backup_power") or ()]
+    return {"available": True, "categories": categories, "problems": problems, "on_backup_power": backup}
+
+
+def tasks_summary(incident_id: int) -> dict[str, Any]:
+    """The open tasks (overdue first, then by due time)."""
+    from crisis.tasks import service as tasks
+    from crisis.tasks.models import Task
+
+    rows = list(db.session.scalars(sa.select(Task).where(
+        Task.incident_id == incident_id, Task.status.in_(OPEN_TASK_STATUSES))))
+    now = utcnow()
+    items = []
+    for t in rows:
+        d = tasks.to_dict(t)
+        items.append({k: d.get(k) for k in ("id", "title", "status", "priority", "position", "assignee",
+                                             "assignee_name", "due_at", "overdue")})
+    far = "9999"
+    items.sort(key=lambda t: (not t["overdue"], t["due_at"] or far, t["id"]))
+    return {"available": True, "open": items, "open_count": len(items),
+            "overdue_count": sum(1 for t in items if t["overdue"]), "at": now.isoformat()}
+
+
+def _staffing_items(incident_id: int) -> list[dict[str, Any]]:
+    return [{"key": p["key"], "label": p["label"], "holders": [h["name"] for h in p["holders"]]}
+            for p in staffing.staffing_dict(incident_id=incident_id)["items"]]
+
+
+def take_snapshot(*, incident: Incident, since_log: int, previous: Optional[int]) -> dict[str, Any]:
+    """The incident as it stands now, for the report. Called inside the write transaction."""
+    decisions, actions = _log_since(incident.id, since_log)
+    return {
+        "taken_at": utcnow().isoformat(),
+        "incident": {"id": incident.id, "title": incident.title, "kind": incident.kind,
+                     "mode": incident.mode.value, "level": incident.level.value,
+                     "status": incident.status.value},
+        "level": incident.level.value,
+        "log_head": incident.last_log_number,
+        "since_log": since_log,
+        "previous_report": previous,
+        "decisions": decisions,
+        "actions": actions,
+        "sites": sites_summary(incident.id),
+        "tasks": tasks_summary(incident.id),
+        "staffing": _staffing_items(incident.id),
+    }
+
+
+# --- reading -----------------------------------------------------------------
+
+def _incident(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"No incident {incident_id}.")
+    return incident
+
+
+def list_reports(*, viewer: User, incident_id: int) -> list[Report]:
+    check(viewer, Perm.READ)
+    _incident(incident_id)
+    return list(db.session.scalars(sa.select(Report).where(Report.incident_id == incident_id)
+                                   .order_by(Report.number.desc())))
+
+
+def get(*, viewer: User, report_id: int) -> Report:
+    check(viewer, Perm.READ)
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    return report
+
+
+def _by_number(incident_id: int, number: int) -> Optional[Report]:
+    return db.session.scalar(sa.select(Report).where(Report.incident_id == incident_id,
+                                                     Report.number == number))
+
+
+def previous_version(report: Report) -> Optional[Report]:
+    """The report this one corrects, or else the one before it."""
+    number = report.supersedes or report.number - 1
+    return _by_number(report.incident_id, number) if number >= 1 else None
+
+
+def changes(*, viewer: User, report_id: int) -> dict[str, Any]:
+    """What changed since the previous version (field by field)."""
+    report = get(viewer=viewer, report_id=report_id)
+    prev = previous_version(report)
+    return {"previous": prev.number if prev else None,
+            "changes": history.diff_reports(to_dict(prev) if prev else None, to_dict(report))}
+
+
+def latest_issued(*, incident_id: int) -> Optional[Report]:
+    return db.session.scalar(sa.select(Report).where(
+        Report.incident_id == incident_id, Report.status != ReportStatus.DRAFT)
+        .order_by(Report.number.desc()).limit(1))
+
+
+# --- validation ----------------------------------------------------------------
+
+def _text_field(name: str, value: Any, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text.")
+    value = value.replace("\r\n", "\n").strip()
+    if len(value) > limit:
+        raise ValidationError(f"{name} is longer than {limit} characters.")
+    return value
+
+
+def parse_time(name: str, value: Any) -> Optional[datetime]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        raw = value.strip()
+        if raw.endswith("Z"):
+            raw = raw[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError(f"Cannot read {name} {value!r}; use ISO 8601 with offset, "
+                                  "e.g. 2026-11-24T18:00:00+01:00.") from None
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{name} must be a date and time.")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{name} needs a time zone (e.g. 2026-11-24T18:00:00+01:00).")
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError(f"{name} is out of range.")
+    return value
+
+
+def validate_area(area: Any) -> Optional[dict[str, Any]]:
+    """A drawn warning area: a GeoJSON Polygon or MultiPolygon in WGS84 (None clears it)."""
+    if area is None:
+        return None
+    if not isinstance(area, dict):
+        raise ValidationError("area must be a GeoJSON Polygon or MultiPolygon.")
+    if area.get("type") == "Feature":
+        area = area.get("geometry") or {}
+    if area.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValidationError("area must be a GeoJSON Polygon or MultiPolygon.")
+    try:
+        rings = cap.geojson_to_cap_rings(area)
+    except (ValueError, TypeError, IndexError, KeyError) as e:
+        raise ValidationError(f"area is not a usable polygon: {e}") from None
+    if not rings:
+        raise ValidationError("area has no polygon with at least 3 distinct points.")
+    if len(json.dumps(area)) > 500_000:
+        raise ValidationError("area is too large (simplify the drawing).")
+    return {"type": area["type"], "coordinates": area["coordinates"]}
+
+
+# --- writing -------------------------------------------------------------------
+
+def _default_next(now: datetime) -> datetime:
+    """Now + 4 h, rounded up to the quarter hour."""
+    t = (now + DEFAULT_INTERVAL).replace(second=0, microsecond=0)
+    return t + timedelta(minutes=(-t.minute) % 15)
+
+
+def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous: Optional[Report],
+             kommun: str) -> None:
+    """The draft's narrative: carried forward, plus the log and the site status since the last report."""
+    report.handelse = (previous.handelse if previous else "") or incident.description or incident.title
+    report.konsekvenser = (previous.konsekvenser if previous else "") or "\n".join(text.site_lines(snap))
+    report.vidtagna_atgarder = "\n".join(text.log_lines(snap["actions"]))
+    report.beslut = "\n".join(text.log_lines(snap["decisions"], decision=True))
+    for f in ("behov", "prognos", "kommunikation"):
+        setattr(report, f, getattr(previous, f) if previous else "")
+    report.nasta_rapport = _default_next(utcnow())
+    report.cap_headline = (previous.cap_headline if previous else "") or incident.title
+    report.cap_area_desc = (previous.cap_area_desc if previous else "") or kommun
+    if previous is not None:
+        for f in ("cap_description", "cap_instruction", *CAP_CHOICE_FIELDS):
+            setattr(report, f, getattr(previous, f))
+        report.area = previous.area
+
+
+def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -> Report:
+    """A new draft, prefilled; `supersedes` makes it a correction of that (approved) report."""
+    check(actor, Perm.WRITE_LOG)
+    kommun = current_app.config.get("CRISIS_KOMMUN", "")
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        draft = db.session.scalar(sa.select(Report.number).where(
+            Report.incident_id == incident_id, Report.status == ReportStatus.DRAFT))
+        if draft is not None:
+            raise Conflict(f"Report {draft} is still a draft; finish or use it first.", code="draft_exists")
+        last = db.session.scalar(sa.select(sa.func.max(Report.number)).where(Report.incident_id == incident_id)) or 0
+        if supersedes is not None:
+            old = _by_number(incident_id, supersedes)
+            if old is None:
+                raise ValidationError(f"There is no report {supersedes} in this incident to correct.")
+            if old.is_draft:
+                raise Conflict(f"Report {supersedes} is a draft; edit it instead of correcting it.")
+            later = _superseded_map(incident_id).get(supersedes)
+            if later is not None:
+                raise Conflict(f"Report {supersedes} is already corrected by report {later}; correct that one.",
+                               code="already_superseded")
+            since_log = int((old.snapshot or {}).get("since_log") or 0)
+            previous_no = (old.snapshot or {}).get("previous_report")
+            carry = old
+        else:
+            prev = latest_issued(incident_id=incident_id)
+            since_log = int((prev.snapshot or {}).get("log_head") or 0) if prev else 0
+            previous_no = prev.number if prev else None
+            carry = prev
+        snap = take_snapshot(incident=incident, since_log=since_log, previous=previous_no)
+        now = utcnow()
+        report = Report(incident_id=incident_id, number=last + 1, status=ReportStatus.DRAFT, version=1,
+                        supersedes=supersedes, created_at=now, created_by_id=actor.id,
+                        created_by=actor.display_name, updated_at=now, updated_by=actor.display_name,
+                        snapshot=snap)
+        _prefill(report, incident, snap, carry, kommun)
+        if supersedes is not None:
+            for f in NARRATIVE_FIELDS + ("nasta_rapport",):
+                setattr(report, f, getattr(carry, f))
+        db.session.add(report)
+        db.session.flush()
+        what = f"rättelse av lägesrapport {supersedes}" if supersedes else "utkast"
+        log.system_entry(incident=incident, actor=actor, text=f"Lägesrapport {report.number} påbörjad ({what}).")
+    return report
+
+
+UPDATABLE = set(NARRATIVE_FIELDS) | set(CAP_TEXT_FIELDS) | set(CAP_CHOICE_FIELDS) | {"nasta_rapport", "area"}
+
+
+def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_version: Optional[int] = None,
+           refresh_snapshot: bool = False) -> Report:
+    """Edit a draft (PATCH semantics). Anything else is refused with 409: it never changes."""
+    check(actor, Perm.WRITE_LOG)
+    unknown = set(fields) - UPDATABLE
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    clean: dict[str, Any] = {}
+    for f, v in fields.items():
+        if f in NARRATIVE_FIELDS:
+            clean[f] = _text_field(f, v, MAX_NARRATIVE)
+        elif f in CAP_TEXT_FIELDS:
+            clean[f] = _text_field(f, v, MAX_CAP_TEXT[f])
+        elif f in CAP_CHOICE_FIELDS:
+            if v not in CAP_CHOICES[f]:
+                raise ValidationError(f"{f} must be one of: {', '.join(sorted(CAP_CHOICES[f]))}.")
+            clean[f] = v
+        elif f == "nasta_rapport":
+            clean[f] = parse_time(f, v)
+        elif f == "area":
+            clean[f] = validate_area(v)
+    get(viewer=actor, report_id=report_id)
+    with write_transaction(db.session):
+        incident, report = _locked_report(report_id)
+        _require_draft(report)
+        if expected_version is not None and expected_version != report.version:
+            raise Conflict(f"Report {report.number} was changed by {report.updated_by} meanwhile "
+                           f"(version {report.version}); reload and edit again.", code="stale_version",
+                           details={"version": report.version, "updated_by": report.updated_by})
+        changed = False
+        for f, v in clean.items():
+            if getattr(report, f) != v:
+                setattr(report, f, v)
+                changed = True
+        if refresh_snapshot:
+            snap = report.snapshot or {}
+            report.snapshot = take_snapshot(incident=incident, since_log=int(snap.get("since_log") or 0),
+                                            previous=snap.get("previous_report"))
+            changed = True
+        if changed:
+            report.version += 1
+            report.updated_at = utcnow()
+            report.updated_by = actor.display_name
+    return report
+
+
+def _require_draft(report: Report) -> None:
+    if not report.is_draft:
+        raise Conflict(f"Report {report.number} is {report.status.value}; an approved report never changes. "
+                       "Write a correction (a new report that supersedes it).", code="report_frozen")
+
+
+def _locked_report(report_id: int) -> tuple[Incident, Report]:
+    incident_id = db.session.scalar(sa.select(Report.incident_id).where(Report.id == report_id))
+    if incident_id is None:
+        raise NotFound(f"No report {report_id}.")
+    incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
+    report = db.session.get(Report, report_id, populate_existing=True)
+    return incident, report
+
+
+def _announce(incident: Incident, actor: User, report: Report) -> None:
+    events.append_event(incident=incident, type="report.issued", actor=actor.username,
+                        data=to_dict(report, exercise=incident.is_exercise,
+                                     superseded_by=_superseded_map(incident.id).get(report.number)))
+
+
+def approve(*, actor: User, report_id: int, expected_version: Optional[int] = None) -> Report:
+    """Fastställ: the report is frozen from now on and announced (`report.issued`)."""
+    check(actor, Perm.LEAD)
+    with write_transaction(db.session):
+        incident, report = _locked_report(report_id)
+        _require_draft(report)
+        if expected_version is not None and expected_version != report.version:
+            raise Conflict(f"Report {report.number} changed since you read it (now version {report.version}); "
+                           "read it again before approving.", code="stale_version",
+                           details={"version": report.version})
+        if not report.handelse.strip():
+            raise ValidationError("A report needs at least the section Händelse before it is approved.")
+        if report.supersedes is not None:
+            later = _superseded_map(incident.id).get(report.supersedes)
+            if later is not None and later != report.number:
+                raise Conflict(f"Report {report.supersedes} is already corrected by report {later}.")
+        now = utcnow()
+        actor_id, actor_name = actor.id, actor.display_name  # read before writing: no autoflush in between
+        report.approved_at = now
+        report.approved_by_id = actor_id
+        report.approved_by = actor_name
+        report.status = ReportStatus.APPROVED  # last: from here on the database guard holds
+        extra = f" Ersätter lägesrapport {report.supersedes}." if report.supersedes else ""
+        nxt = f" Nästa rapport {text.local_time(report.nasta_rapport)}." if report.nasta_rapport else ""
+        log.system_entry(incident=incident, actor=actor,
+                         text=f"Lägesrapport {report.number} fastställd av {actor.display_name}.{extra}{nxt}")
+        _announce(incident, actor, report)
+        _queue_reminder(incident.id, report.nasta_rapport)
+    return report
+
+
+def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipient: Optional[str] = None,
+         sent_at: Optional[datetime] = None) -> Report:
+    """Record that the approved report was sent: when, how, to whom."""
+    check(actor, Perm.WRITE_LOG)
+    channel_v = _text_field("channel", channel, 100) or DEFAULT_CHANNEL
+    recipient_v = _text_field("recipient", recipient, MAX_SHORT) or DEFAULT_RECIPIENT
+    sent_v = parse_time("sent_at", sent_at) if sent_at is not None else None
+    with write_transaction(db.session):
+        incident, report = _locked_report(report_id)
+        if report.status is not ReportStatus.APPROVED:
+            if report.is_draft:
+                raise Conflict(f"Report {report.number} is a draft; it must be approved (fastställd) before it is sent.",
+                               code="not_approved")
+            raise Conflict(f"Report {report.number} is already {report.status.value}.", code="already_sent")
+        now = utcnow()
+        sent_v = sent_v or now
+        if sent_v > now + timedelta(minutes=5):
+            raise ValidationError("sent_at is in the future.")
+        if sent_v < report.approved_at - timedelta(minutes=1):
+            raise ValidationError("sent_at is before the report was approved.")
+        actor_name = actor.display_name
+        report.sent_at = sent_v
+        report.sent_by = actor_name
+        report.sent_channel = channel_v
+        report.sent_recipient = recipient_v
+        report.status = ReportStatus.SENT
+        log.write_entry(incident=incident, actor=actor, kind=LogKind.OUTGOING, counterpart=recipient_v,
+                        text=f"Lägesrapport {report.number} skickad till {recipient_v} via {channel_v} "
+                             f"{text.local_time(sent_v, '%H:%M')}.",
+                        occurred_at=sent_v)
+        _announce(incident, actor, report)
+        _queue_reminder(incident.id, report.nasta_rapport)
+    return report
+
+
+def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] = None,
+                acknowledged_at: Optional[datetime] = None) -> Report:
+    """Record the recipient's receipt (kvittens) of a sent report."""
+    check(actor, Perm.WRITE_LOG)
+    who = _text_field("acknowledged_by", acknowledged_by, MAX_SHORT)
+    at_v = parse_time("acknowledged_at", acknowledged_at) if acknowledged_at is not None else None
+    with write_transaction(db.session):
+        incident, report = _locked_report(report_id)
+        if report.status is not ReportStatus.SENT:
+            if report.status is ReportStatus.ACKNOWLEDGED:
+                raise Conflict(f"Report {report.number} is already acknowledged.", code="already_acknowledged")
+            raise Conflict(f"Report {report.number} has not been sent yet.", code="not_sent")
+        now = utcnow()
+        at_v = at_v or now
+        if at_v > now + timedelta(minutes=5):
+            raise ValidationError("acknowledged_at is in the future.")
+        if at_v < report.sent_at - timedelta(minutes=1):
+            raise ValidationError("acknowledged_at is before the report was sent.")
+        who = who or report.sent_recipient or DEFAULT_RECIPIENT
+        actor_name = actor.display_name
+        report.acknowledged_at = at_v
+        report.acknowledged_by = who
+        report.acknowledged_recorded_by = actor_name
+        report.status = ReportStatus.ACKNOWLEDGED
+        log.write_entry(incident=incident, actor=actor, kind=LogKind.INCOMING, counterpart=who,
+                        text=f"Kvittens: lägesrapport {report.number} mottagen av {who}.", occurred_at=at_v)
+        _announce(incident, actor, report)
+    return report
+
+
+# --- the reminder before the next report -------------------------------------------
+
+def _queue_reminder(incident_id: int, due: Optional[datetime]) -> None:
+    if due is not None:
+        db.session.info.setdefault(_JOBS_KEY, []).append((incident_id, due))
+
+
+def _apply_jobs(session: Session) -> None:
+    pending = session.info.pop(_JOBS_KEY, None)
+    if not pending:
+        return
+    from crisis.scheduler import runner
+
+    latest = dict(pending)
+    for incident_id, due in latest.items():
+        try:
+            runner.schedule_once(job_id=f"{JOB_PREFIX}{incident_id}", run_at=max(due - REMINDER_LEAD, utcnow()),
+                                 func_path=JOB_FUNC, args=(incident_id,))
+        except Exception:  # the approval is committed; the reminder is a help, not the record
+            _log.exception("could not schedule the report reminder of incident %s", incident_id)
+
+
+def _drop_jobs(session: Session) -> None:
+    session.info.pop(_JOBS_KEY, None)
+
+
+def install() -> None:
+    if not sa.event.contains(Session, "after_commit", _apply_jobs):
+        sa.event.listen(Session, "after_commit", _apply_jobs)
+        sa.event.listen(Session, "after_rollback", _drop_jobs)
+
+
+install()
+
+
+def remind_due(*, incident_id: int, now: Optional[datetime] = None) -> bool:
+    """Announce that the next report is due soon, once per (report, due time). Returns whether it fired."""
+    now = now or utcnow()
+    with write_transaction(db.session):
+        incident = db.session.get(Incident, incident_id)
+        if incident is None or incident.status.value != "active":
+            return False
+        incident = events.lock_incident(incident_id=incident_id)
+        latest = latest_issued(incident_id=incident_id)
+        if latest is None or latest.nasta_rapport is None:
+            return False
+        due = latest.nasta_rapport
+        if now < due - REMINDER_LEAD - timedelta(seconds=5):
+            return False  # rescheduled for later; this run is early
+        key = {"kind": "report_due", "report": latest.number, "due": due.isoformat()}
+        fired = db.session.scalars(sa.select(Event.data).where(
+            Event.incident_id == incident_id, Event.type == "reminder.due"))
+        if any(isinstance(d, dict) and all(d.get(k) == v for k, v in key.items()) for d in fired):
+            return False
+        log.system_entry(incident=incident, actor=None,
+                         text=f"Påminnelse: nästa lägesrapport ska vara klar {text.local_time(due, '%H:%M')} "
+                              f"(efter lägesrapport {latest.number}).")
+        events.append_event(incident=incident, type="reminder.due", actor=None,
+                             data=dict(key, text=f"Nästa lägesrapport {text.local_time(due, '%H:%M')}",
+                                       incident=incident_id))
+    return True
+
+
+# --- exports -------------------------------------------------------------------
+
+def wis_text(*, viewer: User, report_id: int) -> tuple[Report, str]:
+    report = get(viewer=viewer, report_id=report_id)
+    return report, text.render_wis_text(to_dict(report), kommun=current_app.config.get("CRISIS_KOMMUN", ""))
+
+
+@lru_cache(maxsize=4)
+def _boundary(path: str) -> dict[str, Any]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("type") == "FeatureCollection":
+        geoms = [f["geometry"] for f in data["features"]]
+        if len(geoms) == 1:
+            return geoms[0]
+        coords = []
+        for g in geoms:
+            coords += [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        return {"type": "MultiPolygon", "coordinates": coords}
+    return data.get("geometry", data)
+
+
+def _token(value: str) -> str:
+    import re
+    return re.sub(r"[^A-Za-z0-9._@:-]+", "-", value).strip("-") or "krisrum"
+
+
+def cap_sender() -> str:
+    configured = current_app.config.get("CRISIS_CAP_SENDER")
+    if configured:
+        return _token(configured)
+    return "krisrum." + _token(current_app.config.get("CRISIS_KOMMUN", "kommun").lower())
+
+
+def cap_identifier(report: Report) -> str:
+    return f"{cap_sender()}.incident-{report.incident_id}.report-{report.number}"
+
+
+def build_cap(report: Report, incident: Incident) -> cap.CapMessage:
+    """The public warning of an approved report as a CapMessage (raises CapInputError)."""
+    prev = _by_number(report.incident_id, report.supersedes) if report.supersedes else None
+    refs = []
+    if prev is not None and prev.approved_at is not None:
+        refs.append(cap.CapReference(cap_sender(), cap_identifier(prev), prev.approved_at))
+    geometry = report.area or _boundary(str(BOUNDARY_PATH))
+    kommun = current_app.config.get("CRISIS_KOMMUN", "")
+    return cap.CapMessage(
+        identifier=cap_identifier(report), sender=cap_sender(), sent=report.approved_at,
+        exercise=incident.is_exercise, msg_type="Update" if refs else "Alert",
+        references=refs, category=report.cap_category, event=incident.kind or incident.title,
+        urgency=report.cap_urgency, severity=report.cap_severity, certainty=report.cap_certainty,
+        sender_name=f"{kommun} – central krisledning" if kommun else "Central krisledning",
+        headline=report.cap_headline or incident.title, description=report.cap_description,
+        instruction=report.cap_instruction or None, area_desc=report.cap_area_desc or kommun,
+        polygons=cap.geojson_to_cap_rings(geometry),
+        note=f"Lägesrapport {report.number}" + (f", ersätter {report.supersedes}" if report.supersedes else ""),
+    )
+
+
+def cap_xml(*, viewer: User, report_id: int) -> tuple[Report, bytes]:
+    """OASIS CAP 1.2, validated before it is served; a report that cannot make one is a 409 with the reasons."""
+    report = get(viewer=viewer, report_id=report_id)
+    incident = _incident(report.incident_id)
+    if report.is_draft:
+        raise Conflict(f"Report {report.number} is a draft; public information is published from an approved "
+                       "(fastställd) report only.", code="not_approved")
+    try:
+        msg = build_cap(report, incident)
+    except cap.CapInputError as e:
+        raise Conflict("The report cannot become a valid CAP message: " + "; ".join(e.errors),
+                       code="cap_invalid", details=e.errors) from None
+    except ValueError as e:
+        raise Conflict(f"The report's area cannot become a CAP polygon: {e}", code="cap_invalid",
+                       details=[str(e)]) from None
+    xml = cap.render_cap(msg)
+    errors = cap.validate_cap(xml)
+    if errors:
+        raise Conflict("The CAP message does not validate: " + "; ".join(errors[:5]), code="cap_invalid",
+                       details=errors)
+    return report, xml
+
+
+def may_approve(user: User) -> bool:
+    return has_perm(user, Perm.LEAD)

@@ -1,0 +1,152 @@
+"""Plain-text forms of a lägesrapport: the WIS paste and the prefill lines.
+
+Pure module: no Flask, no database. It works on the report dictionary the
+API returns (`crisis.reports.service.to_dict`). The record is kept in
+Swedish whatever language the screen shows (like the log), because it is
+sent to Länsstyrelsen as it stands; so the vocabulary here is fixed
+Swedish, not translated.
+
+`render_wis_text(report)` gives text ready to paste into WIS (the
+Länsstyrelse's web information system): numbered headings in the usual
+order of a Swedish lägesrapport, times in Europe/Stockholm, no markup, and
+ÖVNING at the top and the bottom of an exercise report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+STOCKHOLM: Final = ZoneInfo("Europe/Stockholm")
+EXERCISE_MARK: Final = "ÖVNING"
+EXERCISE_LINE: Final = "*** ÖVNING – ÖVNING – ÖVNING ***"
+
+LEVELS_SV: Final = {
+    "normal": "Normalläge",
+    "monitoring": "Bevakningsläge",
+    "reinforced": "Förstärkningsläge",
+    "staff": "Stabsläge",
+    "extraordinary": "Extraordinär händelse",
+    "heightened_alert": "Höjd beredskap",
+}
+CATEGORIES_SV: Final = {
+    "health": "Vård", "care": "Omsorg", "rescue": "Räddningstjänst", "water": "Dricksvatten",
+    "sewage": "Avlopp", "power": "El", "roads": "Väghållning", "telecom": "Elektronisk kommunikation",
+    "school": "Skola och förskola", "other": "Övrigt",
+}
+SITE_STATES_SV: Final = {
+    "operational": "i drift", "degraded": "begränsad drift", "down": "ur drift",
+    "unknown": "okänd status", "at_risk": "i riskzon",
+}
+STATUSES_SV: Final = {
+    "draft": "Utkast", "approved": "Fastställd", "sent": "Skickad", "acknowledged": "Kvitterad",
+}
+SECTIONS: Final = (
+    ("handelse", "Händelse"),
+    ("konsekvenser", "Konsekvenser"),
+    ("vidtagna_atgarder", "Vidtagna åtgärder"),
+    ("beslut", "Beslut"),
+    ("behov", "Behov"),
+    ("prognos", "Prognos"),
+    ("kommunikation", "Kommunikation"),
+)
+EMPTY: Final = "–"
+
+
+def local_time(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO string or aware datetime as Stockholm local time; '' for None."""
+    if not value:
+        return ""
+    dt = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return dt.astimezone(STOCKHOLM).strftime(fmt)
+
+
+def is_exercise(report: Mapping[str, Any]) -> bool:
+    if "exercise" in report:
+        return bool(report["exercise"])
+    return (report.get("snapshot") or {}).get("incident", {}).get("mode") == "exercise"
+
+
+def _clean(text: Any) -> str:
+    """Normalise newlines and trailing spaces; WIS takes plain text."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def site_lines(snapshot: Mapping[str, Any]) -> list[str]:
+    """One line per site category with any site not fully operational, then the sites down or at
+    risk, then those on backup power."""
+    sites = snapshot.get("sites") or {}
+    if not sites.get("available"):
+        return []
+    lines: list[str] = []
+    for cat, counts in (sites.get("categories") or {}).items():
+        parts = [f"{counts[s]} {SITE_STATES_SV[s]}" for s in ("down", "degraded", "at_risk", "unknown", "operational")
+                 if counts.get(s)]
+        if parts and any(counts.get(s) for s in ("down", "degraded", "at_risk", "unknown")):
+            lines.append(f"{CATEGORIES_SV.get(cat, cat)}: {', '.join(parts)}")
+    for p in sites.get("problems") or ():
+        state = p.get("status") or "unknown"
+        label = SITE_STATES_SV.get(state, state)
+        if p.get("at_risk") and state not in ("down", "degraded"):
+            label = SITE_STATES_SV["at_risk"]
+        cat = CATEGORIES_SV.get(p.get("category") or "", p.get("category") or "")
+        note = f" – {p['note']}" if p.get("note") else ""
+        lines.append(f"- {p.get('name') or p.get('key')} ({cat}): {label}{note}")
+    for b in sites.get("on_backup_power") or ():
+        cat = CATEGORIES_SV.get(b.get("category") or "", b.get("category") or "")
+        fuel = b.get("fuel_left_hours")
+        left = f", bränsle för cirka {fuel:g} h" if isinstance(fuel, (int, float)) else ""
+        lines.append(f"- {b.get('name') or b.get('key')} ({cat}): på reservkraft{left}")
+    return lines
+
+
+def log_lines(entries: Iterable[Mapping[str, Any]], *, decision: bool = False) -> list[str]:
+    """Log entries as report lines: '14:32 (nr 12) text [beslutsfattare, mandat]'."""
+    out = []
+    for e in entries:
+        line = f"{local_time(e.get('occurred_at'), '%H:%M')} (nr {e.get('number')}) {_clean(e.get('text'))}"
+        if decision and (e.get("decided_by") or e.get("mandate")):
+            who = ", ".join(x for x in (e.get("decided_by"), e.get("mandate")) if x)
+            line += f" [{who}]"
+        out.append(line)
+    return out
+
+
+def render_wis_text(report: Mapping[str, Any], *, kommun: str = "") -> str:
+    """The report as plain text to paste into WIS."""
+    snap = report.get("snapshot") or {}
+    incident = snap.get("incident") or {}
+    exercise = is_exercise(report)
+    out: list[str] = []
+    if exercise:
+        out += [EXERCISE_LINE, ""]
+    head = f"LÄGESRAPPORT NR {report.get('number')}"
+    if kommun:
+        head += f" – {kommun}"
+    if exercise:
+        head = f"{EXERCISE_MARK}: {head}"
+    out.append(head)
+    if report.get("supersedes"):
+        out.append(f"Ersätter lägesrapport nr {report['supersedes']} (rättelse).")
+    title = incident.get("title") or ""
+    out.append(f"Händelse: {EXERCISE_MARK + ': ' if exercise else ''}{title}")
+    level = snap.get("level") or incident.get("level")
+    if level:
+        out.append(f"Nivå: {LEVELS_SV.get(level, level)}")
+    if snap.get("taken_at"):
+        out.append(f"Lägesbild per: {local_time(snap['taken_at'])}")
+    status = report.get("status") or "draft"
+    if report.get("approved_at"):
+        out.append(f"Fastställd: {local_time(report['approved_at'])} av {report.get('approved_by') or ''}".rstrip())
+    else:
+        out.append(f"Status: {STATUSES_SV.get(status, status)} – ej fastställd")
+    out.append(f"Rapportör: {report.get('created_by') or ''}".rstrip())
+    for i, (field, label) in enumerate(SECTIONS, start=1):
+        out += ["", f"{i}. {label.upper()}", _clean(report.get(field)) or EMPTY]
+    out += ["", f"{len(SECTIONS) + 1}. NÄSTA RAPPORT", local_time(report.get("nasta_rapport")) or EMPTY]
+    if exercise:
+        out += ["", EXERCISE_LINE]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,225 @@
+"""Reports: the API under /api/v1 (registered on import) and the pages/exports blueprint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from crisis.api import operation
+from crisis.api.schemas import Items
+from crisis.auth.permissions import Perm, has_perm
+from crisis.incidents import service as incidents
+from crisis.reports import service, text
+from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS
+from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, ReportOut, ReportPatch, SendIn
+from crisis.web.template_helpers import add_incident_nav
+
+# --- API -----------------------------------------------------------------------
+
+
+@operation("/incidents/<int:incident_id>/reports", "GET", summary="The incident's lägesrapporter, newest first",
+           tag="reports", response=Items[ReportOut], perm="read")
+def list_reports(incident_id: int) -> list[dict[str, Any]]:
+    reports = service.list_reports(viewer=current_user, incident_id=incident_id)
+    superseded = {r.supersedes: r.number for r in reports if r.supersedes}
+    return [service.to_dict(r, superseded_by=superseded.get(r.number)) for r in reports]
+
+
+@operation("/incidents/<int:incident_id>/reports", "POST",
+           summary="Start a draft prefilled from the incident (or a correction with `supersedes`)",
+           tag="reports", body=ReportCreate, response=ReportOut, status=201, perm="write_log")
+def create_report(incident_id: int, body: ReportCreate) -> dict[str, Any]:
+    report = service.create(actor=current_user, incident_id=incident_id, supersedes=body.supersedes)
+    return service.report_dict(report)
+
+
+def _one(report: Any) -> dict[str, Any]:
+    d = service.report_dict(report)
+    d.update(service.changes(viewer=current_user, report_id=report.id))
+    return d
+
+
+@operation("/reports/<int:report_id>", "GET", summary="One report, with what changed since the previous version",
+           tag="reports", response=ReportOut, perm="read")
+def get_report(report_id: int) -> dict[str, Any]:
+    return _one(service.get(viewer=current_user, report_id=report_id))
+
+
+@operation("/reports/<int:report_id>", "PATCH", summary="Edit a draft (409 once approved: it never changes)",
+           tag="reports", body=ReportPatch, response=ReportOut, perm="write_log")
+def patch_report(report_id: int, body: ReportPatch) -> dict[str, Any]:
+    fields = body.model_dump(exclude_unset=True)
+    version = fields.pop("version", None)
+    refresh = fields.pop("refresh_snapshot", False)
+    report = service.update(actor=current_user, report_id=report_id, fields=fields,
+                            expected_version=version, refresh_snapshot=refresh)
+    return _one(report)
+
+
+@operation("/reports/<int:report_id>/approve", "POST",
+           summary="Fastställ: freeze the report and announce it (report.issued)", tag="reports",
+           body=ApproveIn, response=ReportOut, perm="lead")
+def approve_report(report_id: int, body: ApproveIn) -> dict[str, Any]:
+    return _one(service.approve(actor=current_user, report_id=report_id, expected_version=body.version))
+
+
+@operation("/reports/<int:report_id>/send", "POST",
+           summary="Record that the approved report was sent (when, channel, recipient)", tag="reports",
+           body=SendIn, response=ReportOut, perm="write_log")
+def send_report(report_id: int, body: SendIn) -> dict[str, Any]:
+    return _one(service.send(actor=current_user, report_id=report_id, channel=body.channel,
+                             recipient=body.recipient, sent_at=body.sent_at))
+
+
+@operation("/reports/<int:report_id>/acknowledge", "POST", summary="Record the recipient's receipt (kvittens)",
+           tag="reports", body=AcknowledgeIn, response=ReportOut, perm="write_log")
+def acknowledge_report(report_id: int, body: AcknowledgeIn) -> dict[str, Any]:
+    return _one(service.acknowledge(actor=current_user, report_id=report_id, acknowledged_by=body.acknowledged_by,
+                                    acknowledged_at=body.acknowledged_at))
+
+
+@operation("/reports/<int:report_id>/cap.xml", "GET",
+           summary="The report's public information as OASIS CAP 1.2 (validated; Exercise for exercises)",
+           tag="reports", response=str, perm="read", content_type="application/xml")
+def report_cap(report_id: int) -> Response:
+    report, xml = service.cap_xml(viewer=current_user, report_id=report_id)
+    prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
+    return Response(xml, mimetype="application/xml", headers={
+        "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
+
+
+# --- pages and exports ----------------------------------------------------------
+
+pages = Blueprint("reports", __name__)
+
+FIELD_LABELS = {
+    "handelse": _l("Händelse"),
+    "konsekvenser": _l("Konsekvenser"),
+    "vidtagna_atgarder": _l("Vidtagna åtgärder"),
+    "beslut": _l("Beslut"),
+    "behov": _l("Behov"),
+    "prognos": _l("Prognos"),
+    "kommunikation": _l("Kommunikation"),
+    "nasta_rapport": _l("Nästa rapport"),
+    "cap_headline": _l("Rubrik till allmänheten"),
+    "cap_description": _l("Information till allmänheten"),
+    "cap_instruction": _l("Råd till allmänheten"),
+    "cap_area_desc": _l("Område (beskrivning)"),
+    "cap_category": _l("Kategori (CAP)"),
+    "cap_urgency": _l("Brådska (CAP)"),
+    "cap_severity": _l("Allvarlighet (CAP)"),
+    "cap_certainty": _l("Säkerhet (CAP)"),
+    "area": _l("Varningsområde"),
+    "level": _l("Nivå"),
+    "sites": _l("Samhällsviktig verksamhet"),
+    "site": _l("Verksamhet"),
+    "tasks.open_count": _l("Öppna uppgifter"),
+    "tasks.overdue_count": _l("Försenade uppgifter"),
+    "staffing": _l("Bemanning"),
+}
+FIELD_HINTS = {
+    "handelse": _l("Vad har hänt, var och när. Krävs för att fastställa."),
+    "konsekvenser": _l("För invånare och samhällsviktig verksamhet, per område."),
+    "vidtagna_atgarder": _l("Förifyllt från dagbokens åtgärder sedan förra rapporten."),
+    "beslut": _l("Förifyllt från dagbokens beslut sedan förra rapporten."),
+    "behov": _l("Stöd och resurser som behövs, t.ex. från länsstyrelsen."),
+    "prognos": _l("Hur läget väntas utvecklas."),
+    "kommunikation": _l("Vad som kommunicerats till allmänheten och media, och vad som planeras."),
+}
+STATUS_LABELS = {
+    "draft": _l("Utkast"),
+    "approved": _l("Fastställd"),
+    "sent": _l("Skickad"),
+    "acknowledged": _l("Kvitterad"),
+}
+SITE_STATE_LABELS = {
+    "operational": _l("i drift"), "degraded": _l("begränsad drift"), "down": _l("ur drift"),
+    "unknown": _l("okänd status"), "at_risk": _l("i riskzon"),
+}
+CATEGORY_LABELS = {
+    "health": _l("Vård"), "care": _l("Omsorg"), "rescue": _l("Räddningstjänst"), "water": _l("Dricksvatten"),
+    "sewage": _l("Avlopp"), "power": _l("El"), "roads": _l("Väghållning"), "telecom": _l("Elektronisk kommunikation"),
+    "school": _l("Skola och förskola"), "other": _l("Övrigt"),
+}
+TASK_STATUS_LABELS = {
+    "todo": _l("Att göra"), "doing": _l("Pågår"), "blocked": _l("Blockerad"), "done": _l("Klar"),
+    "cancelled": _l("Avbruten"),
+}
+CAP_CHOICE_LABELS = {
+    "cap_category": {"Infra": _l("Infrastruktur"), "Safety": _l("Allmän säkerhet"), "Health": _l("Hälsa"),
+                     "Met": _l("Väder"), "Env": _l("Miljö"), "Fire": _l("Brand"), "Rescue": _l("Räddning"),
+                     "Transport": _l("Transport"), "Security": _l("Säkerhet"), "Geo": _l("Geofysiskt"),
+                     "CBRNE": _l("CBRN"), "Other": _l("Övrigt")},
+    "cap_urgency": {"Immediate": _l("Omedelbart"), "Expected": _l("Inom kort"), "Future": _l("Senare"),
+                    "Past": _l("Över"), "Unknown": _l("Okänt")},
+    "cap_severity": {"Extreme": _l("Extrem"), "Severe": _l("Allvarlig"), "Moderate": _l("Måttlig"),
+                     "Minor": _l("Liten"), "Unknown": _l("Okänd")},
+    "cap_certainty": {"Observed": _l("Bekräftad"), "Likely": _l("Trolig"), "Possible": _l("Möjlig"),
+                      "Unlikely": _l("Osannolik"), "Unknown": _l("Okänd")},
+}
+
+
+def labels_json() -> str:
+    """Labels for reports.js (read from a data- attribute)."""
+    def s(table: dict[str, Any]) -> dict[str, str]:
+        return {k: str(v) for k, v in table.items()}
+
+    return json.dumps({
+        "fields": s(FIELD_LABELS), "statuses": s(STATUS_LABELS), "site_states": s(SITE_STATE_LABELS),
+        "categories": s(CATEGORY_LABELS), "task_statuses": s(TASK_STATUS_LABELS),
+    }, ensure_ascii=False)
+
+
+def _template_context() -> dict[str, Any]:
+    return dict(FIELD_LABELS=FIELD_LABELS, FIELD_HINTS=FIELD_HINTS, STATUS_LABELS=STATUS_LABELS,
+                SITE_STATE_LABELS=SITE_STATE_LABELS, CATEGORY_LABELS=CATEGORY_LABELS,
+                TASK_STATUS_LABELS=TASK_STATUS_LABELS, CAP_CHOICE_LABELS=CAP_CHOICE_LABELS,
+                NARRATIVE_FIELDS=NARRATIVE_FIELDS, CAP_TEXT_FIELDS=CAP_TEXT_FIELDS,
+                CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS, local_time=text.local_time)
+
+
+@pages.route("/incidents/<int:incident_id>/reports")
+@login_required
+def reports_page(incident_id: int) -> Any:
+    inc = incidents.get(viewer=current_user, incident_id=incident_id)
+    return render_template("reports/reports.html", incident=inc, labels_json=labels_json(),
+                           can_write=has_perm(current_user, Perm.WRITE_LOG),
+                           can_lead=has_perm(current_user, Perm.LEAD), **_template_context())
+
+
+@pages.route("/reports/<int:report_id>/print")
+@login_required
+def report_print(report_id: int) -> Any:
+    report = service.get(viewer=current_user, report_id=report_id)
+    inc = incidents.get(viewer=current_user, incident_id=report.incident_id)
+    data = service.report_dict(report)
+    data.update(service.changes(viewer=current_user, report_id=report_id))
+    return render_template("reports/print.html", incident=inc, report=data, **_template_context())
+
+
+@pages.route("/reports/<int:report_id>/wis.txt")
+@login_required
+def report_wis(report_id: int) -> Response:
+    report, body = service.wis_text(viewer=current_user, report_id=report_id)
+    prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    return Response(body, mimetype="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f'{disposition}; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.txt"'})
+
+
+@pages.route("/reports/<int:report_id>/report.json")
+@login_required
+def report_json(report_id: int) -> Response:
+    report = service.get(viewer=current_user, report_id=report_id)
+    data = service.report_dict(report)
+    data.update(service.changes(viewer=current_user, report_id=report_id))
+    prefix = "OVNING-" if data["exercise"] else ""
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.json"'})
+
+
+add_incident_nav("reports.reports_page", _l("Lägesrapporter"))
