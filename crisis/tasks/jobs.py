@@ -8,3 +8,8 @@ from crisis.tasks import service
 def task_due(task_id: int) -> None:
     """The overdue reminder of one task; idempotent (fires at most once per due time)."""
     service.fire_reminder(task_id=task_id)
+
+
+def recover() -> None:
+    """At scheduler start: fire reminders that were missed, re-create lost jobs (idempotent)."""
+    service.recover_reminders()

@@ -14,7 +14,7 @@ after the transaction commits (never for a rolled-back change).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,7 @@ PRIORITY_SV = {Priority.HIGH: "hög", Priority.NORMAL: "normal", Priority.LOW: "
 JOB_PREFIX = "task-due:"
 JOB_FUNC = "crisis.tasks.jobs:task_due"
 _JOBS_KEY = "krisrum_task_jobs"
+JOB_MIN_LEAD_SECONDS = 2
 
 
 # --- serialising -----------------------------------------------------------
@@ -204,8 +205,13 @@ def _apply_jobs(session: Session) -> None:
     from crisis.scheduler import runner
 
     latest: dict[int, Optional[datetime]] = {}
+    # Never hand the job store a job that is already due: a scheduler that is
+    # only opened to write the store (CRISIS_SCHEDULER=off) may pick it up
+    # while shutting down and drop it. A few seconds later is fine: boards
+    # mark a task overdue by its due time, the reminder follows.
+    earliest = utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)
     for task_id, run_at in pending:
-        latest[task_id] = run_at
+        latest[task_id] = max(run_at, earliest) if run_at is not None else None
     for task_id, run_at in latest.items():
         try:
             if run_at is None:
@@ -299,8 +305,6 @@ def fire_reminder(*, task_id: int) -> bool:
     reminder does not bump the task's version (nobody's edit is stale
     because of it).
     """
-    from datetime import timedelta
-
     with write_transaction(db.session):
         incident_id = db.session.scalar(sa.select(Task.incident_id).where(Task.id == task_id))
         if incident_id is None:
@@ -322,3 +326,249 @@ def fire_reminder(*, task_id: int) -> bool:
                               f"(skulle vara klar {_local(task.due_at)}).")
         events.append_event(incident=incident, type="task.updated", actor=None, data=to_dict(task))
     return True
+
+
+# --- reading -------------------------------------------------------------------
+
+def _task(task_id: int, *, fresh: bool = False) -> Task:
+    task = db.session.get(Task, task_id, populate_existing=fresh)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    return task
+
+
+def get(*, viewer: User, task_id: int) -> Task:
+    check(viewer, Perm.READ)
+    return _task(task_id)
+
+
+def list_tasks(*, viewer: User, incident_id: int, mine: bool = False, my_position: bool = False,
+               overdue: bool = False, status: Optional[str] = None,
+               origin_log_number: Optional[int] = None) -> list[Task]:
+    """The tasks of an incident, oldest first, filtered.
+
+    mine: assigned to the viewer; my_position: assigned to a position the
+    viewer holds now; overdue: open and past due; status: one status or a
+    comma-separated list; origin_log_number: made from that log entry.
+    """
+    check(viewer, Perm.READ)
+    if db.session.get(Incident, incident_id) is None:
+        raise NotFound(f"No incident {incident_id}.")
+    stmt = sa.select(Task).where(Task.incident_id == incident_id)
+    if mine:
+        stmt = stmt.where(Task.assignee_id == viewer.id)
+    if my_position:
+        from crisis.staffing.service import held_positions
+
+        held = held_positions(user=viewer, incident_id=incident_id)
+        stmt = stmt.where(Task.position.in_(held))
+    if overdue:
+        stmt = stmt.where(Task.due_at.is_not(None), Task.due_at <= utcnow(),
+                          Task.status.in_(OPEN_TASK_STATUSES))
+    if status:
+        wanted = [_enum(TaskStatus, s.strip(), "status") for s in status.split(",") if s.strip()]
+        if wanted:
+            stmt = stmt.where(Task.status.in_(wanted))
+    if origin_log_number is not None:
+        stmt = stmt.where(Task.origin_log_number == origin_log_number)
+    return list(db.session.scalars(stmt.order_by(Task.id)))
+
+
+def history(*, viewer: User, task_id: int) -> list[TaskChange]:
+    check(viewer, Perm.READ)
+    _task(task_id)
+    return list(db.session.scalars(sa.select(TaskChange).where(TaskChange.task_id == task_id)
+                                   .order_by(TaskChange.at, TaskChange.id)))
+
+
+# --- writing -------------------------------------------------------------------
+
+def create(*, actor: User, incident_id: int, title: str, description: str = "",
+           position: Optional[str] = None, assignee: Optional[str] = None, due_at: Any = None,
+           priority: str = "normal", origin: Optional[str] = None,
+           origin_log_number: Optional[int] = None) -> Task:
+    """Create a task (board, API, "make this a task" from a log entry)."""
+    check(actor, Perm.WRITE_LOG)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        task = create_locked(incident=incident, actor=actor, title=title, description=description,
+                             position=position, assignee=assignee, due_at=parse_due(due_at),
+                             priority=priority, origin=origin or ("manual" if origin_log_number is None else None),
+                             origin_log_number=origin_log_number)
+    return task
+
+
+def create_from_log(*, actor: User, incident_id: int, number: int, title: Optional[str] = None,
+                    **kw: Any) -> Task:
+    """ "Gör till uppgift": a task from log entry `number` (its text is the default title)."""
+    check(actor, Perm.WRITE_LOG)
+    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident_id,
+                                                        LogEntry.number == number))
+    if entry is None or (entry.classification.value == "confidential"
+                         and not has_perm(actor, Perm.READ_CONFIDENTIAL)):
+        raise ValidationError(f"The incident has no log entry {number}.", code="unknown_log_entry")
+    if not title:
+        text = " ".join(entry.text.split())
+        title = text if len(text) <= 120 else text[:119] + "…"
+    return create(actor=actor, incident_id=incident_id, title=title, origin_log_number=number, **kw)
+
+
+UPDATABLE = ("title", "description", "status", "priority", "position", "assignee", "due_at")
+
+
+def _as_text(field: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if field == "due_at":
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return str(value)
+
+
+def _log_value(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if field == "status":
+        return STATUS_SV[value]
+    if field == "priority":
+        return PRIORITY_SV[value]
+    if field == "due_at":
+        return _local(value)
+    if field == "description":
+        text = " ".join(str(value).split())
+        return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    if field == "title":
+        return f"'{value}'"
+    return str(value)
+
+
+FIELD_SV = {"title": "titel", "description": "beskrivning", "status": "status", "priority": "prioritet",
+            "position": "funktion", "assignee": "ansvarig", "due_at": "klar senast"}
+
+
+def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Optional[int] = None,
+           **changes: Any) -> Task:
+    """Change fields of a task if the caller saw its current version.
+
+    `changes` may hold title, description, status, priority, position,
+    assignee (username or None), due_at (aware datetime, ISO text or None).
+    A stale `expected_version` is a 409 that names who changed the task last;
+    nothing is written then. Every changed field gets a TaskChange row and a
+    line of the one `system` log entry; one `task.updated` event carries the task.
+    """
+    check(actor, Perm.WRITE_LOG)
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise ValidationError("Send the version of the task you saw (version).", code="version_required")
+    with write_transaction(db.session):
+        probe = db.session.scalar(sa.select(Task.incident_id).where(Task.id == task_id))
+        if probe is None:
+            raise NotFound(f"No task {task_id}.")
+        if incident_id is not None and probe != incident_id:
+            raise ValidationError(f"Task {task_id} belongs to another incident.", code="wrong_incident")
+        incident = events.lock_incident(incident_id=probe)
+        task = _task(task_id, fresh=True)
+        if expected_version != task.version:
+            who = task.updated_by or task.created_by or "Krisrum"
+            raise Conflict(
+                f"Uppgift {task.id} har ändrats av {who} {_local(task.updated_at)} (nu version {task.version}, "
+                f"du utgick från version {expected_version}). Ladda om uppgiften och gör ändringen igen.",
+                code="version_conflict",
+                details={"task": to_dict(task), "current_version": task.version, "changed_by": who})
+        # validate everything before changing anything
+        new: dict[str, Any] = {}
+        if "title" in changes:
+            new["title"] = _title(changes["title"])
+        if "description" in changes:
+            new["description"] = _description(changes["description"])
+        if "status" in changes:
+            new["status"] = _enum(TaskStatus, changes["status"], "status")
+        if "priority" in changes:
+            new["priority"] = _enum(Priority, changes["priority"], "priority")
+        if "position" in changes:
+            new["position"] = _position(incident.id, changes["position"])
+        if "assignee" in changes:
+            new["assignee"] = _assignee(changes["assignee"])
+        if "due_at" in changes:
+            new["due_at"] = parse_due(changes["due_at"])
+        diffs = []
+        for field, value in new.items():
+            old = getattr(task, field)
+            if field == "assignee":
+                same = (old.id if old else None) == (value.id if value else None)
+            else:
+                same = old == value
+            if not same:
+                diffs.append((field, old, value))
+        if not diffs:
+            return task
+        now = utcnow()
+        lines = []
+        with db.session.no_autoflush:  # one UPDATE, so the version goes up by one
+            _apply(task, diffs, now, actor, lines)
+        db.session.flush()  # bumps the version
+        log.system_entry(incident=incident, actor=actor,
+                         text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
+        events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+        if any(f in ("due_at", "status") for f, _o, _n in diffs):
+            _queue_job(task)
+    return task
+
+
+def _apply(task: Task, diffs: list[tuple[str, Any, Any]], now: datetime, actor: User, lines: list[str]) -> None:
+    for field, old, value in diffs:
+        if field == "assignee":
+            task.assignee = value
+            task.assignee_id = value.id if value else None
+            old_t, new_t = (old.username if old else None), (value.username if value else None)
+            lines.append(f"ansvarig {old.display_name if old else '–'} -> {value.display_name if value else '–'}")
+        else:
+            setattr(task, field, value)
+            old_t, new_t = _as_text(field, old), _as_text(field, value)
+            lines.append(f"{FIELD_SV[field]} {_log_value(field, old)} -> {_log_value(field, value)}")
+        db.session.add(TaskChange(task_id=task.id, at=now, actor=actor.username, field=field,
+                                  old=old_t, new=new_t))
+    if any(f == "due_at" for f, _o, _n in diffs):
+        task.reminded_at = None  # a new due time gets its own reminder
+    task.updated_at = now
+    task.updated_by = actor.username
+
+
+def sweep_overdue() -> int:
+    """Fire every missed reminder (a safety net; each fire is idempotent). Returns how many fired."""
+    ids = list(db.session.scalars(sa.select(Task.id).where(
+        Task.due_at.is_not(None), Task.due_at <= utcnow(), Task.reminded_at.is_(None),
+        Task.status.in_(OPEN_TASK_STATUSES))))
+    db.session.rollback()
+    return sum(1 for task_id in ids if fire_reminder(task_id=task_id))
+
+
+def assignable_users() -> list[User]:
+    """Active users who may be given tasks (everyone but read-only roles), by name."""
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
+    return [u for u in users if has_perm(u, Perm.WRITE_LOG)]
+
+
+def recover_reminders() -> tuple[int, int]:
+    """Fire missed reminders and make sure every open, unreminded task with a due time has its job.
+
+    Run when a scheduler starts; idempotent. Returns (fired, scheduled).
+    """
+    from crisis.scheduler import runner
+
+    fired = sweep_overdue()
+    rows = db.session.execute(sa.select(Task.id, Task.due_at).where(
+        Task.due_at.is_not(None), Task.reminded_at.is_(None), Task.status.in_(OPEN_TASK_STATUSES))).all()
+    db.session.rollback()
+    have = set(runner.job_ids(JOB_PREFIX))
+    scheduled = 0
+    for task_id, due in rows:
+        if f"{JOB_PREFIX}{task_id}" not in have:
+            runner.schedule_once(job_id=f"{JOB_PREFIX}{task_id}",
+                                 run_at=max(due, utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)),
+                                 func_path=JOB_FUNC, args=(task_id,))
+            scheduled += 1
+    return fired, scheduled

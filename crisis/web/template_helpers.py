@@ -71,6 +71,8 @@ def js_strings() -> dict[str, Any]:
         "handover_prompt": _("Överlämningsanteckning till nästa person (valfri):"),
         "correction_prompt": _("Rättad text för post %(n)s:", n="{n}"),
         "reload_needed": _("Många händelser missades – laddar om sidan."),
+        "make_task": _("Gör till uppgift"),
+        "task_link": _("Uppgift %(id)s: %(title)s", id="{id}", title="{title}"),
         "levels": labels.as_strings(labels.LEVELS),
         "kinds": labels.as_strings(labels.LOG_KINDS),
         "classifications": labels.as_strings(labels.CLASSIFICATIONS),

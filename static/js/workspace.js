@@ -16,6 +16,7 @@
 
   var entries = {};      // number -> entry
   var correctedBy = {};  // number -> number of the correcting entry
+  var tasksByEntry = {}; // log number -> {task id: task} made from it ("Gör till uppgift")
   var list = document.getElementById("log-list");
   var filterKind = document.getElementById("filter-kind");
   var filterPos = document.getElementById("filter-position");
@@ -56,6 +57,22 @@
       footer.push(K.el("button", { type: "button", class: "linklike correct-btn", "data-number": e.number,
         "aria-label": K.t.correct + " " + e.number, text: K.t.correct, onclick: function () { openCorrection(e.number); } }));
     }
+    var made = tasksByEntry[e.number] || {};
+    Object.keys(made).forEach(function (id) {
+      footer.push(K.el("a", { class: "entry-task", href: base + "/tasks#task-" + id,
+        text: K.fmt(K.t.task_link, { id: id, title: made[id].title }) }));
+    });
+    if (canWrite && active && e.kind !== "system") {
+      footer.push(K.el("button", { type: "button", class: "linklike make-task-btn",
+        "aria-label": K.t.make_task + " " + e.number, text: K.t.make_task,
+        onclick: function (ev) {
+          var btn = ev.currentTarget;
+          btn.disabled = true;
+          K.api("POST", base + "/tasks", { origin_log_number: e.number })
+            .then(function (task) { addTask(task); render(); })
+            .catch(function (err) { window.alert(err.message); btn.disabled = false; });
+        } }));
+    }
     body.push(K.el("div", { class: "entry-foot" }, footer));
     return K.el("li", { id: "entry-" + e.number, class: "entry" + (struck ? " struck" : "") + (e.kind === "system" ? " system" : ""),
                         "data-number": e.number }, body);
@@ -87,6 +104,11 @@
     entries[e.number] = e;
     if (e.corrected_by) correctedBy[e.number] = e.corrected_by;
     if (e.corrects) correctedBy[e.corrects] = e.number;
+  }
+
+  function addTask(t) {
+    if (!t.origin_log_number) return;
+    (tasksByEntry[t.origin_log_number] = tasksByEntry[t.origin_log_number] || {})[t.id] = t;
   }
 
   var renderPending = false;
@@ -261,7 +283,9 @@
 
   // ---- load, then go live from the sequence number the page was rendered at ----
   var since = parseInt(root.getAttribute("data-seq"), 10) || 0;
-  Promise.all([K.api("GET", base + "/log"), K.api("GET", base + "/staffing")]).then(function (res) {
+  Promise.all([K.api("GET", base + "/log"), K.api("GET", base + "/staffing"),
+               K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })]).then(function (res) {
+    res[2].items.forEach(addTask);
     res[0].items.forEach(addEntry);
     render();
     renderStaffing(res[1]);
@@ -271,6 +295,9 @@
         if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
         else if (ev.type === "staffing.changed") renderStaffing(ev.data);
         else if (ev.type === "incident.updated") updateIncident(ev.data);
+        else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
+          addTask(ev.data); scheduleRender();
+        }
       }
     });
   }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });

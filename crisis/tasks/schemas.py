@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+import pydantic
+
+from crisis.api.schemas import Strict
+
+StatusStr = Literal["todo", "doing", "blocked", "done", "cancelled"]
+PriorityStr = Literal["high", "normal", "low"]
+
+DUE_HELP = "ISO 8601 with offset, e.g. 2026-11-24T16:00:00+01:00; null or empty = no due time"
+
+
+class TaskIn(Strict):
+    title: Optional[str] = pydantic.Field(None, max_length=200,
+                                          description="Required, except with origin_log_number (defaults to the entry's text)")
+    description: str = pydantic.Field("", max_length=5000)
+    position: Optional[str] = pydantic.Field(None, max_length=64, description="A position key of the incident")
+    assignee: Optional[str] = pydantic.Field(None, max_length=64, description="Username")
+    due_at: Optional[str] = pydantic.Field(None, max_length=64, description=DUE_HELP)
+    priority: PriorityStr = "normal"
+    origin: Optional[str] = pydantic.Field(None, max_length=200)
+    origin_log_number: Optional[int] = pydantic.Field(None, ge=1, description="Make a task of this log entry")
+
+
+class TaskPatch(Strict):
+    version: int = pydantic.Field(description="The version of the task you saw; a stale one gets 409")
+    incident: Optional[int] = pydantic.Field(None, description="If given, the task must belong to it")
+    title: Optional[str] = pydantic.Field(None, max_length=200)
+    description: Optional[str] = pydantic.Field(None, max_length=5000)
+    status: Optional[StatusStr] = None
+    priority: Optional[PriorityStr] = None
+    position: Optional[str] = pydantic.Field(None, max_length=64, description="null clears")
+    assignee: Optional[str] = pydantic.Field(None, max_length=64, description="null clears")
+    due_at: Optional[str] = pydantic.Field(None, max_length=64, description=DUE_HELP)
+
+
+class TaskQuery(pydantic.BaseModel):
+    mine: bool = pydantic.Field(False, description="Only tasks assigned to me")
+    my_position: bool = pydantic.Field(False, description="Only tasks of positions I hold now")
+    overdue: bool = pydantic.Field(False, description="Only open tasks past their due time")
+    status: Optional[str] = pydantic.Field(None, max_length=100, description="Status, or several comma-separated")
+    origin_log_number: Optional[int] = pydantic.Field(None, ge=1, description="Only tasks made from this log entry")
+
+
+class TaskOut(pydantic.BaseModel):
+    id: int
+    incident: int
+    title: str
+    description: str
+    status: StatusStr
+    priority: PriorityStr
+    position: Optional[str]
+    assignee: Optional[str]
+    assignee_name: Optional[str]
+    due_at: Optional[str]
+    overdue: bool
+    version: int
+    origin: Optional[str]
+    origin_log_number: Optional[int]
+    created_by: Optional[str]
+    created_at: str
+    updated_by: Optional[str]
+    updated_at: str
+    reminded_at: Optional[str]
+
+
+class TaskChangeOut(pydantic.BaseModel):
+    task: int
+    at: str
+    actor: Optional[str]
+    field: str
+    old: Optional[str]
+    new: Optional[str]
