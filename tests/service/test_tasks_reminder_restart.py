@@ -1,0 +1,75 @@
+"""Overdue reminders with a real scheduler on the file database: a restart loses no reminder and fires
+none twice (one due while the scheduler is down, one due after it is back)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from crisis.db import utcnow
+from crisis.events.models import Event
+from crisis.extensions import db
+from crisis.log.models import LogEntry
+from crisis.scheduler import runner
+from crisis.tasks import service
+from crisis.tasks.models import Task
+
+
+def _reminders(incident_id):
+    db.session.rollback()
+    db.session.expire_all()
+    logs = list(db.session.scalars(sa.select(LogEntry.text).where(
+        LogEntry.incident_id == incident_id, LogEntry.text.like("%är försenad%"))))
+    evs = [e.data["id"] for e in db.session.scalars(sa.select(Event).where(
+        Event.incident_id == incident_id, Event.type == "task.updated")) if e.data.get("reminded_at")]
+    db.session.rollback()
+    return logs, sorted(evs)
+
+
+def _wait_for(pred, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return pred()
+
+
+def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
+    try:
+        runner.start_background(app)
+        now = utcnow()
+        early = service.create(actor=users["staff"], incident_id=incident.id, title="Ring Ellevio",
+                               due_at=now + timedelta(seconds=1))
+        late = service.create(actor=users["staff"], incident_id=incident.id, title="Lägesrapport",
+                              due_at=now + timedelta(seconds=4))
+        done = service.create(actor=users["staff"], incident_id=incident.id, title="Redan klar",
+                              due_at=now + timedelta(seconds=1))
+        service.update(actor=users["staff"], task_id=done.id, expected_version=1, status="done")
+        assert sorted(runner.job_ids("task-due:")) == sorted([f"task-due:{early.id}", f"task-due:{late.id}"])
+        runner.shutdown()  # before anything is due
+
+        # `early` comes due while no scheduler runs
+        time.sleep(2.6)
+        assert _reminders(incident.id) == ([], [])
+        assert sorted(runner.job_ids("task-due:")) == sorted([f"task-due:{early.id}", f"task-due:{late.id}"])
+
+        runner.start_background(app)  # a new scheduler on the same job store
+        assert _wait_for(lambda: _reminders(incident.id)[1] == [early.id], 5)
+        assert _wait_for(lambda: _reminders(incident.id)[1] == sorted([early.id, late.id]), 6)
+        runner.shutdown()
+
+        # And once more: nothing fires twice after another restart.
+        runner.start_background(app)
+        time.sleep(1.0)
+        logs, evs = _reminders(incident.id)
+        assert evs == sorted([early.id, late.id])
+        assert len(logs) == 2 and any(f"Uppgift {early.id} 'Ring Ellevio'" in t for t in logs)
+        assert runner.job_ids("task-due:") == []
+        db.session.expire_all()
+        assert db.session.get(Task, done.id).reminded_at is None
+        assert all(db.session.get(Task, t.id).reminded_at is not None for t in (early, late))
+    finally:
+        runner.shutdown()
