@@ -39,6 +39,11 @@ _lock: Any = None
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
+# "module:function"s run once (in an app context) whenever a scheduler starts,
+# to re-schedule work whose job was lost; each must be idempotent.
+STARTUP_HOOKS: list[str] = ["crisis.exercises.jobs:recover"]
+
+
 class SchedulerLockError(RuntimeError):
     pass
 
@@ -87,6 +92,11 @@ def start_background(app: Flask) -> BaseScheduler:
     _scheduler = build(app)
     _scheduler.start()
     log.info("scheduler started in process %s", os.getpid())
+    for hook in STARTUP_HOOKS:
+        try:
+            run_job(hook)
+        except Exception:  # logged by run_job; the scheduler keeps running
+            pass
     return _scheduler
 
 
@@ -97,6 +107,9 @@ def run_blocking(app: Flask) -> None:
     _scheduler = build(app, blocking=True)
     _scheduler.add_job("crisis.scheduler.runner:_wakeup", "interval", seconds=2, id="krisrum:wakeup",
                        replace_existing=True)
+    for hook in STARTUP_HOOKS:
+        _scheduler.add_job("crisis.scheduler.runner:run_job", "date", args=(hook,), id=f"krisrum:startup:{hook}",
+                           replace_existing=True)
     log.info("scheduler process %s starting", os.getpid())
     _scheduler.start()
 
@@ -169,6 +182,9 @@ def _job_store() -> Iterator[BaseScheduler]:
     from flask import current_app
 
     sched = build(current_app)
+    # Store only, never run a job here: on shutdown a paused scheduler's thread
+    # can wake up in state STOPPED and process due jobs once (APScheduler 3.x).
+    sched._process_jobs = lambda: None  # type: ignore[method-assign]
     sched.start(paused=True)
     try:
         yield sched

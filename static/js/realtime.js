@@ -62,9 +62,26 @@
       seen[ev.seq] = true;
       if (ev.seq > maxSeen) maxSeen = ev.seq;
       if (joined && ev.seq > confirmed) confirmed = ev.seq;
+      if (ev.type === "exercise.updated" && ev.data && ev.data.stop) K.exerciseStop(ev);
       try { opts.onEvent(ev); } catch (e) { if (window.console) console.error(e); }
     });
 
     return socket;
+  };
+
+  /* ÖVNINGSSTOPP: a full-screen notice on every open page of the exercise incident. */
+  K.exerciseStop = function (ev) {
+    if (document.getElementById("exercise-stop")) return;
+    var t = K.t, box;
+    var close = K.el("button", { type: "button", text: t.exercise_stop_close || "OK",
+                                 onclick: function () { box.remove(); } });
+    box = K.el("div", { id: "exercise-stop", class: "exercise-stop", role: "alertdialog", "aria-modal": "true",
+                        "aria-labelledby": "exercise-stop-title", "aria-describedby": "exercise-stop-text" }, [
+      K.el("p", { id: "exercise-stop-title", class: "exercise-stop-title", text: t.exercise_stop || "ÖVNINGSSTOPP" }),
+      K.el("p", { id: "exercise-stop-text", text: (t.exercise_stop_text || "") + (ev.data.stop_reason ? " " + ev.data.stop_reason : "") }),
+      K.el("p", { text: K.hhmm(ev.at) + (ev.data.ended_by ? " · " + ev.data.ended_by : "") }),
+      close]);
+    document.body.appendChild(box);
+    close.focus();
   };
 })();

@@ -1,0 +1,855 @@
+"""Running exercises: schedule, start, deliver injects, pause, resume, speed, end, ÖVNINGSSTOPP.
+
+Every write is one transaction that also writes the exercise incident's log
+and events. Scheduler jobs (the start job and one job per inject) live in
+the persistent job store, which is written through its own connection, so
+job changes are queued on the session and applied only after the
+transaction commits. Job functions are idempotent: `deliver` checks
+`delivered_at` under the write lock, so an inject is delivered once however
+often its job runs; `recover` re-schedules every undelivered inject of
+running exercises when a scheduler starts, so none is lost.
+
+Who may do what: exercise control (Perm.EXERCISES: the exercise_control
+role and admins) schedules and runs exercises; ÖVNINGSSTOPP may also be
+given by a leader (Perm.LEAD). Observations are written by exercise control
+and observers (an evaluation note, not a change to the incident). Upcoming
+injects are seen by exercise control only: participants see an inject once
+it is delivered; once the exercise is over everyone may read the whole
+evaluation.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from crisis.auth.models import User
+from crisis.auth.permissions import Perm, check, has_perm
+from crisis.db import utcnow, write_transaction
+from crisis.enums import IncidentStatus, LogKind, Role
+from crisis.errors import ApiError, Conflict, Forbidden, NotFound, ValidationError
+from crisis.events import service as events
+from crisis.exercises import evaluation as ev
+from crisis.exercises.models import (
+    OPEN_STATUSES,
+    Exercise,
+    ExerciseStatus,
+    InjectDelivery,
+    Observation,
+)
+from crisis.exercises.scenario import InjectChannel, Scenario, ScenarioLoadResult, load_scenarios
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import service as log
+from crisis.log.models import LogEntry
+from crisis.staffing.models import Assignment, Position
+
+_log = logging.getLogger("krisrum.exercises")
+
+MIN_SPEED = 0.1
+MAX_SPEED = 600.0
+# "Start now" from a form may be a little in the past; further back is a mistake.
+PAST_BOUND = timedelta(minutes=5)
+FUTURE_BOUND = timedelta(days=366)
+# An inject delivered more than this after its due time is flagged late
+# (e.g. after the server was down).
+LATE_SECONDS = 5.0
+# A job that fires this much before its inject's due time (its schedule
+# changed while it was already running) delivers nothing: the re-scheduled job will.
+EARLY_SECONDS = 1.0
+MAX_TEXT = 5000
+MAX_OBSERVATION = 5000
+INJECT_AUTHOR = "Övningsledning (inspel)"
+
+START_FUNC = "crisis.exercises.jobs:start_exercise"
+DELIVER_FUNC = "crisis.exercises.jobs:deliver_inject"
+
+CHANNEL_SV = {
+    InjectChannel.PHONE: "telefon",
+    InjectChannel.EMAIL: "e-post",
+    InjectChannel.RAKEL: "Rakel",
+    InjectChannel.SMS: "sms",
+    InjectChannel.MEDIA: "media",
+    InjectChannel.SOCIAL: "sociala medier",
+    InjectChannel.WIS: "WIS",
+    InjectChannel.VISIT: "besök",
+    InjectChannel.OTHER: "övrigt",
+}
+STATUS_SV = {
+    ExerciseStatus.SCHEDULED: "planerad",
+    ExerciseStatus.RUNNING: "pågår",
+    ExerciseStatus.PAUSED: "pausad",
+    ExerciseStatus.ENDED: "avslutad",
+    ExerciseStatus.STOPPED: "ÖVNINGSSTOPP",
+}
+
+
+def start_job_id(exercise_id: int) -> str:
+    return f"exercise-start:{exercise_id}"
+
+
+def inject_job_id(exercise_id: int, inject_id: str) -> str:
+    return f"inject:{exercise_id}:{inject_id}"
+
+
+# --- who may do what --------------------------------------------------------------
+
+def is_control(user: Any) -> bool:
+    return has_perm(user, Perm.EXERCISES)
+
+
+def may_stop(user: Any) -> bool:
+    return has_perm(user, Perm.EXERCISES) or has_perm(user, Perm.LEAD)
+
+
+def may_observe(user: Any) -> bool:
+    return has_perm(user, Perm.EXERCISES) or (has_perm(user, Perm.READ) and user.role is Role.OBSERVER)
+
+
+def sees_everything(user: Any, exercise: Exercise) -> bool:
+    """Upcoming injects and expected actions: exercise control always, everyone once it is over."""
+    return is_control(user) or exercise.is_over
+
+
+# --- scenarios ------------------------------------------------------------------------
+
+def scenario_dir() -> Path:
+    return Path(current_app.config["CRISIS_PLAYBOOK_DIR"]) / "exercises"
+
+
+def load_all() -> ScenarioLoadResult:
+    """The scenarios that are valid against the current playbooks (file errors are reported by validate-playbooks)."""
+    from crisis.playbooks import registry
+
+    playbooks = registry.catalog().playbooks
+    return load_scenarios(scenario_dir(), playbook_positions={k: p.position_keys for k, p in playbooks.items()})
+
+
+def list_scenarios(*, viewer: User) -> list[Scenario]:
+    check(viewer, Perm.READ)
+    return list(load_all().scenarios.values())
+
+
+def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "key": s.key, "title": s.title, "description": s.description, "playbook": s.playbook,
+        "duration_minutes": s.duration_minutes, "objectives": list(s.objectives),
+        "inject_count": len(s.injects),
+    }
+    if full:
+        d["injects"] = [{"id": i.id, "offset_minutes": i.offset_minutes, "sender": i.sender,
+                         "channel": i.channel.value, "text": i.text, "target_position": i.target_position,
+                         "expected_action": i.expected_action} for i in s.injects]
+    return d
+
+
+def _scenario(key: Any) -> Scenario:
+    if not isinstance(key, str) or not key.strip():
+        raise ValidationError("Choose a scenario (its key).", code="unknown_scenario")
+    scenario = load_all().scenarios.get(key.strip())
+    if scenario is None:
+        raise ValidationError(f"Unknown scenario {key!r}; GET /api/v1/scenarios lists them.",
+                              code="unknown_scenario")
+    return scenario
+
+
+# --- the exercise clock ---------------------------------------------------------------
+
+def scenario_minutes(ex: Exercise, now: Optional[datetime] = None) -> float:
+    """Scenario minutes elapsed: advancing while running, frozen while paused or over."""
+    if ex.status is ExerciseStatus.RUNNING and ex.clock_at is not None:
+        now = now or utcnow()
+        return ex.clock_minutes + max(0.0, (now - ex.clock_at).total_seconds()) * ex.speed / 60.0
+    return ex.clock_minutes
+
+
+def _due(ex: Exercise, offset_minutes: float) -> datetime:
+    """Wall time at which a scenario offset is reached, from the clock base (or the planned start)."""
+    base = ex.clock_at if ex.clock_at is not None else ex.start_at
+    base_minutes = ex.clock_minutes if ex.clock_at is not None else 0.0
+    return base + timedelta(seconds=(offset_minutes - base_minutes) * 60.0 / ex.speed)
+
+
+# --- serialising ----------------------------------------------------------------------
+
+def _iso(dt: Optional[datetime]) -> Optional[str]:
+    return dt.isoformat() if dt else None
+
+
+def to_dict(ex: Exercise) -> dict[str, Any]:
+    """What anyone may see about an exercise (never its upcoming injects)."""
+    return {
+        "id": ex.id,
+        "scenario": ex.scenario_key,
+        "title": ex.title,
+        "playbook": ex.playbook_key,
+        "start_at": ex.start_at.isoformat(),
+        "speed": ex.speed,
+        "status": ex.status.value,
+        "incident": ex.incident_id,
+        "started_at": _iso(ex.started_at),
+        "paused_at": _iso(ex.paused_at),
+        "total_paused": round(ex.total_paused, 3),
+        "ended_at": _iso(ex.ended_at),
+        "ended_by": ex.ended_by,
+        "stop_reason": ex.stop_reason,
+        "duration_minutes": ex.duration_minutes,
+        "scenario_minutes": round(scenario_minutes(ex), 2),
+        "created_at": ex.created_at.isoformat(),
+    }
+
+
+def inject_dict(d: InjectDelivery, *, reveal: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": d.inject_id,
+        "adhoc": d.adhoc,
+        "offset_minutes": d.offset_minutes,
+        "sender": d.sender,
+        "channel": d.channel,
+        "text": d.text,
+        "target_position": d.target_position,
+        "due_at": _iso(d.due_at),
+        "delivered_at": _iso(d.delivered_at),
+        "log_number": d.log_number,
+        "late": d.late,
+        "state": "delivered" if d.delivered_at else "upcoming",
+    }
+    if reveal:
+        out["expected_action"] = d.expected_action
+    return out
+
+
+def delivered_event(ex: Exercise, d: InjectDelivery, target_label: str) -> dict[str, Any]:
+    """The `inject.delivered` payload: this inject only, nothing about the ones to come."""
+    return {
+        "exercise": ex.id,
+        "inject": d.inject_id,
+        "adhoc": d.adhoc,
+        "sender": d.sender,
+        "channel": d.channel,
+        "target_position": d.target_position,
+        "target_label": target_label,
+        "text": d.text,
+        "log_number": d.log_number,
+        "due_at": _iso(d.due_at),
+        "delivered_at": _iso(d.delivered_at),
+        "late": d.late,
+    }
+
+
+def observation_dict(o: Observation) -> dict[str, Any]:
+    return {"id": o.id, "exercise": o.exercise_id, "inject": o.inject_id, "author": o.author,
+            "text": o.text, "created_at": o.created_at.isoformat()}
+
+
+# --- jobs, applied after commit ---------------------------------------------------------
+
+_JOBS_KEY = "krisrum_exercise_jobs"
+
+
+def _queue(op: tuple[Any, ...]) -> None:
+    db.session.info.setdefault(_JOBS_KEY, []).append(op)
+
+
+def _queue_deliveries(ex: Exercise) -> None:
+    for d in _undelivered(ex.id):
+        _queue(("add", inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
+
+
+def _queue_removals(ex: Exercise) -> None:
+    for d in deliveries(ex.id):
+        _queue(("remove", inject_job_id(ex.id, d.inject_id)))
+
+
+def _apply_jobs(session: Session) -> None:
+    ops = session.info.pop(_JOBS_KEY, None)
+    if ops:
+        apply_job_ops(ops)
+
+
+def apply_job_ops(ops: Iterable[tuple[Any, ...]]) -> None:
+    from crisis.scheduler import runner
+
+    for op in ops:
+        try:
+            if op[0] == "add":
+                _, job_id, run_at, func, args = op
+                runner.schedule_once(job_id=job_id, run_at=run_at, func_path=func, args=args)
+            else:
+                runner.remove(op[1])
+        except Exception:  # committed already; `recover` re-schedules what is missing
+            _log.exception("could not apply exercise job change %r", op[:2])
+
+
+def _drop_jobs(session: Session) -> None:
+    session.info.pop(_JOBS_KEY, None)
+
+
+def install() -> None:
+    if not sa.event.contains(Session, "after_commit", _apply_jobs):
+        sa.event.listen(Session, "after_commit", _apply_jobs)
+        sa.event.listen(Session, "after_rollback", _drop_jobs)
+
+
+install()
+
+
+# --- reading ----------------------------------------------------------------------------
+
+def _get(exercise_id: int) -> Exercise:
+    ex = db.session.get(Exercise, exercise_id)
+    if ex is None:
+        raise NotFound(f"No exercise {exercise_id}.")
+    return ex
+
+
+def get(*, viewer: User, exercise_id: int) -> Exercise:
+    check(viewer, Perm.READ)
+    return _get(exercise_id)
+
+
+def list_exercises(*, viewer: User, status: Optional[str] = None) -> list[Exercise]:
+    check(viewer, Perm.READ)
+    stmt = sa.select(Exercise).order_by(Exercise.start_at.desc(), Exercise.id.desc())
+    if status:
+        try:
+            stmt = stmt.where(Exercise.status == ExerciseStatus(status))
+        except ValueError:
+            raise ValidationError(f"Unknown status {status!r}; one of: "
+                                  f"{', '.join(s.value for s in ExerciseStatus)}.") from None
+    return list(db.session.scalars(stmt))
+
+
+def coming(*, viewer: User) -> list[Exercise]:
+    """Scheduled, running and paused exercises, soonest first (the start page)."""
+    if not has_perm(viewer, Perm.READ):
+        return []
+    return list(db.session.scalars(sa.select(Exercise).where(Exercise.status.in_(OPEN_STATUSES))
+                                   .order_by(Exercise.start_at, Exercise.id)))
+
+
+def exercise_for_incident(incident_id: int) -> Optional[Exercise]:
+    return db.session.scalar(sa.select(Exercise).where(Exercise.incident_id == incident_id))
+
+
+def deliveries(exercise_id: int) -> list[InjectDelivery]:
+    return list(db.session.scalars(
+        sa.select(InjectDelivery).where(InjectDelivery.exercise_id == exercise_id)
+        .order_by(InjectDelivery.sort_order, InjectDelivery.id)))
+
+
+def _undelivered(exercise_id: int) -> list[InjectDelivery]:
+    return [d for d in deliveries(exercise_id) if d.delivered_at is None]
+
+
+def visible_injects(*, viewer: User, exercise: Exercise) -> list[InjectDelivery]:
+    """Participants see delivered injects only, until the exercise is over."""
+    rows = deliveries(exercise.id)
+    if sees_everything(viewer, exercise):
+        return rows
+    return [d for d in rows if d.delivered_at is not None]
+
+
+def detail(*, viewer: User, exercise_id: int) -> dict[str, Any]:
+    """An exercise with the injects the viewer may see, each with its linked responses."""
+    ex = get(viewer=viewer, exercise_id=exercise_id)
+    reveal = sees_everything(viewer, ex)
+    rows = visible_injects(viewer=viewer, exercise=ex)
+    evaluations = {e.inject_id: e for e in _evaluate(ex, rows)}
+    out = to_dict(ex)
+    out["control"] = is_control(viewer)
+    out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id)))
+                      for d in rows]
+    out["positions"] = _position_labels(ex.incident_id) if ex.incident_id else {}
+    return out
+
+
+def _responses(e: Optional[ev.InjectEvaluation]) -> dict[str, Any]:
+    if e is None or not e.delivered:
+        return {"responses": [], "response_seconds": None}
+    return {"responses": [{"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how,
+                           "seconds": round(r.seconds, 1)} for r in e.responses],
+            "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1)}
+
+
+def _position_labels(incident_id: Optional[int]) -> dict[str, str]:
+    if incident_id is None:
+        return {}
+    return dict(db.session.execute(sa.select(Position.key, Position.label)
+                                   .where(Position.incident_id == incident_id)).all())
+
+
+# --- evaluation (after-action) -----------------------------------------------------------
+
+def _evaluate(ex: Exercise, rows: list[InjectDelivery]) -> list[ev.InjectEvaluation]:
+    injects = [ev.InjectRecord(d.inject_id, d.target_position, d.log_number, d.delivered_at) for d in rows]
+    if ex.incident_id is None:
+        return ev.evaluate(injects, [], [])
+    from crisis.tasks.models import Task
+
+    entries = [ev.EntryRecord(number=e.number, recorded_at=e.recorded_at, kind=e.kind.value,
+                              author_id=e.author_id, position=e.position, text=e.text)
+               for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id))]
+    tasks = [ev.TaskRecord(t.id, t.created_at, t.origin_log_number, t.title)
+             for t in db.session.scalars(sa.select(Task).where(Task.incident_id == ex.incident_id,
+                                                               Task.origin_log_number.is_not(None)))]
+    holdings = [ev.Holding(a.user_id, key, a.checked_in_at, a.checked_out_at)
+                for a, key in db.session.execute(
+                    sa.select(Assignment, Position.key).join(Position, Assignment.position_id == Position.id)
+                    .where(Position.incident_id == ex.incident_id)).all()]
+    # Injects never count as responses, including ones the viewer may not see yet.
+    all_numbers = [n for n in db.session.scalars(sa.select(InjectDelivery.log_number).where(
+        InjectDelivery.exercise_id == ex.id, InjectDelivery.log_number.is_not(None)))]
+    extra = [ev.InjectRecord(f"__{n}", "", n, None) for n in all_numbers]
+    result = ev.evaluate(injects + extra, entries, tasks, holdings)
+    return result[:len(injects)]
+
+
+def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
+    """The after-action report: every inject with its time to first linked response, and observations."""
+    ex = get(viewer=viewer, exercise_id=exercise_id)
+    reveal = sees_everything(viewer, ex)
+    rows = visible_injects(viewer=viewer, exercise=ex)
+    evaluations = _evaluate(ex, rows)
+    labels = _position_labels(ex.incident_id)
+    items = []
+    for d, e in zip(rows, evaluations):
+        item = inject_dict(d, reveal=reveal)
+        item["target_label"] = labels.get(d.target_position, d.target_position)
+        item.update(_responses(e))
+        first = e.first
+        item["first_response"] = None if first is None else {
+            "kind": first.kind, "ref": first.ref, "at": first.at.isoformat(), "how": first.how}
+        items.append(item)
+    summary = ev.summarize(evaluations).to_dict()
+    return {
+        "exercise": to_dict(ex),
+        "summary": summary,
+        "injects": items,
+        "observations": [observation_dict(o) for o in observations(viewer=viewer, exercise_id=ex.id)]
+        if may_read_observations(viewer, ex) else [],
+        "complete": reveal,
+    }
+
+
+# --- validation ---------------------------------------------------------------------------
+
+def _check_speed(speed: Any) -> float:
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)):
+        raise ValidationError("The speed must be a number (1 = real time, 60 = a scenario minute per second).")
+    speed = float(speed)
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ValidationError(f"The speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}.")
+    return speed
+
+
+def _check_start(start_at: Any, now: datetime) -> datetime:
+    if start_at is None:
+        return now
+    if not isinstance(start_at, datetime):
+        raise ValidationError("start_at must be a date and time.")
+    if start_at.tzinfo is None:
+        raise ValidationError("start_at needs a time zone (e.g. 2026-11-24T09:00:00+01:00).")
+    if start_at < now - PAST_BOUND:
+        raise ValidationError("start_at is in the past.", code="start_in_past")
+    if start_at > now + FUTURE_BOUND:
+        raise ValidationError("start_at is more than a year ahead.")
+    return start_at
+
+
+def _check_text(value: Any, field: str, limit: int, *, required: bool = True) -> Optional[str]:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError(f"{field} is empty.")
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(f"{field} is longer than {limit} characters.")
+    return value or None
+
+
+# --- locking ------------------------------------------------------------------------------
+
+def _lock(exercise_id: int) -> Exercise:
+    stmt = sa.select(Exercise).where(Exercise.id == exercise_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    ex = db.session.scalar(stmt)
+    if ex is None:
+        raise NotFound(f"No exercise {exercise_id}.")
+    return ex
+
+
+def _lock_incident(ex: Exercise) -> Optional[Incident]:
+    if ex.incident_id is None:
+        return None
+    return events.lock_incident(incident_id=ex.incident_id, allow_closed=True)
+
+
+def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: str) -> None:
+    if ex.status not in allowed:
+        raise Conflict(f"The exercise is {ex.status.value}; it cannot be {action}.", code="exercise_state")
+
+
+def _announce(ex: Exercise, incident: Optional[Incident], actor: Optional[User], **extra: Any) -> None:
+    if incident is not None:
+        events.append_event(incident=incident, type="exercise.updated",
+                            actor=actor.username if actor else None, data=dict(to_dict(ex), **extra))
+
+
+# --- scheduling and starting -----------------------------------------------------------------
+
+def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None, speed: Any = 1.0,
+             title: Optional[str] = None) -> Exercise:
+    """Schedule an exercise of a scenario; it starts at `start_at` by a scheduler job (or by start now)."""
+    check(actor, Perm.EXERCISES)
+    now = utcnow()
+    sc = _scenario(scenario)
+    start = _check_start(start_at, now)
+    speed_v = _check_speed(speed)
+    title_v = _check_text(title, "The title", 200, required=False) or sc.title
+    with write_transaction(db.session):
+        ex = Exercise(scenario_key=sc.key, title=title_v, playbook_key=sc.playbook,
+                      duration_minutes=sc.duration_minutes, start_at=start, speed=speed_v,
+                      status=ExerciseStatus.SCHEDULED, created_by_id=actor.id, created_at=now)
+        db.session.add(ex)
+        db.session.flush()
+        for order, inj in enumerate(sc.injects):
+            db.session.add(InjectDelivery(
+                exercise_id=ex.id, inject_id=inj.id, sort_order=order, offset_minutes=inj.offset_minutes,
+                sender=inj.sender, channel=inj.channel.value, text=inj.text,
+                target_position=inj.target_position, expected_action=inj.expected_action,
+                due_at=_due(ex, inj.offset_minutes)))
+        _queue(("add", start_job_id(ex.id), start, START_FUNC, (ex.id,)))
+    _log.info("exercise %s (%s) scheduled for %s by %s", ex.id, sc.key, start.isoformat(), actor.username)
+    return ex
+
+
+def start(*, actor: User, exercise_id: int) -> Exercise:
+    """Start now (exercise control), whatever the scheduled time."""
+    check(actor, Perm.EXERCISES)
+    return _start(actor, exercise_id)
+
+
+def start_scheduled(exercise_id: int) -> Optional[Exercise]:
+    """The start job: start the exercise in the name of whoever scheduled it, unless already started."""
+    ex = db.session.get(Exercise, exercise_id)
+    if ex is None or ex.status is not ExerciseStatus.SCHEDULED:
+        return None
+    actor = db.session.get(User, ex.created_by_id) if ex.created_by_id else None
+    if actor is None:
+        _log.error("exercise %s has no creator to start it as", exercise_id)
+        return None
+    try:
+        return _start(actor, exercise_id)
+    except Conflict:
+        return None  # started meanwhile (start now): nothing to do
+
+
+def _start(actor: User, exercise_id: int) -> Exercise:
+    from crisis.playbooks.service import activate_locked
+
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, ExerciseStatus.SCHEDULED, action="started")
+        incident = activate_locked(
+            actor=actor, playbook_key=ex.playbook_key, title=ex.title,
+            context=f"Övning enligt scenariot {ex.scenario_key}, övningsledning: {actor.display_name}.",
+            mode="exercise")
+        now = utcnow()
+        ex.incident_id = incident.id
+        ex.status = ExerciseStatus.RUNNING
+        ex.started_at = now
+        ex.clock_at = now
+        ex.clock_minutes = 0.0
+        for d in deliveries(ex.id):
+            d.due_at = _due(ex, d.offset_minutes)
+        log.system_entry(incident=incident, actor=actor, text=(
+            f"ÖVNING startad: scenario «{ex.title}» ({ex.scenario_key}), hastighet {ex.speed:g}×. "
+            "Inspel kommer som inkommande poster till respektive funktion."))
+        _announce(ex, incident, actor)
+        _queue(("remove", start_job_id(ex.id)))
+        _queue_deliveries(ex)
+    _log.info("exercise %s started, incident %s", ex.id, ex.incident_id)
+    return ex
+
+
+# --- delivering injects -------------------------------------------------------------------------
+
+def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
+    """The inject job: deliver one inject if its exercise runs and it is not delivered yet. Idempotent."""
+    with write_transaction(db.session):
+        try:
+            ex = _lock(exercise_id)
+        except NotFound:
+            return None
+        if ex.status is not ExerciseStatus.RUNNING or ex.incident_id is None:
+            return None
+        incident = events.lock_incident(incident_id=ex.incident_id, allow_closed=True)
+        if incident.status is IncidentStatus.CLOSED:
+            return None
+        d = db.session.scalar(sa.select(InjectDelivery).where(
+            InjectDelivery.exercise_id == exercise_id, InjectDelivery.inject_id == inject_id)
+            .execution_options(populate_existing=True))
+        if d is None or d.delivered_at is not None:
+            return None
+        now = utcnow()
+        if d.due_at is not None and now < d.due_at - timedelta(seconds=EARLY_SECONDS):
+            return None  # re-scheduled for later (pause, speed); that job delivers it
+        _deliver_locked(ex, incident, d, now)
+    return d
+
+
+def _deliver_locked(ex: Exercise, incident: Incident, d: InjectDelivery, now: datetime) -> None:
+    labels = _position_labels(incident.id)
+    target = labels.get(d.target_position, d.target_position)
+    try:
+        channel = CHANNEL_SV[InjectChannel(d.channel)]
+    except ValueError:
+        channel = d.channel
+    entry = log.write_entry(
+        incident=incident, actor=None, kind=LogKind.INCOMING, author=INJECT_AUTHOR,
+        counterpart=d.sender[:200],
+        text=f"ÖVNING – Inspel via {channel} till {target}: {d.text}")
+    d.delivered_at = now
+    d.log_number = entry.number
+    d.late = d.due_at is not None and (now - d.due_at).total_seconds() > LATE_SECONDS
+    events.append_event(incident=incident, type="inject.delivered", actor=None,
+                        data=delivered_event(ex, d, target))
+
+
+def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text: str,
+               target_position: str, expected_action: Optional[str] = None) -> InjectDelivery:
+    """An ad-hoc inject: written by exercise control during the exercise and delivered at once."""
+    check(actor, Perm.EXERCISES)
+    sender_v = _check_text(sender, "The sender", 200)
+    text_v = _check_text(text, "The text", MAX_TEXT)
+    expected_v = _check_text(expected_action, "The expected action", MAX_TEXT, required=False)
+    try:
+        channel_v = InjectChannel(channel)
+    except ValueError:
+        raise ValidationError(f"Unknown channel {channel!r}; one of: "
+                              f"{', '.join(c.value for c in InjectChannel)}.") from None
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED, action="given an inject")
+        incident = _lock_incident(ex)
+        assert incident is not None
+        if target_position not in _position_labels(incident.id):
+            raise ValidationError(f"The exercise incident has no position {target_position!r}.")
+        now = utcnow()
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(InjectDelivery).where(
+            InjectDelivery.exercise_id == ex.id, InjectDelivery.adhoc.is_(True))) or 0
+        last = db.session.scalar(sa.select(sa.func.max(InjectDelivery.sort_order)).where(
+            InjectDelivery.exercise_id == ex.id)) or 0
+        d = InjectDelivery(exercise_id=ex.id, inject_id=f"adhoc-{count + 1}", sort_order=last + 1, adhoc=True,
+                           offset_minutes=round(scenario_minutes(ex, now), 2), sender=sender_v,
+                           channel=channel_v.value, text=text_v, target_position=target_position,
+                           expected_action=expected_v, due_at=now, created_by_id=actor.id)
+        db.session.add(d)
+        db.session.flush()
+        _deliver_locked(ex, incident, d, now)
+    return d
+
+
+# --- pause, resume, speed ----------------------------------------------------------------------
+
+def pause(*, actor: User, exercise_id: int) -> Exercise:
+    check(actor, Perm.EXERCISES)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, ExerciseStatus.RUNNING, action="paused")
+        incident = _lock_incident(ex)
+        now = utcnow()
+        ex.clock_minutes = scenario_minutes(ex, now)
+        ex.clock_at = now
+        ex.paused_at = now
+        ex.status = ExerciseStatus.PAUSED
+        _queue_removals(ex)
+        if incident is not None:
+            log.system_entry(incident=incident, actor=actor,
+                             text=f"ÖVNING pausad av {actor.display_name}.")
+        _announce(ex, incident, actor)
+    return ex
+
+
+def resume(*, actor: User, exercise_id: int) -> Exercise:
+    check(actor, Perm.EXERCISES)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, ExerciseStatus.PAUSED, action="resumed")
+        incident = _lock_incident(ex)
+        now = utcnow()
+        if ex.paused_at is not None:
+            ex.total_paused += max(0.0, (now - ex.paused_at).total_seconds())
+        ex.paused_at = None
+        ex.clock_at = now
+        ex.status = ExerciseStatus.RUNNING
+        for d in _undelivered(ex.id):
+            d.due_at = _due(ex, d.offset_minutes)
+        _queue_deliveries(ex)
+        if incident is not None:
+            log.system_entry(incident=incident, actor=actor,
+                             text=f"ÖVNING återupptagen av {actor.display_name}.")
+        _announce(ex, incident, actor)
+    return ex
+
+
+def set_speed(*, actor: User, exercise_id: int, speed: Any) -> Exercise:
+    """Change the speed; scenario time already passed stays passed, the rest runs at the new speed."""
+    check(actor, Perm.EXERCISES)
+    speed_v = _check_speed(speed)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, *OPEN_STATUSES, action="given a new speed")
+        incident = _lock_incident(ex)
+        now = utcnow()
+        if ex.status is ExerciseStatus.RUNNING:
+            ex.clock_minutes = scenario_minutes(ex, now)
+            ex.clock_at = now
+        ex.speed = speed_v
+        if ex.status is not ExerciseStatus.PAUSED:
+            for d in _undelivered(ex.id):
+                d.due_at = _due(ex, d.offset_minutes)
+        if ex.status is ExerciseStatus.RUNNING:
+            _queue_deliveries(ex)
+        if incident is not None:
+            log.system_entry(incident=incident, actor=actor,
+                             text=f"ÖVNING: hastigheten ändrad till {speed_v:g}× av {actor.display_name}.")
+        _announce(ex, incident, actor)
+    return ex
+
+
+# --- end and ÖVNINGSSTOPP ------------------------------------------------------------------------
+
+def _finish(ex: Exercise, incident: Optional[Incident], actor: User, status: ExerciseStatus) -> None:
+    now = utcnow()
+    if ex.status is ExerciseStatus.RUNNING:
+        ex.clock_minutes = scenario_minutes(ex, now)
+        ex.clock_at = now
+    if ex.paused_at is not None:
+        ex.total_paused += max(0.0, (now - ex.paused_at).total_seconds())
+        ex.paused_at = None
+    ex.status = status
+    ex.ended_at = now
+    ex.ended_by = actor.display_name
+    _queue_removals(ex)
+    _queue(("remove", start_job_id(ex.id)))
+
+
+def _close_incident(incident: Incident, actor: User, text: str) -> None:
+    if incident.status is IncidentStatus.CLOSED:
+        return
+    from crisis.incidents.service import ON_CLOSE
+
+    incident.status = IncidentStatus.CLOSED
+    incident.closed_at = utcnow()
+    log.system_entry(incident=incident, actor=actor, text=text)
+    for hook in ON_CLOSE:  # e.g. the playbook's reminders stop
+        hook(incident=incident, actor=actor)
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username,
+                        data=incident.to_dict())
+
+
+def end(*, actor: User, exercise_id: int) -> Exercise:
+    """End as planned (or cancel a scheduled one): no more injects; the exercise incident is closed."""
+    check(actor, Perm.EXERCISES)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, *OPEN_STATUSES, action="ended")
+        incident = _lock_incident(ex)
+        _finish(ex, incident, actor, ExerciseStatus.ENDED)
+        if incident is not None:
+            log.system_entry(incident=incident, actor=actor,
+                             text=f"ÖVNING avslutad av {actor.display_name}. Inga fler inspel.")
+            _announce(ex, incident, actor)
+            _close_incident(incident, actor, "ÖVNING: övningshändelsen stängs när övningen avslutas.")
+    return ex
+
+
+def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exercise:
+    """ÖVNINGSSTOPP: halt at once, log it, and tell every open page of the exercise incident."""
+    if not may_stop(actor):
+        check(actor, Perm.EXERCISES)  # the right 401/403
+    reason_v = _check_text(reason, "The reason", 1000, required=False)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        _require_status(ex, *OPEN_STATUSES, action="stopped")
+        incident = _lock_incident(ex)
+        _finish(ex, incident, actor, ExerciseStatus.STOPPED)
+        ex.stop_reason = reason_v
+        if incident is not None:
+            why = f" Skäl: {reason_v}" if reason_v else ""
+            log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION,
+                            text=f"ÖVNINGSSTOPP – övningen avbryts omedelbart.{why} "
+                                 "Alla deltagare avbryter övningsverksamheten och inväntar besked.",
+                            decided_by=actor.display_name, mandate="Övningsstopp (övningsledning/krisledning)")
+            _announce(ex, incident, actor, stop=True)
+            _close_incident(incident, actor, "ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP.")
+    _log.warning("ÖVNINGSSTOPP for exercise %s by %s", exercise_id, actor.username)
+    return ex
+
+
+# --- observations --------------------------------------------------------------------------------
+
+def may_read_observations(viewer: User, ex: Exercise) -> bool:
+    return may_observe(viewer) or (has_perm(viewer, Perm.READ) and ex.is_over)
+
+
+def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
+    ex = get(viewer=viewer, exercise_id=exercise_id)
+    if not may_read_observations(viewer, ex):
+        raise Forbidden("Observations are shown to exercise control and observers until the exercise is over.")
+    return list(db.session.scalars(sa.select(Observation).where(Observation.exercise_id == exercise_id)
+                                   .order_by(Observation.created_at, Observation.id)))
+
+
+def add_observation(*, actor: User, exercise_id: int, text: str, inject: Optional[str] = None) -> Observation:
+    check(actor, Perm.READ)
+    if not may_observe(actor):
+        raise Forbidden("Observations are written by exercise control and observers.")
+    text_v = _check_text(text, "The text", MAX_OBSERVATION)
+    with write_transaction(db.session):
+        ex = _lock(exercise_id)
+        if inject is not None:
+            exists = db.session.scalar(sa.select(InjectDelivery.id).where(
+                InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject))
+            if exists is None:
+                raise ValidationError(f"The exercise has no inject {inject!r}.")
+            if not sees_everything(actor, ex) and not db.session.scalar(
+                    sa.select(InjectDelivery.delivered_at).where(InjectDelivery.id == exists)):
+                raise ValidationError(f"The inject {inject!r} has not been delivered yet.")
+        o = Observation(exercise_id=ex.id, inject_id=inject, author_id=actor.id, author=actor.display_name,
+                        text=text_v, created_at=utcnow())
+        db.session.add(o)
+    return o
+
+
+# --- recovery ------------------------------------------------------------------------------------
+
+def recover() -> int:
+    """Re-schedule the jobs of every open exercise (scheduler start). Returns how many jobs.
+
+    Undelivered injects of running exercises get their job again (a past
+    due time runs at once and is flagged late); scheduled exercises get their
+    start job. Replacing an existing job is harmless: the jobs are idempotent.
+    """
+    ops: list[tuple[Any, ...]] = []
+    for ex in db.session.scalars(sa.select(Exercise).where(Exercise.status.in_(
+            (ExerciseStatus.SCHEDULED, ExerciseStatus.RUNNING)))):
+        if ex.status is ExerciseStatus.SCHEDULED:
+            ops.append(("add", start_job_id(ex.id), ex.start_at, START_FUNC, (ex.id,)))
+        else:
+            for d in _undelivered(ex.id):
+                ops.append(("add", inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
+    db.session.rollback()
+    apply_job_ops(ops)
+    if ops:
+        _log.info("exercise recovery re-scheduled %d job(s)", len(ops))
+    return len(ops)
