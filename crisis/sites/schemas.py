@@ -1,0 +1,183 @@
+"""Request and response models of the site API (validation and OpenAPI).
+
+Field values of the register (category, keys, coordinates, Styrel class)
+are checked by the same rules as a file import (`crisis.sites.importer`),
+so the request models only fix the shape and the types.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+import pydantic
+
+from crisis.api.schemas import Strict
+from crisis.errors import ValidationError
+
+StateStr = Literal["operational", "degraded", "down", "unknown"]
+
+
+class SitesQuery(pydantic.BaseModel):
+    incident: Optional[int] = pydantic.Field(None, ge=1, description="Add each site's status and at_risk in this incident")
+    include_retired: bool = pydantic.Field(False, description="Also retired sites")
+
+
+class HistoryQuery(pydantic.BaseModel):
+    incident: int = pydantic.Field(ge=1, description="The incident whose status reports to show")
+
+
+class SiteQuery(pydantic.BaseModel):
+    incident: Optional[int] = pydantic.Field(None, ge=1, description="Add the site's status in this incident")
+
+
+class _SiteFields(Strict):
+    name: Optional[str] = pydantic.Field(None, max_length=200)
+    category: Optional[str] = pydantic.Field(
+        None, max_length=40, description="health, care, rescue, water, sewage, power, roads, telecom, school, other")
+    geometry: Optional[dict[str, Any]] = pydantic.Field(
+        None, description="An RFC 7946 geometry (Point, LineString, MultiLineString, Polygon, MultiPolygon), lon/lat")
+    lat: Optional[float] = pydantic.Field(None, description="Instead of geometry: a Point's latitude")
+    lon: Optional[float] = pydantic.Field(None, description="Instead of geometry: a Point's longitude")
+    address: Optional[str] = pydantic.Field(None, max_length=500)
+    owner: Optional[str] = pydantic.Field(None, max_length=500)
+    contact: Optional[str] = pydantic.Field(None, max_length=500)
+    backup_power: Optional[bool] = None
+    fuel_hours: Optional[float] = pydantic.Field(None, ge=0, description="Hours of backup power on a full tank")
+    styrel_priority: Optional[int] = pydantic.Field(None, description="Styrel prioritetsklass 1-8")
+    depends_on: Optional[list[str]] = pydantic.Field(None, max_length=200, description="Keys of the sites it needs")
+
+    def register_data(self) -> dict[str, Any]:
+        """The fields that were sent, with lat/lon turned into a Point."""
+        data = self.model_dump(exclude_unset=True)
+        lat, lon = data.pop("lat", None), data.pop("lon", None)
+        if lat is not None or lon is not None:
+            if "geometry" in data:
+                raise ValidationError("Send either geometry or lat/lon, not both.")
+            if lat is None or lon is None:
+                raise ValidationError("A point needs both lat and lon.")
+            data["geometry"] = {"type": "Point", "coordinates": [lon, lat]}
+        return data
+
+
+class SiteCreate(_SiteFields):
+    key: str = pydantic.Field(min_length=1, max_length=64, description="Unique key, e.g. water-kinna-vv")
+    name: str = pydantic.Field(min_length=1, max_length=200)
+    category: str = pydantic.Field(min_length=1, max_length=40)
+
+
+class SitePatch(_SiteFields):
+    key: Optional[str] = pydantic.Field(None, max_length=64, description="Cannot change; allowed if unchanged")
+
+
+class StatusIn(Strict):
+    status: StateStr
+    note: Optional[str] = pydantic.Field(None, max_length=2000)
+    on_backup_power: Optional[bool] = pydantic.Field(
+        None, description="true: on backup power (fuel countdown starts now unless running); false: back on the grid; "
+                          "left out: unchanged")
+
+
+class ImportIn(Strict):
+    filename: str = pydantic.Field(min_length=1, max_length=255, description="Decides the format: .geojson, .json or .csv")
+    content: str = pydantic.Field(max_length=8_000_000, description="The file's text")
+
+
+class SiteProperties(pydantic.BaseModel):
+    id: int
+    key: str
+    name: str
+    category: str
+    depends_on: list[str]
+    address: Optional[str]
+    owner: Optional[str]
+    contact: Optional[str]
+    backup_power: bool
+    fuel_hours: Optional[float]
+    styrel_priority: Optional[int]
+    retired: bool
+    updated_at: str
+    status: Optional[StateStr] = pydantic.Field(None, description="With ?incident= only")
+    at_risk: Optional[bool] = pydantic.Field(None, description="With ?incident= only: a dependency is degraded or down")
+    at_risk_causes: Optional[list[str]] = None
+    note: Optional[str] = None
+    set_by: Optional[str] = None
+    set_at: Optional[str] = None
+    on_backup_power: Optional[bool] = None
+    on_backup_power_since: Optional[str] = None
+    fuel_left_hours: Optional[float] = None
+    fuel_runs_out_at: Optional[str] = None
+
+
+class SiteFeature(pydantic.BaseModel):
+    type: Literal["Feature"]
+    id: int
+    geometry: dict[str, Any]
+    properties: SiteProperties
+
+
+class AtRiskChange(pydantic.BaseModel):
+    id: int
+    key: str
+    at_risk: bool
+    at_risk_causes: list[str]
+
+
+class SiteStatusOut(SiteFeature):
+    at_risk_changed: list[AtRiskChange]
+
+
+class SiteCollection(pydantic.BaseModel):
+    type: Literal["FeatureCollection"]
+    incident: Optional[int] = None
+    seq: Optional[int] = pydantic.Field(None, description="The incident's event sequence number this reflects")
+    features: list[SiteFeature]
+
+
+class StatusRow(pydantic.BaseModel):
+    id: int
+    status: StateStr
+    note: Optional[str]
+    set_by: str
+    set_at: str
+    on_backup_power: bool
+    on_backup_power_since: Optional[str]
+    log_number: Optional[int]
+
+
+class CauseOut(pydantic.BaseModel):
+    id: int
+    key: str
+    name: str
+    status: Optional[str]
+
+
+class HistoryOut(pydantic.BaseModel):
+    site: SiteFeature
+    history: list[StatusRow]
+    at_risk_causes: list[CauseOut]
+    log: list[dict[str, Any]]
+
+
+class ImportOut(pydantic.BaseModel):
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+class CategoryCounts(pydantic.BaseModel):
+    category: str
+    operational: int
+    degraded: int
+    down: int
+    unknown: int
+    at_risk: int
+    total: int
+
+
+class SummaryOut(pydantic.BaseModel):
+    incident: int
+    generated_at: str
+    categories: list[CategoryCounts]
+    totals: dict[str, int]
+    attention: list[dict[str, Any]]
+    on_backup_power: list[dict[str, Any]]
