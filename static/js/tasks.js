@@ -150,8 +150,10 @@
       badges.push(K.el("span", { class: "overdue-badge" }, [
         K.el("span", { class: "overdue-icon", "aria-hidden": "true", text: "⚠" }), " " + S.overdue]));
     }
-    badges.push(K.el("span", { class: "prio prio-" + t.priority,
-      text: K.fmt(S.priority_label, { p: (S.priorities || {})[t.priority] || t.priority }) }));
+    if (t.priority !== "normal") {
+      badges.push(K.el("span", { class: "prio prio-" + t.priority,
+        text: K.fmt(S.priority_label, { p: (S.priorities || {})[t.priority] || t.priority }) }));
+    }
     var meta = [];
     function row(label, value, cls) {
       meta.push(K.el("dt", { text: label }));

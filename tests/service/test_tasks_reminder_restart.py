@@ -73,3 +73,23 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
         assert all(db.session.get(Task, t.id).reminded_at is not None for t in (early, late))
     finally:
         runner.shutdown()
+
+
+def test_scheduler_start_recovers_missed_reminders(app, users, incident):
+    """A reminder whose job was lost (e.g. a crash right after commit) still fires when a scheduler starts."""
+    if "crisis.tasks.jobs:recover" not in getattr(runner, "STARTUP_HOOKS", []):
+        import pytest
+
+        pytest.skip("this scheduler runner has no startup hooks")
+    from crisis.db import write_transaction
+
+    task = service.create(actor=users["staff"], incident_id=incident.id, title="Förlorat jobb",
+                          due_at=utcnow() + timedelta(hours=1))
+    runner.remove(f"task-due:{task.id}")
+    with write_transaction(db.session):
+        db.session.execute(sa.update(Task.__table__).values(due_at=utcnow() - timedelta(minutes=1)))
+    try:
+        runner.start_background(app)
+        assert _wait_for(lambda: _reminders(incident.id)[1] == [task.id], 5)
+    finally:
+        runner.shutdown()
