@@ -408,8 +408,12 @@ def create_from_log(*, actor: User, incident_id: int, number: int, title: Option
                          and not has_perm(actor, Perm.READ_CONFIDENTIAL)):
         raise ValidationError(f"The incident has no log entry {number}.", code="unknown_log_entry")
     if not title:
-        text = " ".join(entry.text.split())
-        title = text if len(text) <= 120 else text[:119] + "…"
+        if entry.classification.value == "confidential":
+            # Tasks are not classified and reach observers: never copy secret text into one.
+            title = f"Uppgift från loggpost {number} (sekretess, se dagboken)"
+        else:
+            text = " ".join(entry.text.split())
+            title = text if len(text) <= 120 else text[:119] + "…"
     return create(actor=actor, incident_id=incident_id, title=title, origin_log_number=number, **kw)
 
 

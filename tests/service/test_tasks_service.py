@@ -308,3 +308,13 @@ def test_recover_reschedules_lost_jobs_and_fires_missed(app, users, incident):
     assert service.recover_reminders() == (1, 1)
     assert _job(a.id) is not None
     assert service.recover_reminders() == (0, 0)
+
+
+def test_task_from_confidential_entry_does_not_copy_its_text(app, users, incident):
+    entry = log.append(actor=users["staff"], incident_id=incident.id, text="Hotbild mot förtroendevald X",
+                       classification="confidential", osl_ground="OSL 18 kap. 13 §")
+    task = service.create_from_log(actor=users["staff"], incident_id=incident.id, number=entry.number)
+    assert "Hotbild" not in task.title and task.origin_log_number == entry.number
+    assert not any("Hotbild" in e.data.get("title", "") for e in _events(incident.id, "task.created"))
+    with pytest.raises(Forbidden):
+        service.create_from_log(actor=users["observer"], incident_id=incident.id, number=entry.number)
