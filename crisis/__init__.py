@@ -84,7 +84,12 @@ def _register_blueprints(app: Flask) -> None:
 
     from crisis.exercises.views import pages as exercises_pages
 
+    from crisis.inbox import views as inbox_views
+    from crisis.playbooks import views as playbook_views
+
     app.register_blueprint(api.bp)
+    playbook_views.init_app(app)
+    inbox_views.init_app(app)
     app.register_blueprint(auth_pages)
     app.register_blueprint(web_bp)
     app.register_blueprint(sites_pages)

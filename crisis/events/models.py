@@ -12,6 +12,7 @@ from crisis.extensions import db
 EVENT_TYPES = (
     "incident.updated", "log.appended", "task.created", "task.updated", "staffing.changed",
     "site.status", "inject.delivered", "exercise.updated", "report.issued", "reminder.due",
+    "callout.updated", "checklist.updated",
 )
 
 

@@ -53,6 +53,18 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     return event
 
 
+BROADCAST_KEY = "krisrum_pending_broadcasts"
+
+
+def queue_broadcast(room: str, name: str, data: dict[str, Any]) -> None:
+    """Emit `name` with `data` to a Socket.IO room after the current transaction commits.
+
+    For live views that are not an incident's event stream (e.g. the TiB
+    inbox, room "inbox"); dropped if the transaction rolls back.
+    """
+    db.session.info.setdefault(BROADCAST_KEY, []).append((room, name, data))
+
+
 def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int | None = None) -> list[Event]:
     """Events after `seq`, in order; observers' replays leave confidential ones out."""
     stmt = sa.select(Event).where(Event.incident_id == incident_id, Event.seq > seq).order_by(Event.seq)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 
@@ -26,6 +26,11 @@ LEVEL_LABELS_SV = {
     Level.EXTRAORDINARY: "extraordinär händelse",
     Level.HEIGHTENED_ALERT: "höjd beredskap",
 }
+
+
+# Called inside the closing transaction with (incident=, actor=), after the
+# decision is logged: e.g. playbooks stop the incident's reminders.
+ON_CLOSE: list[Callable[..., None]] = []
 
 
 def get(*, viewer: User, incident_id: int) -> Incident:
@@ -151,6 +156,8 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
             log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION,
                             text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
                             decided_by=decided_by.strip(), mandate=mandate.strip())
+            for hook in ON_CLOSE:
+                hook(incident=incident, actor=actor)
             changed = True
         if changed:
             events.append_event(incident=incident, type="incident.updated", actor=actor.username,

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crisis.events.service import PENDING_KEY
+from crisis.events.service import BROADCAST_KEY, PENDING_KEY
 from crisis.extensions import socketio
 
 
@@ -33,14 +33,22 @@ def publish(wire: dict[str, Any], confidential: bool) -> None:
     socketio.emit("event", wire, to=rooms)
 
 
+def publish_to(room: str, event_name: str, data: dict[str, Any]) -> None:
+    """Emit to any room (e.g. "inbox"); called after commit through the session's pending list."""
+    socketio.emit(event_name, data, to=room)
+
+
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     for wire, confidential in pending or ():
         publish(wire, confidential)
+    for room, event_name, data in session.info.pop(BROADCAST_KEY, None) or ():
+        publish_to(room, event_name, data)
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(BROADCAST_KEY, None)
 
 
 def install() -> None:

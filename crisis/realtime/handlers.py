@@ -72,6 +72,21 @@ def on_join(data: Any) -> dict[str, Any]:
         db.session.remove()
 
 
+INBOX_ROOM = "inbox"
+
+
+@socketio.on("join_inbox")
+def on_join_inbox(data: Any = None) -> dict[str, Any]:
+    """The TiB's live inbox of deviation reports: only for Perm.CREATE_INCIDENT."""
+    try:
+        if not current_user.is_authenticated or not has_perm(current_user, Perm.CREATE_INCIDENT):
+            return {"ok": False, "error": "forbidden"}
+        join_room(INBOX_ROOM)
+        return {"ok": True}
+    finally:
+        db.session.remove()
+
+
 @socketio.on("leave")
 def on_leave(data: Any) -> dict[str, Any]:
     incident_id = _int(data.get("incident")) if isinstance(data, dict) else None

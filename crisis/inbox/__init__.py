@@ -1,0 +1,1 @@
+"""The TiB inbox: reports of abnormal events (avvikelser) and their assessment."""

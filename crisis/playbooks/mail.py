@@ -1,0 +1,203 @@
+"""E-mail notification of the call-out, through an outbox.
+
+Messages are written to `mail_messages` inside the caller's transaction and
+delivered only after it commits, in a background thread (SMTP can be slow;
+the TiB's screen must not wait for it). Each outcome is logged in the
+incident's log as a `system` entry:
+
+* CRISIS_MAIL_DRY_RUN=on (the default): nothing is sent; the log says what
+  would have been sent to whom.
+* Exercise incidents: mail goes only to addresses in
+  CRISIS_EXERCISE_MAIL_ALLOWLIST (an entry "@domain" allows a whole domain);
+  every other address is logged as suppressed. The subject starts "ÖVNING".
+* Otherwise the message is sent through CRISIS_SMTP_HOST:CRISIS_SMTP_PORT
+  from CRISIS_SMTP_FROM; a failure is logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from crisis.db import utcnow, write_transaction
+from crisis.events import service as events
+from crisis.extensions import db
+from crisis.incidents.models import Incident
+from crisis.log import service as log
+from crisis.playbooks import aftercommit
+from crisis.playbooks.models import CalloutEntry, MailMessage, MailState
+
+_log = logging.getLogger("krisrum.mail")
+EXERCISE_PREFIX = "ÖVNING"
+SMTP_TIMEOUT = 15
+
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
+
+def subject_for(incident: Incident, subject: str) -> str:
+    if incident.is_exercise and not subject.startswith(EXERCISE_PREFIX):
+        return f"{EXERCISE_PREFIX}: {subject}"
+    return subject
+
+
+def queue_locked(*, incident: Incident, messages: Iterable[tuple[str, str, str, Optional[int]]]) -> list[MailMessage]:
+    """Add (to, subject, body, callout_entry_id) messages to the outbox of a locked incident.
+
+    They are delivered after the caller's transaction commits.
+    """
+    rows = []
+    for to_addr, subject, body, entry_id in messages:
+        row = MailMessage(incident_id=incident.id, callout_entry_id=entry_id, to_addr=to_addr.strip(),
+                          subject=subject_for(incident, subject)[:300], body=body, state=MailState.PENDING,
+                          created_at=utcnow())
+        db.session.add(row)
+        rows.append(row)
+    if rows:
+        db.session.flush()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        aftercommit.defer(_start, app, [r.id for r in rows])
+    return rows
+
+
+def _start(app: Flask, ids: list[int]) -> None:
+    thread = threading.Thread(target=deliver, args=(app, ids), name="krisrum-mail", daemon=True)
+    with _threads_lock:
+        _threads[:] = [t for t in _threads if t.is_alive()]
+        _threads.append(thread)
+    thread.start()
+
+
+def wait_for_deliveries(timeout: float = 30) -> None:
+    """Wait until every delivery thread started so far has finished (tests, shutdown)."""
+    with _threads_lock:
+        pending = list(_threads)
+    for thread in pending:
+        thread.join(timeout)
+
+
+def deliver(app: Flask, ids: list[int]) -> None:
+    """Deliver the given outbox messages and log the outcome (own app context and session)."""
+    with app.app_context():
+        try:
+            process(ids)
+        except Exception:
+            _log.exception("mail delivery of %r failed", ids)
+        finally:
+            db.session.remove()
+
+
+def _allowed(address: str, allowlist: list[str]) -> bool:
+    address = address.strip().lower()
+    domain = "@" + address.rsplit("@", 1)[-1]
+    return any(entry == address or (entry.startswith("@") and entry == domain) for entry in allowlist)
+
+
+def process(ids: list[int]) -> dict[int, MailState]:
+    """Decide and send (outside any transaction), then record and log (one transaction)."""
+    cfg = current_app.config
+    rows = list(db.session.scalars(sa.select(MailMessage).where(
+        MailMessage.id.in_(ids), MailMessage.state == MailState.PENDING).order_by(MailMessage.id)))
+    db.session.commit()  # end the read transaction: no lock is held while talking SMTP
+    if not rows:
+        return {}
+    incidents = {i.id: i for i in db.session.scalars(sa.select(Incident).where(
+        Incident.id.in_({r.incident_id for r in rows})))}
+    outcome: dict[int, tuple[MailState, Optional[str]]] = {}
+    to_send: list[MailMessage] = []
+    for row in rows:
+        incident = incidents[row.incident_id]
+        if incident.is_exercise and not _allowed(row.to_addr, cfg["CRISIS_EXERCISE_MAIL_ALLOWLIST"]):
+            outcome[row.id] = (MailState.SUPPRESSED, None)
+        elif cfg["CRISIS_MAIL_DRY_RUN"]:
+            outcome[row.id] = (MailState.DRY_RUN, None)
+        else:
+            to_send.append(row)
+    db.session.commit()
+    if to_send:
+        outcome.update(_send(to_send, cfg))
+
+    by_incident: dict[int, list[MailMessage]] = {}
+    for row in rows:
+        by_incident.setdefault(row.incident_id, []).append(row)
+    now = utcnow()
+    for incident_id, group in by_incident.items():
+        with write_transaction(db.session):
+            incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
+            done: list[tuple[MailMessage, MailState, Optional[str]]] = []
+            for row in group:
+                row = db.session.get(MailMessage, row.id, populate_existing=True)
+                if row is None or row.state is not MailState.PENDING:
+                    continue  # someone else recorded it already
+                state, error = outcome[row.id]
+                row.state, row.error, row.processed_at = state, error, now
+                done.append((row, state, error))
+                if state in (MailState.SENT, MailState.DRY_RUN) and row.callout_entry_id:
+                    entry = db.session.get(CalloutEntry, row.callout_entry_id)
+                    if entry is not None and state is MailState.SENT:
+                        entry.notified_at = now
+            if not done:
+                continue
+            log.system_entry(incident=incident, actor=None, text=_log_text(done, cfg))
+            if any(s is MailState.SENT for _r, s, _e in done):
+                from crisis.playbooks import service
+
+                service.callout_changed_locked(incident=incident, actor=None)
+    return {r.id: outcome[r.id][0] for r in rows}
+
+
+def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailState, Optional[str]]]:
+    host, port, sender = cfg["CRISIS_SMTP_HOST"], cfg["CRISIS_SMTP_PORT"], cfg["CRISIS_SMTP_FROM"]
+    if not host:
+        return {r.id: (MailState.FAILED, "CRISIS_SMTP_HOST is not set") for r in rows}
+    out: dict[int, tuple[MailState, Optional[str]]] = {}
+    try:
+        with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT) as smtp:
+            for row in rows:
+                msg = EmailMessage()
+                msg["From"] = sender
+                msg["To"] = row.to_addr
+                msg["Subject"] = row.subject
+                msg["Date"] = format_datetime(utcnow())
+                msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] if "@" in sender else None)
+                msg.set_content(row.body)
+                try:
+                    smtp.send_message(msg)
+                    out[row.id] = (MailState.SENT, None)
+                except smtplib.SMTPException as e:
+                    out[row.id] = (MailState.FAILED, str(e)[:500])
+    except (OSError, smtplib.SMTPException) as e:
+        for row in rows:
+            out.setdefault(row.id, (MailState.FAILED, f"{type(e).__name__}: {e}"[:500]))
+    return out
+
+
+def _log_text(done: list[tuple[MailMessage, MailState, Optional[str]]], cfg: dict[str, Any]) -> str:
+    def addrs(state: MailState) -> list[MailMessage]:
+        return [r for r, s, _e in done if s is state]
+
+    subject = done[0][0].subject
+    lines = []
+    if addrs(MailState.SENT):
+        lines.append(f"E-post om larmningen skickad till {', '.join(r.to_addr for r in addrs(MailState.SENT))} "
+                     f"(ämne: '{subject}').")
+    if addrs(MailState.DRY_RUN):
+        lines.append("Torrkörning (CRISIS_MAIL_DRY_RUN är på): e-post skulle ha skickats till "
+                     f"{', '.join(r.to_addr for r in addrs(MailState.DRY_RUN))} med ämnet '{subject}'. "
+                     "Inget skickades.")
+    if addrs(MailState.SUPPRESSED):
+        lines.append("ÖVNING: e-post till "
+                     f"{', '.join(r.to_addr for r in addrs(MailState.SUPPRESSED))} skickades inte "
+                     "(adressen finns inte på övningens tillåtelselista).")
+    failed = [(r, e) for r, s, e in done if s is MailState.FAILED]
+    if failed:
+        lines.append("E-post kunde inte skickas till "
+                     + "; ".join(f"{r.to_addr} ({e})" for r, e in failed) + ". Ring i stället.")
+    return "\n".join(lines)

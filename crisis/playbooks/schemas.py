@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+import pydantic
+
+from crisis.api.schemas import Strict
+
+
+class PositionOut(pydantic.BaseModel):
+    key: str
+    label: str
+
+
+class ContactOut(pydantic.BaseModel):
+    name: str
+    role: str
+    phone: str
+    email: Optional[str]
+
+
+class TaskTemplateOut(pydantic.BaseModel):
+    title: str
+    description: str
+    position: str
+    due_in_minutes: int
+    priority: Literal["high", "normal", "low"]
+
+
+class ReminderOut(pydantic.BaseModel):
+    key: str
+    kind: str
+    text: str
+    every_minutes: int
+    first_in_minutes: int
+    position: Optional[str]
+
+
+class PlaybookOut(pydantic.BaseModel):
+    key: str
+    title: str
+    kind: str
+    description: str
+    default_level: str
+    positions: list[PositionOut]
+    callout: list[ContactOut] = pydantic.Field(description="Empty for roles that may not read confidential data")
+    callout_count: int
+    tasks: list[TaskTemplateOut]
+    checklist: list[str]
+    first_log: str
+    reminders: list[ReminderOut]
+    highlight_categories: list[str]
+
+
+class PlaybookList(pydantic.BaseModel):
+    items: list[PlaybookOut]
+    errors: Optional[list[str]] = pydantic.Field(
+        None, description="Admins only: every broken playbook or scenario file as `file:line: message`")
+    loaded_at: Optional[str] = None
+
+
+class ActivateIn(Strict):
+    title: str = pydantic.Field(min_length=1, max_length=200, description="The incident's title")
+    context: str = pydantic.Field("", max_length=1000, description="One line: what is known now")
+    deviation: Optional[int] = pydantic.Field(None, ge=1, description="Attach this deviation report")
+    notify: bool = pydantic.Field(False, description="E-mail the call-out list (after commit; dry run by default)")
+
+
+class CalloutEntryOut(pydantic.BaseModel):
+    id: int
+    name: str
+    role: str
+    phone: str
+    email: Optional[str]
+    state: Literal["pending", "reached", "not_reached", "declined"]
+    note: Optional[str]
+    updated_by: Optional[str]
+    updated_at: Optional[str]
+    notified_at: Optional[str]
+
+
+class CalloutOut(pydantic.BaseModel):
+    incident: int
+    items: list[CalloutEntryOut]
+    counts: dict[str, int]
+
+
+class CalloutIn(Strict):
+    action: Literal["mark", "add", "notify"] = "mark"
+    entry: Optional[int] = pydantic.Field(None, ge=1, description="mark: the entry's id")
+    state: Optional[Literal["pending", "reached", "not_reached", "declined"]] = None
+    note: Optional[str] = pydantic.Field(None, max_length=500)
+    entries: Optional[list[int]] = pydantic.Field(None, description="notify: only these entries (default: all)")
+    name: Optional[str] = pydantic.Field(None, max_length=200, description="add: who")
+    role: Optional[str] = pydantic.Field(None, max_length=300)
+    phone: Optional[str] = pydantic.Field(None, max_length=64)
+    email: Optional[str] = pydantic.Field(None, max_length=254)
+
+
+class ChecklistItemOut(pydantic.BaseModel):
+    id: int
+    text: str
+    done: bool
+    done_by: Optional[str]
+    done_at: Optional[str]
+
+
+class ChecklistOut(pydantic.BaseModel):
+    incident: int
+    items: list[ChecklistItemOut]
+
+
+class ChecklistIn(Strict):
+    item: int = pydantic.Field(ge=1)
+    done: bool

@@ -1,0 +1,245 @@
+"""Playbooks: the API (list, activate, call-out, checklist) and the pages
+(/playbooks, the TiB's three-screen activation flow, the call-out page).
+
+Thin: every read and write goes through `crisis.playbooks.service`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional as Opt
+
+from crisis.api import operation
+from crisis.auth.permissions import Perm, has_perm, require
+from crisis.errors import ApiError, ValidationError
+from crisis.incidents import service as incidents
+from crisis.playbooks import registry, service
+from crisis.playbooks.schemas import (
+    ActivateIn,
+    CalloutIn,
+    CalloutOut,
+    ChecklistIn,
+    ChecklistOut,
+    PlaybookList,
+    PlaybookOut,
+)
+
+# --- API ------------------------------------------------------------------------------
+
+
+@operation("/playbooks", "GET", summary="The valid playbooks (admins also get the broken files)",
+           tag="playbooks", response=PlaybookList, perm="read")
+def api_list_playbooks() -> dict[str, Any]:
+    return service.list_playbooks(viewer=current_user)
+
+
+@operation("/playbooks/<key>", "GET", summary="One playbook", tag="playbooks", response=PlaybookOut, perm="read")
+def api_get_playbook(key: str) -> dict[str, Any]:
+    pb = service.get_playbook(viewer=current_user, key=key)
+    return service.playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
+
+
+@operation("/playbooks/<key>/activate", "POST",
+           summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
+           tag="playbooks", body=ActivateIn, status=201, perm="create_incident")
+def api_activate(key: str, body: ActivateIn) -> dict[str, Any]:
+    incident = service.activate(actor=current_user, playbook_key=key, title=body.title, context=body.context,
+                                deviation_id=body.deviation, notify=body.notify)
+    return incident.to_dict()
+
+
+@operation("/incidents/<int:incident_id>/callout", "GET", summary="The call-out list (larmning) and its state",
+           tag="playbooks", response=CalloutOut, perm="read_confidential")
+def api_get_callout(incident_id: int) -> dict[str, Any]:
+    return service.get_callout(viewer=current_user, incident_id=incident_id)
+
+
+@operation("/incidents/<int:incident_id>/callout", "POST",
+           summary="Mark someone reached / not_reached / declined, add someone, or e-mail the call-out",
+           tag="playbooks", body=CalloutIn, response=CalloutOut, perm="write_log (notify: create_incident)")
+def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
+    if body.action == "mark":
+        if body.entry is None or body.state is None:
+            raise ValidationError("mark needs entry and state.")
+        return service.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
+                                    state=body.state, note=body.note)
+    if body.action == "add":
+        return service.add_callout(actor=current_user, incident_id=incident_id, name=body.name or "",
+                                   role=body.role or "", phone=body.phone or "", email=body.email)
+    return service.notify_callout(actor=current_user, incident_id=incident_id, entry_ids=body.entries)
+
+
+@operation("/incidents/<int:incident_id>/checklist", "GET", summary="The activation checklist",
+           tag="playbooks", response=ChecklistOut, perm="read")
+def api_get_checklist(incident_id: int) -> dict[str, Any]:
+    return service.get_checklist(viewer=current_user, incident_id=incident_id)
+
+
+@operation("/incidents/<int:incident_id>/checklist", "POST", summary="Tick (or untick) a checklist item",
+           tag="playbooks", body=ChecklistIn, response=ChecklistOut, perm="write_log")
+def api_post_checklist(incident_id: int, body: ChecklistIn) -> dict[str, Any]:
+    return service.set_checklist_item(actor=current_user, incident_id=incident_id, item_id=body.item,
+                                      done=body.done)
+
+
+# --- pages ------------------------------------------------------------------------------
+
+pages = Blueprint("playbooks", __name__)
+
+
+class ActivateForm(FlaskForm):
+    title = StringField(_l("Rubrik"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("Kort: vad och var, t.ex. ”Elavbrott Skene och Örby”"))
+    context = StringField(_l("Läget just nu (en rad)"), validators=[Opt(), Length(max=1000)],
+                          description=_l("Vad vet du, och varifrån? Blir en del av första dagboksposten."))
+    deviation = HiddenField()
+    notify = BooleanField(_l("Skicka e-post till dem på larmlistan som har en adress"))
+
+
+def _deviation_param(value: Any) -> Optional[int]:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if n > 0 else None
+
+
+def _deviation_or_none(deviation_id: Optional[int]) -> Any:
+    if deviation_id is None:
+        return None
+    from crisis.inbox import service as inbox
+
+    try:
+        return inbox.get(viewer=current_user, deviation_id=deviation_id)
+    except ApiError:
+        return None
+
+
+@pages.route("/playbooks")
+@login_required
+@require(Perm.READ)
+def index() -> Any:
+    cat = registry.catalog()
+    return render_template("playbooks/index.html", catalog=cat, playbooks=list(cat.playbooks.values()),
+                           show_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL),
+                           show_errors=has_perm(current_user, Perm.ADMIN))
+
+
+@pages.route("/playbooks/reload", methods=["POST"])
+@login_required
+@require(Perm.ADMIN)
+def reload() -> Any:
+    from crisis.auth.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cat = service.reload_catalog(actor=current_user)
+    flash(_("Playbooks inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
+          "ok" if not cat.all_errors else "error")
+    return redirect(url_for("playbooks.index"))
+
+
+@pages.route("/activate")
+@login_required
+@require(Perm.CREATE_INCIDENT)
+def choose() -> Any:
+    """Screen 1 of 3: choose the playbook."""
+    deviation = _deviation_or_none(_deviation_param(request.args.get("deviation")))
+    return render_template("playbooks/activate_choose.html", playbooks=list(registry.catalog().playbooks.values()),
+                           deviation=deviation)
+
+
+def _form_for(key: str, deviation: Any) -> ActivateForm:
+    form = ActivateForm()
+    if request.method == "GET":
+        pb = registry.get(key)
+        form.title.data = deviation.what.splitlines()[0][:200] if deviation is not None else pb.title
+        if deviation is not None:
+            parts = [deviation.organisation, deviation.where, deviation.services]
+            form.context.data = " · ".join(p for p in parts if p)[:1000]
+            form.deviation.data = str(deviation.id)
+        form.notify.data = True
+    return form
+
+
+@pages.route("/activate/<key>", methods=["GET", "POST"])
+@login_required
+@require(Perm.CREATE_INCIDENT)
+def details(key: str) -> Any:
+    """Screen 2 of 3: title and one line of context (POST: back from screen 3, keeping the text)."""
+    pb = registry.get(key)
+    raw = request.form.get("deviation") if request.method == "POST" else request.args.get("deviation")
+    deviation = _deviation_or_none(_deviation_param(raw))
+    return render_template("playbooks/activate_details.html", pb=pb, form=_form_for(key, deviation),
+                           deviation=deviation)
+
+
+@pages.route("/activate/<key>/confirm", methods=["POST"])
+@login_required
+@require(Perm.CREATE_INCIDENT)
+def confirm(key: str) -> Any:
+    """Screen 3 of 3: what will be created; one button."""
+    pb = registry.get(key)
+    form = ActivateForm()
+    deviation = _deviation_or_none(_deviation_param(form.deviation.data))
+    if not form.validate_on_submit():
+        return render_template("playbooks/activate_details.html", pb=pb, form=form, deviation=deviation), 422
+    return render_template("playbooks/activate_confirm.html", pb=pb, form=form, deviation=deviation,
+                           emails=sum(1 for c in pb.callout if c.email))
+
+
+@pages.route("/activate/<key>/go", methods=["POST"])
+@login_required
+@require(Perm.CREATE_INCIDENT)
+def go(key: str) -> Any:
+    pb = registry.get(key)
+    form = ActivateForm()
+    deviation_id = _deviation_param(form.deviation.data)
+    if form.validate_on_submit():
+        try:
+            incident = service.activate(actor=current_user, playbook_key=key, title=form.title.data,
+                                        context=form.context.data or "", deviation_id=deviation_id,
+                                        notify=bool(form.notify.data))
+        except ApiError as e:
+            flash(e.message, "error")
+        else:
+            return redirect(url_for("web.incident", incident_id=incident.id))
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+    return render_template("playbooks/activate_details.html", pb=pb, form=form,
+                           deviation=_deviation_or_none(deviation_id)), 422
+
+
+@pages.route("/incidents/<int:incident_id>/callout")
+@login_required
+@require(Perm.READ)
+def callout_page(incident_id: int) -> Any:
+    inc = incidents.get(viewer=current_user, incident_id=incident_id)
+    return render_template("playbooks/callout.html", incident=inc,
+                           activation=service.activation_for(incident_id=incident_id))
+
+
+# --- registration ------------------------------------------------------------------------
+
+def _start_playbooks() -> list[Any]:
+    if not has_perm(current_user, Perm.CREATE_INCIDENT):
+        return []
+    return list(registry.catalog().playbooks.values())
+
+
+def init_app(app: Flask) -> None:
+    """Load the playbooks (broken ones are reported, the app keeps running) and register the pages."""
+    from crisis.web.template_helpers import add_incident_nav, add_nav
+
+    registry.reload(app)
+    app.register_blueprint(pages)
+    add_nav("playbooks.index", _l("Playbooks"), Perm.READ)
+    add_incident_nav("playbooks.callout_page", _l("Larmning"))
+    app.jinja_env.globals.update(start_playbooks=_start_playbooks)
