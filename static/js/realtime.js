@@ -64,6 +64,8 @@
       if (joined && ev.seq > confirmed) confirmed = ev.seq;
       if (ev.type === "exercise.updated" && ev.data && ev.data.stop) K.exerciseStop(ev);
       try { opts.onEvent(ev); } catch (e) { if (window.console) console.error(e); }
+      // Other panels on the page (call-out, checklist, …) listen for this.
+      document.dispatchEvent(new CustomEvent("krisrum:event", { detail: ev }));
     });
 
     return socket;
