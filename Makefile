@@ -35,6 +35,7 @@ test-all: test test-e2e
 
 bench: setup
 	$(PY) bench/fanout.py
+	$(PY) bench/inject_timing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
