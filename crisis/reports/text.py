@@ -76,30 +76,55 @@ def _clean(text: Any) -> str:
 
 
 def site_lines(snapshot: Mapping[str, Any]) -> list[str]:
-    """One line per site category with any site not fully operational, then the sites down or at
-    risk, then those on backup power."""
+    """Site status for the konsekvenser section, compact enough for a report.
+
+    One count line per category with any site down, degraded or at risk;
+    then each site down or degraded (with its note); then the sites at risk
+    by category on one line each; then those on backup power.
+    """
     sites = snapshot.get("sites") or {}
     if not sites.get("available"):
         return []
     lines: list[str] = []
     for cat, counts in (sites.get("categories") or {}).items():
-        parts = [f"{counts[s]} {SITE_STATES_SV[s]}" for s in ("down", "degraded", "at_risk", "unknown", "operational")
+        if not any(counts.get(s) for s in ("down", "degraded", "at_risk")):
+            continue  # all working, or simply not reported on yet: nothing to say
+        parts = [f"{counts[s]} {SITE_STATES_SV[s]}" for s in ("down", "degraded", "at_risk", "operational")
                  if counts.get(s)]
-        if parts and any(counts.get(s) for s in ("down", "degraded", "at_risk", "unknown")):
-            lines.append(f"{CATEGORIES_SV.get(cat, cat)}: {', '.join(parts)}")
-    for p in sites.get("problems") or ():
-        state = p.get("status") or "unknown"
-        label = SITE_STATES_SV.get(state, state)
-        if p.get("at_risk") and state not in ("down", "degraded"):
-            label = SITE_STATES_SV["at_risk"]
-        cat = CATEGORIES_SV.get(p.get("category") or "", p.get("category") or "")
-        note = f" – {p['note']}" if p.get("note") else ""
-        lines.append(f"- {p.get('name') or p.get('key')} ({cat}): {label}{note}")
-    for b in sites.get("on_backup_power") or ():
-        cat = CATEGORIES_SV.get(b.get("category") or "", b.get("category") or "")
-        fuel = b.get("fuel_left_hours")
-        left = f", bränsle för cirka {fuel:g} h" if isinstance(fuel, (int, float)) else ""
-        lines.append(f"- {b.get('name') or b.get('key')} ({cat}): på reservkraft{left}")
+        lines.append(f"{CATEGORIES_SV.get(cat, cat)}: {', '.join(parts)}")
+    return lines + site_detail_lines(snapshot)
+
+
+def site_detail_lines(snapshot: Mapping[str, Any]) -> list[str]:
+    """The sites down or degraded, at risk (by category) and on backup power."""
+    sites = snapshot.get("sites") or {}
+    if not sites.get("available"):
+        return []
+    lines: list[str] = []
+    problems = list(sites.get("problems") or ())
+    failing = [p for p in problems if p.get("status") in ("down", "degraded")]
+    if failing:
+        lines.append("Ur drift eller begränsad drift:")
+        for p in failing:
+            cat = CATEGORIES_SV.get(p.get("category") or "", p.get("category") or "")
+            note = f" – {p['note']}" if p.get("note") else ""
+            lines.append(f"- {p.get('name') or p.get('key')} ({cat}): {SITE_STATES_SV[p['status']]}{note}")
+    at_risk: dict[str, list[str]] = {}
+    for p in problems:
+        if p.get("at_risk") and p.get("status") not in ("down", "degraded"):
+            at_risk.setdefault(p.get("category") or "", []).append(str(p.get("name") or p.get("key")))
+    if at_risk:
+        lines.append("I riskzon (beroende av verksamhet ur drift eller med begränsad drift):")
+        for cat, names in at_risk.items():
+            lines.append(f"- {CATEGORIES_SV.get(cat, cat)}: {', '.join(names)}")
+    backup = list(sites.get("on_backup_power") or ())
+    if backup:
+        lines.append("På reservkraft:")
+        for b in backup:
+            cat = CATEGORIES_SV.get(b.get("category") or "", b.get("category") or "")
+            fuel = b.get("fuel_left_hours")
+            left = f", bränsle för cirka {fuel:g} h" if isinstance(fuel, (int, float)) else ""
+            lines.append(f"- {b.get('name') or b.get('key')} ({cat}){left}")
     return lines
 
 

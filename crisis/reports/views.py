@@ -149,6 +149,48 @@ TASK_STATUS_LABELS = {
     "todo": _l("Att göra"), "doing": _l("Pågår"), "blocked": _l("Blockerad"), "done": _l("Klar"),
     "cancelled": _l("Avbruten"),
 }
+STRINGS = {
+    "report_n": _l("Lägesrapport {n}"),
+    "supersedes": _l("Rättelse: ersätter lägesrapport {n}."),
+    "superseded_by": _l("Ersatt av lägesrapport {n} (rättelse). Denna version gäller inte längre."),
+    "created": _l("Upprättad {time} av {who}"),
+    "approved": _l("Fastställd {time} av {who}"),
+    "sent": _l("Skickad {time} till {to} via {channel} ({who})"),
+    "acknowledged": _l("Kvitterad {time} av {who}"),
+    "next_report": _l("Nästa rapport"),
+    "none": _l("–"),
+    "nobody": _l("Ingen"),
+    "saved": _l("Sparat {time}"),
+    "unsaved": _l("Osparade ändringar"),
+    "discard": _l("Utkastet har osparade ändringar. Lämna det ändå?"),
+    "saving": _l("Sparar…"),
+    "confirm_approve": _l("Fastställa lägesrapport {n}? Den kan aldrig ändras efteråt; en rättelse blir en ny rapport."),
+    "changed_elsewhere": _l("Utkastet har ändrats av {who}. Dina osparade ändringar finns kvar; spara för att se om de krockar, eller ladda om sidan."),
+    "level": _l("Nivå"),
+    "sites": _l("Samhällsviktig verksamhet"),
+    "sites_unavailable": _l("Inget verksamhetsregister."),
+    "attention": _l("Ur drift, begränsad eller i riskzon"),
+    "backup": _l("På reservkraft"),
+    "fuel_left": _l("bränsle ca {h} h"),
+    "decisions": _l("Beslut i dagboken sedan förra rapporten"),
+    "actions": _l("Åtgärder i dagboken sedan förra rapporten"),
+    "open_tasks": _l("Öppna uppgifter ({n}, varav {m} försenade)"),
+    "overdue": _l("Försenad"),
+    "due": _l("klar senast {time}"),
+    "staffing": _l("Bemanning"),
+    "category": _l("Område"),
+    "taken_at": _l("Lägesbild per {time}"),
+    "since_report": _l("Dagbok från och med post {n}"),
+    "no_changes": _l("Inga ändringar."),
+    "first_report": _l("Första rapporten: inget att jämföra med."),
+    "compared_with": _l("Jämfört med lägesrapport {n}."),
+    "added": _l("tillagt"),
+    "removed": _l("borttaget"),
+    "changed": _l("ändrat"),
+    "area_drawn": _l("Ritat område används i CAP."),
+    "area_kommun": _l("Kommungränsen används som område i CAP."),
+    "nothing": _l("Inget."),
+}
 CAP_CHOICE_LABELS = {
     "cap_category": {"Infra": _l("Infrastruktur"), "Safety": _l("Allmän säkerhet"), "Health": _l("Hälsa"),
                      "Met": _l("Väder"), "Env": _l("Miljö"), "Fire": _l("Brand"), "Rescue": _l("Räddning"),
@@ -171,6 +213,7 @@ def labels_json() -> str:
     return json.dumps({
         "fields": s(FIELD_LABELS), "statuses": s(STATUS_LABELS), "site_states": s(SITE_STATE_LABELS),
         "categories": s(CATEGORY_LABELS), "task_statuses": s(TASK_STATUS_LABELS),
+        "strings": s(STRINGS),
     }, ensure_ascii=False)
 
 
@@ -179,7 +222,8 @@ def _template_context() -> dict[str, Any]:
                 SITE_STATE_LABELS=SITE_STATE_LABELS, CATEGORY_LABELS=CATEGORY_LABELS,
                 TASK_STATUS_LABELS=TASK_STATUS_LABELS, CAP_CHOICE_LABELS=CAP_CHOICE_LABELS,
                 NARRATIVE_FIELDS=NARRATIVE_FIELDS, CAP_TEXT_FIELDS=CAP_TEXT_FIELDS,
-                CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS, local_time=text.local_time)
+                CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS, local_time=text.local_time,
+                site_detail_lines=text.site_detail_lines)
 
 
 @pages.route("/incidents/<int:incident_id>/reports")

@@ -208,8 +208,8 @@ def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident:
     assert snap["tasks"]["open_count"] == 2 and snap["tasks"]["overdue_count"] == 1
     assert snap["tasks"]["open"][0]["title"] == "Ring Ellevio" and snap["tasks"]["open"][0]["overdue"] is True
     # the konsekvenser of a first report are prefilled from the site status
-    assert "Kinna fördelningsstation (El): ur drift – Trasig transformator" in report.konsekvenser
-    assert "Kinna vattenverk (Dricksvatten): i riskzon" in report.konsekvenser
+    assert "- Kinna fördelningsstation (El): ur drift – Trasig transformator" in report.konsekvenser
+    assert "- Dricksvatten: Kinna vattenverk" in report.konsekvenser
     # the snapshot is what the incident looked like then: later changes do not touch it
     sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="power-kinna", status="operational")
     db.session.expire_all()

@@ -64,9 +64,13 @@ def test_site_and_log_lines() -> None:
                                    {"name": "Kinna vattenverk", "category": "water", "status": "operational",
                                     "at_risk": True}],
                       "on_backup_power": [{"name": "Skene lasarett", "category": "health", "fuel_left_hours": 12.5}]}}
-    assert site_lines(snap) == ["El: 1 ur drift, 2 i drift", "- Kinna FS (El): ur drift – Brand",
-                                "- Kinna vattenverk (Dricksvatten): i riskzon",
-                                "- Skene lasarett (Vård): på reservkraft, bränsle för cirka 12.5 h"]
+    assert site_lines(snap) == [
+        "El: 1 ur drift, 2 i drift",
+        "Ur drift eller begränsad drift:", "- Kinna FS (El): ur drift – Brand",
+        "I riskzon (beroende av verksamhet ur drift eller med begränsad drift):", "- Dricksvatten: Kinna vattenverk",
+        "På reservkraft:", "- Skene lasarett (Vård), bränsle för cirka 12.5 h"]
+    # nothing reported yet (unknown) and all working say nothing
+    assert site_lines({"sites": {"available": True, "categories": {"water": {"unknown": 4, "operational": 1}}}}) == []
     assert site_lines({"sites": {"available": False}}) == []
     entries = [{"number": 12, "occurred_at": "2026-11-24T13:02:00+00:00", "text": "Öppna trygghetspunkt",
                 "decided_by": "Karin", "mandate": "Krisledningsplanen"}]

@@ -1,0 +1,1 @@
+"""The shared screen (storbild): the common operational picture of one incident."""
