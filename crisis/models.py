@@ -11,3 +11,4 @@ from crisis.playbooks.models import (  # noqa: F401
 from crisis.sites.models import Site, SiteStatus  # noqa: F401
 from crisis.tasks.models import Task, TaskChange  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
+from crisis.reports.models import Report  # noqa: F401
