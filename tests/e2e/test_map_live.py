@@ -1,0 +1,113 @@
+"""The map: a status change in one page recolours the marker in another, live."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def _feature(key, deps=(), category="power", lon=12.68, lat=57.50, **props):
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"key": key, "name": props.pop("name", key), "category": category,
+                           "depends_on": list(deps), **props}}
+
+
+def _setup(live_server):
+    sites = {"type": "FeatureCollection", "features": [
+        _feature("e2e-sub", name="Testbyns fördelningsstation"),
+        _feature("e2e-vv", ["e2e-sub"], category="water", lon=12.70, lat=57.51, name="Testbyns vattenverk",
+                 styrel_priority=2, backup_power=True, fuel_hours=24),
+        _feature("e2e-sabo", ["e2e-vv"], category="care", lon=12.66, lat=57.49, name="Testbyns äldreboende",
+                 styrel_priority=1),
+        _feature("e2e-road", category="roads", name="Testvägen", lon=12.6, lat=57.45),
+    ]}
+    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
+                                      json={"filename": "e2e.geojson", "content": json.dumps(sites)})
+    assert r.status_code == 200, r.text
+    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
+                                             json={"title": "Storm över testbyn", "kind": "storm", "level": "staff"})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def marker(page, key):
+    return page.locator(f'.leaflet-marker-pane .site-marker[data-site-key="{key}"]')
+
+
+def test_status_change_in_one_page_recolours_the_marker_in_another(live_server, browser_page):
+    incident_id = _setup(live_server)
+    staff = browser_page("staff")
+    observer = browser_page("observer")
+    for page in (staff, observer):
+        page.goto(f"{live_server.url}/incidents/{incident_id}/map")
+        expect(page.locator("#site-map-root")).to_have_attribute("data-loaded", "true")
+        expect(marker(page, "e2e-sub")).to_have_attribute("data-status", "unknown")
+    # No internet for the background map: a notice, and the sites still show on a plain background.
+    expect(observer.locator("#tile-notice")).to_be_visible()
+    expect(marker(observer, "e2e-sabo")).to_be_visible()
+    expect(observer.locator("#status-form")).to_have_count(0)
+
+    # Keyboard path without the map: the site list opens the panel.
+    staff.locator("#site-table-body button", has_text="Testbyns fördelningsstation").focus()
+    staff.keyboard.press("Enter")
+    expect(staff.locator("#site-panel")).to_be_visible()
+    expect(staff.locator("#site-panel-title")).to_have_text("Testbyns fördelningsstation")
+    staff.select_option("#status-select", "down")
+    staff.fill("#status-note", "Ellevio: stormskador")
+    staff.click("#status-form button[type=submit]")
+    expect(staff.locator("#status-ok")).to_have_text("Status sparad")
+
+    # The other page recolours without a reload: the site itself and the cascade.
+    sub = marker(observer, "e2e-sub")
+    expect(sub).to_have_attribute("data-status", "down")
+    expect(sub).to_have_class("site-marker status-down cat-power")
+    expect(sub.locator(".symbol")).to_have_text("✕")
+    for key in ("e2e-vv", "e2e-sabo"):
+        expect(marker(observer, key)).to_have_attribute("data-at-risk", "true")
+        expect(marker(observer, key).locator(".risk-badge")).to_have_text("!")
+    expect(marker(observer, "e2e-road")).to_have_attribute("data-at-risk", "false")
+    # Text alternative on the marker, the table, the summary and the attention list follow too.
+    icon = observer.locator(".leaflet-marker-icon", has=observer.locator('[data-site-key="e2e-sub"]'))
+    expect(icon).to_have_attribute("aria-label", "Testbyns fördelningsstation, El: Ur drift")
+    expect(observer.locator('#site-table-body tr[data-site-key="e2e-sub"]')).to_contain_text("Ur drift")
+    expect(observer.locator('#summary-body tr[data-category="power"] td').nth(2)).to_have_text("1")
+    expect(observer.locator("#attention-list li").first).to_contain_text("Testbyns äldreboende")
+
+    # Backup power with a fuel countdown, set in the observer's view by the staff page.
+    staff.locator("#site-table-body button", has_text="Testbyns vattenverk").click()
+    expect(staff.locator("#site-panel-title")).to_have_text("Testbyns vattenverk")
+    staff.select_option("#status-select", "degraded")
+    staff.check("#status-backup")
+    staff.click("#status-form button[type=submit]")
+    expect(marker(observer, "e2e-vv")).to_have_attribute("data-status", "degraded")
+    expect(observer.locator('#backup-list [data-site-key="e2e-vv"]')).to_contain_text("Bränsle kvar: ca 24,0 h")
+
+    # The observer's open panel shows the history and the linked status log entry.
+    observer.locator("#site-table-body button", has_text="Testbyns fördelningsstation").click()
+    expect(observer.locator("#site-panel .status-history li")).to_have_count(1)
+    expect(observer.locator("#site-panel .linked-log")).to_contain_text("Ellevio: stormskador")
+    # and it follows the next change live.
+    r = live_server.api("staff").put(f"{live_server.url}/api/v1/incidents/{incident_id}/sites/e2e-sub/status",
+                                     json={"status": "operational", "note": "Åter i drift"})
+    assert r.status_code == 200, r.text
+    expect(observer.locator("#site-panel .status-history li")).to_have_count(2)
+    expect(marker(observer, "e2e-sub")).to_have_attribute("data-status", "operational")
+    expect(marker(observer, "e2e-sabo")).to_have_attribute("data-at-risk", "true")  # through the degraded vv
+    expect(marker(observer, "e2e-vv")).to_have_attribute("data-at-risk", "false")
+
+
+def test_category_toggle_hides_the_layer_and_the_rows(live_server, browser_page):
+    incident_id = _setup(live_server)
+    page = browser_page("observer")
+    page.goto(f"{live_server.url}/incidents/{incident_id}/map")
+    expect(page.locator("#site-map-root")).to_have_attribute("data-loaded", "true")
+    expect(marker(page, "e2e-road")).to_have_count(1)
+    page.locator('.cat-toggle[value="roads"]').uncheck()
+    expect(marker(page, "e2e-road")).to_have_count(0)
+    expect(page.locator('#site-table-body tr[data-site-key="e2e-road"]')).to_have_count(0)
+    page.locator('.cat-toggle[value="roads"]').check()
+    expect(marker(page, "e2e-road")).to_have_count(1)
