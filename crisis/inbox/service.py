@@ -242,11 +242,15 @@ def follow_up_due(*, deviation_id: int, due_at: str) -> bool:
         if (d.status is not DeviationStatus.MONITORING or d.follow_up_at is None
                 or d.follow_up_at.isoformat() != due_at):
             return False  # assessed again since, or moved to another time
+        if d.follow_up_at > utcnow() + timedelta(seconds=2):
+            return False  # not yet
+        last_monitoring = db.session.scalar(sa.select(sa.func.max(DeviationStep.id)).where(
+            DeviationStep.deviation_id == d.id, DeviationStep.action == "monitoring"))
         already = db.session.scalar(sa.select(DeviationStep.id).where(
             DeviationStep.deviation_id == d.id, DeviationStep.action == "follow_up_due",
-            DeviationStep.at >= d.follow_up_at))
+            DeviationStep.id > (last_monitoring or 0)))
         if already is not None:
-            return False
+            return False  # this follow-up time has been announced
         _step(d, None, "follow_up_due", f"Uppföljningstiden {_local(d.follow_up_at)} är nådd: bedöm rapporten igen.")
         _broadcast(d)
     return True
