@@ -37,6 +37,7 @@
   var visible = {};   // category -> bool
   var openId = null;
   var map = null;
+  var boundaryFailed = false;
 
   function label(table, key) { return (S[table] || {})[key] || key; }
   function statusText(p) { return label("states", p.status); }
@@ -176,8 +177,19 @@
         }).addTo(map);
         boundary.bringToBack();
         map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
-      }).catch(function () { /* the sites still show; the boundary is an overlay only */ });
+      }).catch(function () {
+        // The sites still show; frame them instead of the boundary.
+        boundaryFailed = true;
+        fitToSites();
+      });
     }
+  }
+
+  function fitToSites() {
+    if (!map) return;
+    var bounds = L.latLngBounds([]);
+    Object.keys(drawn).forEach(function (id) { bounds.extend(drawn[id].marker.getLatLng()); });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
   }
 
   // ---- category toggles (the map layers and the table follow them)
@@ -524,6 +536,7 @@
   K.api("GET", "/sites?incident=" + incidentId).then(function (fc) {
     fc.features.forEach(function (f) { setFeature(f); draw(f.id); });
     renderLists();
+    if (boundaryFailed || !root.getAttribute("data-boundary-url")) fitToSites();
     root.setAttribute("data-loaded", "true");
     var since = typeof fc.seq === "number" ? fc.seq : (parseInt(root.getAttribute("data-seq"), 10) || 0);
     K.live({
