@@ -495,3 +495,16 @@ def test_time_values_are_utc(control: Any) -> None:
     db.session.expire_all()
     stored = db.session.get(Exercise, ex.id).start_at
     assert stored == local and stored.utcoffset() == timedelta(0) and stored.hour == 8
+
+
+def test_demo_seed_schedules_an_exercise_next_week(app: Any) -> None:
+    from crisis.auth import service as auth
+    from crisis.exercises.demo import DEMO_TITLE, load_demo_exercise
+    from crisis.seed import SEED_HOOKS
+
+    assert load_demo_exercise in SEED_HOOKS
+    auth.create(username="ovning", password="correct-horse-1", role="exercise_control", display_name="Maria Ek")
+    load_demo_exercise()
+    ex = db.session.scalars(sa.select(Exercise)).one()
+    assert ex.title == DEMO_TITLE and ex.status is ExerciseStatus.SCHEDULED
+    assert timedelta(hours=12) < ex.start_at - utcnow() < timedelta(days=8)
