@@ -226,3 +226,19 @@ def test_confidential_log_text_never_enters_a_report(app: Any, users: dict[str, 
     report = service.create(actor=users["staff"], incident_id=incident.id)
     assert "Hemligt" not in str(report.snapshot) and "Hemligt" not in report.vidtagna_atgarder
     assert "OSL 26 kap. 1 §" in report.vidtagna_atgarder
+
+
+def test_demo_report_is_seeded_approved_and_sent(app: Any, users: dict[str, Any]) -> None:
+    from crisis import seed
+
+    from crisis.auth import service as auth
+
+    for username, role in (("chef", "leader"), ("dagbok", "staff"), ("tib", "duty_officer"), ("stab", "staff")):
+        auth.create(username=username, password="correct-horse-1", role=role, display_name=username)
+    seed._seed_demo_incident()
+    from crisis.reports.demo import load_demo_report
+
+    load_demo_report()
+    report = db.session.scalar(sa.select(Report))
+    assert report.number == 1 and report.status is ReportStatus.SENT
+    assert report.sent_recipient == "Länsstyrelsen Västra Götaland" and report.approved_by == "chef"
