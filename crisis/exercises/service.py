@@ -327,10 +327,11 @@ def list_exercises(*, viewer: User, status: Optional[str] = None) -> list[Exerci
 
 
 def coming(*, viewer: User) -> list[Exercise]:
-    """Scheduled, running and paused exercises, soonest first (the start page)."""
+    """Exercises scheduled and not yet started, soonest first (the start page; running ones are
+    listed there as active exercise incidents)."""
     if not has_perm(viewer, Perm.READ):
         return []
-    return list(db.session.scalars(sa.select(Exercise).where(Exercise.status.in_(OPEN_STATUSES))
+    return list(db.session.scalars(sa.select(Exercise).where(Exercise.status == ExerciseStatus.SCHEDULED)
                                    .order_by(Exercise.start_at, Exercise.id)))
 
 

@@ -31,6 +31,10 @@
       if (opts.onStatus) opts.onStatus("offline", offlineSince);
     }
 
+    var stopped = null;
+    try { stopped = JSON.parse(window.sessionStorage.getItem("krisrum-exercise-stop-" + incident) || "null"); } catch (e) { stopped = null; }
+    if (stopped) K.exerciseStop(stopped);
+
     var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 5000 });
 
     socket.on("connect", function () {
@@ -74,9 +78,13 @@
   /* ÖVNINGSSTOPP: a full-screen notice on every open page of the exercise incident. */
   K.exerciseStop = function (ev) {
     if (document.getElementById("exercise-stop")) return;
-    var t = K.t, box;
-    var close = K.el("button", { type: "button", text: t.exercise_stop_close || "OK",
-                                 onclick: function () { box.remove(); } });
+    var key = "krisrum-exercise-stop-" + ev.incident, t = K.t, box;
+    // Kept until dismissed, so a page that reloads (e.g. on the incident closing) shows it again.
+    try { window.sessionStorage.setItem(key, JSON.stringify(ev)); } catch (e) { /* private mode */ }
+    var close = K.el("button", { type: "button", text: t.exercise_stop_close || "OK", onclick: function () {
+      box.remove();
+      try { window.sessionStorage.removeItem(key); } catch (e) { /* ignore */ }
+    } });
     box = K.el("div", { id: "exercise-stop", class: "exercise-stop", role: "alertdialog", "aria-modal": "true",
                         "aria-labelledby": "exercise-stop-title", "aria-describedby": "exercise-stop-text" }, [
       K.el("p", { id: "exercise-stop-title", class: "exercise-stop-title", text: t.exercise_stop || "ÖVNINGSSTOPP" }),

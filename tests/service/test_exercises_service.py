@@ -482,7 +482,9 @@ def test_coming_lists_open_exercises_soonest_first(users: dict[str, Any], contro
     b = scheduled(control, start_at=utcnow() + timedelta(hours=1))
     c = scheduled(control, start_at=utcnow() + timedelta(hours=2))
     service.end(actor=control, exercise_id=c.id)
+    d = started(control)
     assert [e.id for e in service.coming(viewer=users["staff"])] == [b.id, a.id]
+    assert d.id not in [e.id for e in service.coming(viewer=users["staff"])]
     assert service.list_exercises(viewer=users["observer"], status="ended")[0].id == c.id
     with pytest.raises(ValidationError):
         service.list_exercises(viewer=users["observer"], status="bogus")
