@@ -1,6 +1,8 @@
-"""Exercise scenarios (övningar): validated YAML with timed injects (see playbooks/exercises/README.md).
+"""Exercises (övningar): scenarios with timed injects, run in exercise incidents.
 
-Pure package: no Flask, no database.
+`scenario` (the YAML format, see playbooks/exercises/README.md) and
+`evaluation` (the after-action figures) are pure: no Flask, no database.
+`models`, `service`, `jobs` and `views` run exercises; import them directly.
 """
 
 from crisis.exercises.scenario import (

@@ -33,7 +33,7 @@ from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
-from crisis.errors import ApiError, Conflict, Forbidden, NotFound, ValidationError
+from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.exercises import evaluation as ev
 from crisis.exercises.models import (
