@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from crisis.extensions import db
 from crisis.playbooks import service
 
 
 def fire_reminder(incident_id: int, key: str) -> None:
     """A recurring reminder of an incident; idempotent per due time, stops itself once closed."""
     service.fire_reminder(incident_id=incident_id, key=key)
+
+
+def recover() -> None:
+    """At scheduler start: re-create lost reminder and follow-up jobs (idempotent).
+
+    The reminders and deviations in the database are the truth; a job that is
+    missing from the job store (restored backup, a failure right after commit)
+    is scheduled again, and a due time that passed meanwhile fires now, once.
+    """
+    from crisis.inbox import service as inbox
+    from crisis.inbox.models import Deviation, DeviationStatus
+    from crisis.incidents.models import Incident
+    from crisis.playbooks.models import IncidentReminder
+    from crisis.scheduler import runner
+
+    existing = set(runner.job_ids())
+    reminders = [(r.incident_id, r.key, r.every_minutes, r.first_at, r.job_id) for r in db.session.scalars(
+        sa.select(IncidentReminder).join(Incident, Incident.id == IncidentReminder.incident_id)
+        .where(IncidentReminder.active.is_(True), Incident.status == "active"))]
+    follow_ups = [(d.id, d.follow_up_at) for d in db.session.scalars(sa.select(Deviation).where(
+        Deviation.status == DeviationStatus.MONITORING, Deviation.follow_up_at.is_not(None)))]
+    db.session.rollback()
+    for incident_id, key, every, first_at, job_id in reminders:
+        if job_id in existing:
+            continue
+        service.fire_reminder(incident_id=incident_id, key=key)  # a missed due time, once
+        # Anchored at first_at: the interval trigger picks the next due time.
+        runner.schedule_interval(job_id=job_id, minutes=every, first_at=first_at,
+                                 func_path=service.REMINDER_JOB_FUNC, args=(incident_id, key))
+    for deviation_id, at in follow_ups:
+        if f"deviation-followup:{deviation_id}" in existing:
+            continue
+        if not inbox.follow_up_due(deviation_id=deviation_id, due_at=at.isoformat()):
+            inbox._schedule_follow_up(deviation_id, at)

@@ -508,3 +508,14 @@ def _on_close(*, incident: Incident, actor: Optional[User]) -> None:
 if _on_close not in incidents.ON_CLOSE:
     incidents.ON_CLOSE.append(_on_close)
 
+
+def _register_recovery() -> None:
+    from crisis.scheduler import runner
+
+    hook = "crisis.playbooks.jobs:recover"
+    if hook not in runner.STARTUP_HOOKS:
+        runner.STARTUP_HOOKS.append(hook)
+
+
+_register_recovery()
+

@@ -151,8 +151,7 @@ def reload() -> Any:
 def choose() -> Any:
     """Screen 1 of 3: choose the playbook."""
     deviation = _deviation_or_none(_deviation_param(request.args.get("deviation")))
-    return render_template("playbooks/activate_choose.html", playbooks=list(registry.catalog().playbooks.values()),
-                           deviation=deviation)
+    return render_template("playbooks/activate_choose.html", playbooks=_by_title(), deviation=deviation)
 
 
 def _form_for(key: str, deviation: Any) -> ActivateForm:
@@ -228,10 +227,14 @@ def callout_page(incident_id: int) -> Any:
 
 # --- registration ------------------------------------------------------------------------
 
+def _by_title() -> list[Any]:
+    return sorted(registry.catalog().playbooks.values(), key=lambda pb: pb.title.lower())
+
+
 def _start_playbooks() -> list[Any]:
     if not has_perm(current_user, Perm.CREATE_INCIDENT):
         return []
-    return list(registry.catalog().playbooks.values())
+    return _by_title()
 
 
 def init_app(app: Flask) -> None:

@@ -180,3 +180,23 @@ def test_status_filter(app, login):
     assert [x["id"] for x in tib.get("/api/v1/deviations?status=dismissed").get_json()["items"]] == [a["id"]]
     assert len(tib.get("/api/v1/deviations?status=new").get_json()["items"]) == 1
     assert tib.get("/api/v1/deviations?status=nonsense").status_code == 422
+
+
+def test_lost_follow_up_jobs_are_recovered(app, login):
+    from crisis.playbooks import jobs as playbook_jobs
+
+    a = _report(login("staff")).get_json()
+    b = _report(login("staff"), what="Annat").get_json()
+    tib = login("duty_officer")
+    for d in (a, b):
+        tib.post(f"/api/v1/deviations/{d['id']}/assess",
+                 json={"action": "monitor", "follow_up_at": (utcnow() + timedelta(hours=1)).isoformat()})
+        runner.remove(f"deviation-followup:{d['id']}")
+    stored = db.session.get(Deviation, a["id"])
+    stored.follow_up_at = utcnow() - timedelta(minutes=5)  # passed while the job was missing
+    db.session.commit()
+    playbook_jobs.recover()
+    db.session.expire_all()
+    assert [s.action for s in db.session.get(Deviation, a["id"]).steps][-1] == "follow_up_due"
+    assert [s.action for s in db.session.get(Deviation, b["id"]).steps][-1] == "monitoring"
+    assert runner.job_ids("deviation-followup:") == [f"deviation-followup:{b['id']}"]

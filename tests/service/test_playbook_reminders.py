@@ -175,3 +175,23 @@ def test_activation_while_the_scheduler_runs_fires_the_first_reminder(app, users
         assert abs((datetime.fromisoformat(ev["due_at"]) - start).total_seconds()) < 5
     finally:
         runner.shutdown()
+
+
+def test_lost_jobs_are_recreated_at_scheduler_start(app, users, testlarm):
+    inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
+    for key in ("nu", "senare"):
+        runner.remove(f"reminder:{inc.id}:{key}")  # e.g. a job store restored from an older backup
+    assert runner.job_ids("reminder:") == []
+    try:
+        runner.start_background(app)
+        assert _wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 5)  # the missed due time, once
+        assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == [f"reminder:{inc.id}:nu", f"reminder:{inc.id}:senare"]
+        with runner._job_store() as sched:
+            later = sched.get_job(f"reminder:{inc.id}:senare")
+        assert abs((later.next_run_time - _rem(inc.id, "senare").first_at).total_seconds()) < 1
+        runner.shutdown()
+        runner.start_background(app)  # nothing missing now: nothing more happens
+        time.sleep(1.0)
+        assert len(_reminder_entries(inc.id)) == 1
+    finally:
+        runner.shutdown()
