@@ -157,7 +157,12 @@ def _inbox_counts() -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    from crisis.inbox.demo import load_demo_deviations
+    from crisis.seed import SEED_HOOKS
     from crisis.web.template_helpers import add_nav
+
+    if load_demo_deviations not in SEED_HOOKS:
+        SEED_HOOKS.append(load_demo_deviations)
 
     app.register_blueprint(pages)
     add_nav("inbox.inbox", _l("Inkorg (TiB)"), Perm.CREATE_INCIDENT)

@@ -200,3 +200,16 @@ def test_lost_follow_up_jobs_are_recovered(app, login):
     assert [s.action for s in db.session.get(Deviation, a["id"]).steps][-1] == "follow_up_due"
     assert [s.action for s in db.session.get(Deviation, b["id"]).steps][-1] == "monitoring"
     assert runner.job_ids("deviation-followup:") == [f"deviation-followup:{b['id']}"]
+
+
+def test_demo_seed_puts_two_reports_in_the_inbox(app):
+    from crisis.inbox.demo import load_demo_deviations
+    from crisis.seed import SEED_HOOKS
+
+    assert load_demo_deviations in SEED_HOOKS
+    auth.create(username="stab", password="correct-horse-1", role="staff", display_name="Johan Berg")
+    auth.create(username="tib", password="correct-horse-1", role="duty_officer", display_name="Erik Holm")
+    load_demo_deviations()
+    statuses = sorted(d.status.value for d in db.session.scalars(sa.select(Deviation)))
+    assert statuses == ["monitoring", "new"]
+    assert runner.job_ids("deviation-followup:")
