@@ -109,3 +109,28 @@ def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server,
     tib.wait_for_url(re.compile(r"/incidents/\d+$"))
     expect(tib.locator("#log-list .entry.system, #log-list .entry", has_text="Avvikelserapport").first).to_be_visible()
     expect(tib.locator("#log-list")).to_contain_text("Tryckfall i Fritsla")
+
+
+def test_the_tib_dismisses_and_monitors_reports(live_server, browser_page):
+    api = live_server.api("staff")
+    for what in ("Brandlarm utan brand i Kinnaskolan", "Störning i trygghetslarmen i Örby"):
+        r = api.post(f"{live_server.url}/api/v1/deviations",
+                     json={"what": what, "contact": "Jouren 0320-00 01 99", "organisation": "Kommunledningskontoret"})
+        assert r.status_code == 201, r.text
+    tib = browser_page("leader")
+    tib.goto(live_server.url + "/inbox")
+    alarm = tib.locator("#dev-todo li.dev", has_text="Brandlarm utan brand")
+    expect(alarm).to_be_visible()
+    alarm.get_by_label("Skäl").fill("Felaktigt larm, återställt av räddningstjänsten")
+    alarm.get_by_role("button", name="Avskriv").click()
+    done = tib.locator("#dev-done li.dev", has_text="Brandlarm utan brand")
+    expect(done).to_contain_text("Avskriven")
+    expect(done).to_contain_text("Felaktigt larm")
+
+    tryg = tib.locator("#dev-todo li.dev", has_text="trygghetslarmen")
+    tryg.get_by_label("Vad bevakas?").fill("Leverantören felsöker")
+    tryg.get_by_role("button", name="Bevaka").click()
+    watched = tib.locator("#dev-monitoring li.dev", has_text="trygghetslarmen")
+    expect(watched).to_contain_text("Uppföljning")
+    expect(watched).to_contain_text("Leverantören felsöker")
+    expect(tib.locator("#dev-todo")).to_contain_text("Inget att bedöma just nu.")
