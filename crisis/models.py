@@ -5,10 +5,10 @@ from crisis.events.models import Event  # noqa: F401
 from crisis.incidents.models import Incident  # noqa: F401
 from crisis.log.models import LogEntry  # noqa: F401
 from crisis.staffing.models import Assignment, Position  # noqa: F401
+from crisis.sites.models import Site, SiteStatus  # noqa: F401
+from crisis.tasks.models import Task, TaskChange  # noqa: F401
 from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
 from crisis.playbooks.models import (  # noqa: F401
     CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation)
-from crisis.sites.models import Site, SiteStatus  # noqa: F401
-from crisis.tasks.models import Task, TaskChange  # noqa: F401
-from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
+from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
