@@ -93,7 +93,6 @@ class IsolatedSocketClient:
 
 
 def _reset_pg(url: str) -> None:
-    from crisis.db import Base
     import crisis.models  # noqa: F401
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -23,11 +23,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -248,56 +247,28 @@ def observation_dict(o: Observation) -> dict[str, Any]:
             "text": o.text, "created_at": o.created_at.isoformat()}
 
 
-# --- jobs, applied after commit ---------------------------------------------------------
+# --- jobs, applied after commit (a failure is logged; `recover` re-schedules what is missing) --
 
-_JOBS_KEY = "krisrum_exercise_jobs"
+def _queue_add(job_id: str, run_at: datetime, func_path: str, args: tuple[Any, ...]) -> None:
+    from crisis.scheduler import runner
+
+    runner.schedule_once_after_commit(job_id=job_id, run_at=run_at, func_path=func_path, args=args)
 
 
-def _queue(op: tuple[Any, ...]) -> None:
-    db.session.info.setdefault(_JOBS_KEY, []).append(op)
+def _queue_remove(job_id: str) -> None:
+    from crisis.scheduler import runner
+
+    runner.remove_after_commit(job_id)
 
 
 def _queue_deliveries(ex: Exercise) -> None:
     for d in _undelivered(ex.id):
-        _queue(("add", inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
+        _queue_add(inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id))
 
 
 def _queue_removals(ex: Exercise) -> None:
     for d in deliveries(ex.id):
-        _queue(("remove", inject_job_id(ex.id, d.inject_id)))
-
-
-def _apply_jobs(session: Session) -> None:
-    ops = session.info.pop(_JOBS_KEY, None)
-    if ops:
-        apply_job_ops(ops)
-
-
-def apply_job_ops(ops: Iterable[tuple[Any, ...]]) -> None:
-    from crisis.scheduler import runner
-
-    for op in ops:
-        try:
-            if op[0] == "add":
-                _, job_id, run_at, func, args = op
-                runner.schedule_once(job_id=job_id, run_at=run_at, func_path=func, args=args)
-            else:
-                runner.remove(op[1])
-        except Exception:  # committed already; `recover` re-schedules what is missing
-            _log.exception("could not apply exercise job change %r", op[:2])
-
-
-def _drop_jobs(session: Session) -> None:
-    session.info.pop(_JOBS_KEY, None)
-
-
-def install() -> None:
-    if not sa.event.contains(Session, "after_commit", _apply_jobs):
-        sa.event.listen(Session, "after_commit", _apply_jobs)
-        sa.event.listen(Session, "after_rollback", _drop_jobs)
-
-
-install()
+        _queue_remove(inject_job_id(ex.id, d.inject_id))
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -527,7 +498,7 @@ def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None,
                 sender=inj.sender, channel=inj.channel.value, text=inj.text,
                 target_position=inj.target_position, expected_action=inj.expected_action,
                 due_at=_due(ex, inj.offset_minutes)))
-        _queue(("add", start_job_id(ex.id), start, START_FUNC, (ex.id,)))
+        _queue_add(start_job_id(ex.id), start, START_FUNC, (ex.id,))
     _log.info("exercise %s (%s) scheduled for %s by %s", ex.id, sc.key, start.isoformat(), actor.username)
     return ex
 
@@ -575,7 +546,7 @@ def _start(actor: User, exercise_id: int) -> Exercise:
             f"ÖVNING startad: scenario «{ex.title}» ({ex.scenario_key}), hastighet {ex.speed:g}×. "
             "Inspel kommer som inkommande poster till respektive funktion."))
         _announce(ex, incident, actor)
-        _queue(("remove", start_job_id(ex.id)))
+        _queue_remove(start_job_id(ex.id))
         _queue_deliveries(ex)
     _log.info("exercise %s started, incident %s", ex.id, ex.incident_id)
     return ex
@@ -741,7 +712,7 @@ def _finish(ex: Exercise, incident: Optional[Incident], actor: User, status: Exe
     ex.ended_at = now
     ex.ended_by = actor.display_name
     _queue_removals(ex)
-    _queue(("remove", start_job_id(ex.id)))
+    _queue_remove(start_job_id(ex.id))
 
 
 def _close_incident(incident: Incident, actor: User, text: str) -> None:
@@ -841,16 +812,22 @@ def recover() -> int:
     due time runs at once and is flagged late); scheduled exercises get their
     start job. Replacing an existing job is harmless: the jobs are idempotent.
     """
-    ops: list[tuple[Any, ...]] = []
+    from crisis.scheduler import runner
+
+    jobs: list[tuple[str, datetime, str, tuple[Any, ...]]] = []
     for ex in db.session.scalars(sa.select(Exercise).where(Exercise.status.in_(
             (ExerciseStatus.SCHEDULED, ExerciseStatus.RUNNING)))):
         if ex.status is ExerciseStatus.SCHEDULED:
-            ops.append(("add", start_job_id(ex.id), ex.start_at, START_FUNC, (ex.id,)))
+            jobs.append((start_job_id(ex.id), ex.start_at, START_FUNC, (ex.id,)))
         else:
             for d in _undelivered(ex.id):
-                ops.append(("add", inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
+                jobs.append((inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
     db.session.rollback()
-    apply_job_ops(ops)
-    if ops:
-        _log.info("exercise recovery re-scheduled %d job(s)", len(ops))
-    return len(ops)
+    for job_id, run_at, func_path, args in jobs:
+        try:
+            runner.schedule_once(job_id=job_id, run_at=run_at, func_path=func_path, args=args)
+        except Exception:
+            _log.exception("exercise recovery could not re-schedule %s", job_id)
+    if jobs:
+        _log.info("exercise recovery re-scheduled %d job(s)", len(jobs))
+    return len(jobs)

@@ -26,7 +26,7 @@ from crisis.extensions import db
 from crisis.inbox.models import OPEN_DEVIATION_STATUSES, Deviation, DeviationStatus, DeviationStep
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.playbooks import aftercommit
+from crisis import aftercommit
 
 INBOX_ROOM = "inbox"
 FOLLOW_UP_JOB_FUNC = "crisis.inbox.jobs:follow_up"

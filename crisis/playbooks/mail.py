@@ -31,7 +31,7 @@ from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.playbooks import aftercommit
+from crisis import aftercommit
 from crisis.playbooks.models import CalloutEntry, MailMessage, MailState
 
 _log = logging.getLogger("krisrum.mail")

@@ -4,7 +4,7 @@ call-out list (larmning) and recurring reminders.
 `activate_locked` works inside the caller's write transaction (exercise
 start uses it with mode="exercise"); `activate` wraps it for the TiB: one
 transaction, everything or nothing. Scheduler jobs and e-mail wait until
-the transaction has committed (see `crisis.playbooks.aftercommit`).
+the transaction has committed (see `crisis.aftercommit`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.playbooks import aftercommit, mail, registry
+from crisis import aftercommit
+from crisis.playbooks import mail, registry
 from crisis.playbooks.loader import Playbook
 from crisis.playbooks.models import (
     CalloutEntry,
@@ -507,15 +508,4 @@ def _on_close(*, incident: Incident, actor: Optional[User]) -> None:
 
 if _on_close not in incidents.ON_CLOSE:
     incidents.ON_CLOSE.append(_on_close)
-
-
-def _register_recovery() -> None:
-    from crisis.scheduler import runner
-
-    hook = "crisis.playbooks.jobs:recover"
-    if hook not in runner.STARTUP_HOOKS:
-        runner.STARTUP_HOOKS.append(hook)
-
-
-_register_recovery()
 

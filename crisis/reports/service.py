@@ -21,13 +21,12 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.config import ROOT
 from crisis.db import utcnow, write_transaction
-from crisis.enums import Classification, LogKind, OPEN_TASK_STATUSES
+from crisis.enums import LogKind, OPEN_TASK_STATUSES
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.events.models import Event
@@ -49,7 +48,6 @@ DEFAULT_INTERVAL = timedelta(hours=4)
 REMINDER_LEAD = timedelta(minutes=15)
 JOB_PREFIX = "report-due:"
 JOB_FUNC = "crisis.reports.jobs:report_due"
-_JOBS_KEY = "krisrum_report_jobs"
 BOUNDARY_PATH = ROOT / "static" / "geo" / "marks_kommun.geojson"
 CAP_CHOICES = {
     "cap_category": cap.CATEGORIES, "cap_urgency": cap.URGENCIES,
@@ -542,36 +540,14 @@ def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] =
 # --- the reminder before the next report -------------------------------------------
 
 def _queue_reminder(incident_id: int, due: Optional[datetime]) -> None:
-    if due is not None:
-        db.session.info.setdefault(_JOBS_KEY, []).append((incident_id, due))
-
-
-def _apply_jobs(session: Session) -> None:
-    pending = session.info.pop(_JOBS_KEY, None)
-    if not pending:
+    """After commit: the reminder before the next report (a failure is logged; the approval stands)."""
+    if due is None:
         return
     from crisis.scheduler import runner
 
-    latest = dict(pending)
-    for incident_id, due in latest.items():
-        try:
-            runner.schedule_once(job_id=f"{JOB_PREFIX}{incident_id}", run_at=max(due - REMINDER_LEAD, utcnow()),
-                                 func_path=JOB_FUNC, args=(incident_id,))
-        except Exception:  # the approval is committed; the reminder is a help, not the record
-            _log.exception("could not schedule the report reminder of incident %s", incident_id)
-
-
-def _drop_jobs(session: Session) -> None:
-    session.info.pop(_JOBS_KEY, None)
-
-
-def install() -> None:
-    if not sa.event.contains(Session, "after_commit", _apply_jobs):
-        sa.event.listen(Session, "after_commit", _apply_jobs)
-        sa.event.listen(Session, "after_rollback", _drop_jobs)
-
-
-install()
+    runner.schedule_once_after_commit(job_id=f"{JOB_PREFIX}{incident_id}",
+                                      run_at=max(due - REMINDER_LEAD, utcnow()),
+                                      func_path=JOB_FUNC, args=(incident_id,))
 
 
 def remind_due(*, incident_id: int, now: Optional[datetime] = None) -> bool:

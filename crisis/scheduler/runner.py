@@ -30,6 +30,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from crisis import aftercommit
+
 log = logging.getLogger("krisrum.scheduler")
 
 _app: Optional[Flask] = None
@@ -41,7 +43,13 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None
 
 # "module:function"s run once (in an app context) whenever a scheduler starts,
 # to re-schedule work whose job was lost; each must be idempotent.
-STARTUP_HOOKS: list[str] = ["crisis.exercises.jobs:recover"]
+# Run whenever a scheduler starts (after downtime): each re-creates lost jobs
+# and fires what came due meanwhile, once (the job functions are idempotent).
+STARTUP_HOOKS: list[str] = [
+    "crisis.tasks.jobs:recover",
+    "crisis.playbooks.jobs:recover",
+    "crisis.exercises.jobs:recover",
+]
 
 
 class SchedulerLockError(RuntimeError):
@@ -150,6 +158,25 @@ def schedule_once(*, job_id: str, run_at: datetime, func_path: str, args: tuple[
     with _job_store() as sched:
         sched.add_job("crisis.scheduler.runner:run_job", "date", run_date=run_at, id=job_id,
                       args=(func_path, *args), replace_existing=True, misfire_grace_time=None)
+
+
+def schedule_once_after_commit(*, job_id: str, run_at: datetime, func_path: str,
+                               args: tuple[Any, ...] = ()) -> None:
+    """`schedule_once` once the current transaction commits (nothing on rollback).
+
+    The job store writes through its own connection, which on SQLite would
+    wait for the write lock the caller's transaction holds.
+    """
+    aftercommit.defer(_schedule_once_args, job_id, run_at, func_path, tuple(args))
+
+
+def remove_after_commit(job_id: str) -> None:
+    """`remove` once the current transaction commits (nothing on rollback)."""
+    aftercommit.defer(remove, job_id)
+
+
+def _schedule_once_args(job_id: str, run_at: datetime, func_path: str, args: tuple[Any, ...]) -> None:
+    schedule_once(job_id=job_id, run_at=run_at, func_path=func_path, args=args)
 
 
 def schedule_interval(*, job_id: str, minutes: float, first_at: datetime, func_path: str,

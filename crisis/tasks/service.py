@@ -19,7 +19,6 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -52,7 +51,6 @@ PRIORITY_SV = {Priority.HIGH: "hög", Priority.NORMAL: "normal", Priority.LOW: "
 
 JOB_PREFIX = "task-due:"
 JOB_FUNC = "crisis.tasks.jobs:task_due"
-_JOBS_KEY = "krisrum_task_jobs"
 JOB_MIN_LEAD_SECONDS = 2
 
 
@@ -193,47 +191,22 @@ def _origin_log(incident_id: int, number: Optional[int]) -> Optional[int]:
 # --- reminder jobs, applied after commit --------------------------------------
 
 def _queue_job(task: Task) -> None:
-    """After commit: (re)schedule the reminder if the task is open, unreminded and due; else remove it."""
-    wanted = (task.due_at is not None and task.status in OPEN_TASK_STATUSES and task.reminded_at is None)
-    db.session.info.setdefault(_JOBS_KEY, []).append((task.id, task.due_at if wanted else None))
+    """After commit: (re)schedule the reminder if the task is open, unreminded and due; else remove it.
 
-
-def _apply_jobs(session: Session) -> None:
-    pending = session.info.pop(_JOBS_KEY, None)
-    if not pending:
-        return
+    A failure to reach the job store is logged (the change is committed);
+    `sweep_overdue` catches a lost job.
+    """
     from crisis.scheduler import runner
 
-    latest: dict[int, Optional[datetime]] = {}
-    # Never hand the job store a job that is already due: a scheduler that is
-    # only opened to write the store (CRISIS_SCHEDULER=off) may pick it up
-    # while shutting down and drop it. A few seconds later is fine: boards
-    # mark a task overdue by its due time, the reminder follows.
-    earliest = utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)
-    for task_id, run_at in pending:
-        latest[task_id] = max(run_at, earliest) if run_at is not None else None
-    for task_id, run_at in latest.items():
-        try:
-            if run_at is None:
-                runner.remove(f"{JOB_PREFIX}{task_id}")
-            else:
-                runner.schedule_once(job_id=f"{JOB_PREFIX}{task_id}", run_at=run_at, func_path=JOB_FUNC,
-                                     args=(task_id,))
-        except Exception:  # the change is committed; a lost job is caught by sweep_overdue
-            _log.exception("could not update the reminder job of task %s", task_id)
-
-
-def _drop_jobs(session: Session) -> None:
-    session.info.pop(_JOBS_KEY, None)
-
-
-def install() -> None:
-    if not sa.event.contains(Session, "after_commit", _apply_jobs):
-        sa.event.listen(Session, "after_commit", _apply_jobs)
-        sa.event.listen(Session, "after_rollback", _drop_jobs)
-
-
-install()
+    job_id = f"{JOB_PREFIX}{task.id}"
+    if task.due_at is not None and task.status in OPEN_TASK_STATUSES and task.reminded_at is None:
+        # Never a job that is already due when it reaches the store: boards mark
+        # a task overdue by its due time, the reminder follows a moment later.
+        earliest = utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)
+        runner.schedule_once_after_commit(job_id=job_id, run_at=max(task.due_at, earliest),
+                                          func_path=JOB_FUNC, args=(task.id,))
+    else:
+        runner.remove_after_commit(job_id)
 
 
 # --- creating ------------------------------------------------------------------

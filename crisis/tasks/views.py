@@ -87,15 +87,3 @@ def board(incident_id: int) -> Any:
 
 
 add_incident_nav("tasks.board", _l("Uppgifter"))
-
-
-def _register_startup_hook() -> None:
-    """Whenever a scheduler starts: fire missed reminders and re-create lost reminder jobs."""
-    from crisis.scheduler import runner
-
-    hooks = getattr(runner, "STARTUP_HOOKS", None)
-    if hooks is not None and "crisis.tasks.jobs:recover" not in hooks:
-        hooks.append("crisis.tasks.jobs:recover")
-
-
-_register_startup_hook()

@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crisis.auth.permissions import Perm, has_perm, require

@@ -1,5 +1,9 @@
 """Work that must wait until the transaction commits: scheduler jobs and mail.
 
+The one mechanism for it; every domain uses `defer` (or the scheduler
+helpers `crisis.scheduler.runner.schedule_once_after_commit` /
+`remove_after_commit`, built on it).
+
 The scheduler's job store is written through its own database connection
 (on SQLite it would wait for the write lock our transaction holds), and mail
 must never leave for a change that is rolled back. So services queue such
@@ -18,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from crisis.extensions import db
 
-_log = logging.getLogger("krisrum.playbooks")
-KEY = "krisrum_playbook_after_commit"
+_log = logging.getLogger("krisrum.aftercommit")
+KEY = "krisrum_after_commit"
 
 
 def defer(func: Callable[..., Any], *args: Any) -> None:
