@@ -81,11 +81,14 @@ def _take_lock(app: Flask) -> Any:
         fh.flush()
         return fh
     if url.get_backend_name() == "postgresql":
-        engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        # A connection of its own (no pool): the session-level advisory lock is
+        # released when it closes, i.e. when this process stops or shuts down.
+        engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
         conn = engine.connect()
         if not conn.execute(sa.text("SELECT pg_try_advisory_lock(1463001)")).scalar():
             conn.close()
             raise SchedulerLockError("another scheduler holds the PostgreSQL advisory lock")
+        conn.commit()
         return conn
     return None
 
@@ -126,6 +129,7 @@ def shutdown() -> None:
     global _scheduler, _lock, _app
     if _scheduler is not None:
         _scheduler.shutdown(wait=False)
+        _dispose(_scheduler)
     if _lock is not None:
         _lock.close()
     _scheduler = _lock = _app = None
@@ -217,6 +221,15 @@ def _job_store() -> Iterator[BaseScheduler]:
         yield sched
     finally:
         sched.shutdown(wait=False)
+        _dispose(sched)
+
+
+def _dispose(sched: BaseScheduler) -> None:
+    """Close the job store's connections (each store-only scheduler has its own engine)."""
+    store = sched._lookup_jobstore("default")
+    engine = getattr(store, "engine", None)
+    if engine is not None:
+        engine.dispose()
 
 
 def _wakeup() -> None:
