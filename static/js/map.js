@@ -371,6 +371,7 @@
   var statusForm = document.getElementById("status-form");
   var historyToken = 0;
   var lastHistory = null;  // the open site's history, as last fetched
+  var formDirty = false;   // the user has touched the status form since it was filled
 
   function siteName(key) { var id = idByKey[key]; return id ? features[id].properties.name : key; }
 
@@ -451,11 +452,11 @@
       })));
     }
     panelBody.replaceChildren.apply(panelBody, parts);
-    if (statusForm) {
-      if (!statusForm.contains(document.activeElement)) {
-        document.getElementById("status-select").value = p.status;
-        document.getElementById("status-backup").checked = !!p.on_backup_power;
-      }
+    // Show the site's current values, unless the user has started to change
+    // them (a late history response or a live event must not undo a choice).
+    if (statusForm && !formDirty && !statusForm.contains(document.activeElement)) {
+      document.getElementById("status-select").value = p.status;
+      document.getElementById("status-backup").checked = !!p.on_backup_power;
     }
   }
 
@@ -480,6 +481,7 @@
     panel.setAttribute("data-site-key", features[id].properties.key);
     if (changed) lastHistory = null;
     if (changed && statusForm) {
+      formDirty = false;
       document.getElementById("status-note").value = "";
       K.showError(document.getElementById("status-error"), null);
       document.getElementById("status-ok").textContent = "";
@@ -502,6 +504,11 @@
     if (ev.key === "Escape") document.getElementById("site-panel-close").click();
   });
 
+  if (statusForm) {
+    statusForm.addEventListener("input", function () { formDirty = true; });
+    statusForm.addEventListener("change", function () { formDirty = true; });
+  }
+
   if (statusForm && canWrite) {
     statusForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -521,6 +528,7 @@
       K.api("PUT", "/incidents/" + incidentId + "/sites/" + openId + "/status", body).then(function (data) {
         document.getElementById("status-note").value = "";
         ok.textContent = S.saved;
+        formDirty = false;
         applyStatus(data);
       }).catch(function (e) { K.showError(err, e); })
         .then(function () { button.disabled = false; });
