@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from crisis.tasks.views import pages as tasks_pages
     from crisis.reports.views import pages as reports_pages
     from crisis.wall.views import pages as wall_pages
+    import crisis.archive.views  # noqa: F401
 
     from crisis.exercises.views import pages as exercises_pages
 

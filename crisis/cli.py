@@ -126,6 +126,7 @@ COMMANDS: list[Any] = [init_db, seed_demo, create_user, verify_log, backup]
 def register_cli(app: Flask) -> None:
     import crisis.playbooks.cli  # noqa: F401  (validate-playbooks)
     import crisis.sites.cli  # noqa: F401  (import-sites)
+    import crisis.archive.cli  # noqa: F401  (verify-archive)
     for cmd in COMMANDS:
         app.cli.add_command(cmd)
 
