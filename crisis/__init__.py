@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from crisis.reports.views import pages as reports_pages
     from crisis.wall.views import pages as wall_pages
     import crisis.archive.views  # noqa: F401
+    from crisis.lessons.views import pages as lessons_pages
 
     from crisis.exercises.views import pages as exercises_pages
 
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_pages)
     app.register_blueprint(wall_pages)
     app.register_blueprint(exercises_pages)
+    app.register_blueprint(lessons_pages)
     app.add_url_rule("/api/openapi.json", "openapi", api.openapi_view)
 
 

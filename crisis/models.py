@@ -12,3 +12,4 @@ from crisis.playbooks.models import (  # noqa: F401
     CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation)
 from crisis.reports.models import Report  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
+from crisis.lessons.models import Lesson, LessonChange  # noqa: F401

@@ -1,0 +1,1 @@
+"""Lessons (erfarenheter): observations and recommendations followed until done."""
