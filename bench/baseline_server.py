@@ -43,6 +43,7 @@ class Server(BaseApplication):  # type: ignore[misc]
         self.cfg.set("workers", 1)
         self.cfg.set("worker_class", "gthread")
         self.cfg.set("threads", self.threads)
+        self.cfg.set("worker_connections", self.threads * 2)
         self.cfg.set("accesslog", None)
 
     def load(self) -> Any:

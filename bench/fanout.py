@@ -72,7 +72,7 @@ async def run_clients(url: str, n: int, headers: dict[str, str], join: dict[str,
 
     t0 = time.perf_counter()
     for start in range(0, n, 50):  # connect in batches so the server's accept queue keeps up
-        await asyncio.gather(*(make(i) for i in range(start, min(n, start + 50))))
+        await asyncio.wait_for(asyncio.gather(*(make(i) for i in range(start, min(n, start + 50)))), 60)
     connect_s = time.perf_counter() - t0
 
     latencies: list[float] = []
