@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from crisis.wall.views import pages as wall_pages
     import crisis.archive.views  # noqa: F401
     from crisis.lessons.views import pages as lessons_pages
+    from crisis.timeline.views import pages as timeline_pages
 
     from crisis.exercises.views import pages as exercises_pages
 
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(wall_pages)
     app.register_blueprint(exercises_pages)
     app.register_blueprint(lessons_pages)
+    app.register_blueprint(timeline_pages)
     app.add_url_rule("/api/openapi.json", "openapi", api.openapi_view)
 
 

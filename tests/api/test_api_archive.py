@@ -128,3 +128,9 @@ def test_openapi_documents_the_archive(login):
     spec = login("observer").get("/api/openapi.json").get_json()
     op = spec["paths"]["/api/v1/incidents/{incident_id}/archive"]["get"]
     assert "application/zip" in op["responses"]["200"]["content"]
+
+
+def test_workspace_links_the_archive_for_leaders_only(login, incident):
+    assert f"/api/v1/incidents/{incident.id}/archive" in login("leader").get(f"/incidents/{incident.id}").get_data(
+        as_text=True)
+    assert "/archive" not in login("staff").get(f"/incidents/{incident.id}").get_data(as_text=True)

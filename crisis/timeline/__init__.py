@@ -1,0 +1,1 @@
+"""The incident timeline: the log in time order, grouped by hour."""
