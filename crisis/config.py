@@ -82,6 +82,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_DEMO": demo,
         "CRISIS_DEBUG": debug,
         "CRISIS_KOMMUN": env.get("CRISIS_KOMMUN") or "Marks kommun",
+        # The kommun boundary (GeoJSON), a path under static/: the map, the wall
+        # and the default area of CAP messages.
+        "CRISIS_BOUNDARY": env.get("CRISIS_BOUNDARY") or "geo/marks_kommun.geojson",
+        # Sender of CAP messages (no spaces); default krisrum.<kommun>.
+        "CRISIS_CAP_SENDER": env.get("CRISIS_CAP_SENDER", "").strip(),
         "CRISIS_TILE_URL": env.get("CRISIS_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "CRISIS_TILE_ATTRIBUTION": env.get("CRISIS_TILE_ATTRIBUTION") or "© OpenStreetMap contributors",
         "CRISIS_LOGIN_RATE_LIMIT": env.get("CRISIS_LOGIN_RATE_LIMIT") or "10 per minute",

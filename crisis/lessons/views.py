@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional as Opt
 
 from crisis.api import operation
 from crisis.api.schemas import Items, Strict
-from crisis.auth.permissions import Perm, check, has_perm
+from crisis.auth.permissions import Perm, check
 from crisis.errors import ApiError
 from crisis.lessons import service
 from crisis.lessons.models import LessonStatus

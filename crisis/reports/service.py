@@ -48,7 +48,6 @@ DEFAULT_INTERVAL = timedelta(hours=4)
 REMINDER_LEAD = timedelta(minutes=15)
 JOB_PREFIX = "report-due:"
 JOB_FUNC = "crisis.reports.jobs:report_due"
-BOUNDARY_PATH = ROOT / "static" / "geo" / "marks_kommun.geojson"
 CAP_CHOICES = {
     "cap_category": cap.CATEGORIES, "cap_urgency": cap.URGENCIES,
     "cap_severity": cap.SEVERITIES, "cap_certainty": cap.CERTAINTIES,
@@ -621,7 +620,7 @@ def build_cap(report: Report, incident: Incident) -> cap.CapMessage:
     refs = []
     if prev is not None and prev.approved_at is not None:
         refs.append(cap.CapReference(cap_sender(), cap_identifier(prev), prev.approved_at))
-    geometry = report.area or _boundary(str(BOUNDARY_PATH))
+    geometry = report.area or _boundary(str(ROOT / "static" / current_app.config["CRISIS_BOUNDARY"]))
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     return cap.CapMessage(
         identifier=cap_identifier(report), sender=cap_sender(), sent=report.approved_at,

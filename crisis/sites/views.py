@@ -337,7 +337,7 @@ def export() -> Response:
 @require(Perm.READ)
 def incident_map(incident_id: int) -> Any:
     incident = incidents.get(viewer=current_user, incident_id=incident_id)
-    boundary = current_app.config.get("CRISIS_BOUNDARY_URL") or url_for("static", filename="geo/marks_kommun.geojson")
+    boundary = url_for("static", filename=current_app.config["CRISIS_BOUNDARY"])
     return render_template(
         "sites/map.html", incident=incident, categories=labels.CATEGORIES, states=labels.STATES,
         strings=json.dumps(labels.map_strings(), ensure_ascii=False), boundary_url=boundary,

@@ -62,7 +62,7 @@ def _strings() -> str:
 @login_required
 def wall(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
-    boundary = current_app.config.get("CRISIS_BOUNDARY_URL") or url_for("static", filename="geo/marks_kommun.geojson")
+    boundary = url_for("static", filename=current_app.config["CRISIS_BOUNDARY"])
     return render_template("wall/wall.html", incident=inc, strings=_strings(), boundary_url=boundary,
                            tile_url=current_app.config["CRISIS_TILE_URL"],
                            tile_attribution=current_app.config["CRISIS_TILE_ATTRIBUTION"])
