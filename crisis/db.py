@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -57,6 +57,8 @@ def utcnow() -> datetime:
 
 # --- SQLite: WAL, foreign keys, and write transactions that lock up front ---
 
+T = TypeVar("T")
+
 _immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("krisrum_immediate", default=False)
 
 
@@ -86,6 +88,18 @@ def configure_sqlite(engine: Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+def lock_row(session: Any, model: type[T], row_id: int) -> Optional[T]:
+    """Load a row for writing (fresh from the database), holding its lock until commit.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the enclosing
+    `write_transaction` already holds the database write lock.
+    """
+    stmt = sa.select(model).where(model.id == row_id).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
 
 
 @contextlib.contextmanager

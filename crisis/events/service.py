@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 
-from crisis.db import utcnow
+from crisis.db import lock_row, utcnow
 from crisis.errors import Conflict, NotFound
 from crisis.events.models import EVENT_TYPES, Event
 from crisis.extensions import db
@@ -29,10 +29,7 @@ def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
     On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the enclosing
     `write_transaction` already holds the database write lock.
     """
-    stmt = sa.select(Incident).where(Incident.id == incident_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":
-        stmt = stmt.with_for_update()
-    incident = db.session.scalar(stmt)
+    incident = lock_row(db.session, Incident, incident_id)
     if incident is None:
         raise NotFound(f"No incident {incident_id}.")
     if incident.status is IncidentStatus.CLOSED and not allow_closed:

@@ -30,7 +30,7 @@ from flask import current_app
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
-from crisis.db import utcnow, write_transaction
+from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
 from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
 from crisis.events import service as events
@@ -449,10 +449,7 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
 # --- locking ------------------------------------------------------------------------------
 
 def _lock(exercise_id: int) -> Exercise:
-    stmt = sa.select(Exercise).where(Exercise.id == exercise_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":
-        stmt = stmt.with_for_update()
-    ex = db.session.scalar(stmt)
+    ex = lock_row(db.session, Exercise, exercise_id)
     if ex is None:
         raise NotFound(f"No exercise {exercise_id}.")
     return ex

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
-from crisis.db import utcnow, write_transaction
+from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import LogKind
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
@@ -160,10 +160,7 @@ def open_count() -> dict[str, int]:
 # --- assessing --------------------------------------------------------------------------
 
 def _lock(deviation_id: int) -> Deviation:
-    stmt = sa.select(Deviation).where(Deviation.id == deviation_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":
-        stmt = stmt.with_for_update()
-    d = db.session.scalar(stmt)
+    d = lock_row(db.session, Deviation, deviation_id)
     if d is None:
         raise NotFound(f"No deviation report {deviation_id}.")
     return d
