@@ -192,8 +192,3 @@ def admin_tokens_revoke(token_id: int) -> Any:
         flash(_("Tokenen återkallades."), "ok")
     return redirect(url_for("auth.admin_users"))
 
-
-from flask_babel import lazy_gettext as _l  # noqa: E402
-from crisis.web.template_helpers import add_nav  # noqa: E402
-
-add_nav("auth.admin_users", _l("Användare"), Perm.ADMIN)

@@ -5,6 +5,10 @@
 `models`, `service`, `jobs` and `views` run exercises; import them directly.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from crisis.exercises.scenario import (
     Inject,
     InjectChannel,
@@ -16,6 +20,9 @@ from crisis.exercises.scenario import (
     load_scenarios,
 )
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 __all__ = [
     "Inject",
     "InjectChannel",
@@ -26,3 +33,15 @@ __all__ = [
     "load_scenario",
     "load_scenarios",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """The exercise pages and API routes."""
+    from flask_babel import lazy_gettext as _l
+
+    from crisis import registry
+    from crisis.auth.permissions import Perm
+    from crisis.exercises import views
+
+    app.register_blueprint(views.pages)
+    registry.of(app).add_nav("exercises.index", _l("Övningar"), Perm.READ)

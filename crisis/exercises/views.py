@@ -40,7 +40,7 @@ from crisis.exercises.schemas import (
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.seed import SEED_HOOKS
-from crisis.web.template_helpers import TZ, add_nav
+from crisis.web.template_helpers import TZ
 
 # --- API ----------------------------------------------------------------------------------
 
@@ -327,8 +327,6 @@ def _control_strings() -> dict[str, Any]:
         "general": _("Allmän (inget inspel)"),
     }
 
-
-add_nav("exercises.index", _l("Övningar"), Perm.READ)
 
 if load_demo_exercise not in SEED_HOOKS:
     SEED_HOOKS.append(load_demo_exercise)

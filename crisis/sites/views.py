@@ -10,7 +10,6 @@ from typing import Any, Optional
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis.api import operation
@@ -26,7 +25,6 @@ from crisis.sites.schemas import (
     HistoryOut, HistoryQuery, ImportIn, ImportOut, SiteCollection, SiteCreate, SiteFeature, SitePatch,
     SiteQuery, SitesQuery, StatusIn, SiteStatusOut, SummaryOut,
 )
-from crisis.web.template_helpers import add_incident_nav, add_nav
 
 # --------------------------------------------------------------------------
 # API
@@ -112,9 +110,6 @@ def sites_summary(incident_id: int) -> dict[str, Any]:
 # Pages
 
 pages = Blueprint("sites", __name__)
-
-add_nav("sites.register", _l("Verksamheter"))
-add_incident_nav("sites.incident_map", _l("Karta"))
 if load_demo_sites not in SEED_HOOKS:
     SEED_HOOKS.append(load_demo_sites)
 
