@@ -36,12 +36,15 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """The exercise pages and API routes."""
+    """The exercise pages and API routes, the demo exercise."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
     from crisis.auth.permissions import Perm
     from crisis.exercises import views
+    from crisis.exercises.demo import load_demo_exercise
 
+    reg = registry.of(app)
     app.register_blueprint(views.pages)
-    registry.of(app).add_nav("exercises.index", _l("Övningar"), Perm.READ)
+    reg.add_nav("exercises.index", _l("Övningar"), Perm.READ)
+    reg.add_seed(load_demo_exercise)

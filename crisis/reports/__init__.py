@@ -14,11 +14,14 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The report pages and API routes."""
+    """The report pages and API routes, the demo report."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
     from crisis.reports import views
+    from crisis.reports.demo import load_demo_report
 
+    reg = registry.of(app)
     app.register_blueprint(views.pages)
-    registry.of(app).add_incident_nav("reports.reports_page", _l("Lägesrapporter"))
+    reg.add_incident_nav("reports.reports_page", _l("Lägesrapporter"))
+    reg.add_seed(load_demo_report)  # needs the demo sites: reports come after sites in DOMAINS

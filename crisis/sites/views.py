@@ -16,9 +16,7 @@ from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
-from crisis.seed import SEED_HOOKS
 from crisis.sites import labels, service
-from crisis.sites.demo import load_demo_sites
 from crisis.sites.forms import ActionForm, ImportForm, SiteForm
 from crisis.sites.models import Site
 from crisis.sites.schemas import (
@@ -110,8 +108,6 @@ def sites_summary(incident_id: int) -> dict[str, Any]:
 # Pages
 
 pages = Blueprint("sites", __name__)
-if load_demo_sites not in SEED_HOOKS:
-    SEED_HOOKS.append(load_demo_sites)
 
 
 def _category_choices() -> list[tuple[str, str]]:
