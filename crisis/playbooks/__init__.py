@@ -42,12 +42,13 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     """Load the playbooks (broken ones are reported, the app keeps running), the
-    playbook and call-out pages, the API routes, and the "start" menu."""
+    playbook and call-out pages, the API routes, the "start" menu, and the
+    close hook that stops an incident's reminders."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry as app_registry
     from crisis.auth.permissions import Perm
-    from crisis.playbooks import registry, views
+    from crisis.playbooks import registry, service, views
 
     reg = app_registry.of(app)
     registry.reload(app)
@@ -55,3 +56,4 @@ def init_app(app: Flask) -> None:
     reg.add_nav("playbooks.index", _l("Playbooks"), Perm.READ)
     reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
+    reg.on_close(service.stop_reminders_locked)

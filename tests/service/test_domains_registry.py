@@ -77,3 +77,37 @@ def test_seed_demo_runs_every_domain_hook_once(app: Any) -> None:
     assert counts["Site"] > 0
     assert seed.seed_demo() is False  # once only
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)) == 2
+
+
+def test_closing_exists_once_and_runs_the_close_hooks_for_incidents_and_exercises(app: Any, users: Any,
+                                                                                incident: Any) -> None:
+    from crisis import registry
+    from crisis.enums import IncidentStatus, LogKind
+    from crisis.events.models import Event
+    from crisis.exercises import service as exercises
+    from crisis.extensions import db
+    from crisis.incidents import service as incidents
+    from crisis.log.models import LogEntry
+
+    closed: list[tuple[int, str]] = []
+    registry.of(app).on_close(lambda *, incident, actor: closed.append((incident.id, actor.username)))
+
+    incidents.update(actor=users["leader"], incident_id=incident.id, title="Elavbrott i Kinna och Skene",
+                     status="closed", decided_by="Karin", mandate="Krisledningsnämnden", reason="Återställt")
+    assert closed == [(incident.id, users["leader"].username)]
+    # One decision entry, one incident.updated event carrying every change.
+    decisions = db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident.id,
+                                                             LogEntry.kind == LogKind.DECISION)).all()
+    assert [d.text for d in decisions] == ["Beslut: händelsen avslutas. Motivering: Återställt"]
+    updates = db.session.scalars(sa.select(Event).where(Event.incident_id == incident.id,
+                                                        Event.type == "incident.updated")
+                                 .order_by(Event.seq)).all()
+    assert len(updates) == 2  # opened, then title and close together
+    assert updates[-1].data["status"] == "closed" and updates[-1].data["title"] == "Elavbrott i Kinna och Skene"
+
+    control = users["exercise_control"]
+    ex = exercises.schedule(actor=control, scenario="vinterelavbrott")
+    ex = exercises.start(actor=control, exercise_id=ex.id)
+    exercises.end(actor=control, exercise_id=ex.id)
+    assert closed[-1] == (ex.incident_id, control.username) and len(closed) == 2
+    assert db.session.get(type(incident), ex.incident_id).status is IncidentStatus.CLOSED
