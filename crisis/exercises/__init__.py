@@ -36,7 +36,7 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """The exercise pages and API routes, the demo exercise."""
+    """The exercise pages and API routes, the demo exercise, the recovery of lost starts and injects."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
@@ -48,3 +48,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.pages)
     reg.add_nav("exercises.index", _l("Övningar"), Perm.READ)
     reg.add_seed(load_demo_exercise)
+    reg.on_scheduler_start("crisis.exercises.jobs:recover")  # starts and injects lost in downtime

@@ -43,7 +43,7 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Load the playbooks (broken ones are reported, the app keeps running), the
     playbook and call-out pages, the API routes, the "start" menu, and the
-    close hook that stops an incident's reminders."""
+    close hook that stops an incident's reminders and their recovery at scheduler start."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry as app_registry
@@ -57,3 +57,4 @@ def init_app(app: Flask) -> None:
     reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
     reg.on_close(service.stop_reminders_locked)
+    reg.on_scheduler_start("crisis.playbooks.jobs:recover")  # recurring reminders lost in downtime

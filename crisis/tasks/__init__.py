@@ -9,11 +9,13 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The task board page and the tasks API routes."""
+    """The task board page, the tasks API routes, and the recovery of due-time reminders."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
     from crisis.tasks import views
 
+    reg = registry.of(app)
     app.register_blueprint(views.pages)
-    registry.of(app).add_incident_nav("tasks.board", _l("Uppgifter"))
+    reg.add_incident_nav("tasks.board", _l("Uppgifter"))
+    reg.on_scheduler_start("crisis.tasks.jobs:recover")  # due-time reminders lost in downtime
