@@ -9,5 +9,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The archive API route (added to the API blueprint, crisis.api.bp, by `views`)."""
-    from crisis.archive import views  # noqa: F401
+    """The archive API route (added to the API blueprint, crisis.api.bp, by `views`) and `verify-archive`."""
+    from crisis.archive import cli, views  # noqa: F401
+
+    app.cli.add_command(cli.verify_archive)

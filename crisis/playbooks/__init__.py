@@ -43,12 +43,13 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Load the playbooks (broken ones are reported, the app keeps running), the
     playbook and call-out pages, the API routes, the "start" menu, and the
-    close hook that stops an incident's reminders and their recovery at scheduler start."""
+    close hook that stops an incident's reminders, their recovery at scheduler start,
+    and `validate-playbooks`."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry as app_registry
     from crisis.auth.permissions import Perm
-    from crisis.playbooks import registry, service, views
+    from crisis.playbooks import cli, registry, service, views
 
     reg = app_registry.of(app)
     registry.reload(app)
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
     reg.on_close(service.stop_reminders_locked)
     reg.on_scheduler_start("crisis.playbooks.jobs:recover")  # recurring reminders lost in downtime
+    app.cli.add_command(cli.validate_playbooks)

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The site register and per-incident map pages, the sites API routes, the demo sites."""
+    """The site register and per-incident map pages, the sites API routes, the demo sites, `import-sites`."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
-    from crisis.sites import views
+    from crisis.sites import cli, views
     from crisis.sites.demo import load_demo_sites
 
     reg = registry.of(app)
@@ -26,3 +26,4 @@ def init_app(app: Flask) -> None:
     reg.add_nav("sites.register", _l("Verksamheter"))
     reg.add_incident_nav("sites.incident_map", _l("Karta"))
     reg.add_seed(load_demo_sites)
+    app.cli.add_command(cli.import_sites)
