@@ -159,7 +159,6 @@ def admin_users_update(user_id: int) -> Any:
             try:
                 service.update(user_id=user_id, role=form.role.data, active=form.active.data,
                                password=form.password.data or None)
-                realtime_handlers.disconnect_user(user_id)
                 flash(_("Användaren uppdaterades."), "ok")
             except ApiError as e:
                 flash(e.message, "error")
