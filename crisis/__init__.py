@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_login import current_user
 
-from crisis.config import ROOT, load_config
 from crisis import extensions as ext
+from crisis.config import ROOT, load_config
 
 SUPPORTED_LOCALES = ("sv", "en")
 

@@ -12,8 +12,9 @@ globals, so two apps in one process (tests) share nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -79,7 +80,7 @@ def install(app: Flask) -> Registry:
     return reg
 
 
-def of(app: Optional[Flask] = None) -> Registry:
+def of(app: Flask | None = None) -> Registry:
     """The registry of `app` (default: the current app)."""
     target: Any = app if app is not None else current_app
     return target.extensions[EXTENSION_KEY]
