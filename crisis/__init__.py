@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_login import current_user
 
-from crisis.config import ROOT, load_config
 from crisis import extensions as ext
+from crisis.config import ROOT, load_config
 
 SUPPORTED_LOCALES = ("sv", "en")
 
@@ -56,52 +57,22 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_sqlite(ext.db.engine)
     bus.install()
     register_error_handlers(app)
-    _register_blueprints(app)
+    _register_domains(app)
     _register_security_headers(app)
-    _register_template_helpers(app)
 
     from crisis.cli import register_cli
     register_cli(app)
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from crisis import api
-    from crisis.auth.views import pages as auth_pages
-    from crisis.web.views import bp as web_bp
+def _register_domains(app: Flask) -> None:
+    from crisis import api, registry
+    from crisis.domains import init_domains
 
-    # Each domain's views module adds its routes to the API blueprint on import.
-    import crisis.auth.views  # noqa: F401
-    import crisis.events.views  # noqa: F401
-    import crisis.incidents.views  # noqa: F401
-    import crisis.log.views  # noqa: F401
-    import crisis.staffing.views  # noqa: F401
-    from crisis.sites.views import pages as sites_pages
-    import crisis.tasks.views  # noqa: F401
-    from crisis.tasks.views import pages as tasks_pages
-    from crisis.reports.views import pages as reports_pages
-    from crisis.wall.views import pages as wall_pages
-    import crisis.archive.views  # noqa: F401
-    from crisis.lessons.views import pages as lessons_pages
-    from crisis.timeline.views import pages as timeline_pages
-
-    from crisis.exercises.views import pages as exercises_pages
-
-    from crisis.inbox import views as inbox_views
-    from crisis.playbooks import views as playbook_views
-
+    registry.install(app)
+    init_domains(app)
+    # Last: each domain's views module has now added its routes to the API blueprint.
     app.register_blueprint(api.bp)
-    playbook_views.init_app(app)
-    inbox_views.init_app(app)
-    app.register_blueprint(auth_pages)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(sites_pages)
-    app.register_blueprint(tasks_pages)
-    app.register_blueprint(reports_pages)
-    app.register_blueprint(wall_pages)
-    app.register_blueprint(exercises_pages)
-    app.register_blueprint(lessons_pages)
-    app.register_blueprint(timeline_pages)
     app.add_url_rule("/api/openapi.json", "openapi", api.openapi_view)
 
 
@@ -134,8 +105,3 @@ def _register_security_headers(app: Flask) -> None:
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
-
-def _register_template_helpers(app: Flask) -> None:
-    from crisis.web import template_helpers
-
-    template_helpers.register(app)

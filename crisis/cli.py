@@ -120,17 +120,6 @@ def backup(file: str) -> None:
     click.echo(f"Backup written to {target}")
 
 
-COMMANDS: list[Any] = [init_db, seed_demo, create_user, verify_log, backup]
-
-
-def register_cli(app: Flask) -> None:
-    import crisis.playbooks.cli  # noqa: F401  (validate-playbooks)
-    import crisis.sites.cli  # noqa: F401  (import-sites)
-    import crisis.archive.cli  # noqa: F401  (verify-archive)
-    for cmd in COMMANDS:
-        app.cli.add_command(cmd)
-
-
 @click.command("scheduler")
 @with_appcontext
 def scheduler_cmd() -> None:
@@ -145,4 +134,11 @@ def scheduler_cmd() -> None:
         runner.shutdown()
 
 
-COMMANDS.append(scheduler_cmd)
+# The app-wide commands. A domain's own commands live in its package
+# (e.g. crisis/sites/cli.py) and are added by its init_app: app.cli.add_command(cmd).
+COMMANDS: list[Any] = [init_db, seed_demo, create_user, verify_log, backup, scheduler_cmd]
+
+
+def register_cli(app: Flask) -> None:
+    for cmd in COMMANDS:
+        app.cli.add_command(cmd)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
 
+from crisis import registry
 from crisis.auth import service as users
 from crisis.auth.models import User
 from crisis.extensions import db
@@ -49,13 +50,10 @@ def seed_demo() -> bool:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(path, 0o600)
     _seed_demo_incident()
-    for hook in SEED_HOOKS:
+    # The domains' demo loaders (sites, reports, exercises, inbox), in DOMAINS order.
+    for hook in registry.of().seed_hooks:
         hook()
     return True
-
-
-# Other domains (sites, playbooks, exercises) append their demo loaders here.
-SEED_HOOKS: list[Callable[[], None]] = []
 
 
 def _seed_demo_incident() -> None:

@@ -8,7 +8,6 @@ import zipfile
 import click
 
 from crisis.archive import manifest
-from crisis.cli import COMMANDS
 
 
 @click.command("verify-archive")
@@ -33,5 +32,3 @@ def verify_archive(file: str) -> None:
                f"chain head {summary['chain_head'][:16]}…, exported {summary['exported_at']} "
                f"by {summary['exported_by']}")
 
-
-COMMANDS.append(verify_archive)

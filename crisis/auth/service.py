@@ -16,6 +16,7 @@ from crisis.db import utcnow, write_transaction
 from crisis.enums import Role
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.extensions import db
+from crisis.realtime import handlers as realtime_handlers
 
 _hasher = PasswordHasher()
 # A valid hash of a random password, verified when the username is unknown so
@@ -76,6 +77,9 @@ def create(*, username: str, password: str, role: str, display_name: str | None 
 def update(*, user_id: int, role: str | None = None, active: bool | None = None,
            password: str | None = None, display_name: str | None = None,
            phone: str | None = None, email: str | None = None) -> User:
+    """Change a user. A new role, deactivation or a new password ends the user's
+    sessions (the epoch is bumped) and, once committed, their open sockets: a
+    socket keeps the session it was authorised with, so it must not outlive it."""
     with write_transaction(db.session):
         user = get(user_id=user_id)
         end_sessions = False
@@ -97,6 +101,8 @@ def update(*, user_id: int, role: str | None = None, active: bool | None = None,
             user.email = email.strip() or None
         if end_sessions:
             user.session_epoch += 1
+    if end_sessions:
+        realtime_handlers.disconnect_user(user.id)
     return user
 
 

@@ -159,7 +159,6 @@ def admin_users_update(user_id: int) -> Any:
             try:
                 service.update(user_id=user_id, role=form.role.data, active=form.active.data,
                                password=form.password.data or None)
-                realtime_handlers.disconnect_user(user_id)
                 flash(_("Användaren uppdaterades."), "ok")
             except ApiError as e:
                 flash(e.message, "error")
@@ -192,8 +191,3 @@ def admin_tokens_revoke(token_id: int) -> Any:
         flash(_("Tokenen återkallades."), "ok")
     return redirect(url_for("auth.admin_users"))
 
-
-from flask_babel import lazy_gettext as _l  # noqa: E402
-from crisis.web.template_helpers import add_nav  # noqa: E402
-
-add_nav("auth.admin_users", _l("Användare"), Perm.ADMIN)

@@ -5,6 +5,10 @@
 `models`, `service`, `jobs` and `views` run exercises; import them directly.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from crisis.exercises.scenario import (
     Inject,
     InjectChannel,
@@ -16,6 +20,9 @@ from crisis.exercises.scenario import (
     load_scenarios,
 )
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 __all__ = [
     "Inject",
     "InjectChannel",
@@ -26,3 +33,19 @@ __all__ = [
     "load_scenario",
     "load_scenarios",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """The exercise pages and API routes, the demo exercise, the recovery of lost starts and injects."""
+    from flask_babel import lazy_gettext as _l
+
+    from crisis import registry
+    from crisis.auth.permissions import Perm
+    from crisis.exercises import views
+    from crisis.exercises.demo import load_demo_exercise
+
+    reg = registry.of(app)
+    app.register_blueprint(views.pages)
+    reg.add_nav("exercises.index", _l("Övningar"), Perm.READ)
+    reg.add_seed(load_demo_exercise)
+    reg.on_scheduler_start("crisis.exercises.jobs:recover")  # starts and injects lost in downtime

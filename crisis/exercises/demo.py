@@ -1,4 +1,4 @@
-"""Demo data for exercises: one exercise scheduled for the coming week (crisis.seed.SEED_HOOKS)."""
+"""Demo data for exercises: one exercise scheduled for the coming week (seed hook, see init_app)."""
 
 from __future__ import annotations
 

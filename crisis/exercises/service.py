@@ -44,6 +44,7 @@ from crisis.exercises.models import (
 )
 from crisis.exercises.scenario import InjectChannel, Scenario, ScenarioLoadResult, load_scenarios
 from crisis.extensions import db
+from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
@@ -712,20 +713,6 @@ def _finish(ex: Exercise, incident: Optional[Incident], actor: User, status: Exe
     _queue_remove(start_job_id(ex.id))
 
 
-def _close_incident(incident: Incident, actor: User, text: str) -> None:
-    if incident.status is IncidentStatus.CLOSED:
-        return
-    from crisis.incidents.service import ON_CLOSE
-
-    incident.status = IncidentStatus.CLOSED
-    incident.closed_at = utcnow()
-    log.system_entry(incident=incident, actor=actor, text=text)
-    for hook in ON_CLOSE:  # e.g. the playbook's reminders stop
-        hook(incident=incident, actor=actor)
-    events.append_event(incident=incident, type="incident.updated", actor=actor.username,
-                        data=incident.to_dict())
-
-
 def end(*, actor: User, exercise_id: int) -> Exercise:
     """End as planned (or cancel a scheduled one): no more injects; the exercise incident is closed."""
     check(actor, Perm.EXERCISES)
@@ -738,7 +725,8 @@ def end(*, actor: User, exercise_id: int) -> Exercise:
             log.system_entry(incident=incident, actor=actor,
                              text=f"ÖVNING avslutad av {actor.display_name}. Inga fler inspel.")
             _announce(ex, incident, actor)
-            _close_incident(incident, actor, "ÖVNING: övningshändelsen stängs när övningen avslutas.")
+            incidents.close_locked(incident=incident, actor=actor,
+                                   text="ÖVNING: övningshändelsen stängs när övningen avslutas.")
     return ex
 
 
@@ -760,7 +748,8 @@ def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exer
                                  "Alla deltagare avbryter övningsverksamheten och inväntar besked.",
                             decided_by=actor.display_name, mandate="Övningsstopp (övningsledning/krisledning)")
             _announce(ex, incident, actor, stop=True)
-            _close_incident(incident, actor, "ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP.")
+            incidents.close_locked(incident=incident, actor=actor,
+                                   text="ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP.")
     _log.warning("ÖVNINGSSTOPP for exercise %s by %s", exercise_id, actor.username)
     return ex
 

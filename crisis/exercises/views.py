@@ -20,7 +20,6 @@ from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.exercises import evaluation, service
-from crisis.exercises.demo import load_demo_exercise
 from crisis.exercises.models import ExerciseStatus
 from crisis.exercises.scenario import InjectChannel
 from crisis.exercises.schemas import (
@@ -39,8 +38,7 @@ from crisis.exercises.schemas import (
 )
 from crisis.extensions import db
 from crisis.incidents.models import Incident
-from crisis.seed import SEED_HOOKS
-from crisis.web.template_helpers import TZ, add_nav
+from crisis.web.template_helpers import TZ
 
 # --- API ----------------------------------------------------------------------------------
 
@@ -327,8 +325,3 @@ def _control_strings() -> dict[str, Any]:
         "general": _("Allmän (inget inspel)"),
     }
 
-
-add_nav("exercises.index", _l("Övningar"), Perm.READ)
-
-if load_demo_exercise not in SEED_HOOKS:
-    SEED_HOOKS.append(load_demo_exercise)

@@ -1,4 +1,4 @@
-"""Demo data for the TiB inbox: two deviation reports (crisis.seed.SEED_HOOKS).
+"""Demo data for the TiB inbox: two deviation reports (seed hook, see init_app).
 
 One new report waiting for the TiB's assessment, one under monitoring with
 a follow-up time later today. The demo passwords are in instance/demo-logins.txt.

@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional
 from zoneinfo import ZoneInfo
 
 import pydantic
-from flask import Blueprint, Flask, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -150,21 +150,9 @@ def new() -> Any:
     return render_template("inbox/new.html", form=form, mine=mine[:20])
 
 
-def _inbox_counts() -> dict[str, int]:
+def inbox_counts() -> dict[str, int]:
+    """The menu's counters (a Jinja global, see crisis.inbox.init_app)."""
     if not has_perm(current_user, Perm.CREATE_INCIDENT):
         return {"new": 0, "follow_up_due": 0}
     return service.open_count()
 
-
-def init_app(app: Flask) -> None:
-    from crisis.inbox.demo import load_demo_deviations
-    from crisis.seed import SEED_HOOKS
-    from crisis.web.template_helpers import add_nav
-
-    if load_demo_deviations not in SEED_HOOKS:
-        SEED_HOOKS.append(load_demo_deviations)
-
-    app.register_blueprint(pages)
-    add_nav("inbox.inbox", _l("Inkorg (TiB)"), Perm.CREATE_INCIDENT)
-    add_nav("inbox.new", _l("Rapportera avvikelse"), Perm.WRITE_LOG)
-    app.jinja_env.globals.update(inbox_counts=_inbox_counts)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 
+from crisis import registry
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
@@ -26,11 +27,6 @@ LEVEL_LABELS_SV = {
     Level.EXTRAORDINARY: "extraordinär händelse",
     Level.HEIGHTENED_ALERT: "höjd beredskap",
 }
-
-
-# Called inside the closing transaction with (incident=, actor=), after the
-# decision is logged: e.g. playbooks stop the incident's reminders.
-ON_CLOSE: list[Callable[..., None]] = []
 
 
 def get(*, viewer: User, incident_id: int) -> Incident:
@@ -151,18 +147,40 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
                 raise ValidationError("A closed incident cannot be reopened; open a new one.")
             check(actor, Perm.LEAD)
             _decision_fields(decided_by, mandate, reason)
-            incident.status = IncidentStatus.CLOSED
-            incident.closed_at = utcnow()
-            log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION,
-                            text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
-                            decided_by=decided_by.strip(), mandate=mandate.strip())
-            for hook in ON_CLOSE:
-                hook(incident=incident, actor=actor)
-            changed = True
+            # The last change: closing announces the incident with the changes above.
+            close_locked(incident=incident, actor=actor,
+                         text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
+                         decided_by=decided_by.strip(), mandate=mandate.strip())
+            changed = False
         if changed:
             events.append_event(incident=incident, type="incident.updated", actor=actor.username,
                                 data=incident.to_dict())
     return incident
+
+
+def close_locked(*, incident: Incident, actor: User, text: str, decided_by: Optional[str] = None,
+                 mandate: Optional[str] = None) -> bool:
+    """Close a locked incident inside the caller's write transaction: the one close.
+
+    Records it in the log (a decision entry when `decided_by` is given, else a
+    system entry), runs the domains' close hooks (e.g. playbooks stop the
+    incident's reminders) and announces the incident. Used by `update` and by
+    the end of an exercise. Returns False, doing nothing, if it was closed already.
+    """
+    if incident.status is IncidentStatus.CLOSED:
+        return False
+    incident.status = IncidentStatus.CLOSED
+    incident.closed_at = utcnow()
+    if decided_by is not None:
+        log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION, text=text,
+                        decided_by=decided_by, mandate=mandate)
+    else:
+        log.system_entry(incident=incident, actor=actor, text=text)
+    for hook in registry.of().close_hooks:
+        hook(incident=incident, actor=actor)
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username,
+                        data=incident.to_dict())
+    return True
 
 
 def _decision_fields(decided_by: Optional[str], mandate: Optional[str], reason: Optional[str]) -> None:

@@ -19,7 +19,6 @@ from crisis.auth.permissions import Perm, check
 from crisis.errors import ApiError
 from crisis.lessons import service
 from crisis.lessons.models import LessonStatus
-from crisis.web.template_helpers import add_nav
 
 # --- API ---------------------------------------------------------------------------------
 
@@ -183,5 +182,3 @@ def change_status(lesson_id: int) -> Any:
         flash(_("Formuläret kunde inte skickas; ladda om sidan och försök igen."), "error")
     return redirect(url_for("lessons.index") + f"#lesson-{lesson_id}", 303)
 
-
-add_nav("lessons.index", _l("Erfarenheter"), Perm.READ)

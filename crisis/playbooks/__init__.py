@@ -1,7 +1,12 @@
 """Playbooks: validated YAML templates that start an incident (see playbooks/README.md).
 
-Pure package: no Flask, no database.
+The loader and validation are pure (no Flask, no database); `init_app`
+registers the Flask side (service, views) and imports it only when called.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from crisis.playbooks.loader import (
     Contact,
@@ -17,6 +22,9 @@ from crisis.playbooks.loader import (
     load_playbooks,
 )
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 __all__ = [
     "Contact",
     "InvalidPlaybook",
@@ -30,3 +38,25 @@ __all__ = [
     "load_playbook",
     "load_playbooks",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Load the playbooks (broken ones are reported, the app keeps running), the
+    playbook and call-out pages, the API routes, the "start" menu, and the
+    close hook that stops an incident's reminders, their recovery at scheduler start,
+    and `validate-playbooks`."""
+    from flask_babel import lazy_gettext as _l
+
+    from crisis import registry as app_registry
+    from crisis.auth.permissions import Perm
+    from crisis.playbooks import cli, registry, service, views
+
+    reg = app_registry.of(app)
+    registry.reload(app)
+    app.register_blueprint(views.pages)
+    reg.add_nav("playbooks.index", _l("Playbooks"), Perm.READ)
+    reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
+    app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
+    reg.on_close(service.stop_reminders_locked)
+    reg.on_scheduler_start("crisis.playbooks.jobs:recover")  # recurring reminders lost in downtime
+    app.cli.add_command(cli.validate_playbooks)

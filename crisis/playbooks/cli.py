@@ -9,7 +9,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from crisis.cli import COMMANDS
 from crisis.playbooks.registry import load_catalog
 
 
@@ -34,6 +33,3 @@ def validate_playbooks(directory: Optional[str]) -> None:
         sys.exit(1)
     click.echo(f"OK: {summary}")
 
-
-if validate_playbooks not in COMMANDS:
-    COMMANDS.append(validate_playbooks)

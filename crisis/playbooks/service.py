@@ -490,7 +490,10 @@ def _position_label(incident_id: int, key: str) -> str:
 
 
 def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
-    """Stop every active reminder of a locked incident (on close); jobs are removed after commit."""
+    """Stop every active reminder of a locked incident; jobs are removed after commit.
+
+    A close hook (crisis.playbooks.init_app): runs inside the closing transaction.
+    """
     rems = list(db.session.scalars(sa.select(IncidentReminder).where(
         IncidentReminder.incident_id == incident.id, IncidentReminder.active.is_(True))))
     for rem in rems:
@@ -500,12 +503,3 @@ def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
         log.system_entry(incident=incident, actor=actor,
                          text="Återkommande påminnelser stoppade: " + ", ".join(r.key for r in rems) + ".")
     return len(rems)
-
-
-def _on_close(*, incident: Incident, actor: Optional[User]) -> None:
-    stop_reminders_locked(incident=incident, actor=actor)
-
-
-if _on_close not in incidents.ON_CLOSE:
-    incidents.ON_CLOSE.append(_on_close)
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -225,24 +225,15 @@ def callout_page(incident_id: int) -> Any:
                            activation=service.activation_for(incident_id=incident_id))
 
 
-# --- registration ------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------
 
 def _by_title() -> list[Any]:
     return sorted(registry.catalog().playbooks.values(), key=lambda pb: pb.title.lower())
 
 
-def _start_playbooks() -> list[Any]:
+def start_playbooks() -> list[Any]:
+    """The playbooks the user may start (a Jinja global, see crisis.playbooks.init_app)."""
     if not has_perm(current_user, Perm.CREATE_INCIDENT):
         return []
     return _by_title()
 
-
-def init_app(app: Flask) -> None:
-    """Load the playbooks (broken ones are reported, the app keeps running) and register the pages."""
-    from crisis.web.template_helpers import add_incident_nav, add_nav
-
-    registry.reload(app)
-    app.register_blueprint(pages)
-    add_nav("playbooks.index", _l("Playbooks"), Perm.READ)
-    add_incident_nav("playbooks.callout_page", _l("Larmning"))
-    app.jinja_env.globals.update(start_playbooks=_start_playbooks)

@@ -1,7 +1,7 @@
 """Demo data: the first lägesrapport of the demo incident, approved and sent,
 so the reports page, the exports and the wall show one at once.
 
-Runs once inside `seed-demo` (crisis.seed.SEED_HOOKS), after the site
+Runs once inside `seed-demo` (seed hook, see init_app), after the site
 register's hook (so the snapshot has the demo site statuses).
 """
 

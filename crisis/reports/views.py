@@ -14,11 +14,8 @@ from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm
 from crisis.incidents import service as incidents
 from crisis.reports import service, text
-from crisis.reports.demo import load_demo_report
 from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS
 from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, ReportOut, ReportPatch, SendIn
-from crisis.seed import SEED_HOOKS
-from crisis.web.template_helpers import add_incident_nav
 
 # --- API -----------------------------------------------------------------------
 
@@ -267,8 +264,3 @@ def report_json(report_id: int) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.json"'})
 
-
-add_incident_nav("reports.reports_page", _l("Lägesrapporter"))
-
-if load_demo_report not in SEED_HOOKS:
-    SEED_HOOKS.append(load_demo_report)

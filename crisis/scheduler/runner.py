@@ -8,7 +8,10 @@ database: it holds a lock for its lifetime (a file lock beside the SQLite
 file, or a PostgreSQL advisory lock) and refuses to start without it.
 
 Jobs live in the `apscheduler_jobs` table, so reminders and exercise
-injects survive a restart. Jobs are scheduled with plain ids as arguments
+injects survive a restart. Whenever a scheduler starts, it runs the
+domains' start-up jobs (`registry.of(app).startup_jobs`, registered in each
+domain's init_app): each re-creates jobs lost in downtime and fires what
+came due meanwhile, once. Jobs are scheduled with plain ids as arguments
 and call `run_job`, which gives each an app context; every job function
 must be idempotent (the service checks what was already done).
 """
@@ -30,7 +33,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from crisis import aftercommit
+from crisis import aftercommit, registry
 
 log = logging.getLogger("krisrum.scheduler")
 
@@ -39,17 +42,6 @@ _scheduler: Optional[BaseScheduler] = None
 _lock: Any = None
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-
-
-# "module:function"s run once (in an app context) whenever a scheduler starts,
-# to re-schedule work whose job was lost; each must be idempotent.
-# Run whenever a scheduler starts (after downtime): each re-creates lost jobs
-# and fires what came due meanwhile, once (the job functions are idempotent).
-STARTUP_HOOKS: list[str] = [
-    "crisis.tasks.jobs:recover",
-    "crisis.playbooks.jobs:recover",
-    "crisis.exercises.jobs:recover",
-]
 
 
 class SchedulerLockError(RuntimeError):
@@ -103,7 +95,7 @@ def start_background(app: Flask) -> BaseScheduler:
     _scheduler = build(app)
     _scheduler.start()
     log.info("scheduler started in process %s", os.getpid())
-    for hook in STARTUP_HOOKS:
+    for hook in registry.of(app).startup_jobs:
         try:
             run_job(hook)
         except Exception:  # logged by run_job; the scheduler keeps running
@@ -118,7 +110,7 @@ def run_blocking(app: Flask) -> None:
     _scheduler = build(app, blocking=True)
     _scheduler.add_job("crisis.scheduler.runner:_wakeup", "interval", seconds=2, id="krisrum:wakeup",
                        replace_existing=True)
-    for hook in STARTUP_HOOKS:
+    for hook in registry.of(app).startup_jobs:
         _scheduler.add_job("crisis.scheduler.runner:run_job", "date", args=(hook,), id=f"krisrum:startup:{hook}",
                            replace_existing=True)
     log.info("scheduler process %s starting", os.getpid())

@@ -15,7 +15,6 @@ from typing import Any, Optional
 import click
 from flask.cli import with_appcontext
 
-from crisis.cli import COMMANDS
 from crisis.errors import ApiError
 
 
@@ -69,5 +68,3 @@ def import_sites(file: Path) -> None:
     click.echo(f"{shown}: imported {result.total} sites ({len(result.created)} new, "
                f"{len(result.updated)} updated, {len(result.unchanged)} unchanged).")
 
-
-COMMANDS.append(import_sites)

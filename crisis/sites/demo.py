@@ -1,7 +1,7 @@
 """Demo data of the site register: the Marks kommun example sites, and a few
 status reports in the demo incident so the map shows a cascade at once.
 
-Runs once inside `seed-demo` (crisis.seed.SEED_HOOKS). The sites are
+Runs once inside `seed-demo` (seed hook, see init_app). The sites are
 fictitious example data (see static/geo/PROVENANCE.md).
 """
 

@@ -10,23 +10,19 @@ from typing import Any, Optional
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
-from crisis.seed import SEED_HOOKS
 from crisis.sites import labels, service
-from crisis.sites.demo import load_demo_sites
 from crisis.sites.forms import ActionForm, ImportForm, SiteForm
 from crisis.sites.models import Site
 from crisis.sites.schemas import (
     HistoryOut, HistoryQuery, ImportIn, ImportOut, SiteCollection, SiteCreate, SiteFeature, SitePatch,
     SiteQuery, SitesQuery, StatusIn, SiteStatusOut, SummaryOut,
 )
-from crisis.web.template_helpers import add_incident_nav, add_nav
 
 # --------------------------------------------------------------------------
 # API
@@ -112,11 +108,6 @@ def sites_summary(incident_id: int) -> dict[str, Any]:
 # Pages
 
 pages = Blueprint("sites", __name__)
-
-add_nav("sites.register", _l("Verksamheter"))
-add_incident_nav("sites.incident_map", _l("Karta"))
-if load_demo_sites not in SEED_HOOKS:
-    SEED_HOOKS.append(load_demo_sites)
 
 
 def _category_choices() -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis.api import operation
@@ -16,7 +15,6 @@ from crisis.incidents import service as incidents
 from crisis.staffing import service as staffing
 from crisis.tasks import labels, service
 from crisis.tasks.schemas import TaskChangeOut, TaskIn, TaskOut, TaskPatch, TaskQuery
-from crisis.web.template_helpers import add_incident_nav
 
 
 @operation("/incidents/<int:incident_id>/tasks", "GET", summary="The tasks of an incident (filters: mine, "
@@ -85,5 +83,3 @@ def board(incident_id: int) -> Any:
         can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
     )
 
-
-add_incident_nav("tasks.board", _l("Uppgifter"))

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis.incidents import service as incidents
 from crisis.log import service as log
 from crisis.timeline.grouping import by_hour
-from crisis.web.template_helpers import add_incident_nav
 
 pages = Blueprint("timeline", __name__)
 
@@ -28,5 +26,3 @@ def timeline(incident_id: int) -> Any:
     return render_template("incidents/timeline.html", incident=inc, groups=by_hour(entries, at=lambda e: e["at"]),
                            decisions_only=decisions_only, count=len(entries))
 
-
-add_incident_nav("timeline.timeline", _l("Tidslinje"))

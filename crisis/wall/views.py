@@ -18,7 +18,6 @@ from flask_login import current_user, login_required
 
 from crisis.incidents import service as incidents
 from crisis.reports.views import CATEGORY_LABELS, SITE_STATE_LABELS, STATUS_LABELS
-from crisis.web.template_helpers import add_incident_nav
 
 pages = Blueprint("wall", __name__)
 
@@ -67,5 +66,3 @@ def wall(incident_id: int) -> Any:
                            tile_url=current_app.config["CRISIS_TILE_URL"],
                            tile_attribution=current_app.config["CRISIS_TILE_ATTRIBUTION"])
 
-
-add_incident_nav("wall.wall", _l("Storbild"))

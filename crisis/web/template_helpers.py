@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from crisis import registry
 from crisis.assets import ASSETS
 from crisis.auth.permissions import Perm, has_perm
 from crisis.web import labels
@@ -82,33 +83,17 @@ def js_strings() -> dict[str, Any]:
     }
 
 
-# Main menu entries: (endpoint, label, permission). Domains add theirs; an
-# entry shows only when its endpoint exists and the user has the permission.
-NAV: list[tuple[str, Any, Perm]] = []
-
-
-def add_nav(endpoint: str, label: Any, perm: Perm = Perm.READ) -> None:
-    if not any(e == endpoint for e, _l, _p in NAV):
-        NAV.append((endpoint, label, perm))
-
-
 def nav_items() -> list[tuple[str, Any]]:
+    """Main menu (registered by the domains, crisis.registry): entries whose
+    endpoint exists and whose permission the user has."""
     rules = current_app.view_functions
-    return [(e, label) for e, label, perm in NAV if e in rules and has_perm(current_user, perm)]
-
-
-# Sub-navigation of an incident: (endpoint taking incident_id, label).
-INCIDENT_NAV: list[tuple[str, Any]] = []
-
-
-def add_incident_nav(endpoint: str, label: Any) -> None:
-    if not any(e == endpoint for e, _l in INCIDENT_NAV):
-        INCIDENT_NAV.append((endpoint, label))
+    return [(e.endpoint, e.label) for e in registry.of().nav if e.endpoint in rules and has_perm(current_user, e.perm)]
 
 
 def incident_nav_items() -> list[tuple[str, Any]]:
+    """Sub-navigation of an incident (endpoints taking incident_id)."""
     rules = current_app.view_functions
-    return [(e, label) for e, label in INCIDENT_NAV if e in rules]
+    return [(e.endpoint, e.label) for e in registry.of().incident_nav if e.endpoint in rules]
 
 
 def iso_local(value: str | None) -> str:

@@ -204,9 +204,9 @@ def test_lost_follow_up_jobs_are_recovered(app, login):
 
 def test_demo_seed_puts_two_reports_in_the_inbox(app):
     from crisis.inbox.demo import load_demo_deviations
-    from crisis.seed import SEED_HOOKS
+    from crisis import registry
 
-    assert load_demo_deviations in SEED_HOOKS
+    assert load_demo_deviations in registry.of(app).seed_hooks
     auth.create(username="stab", password="correct-horse-1", role="staff", display_name="Johan Berg")
     auth.create(username="tib", password="correct-horse-1", role="duty_officer", display_name="Erik Holm")
     load_demo_deviations()

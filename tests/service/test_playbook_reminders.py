@@ -124,9 +124,9 @@ def test_closing_stops_the_reminders_and_removes_their_jobs(app, users, testlarm
 def test_a_job_of_a_closed_incident_removes_itself(app, users, testlarm, monkeypatch):
     inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
     # Closing without the hook (as if the hook had failed): the job itself notices.
-    from crisis.incidents import service as inc_service
+    from crisis import registry
 
-    monkeypatch.setattr(inc_service, "ON_CLOSE", [])
+    monkeypatch.setattr(registry.of(app), "close_hooks", [])
     _close(users, inc.id)
     assert f"reminder:{inc.id}:nu" in runner.job_ids()
     assert service.fire_reminder(incident_id=inc.id, key="nu") is False

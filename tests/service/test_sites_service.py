@@ -457,10 +457,10 @@ def test_feature_collection_reflects_the_incident_sequence(app, users, incident)
 def test_demo_seed_hook_loads_sites_and_a_cascade(app, users):
     from crisis.auth import service as auth
     from crisis.incidents import service as incidents
-    from crisis.seed import SEED_HOOKS
+    from crisis import registry
     from crisis.sites.demo import DEMO_INCIDENT_TITLE, load_demo_sites
 
-    assert load_demo_sites in SEED_HOOKS
+    assert load_demo_sites in registry.of(app).seed_hooks
     auth.create(username="dagbok", password="correct-horse-1", role="staff", display_name="Sara")
     incident = incidents.create(actor=users["duty_officer"], title=DEMO_INCIDENT_TITLE, kind="elavbrott")
     load_demo_sites()

@@ -77,7 +77,9 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
 
 def test_scheduler_start_recovers_missed_reminders(app, users, incident):
     """A reminder whose job was lost (e.g. a crash right after commit) still fires when a scheduler starts."""
-    assert "crisis.tasks.jobs:recover" in runner.STARTUP_HOOKS
+    from crisis import registry
+
+    assert "crisis.tasks.jobs:recover" in registry.of(app).startup_jobs
     from crisis.db import write_transaction
 
     task = service.create(actor=users["staff"], incident_id=incident.id, title="Förlorat jobb",
