@@ -89,6 +89,8 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
     expect(wall.locator("#wall-level")).to_have_text("Extraordinär händelse")
 
     report = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/reports", json={}).json()
+    r = api("staff").patch(f"{url}/api/v1/reports/{report['id']}", json={"cap_description": "Strömavbrott i Kinna."})
+    assert r.status_code == 200, r.text
     r = api("leader").post(f"{url}/api/v1/reports/{report['id']}/approve", json={})
     assert r.status_code == 200, r.text
     expect(wall.locator("#wall-report")).to_contain_text("Lägesrapport 1")
