@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from crisis.timeline.views import pages as timeline_pages
 
     from crisis.exercises.views import pages as exercises_pages
+    from crisis.web.printmarks import pages as printmarks_pages
 
     from crisis.inbox import views as inbox_views
     from crisis.playbooks import views as playbook_views
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sites_pages)
     app.register_blueprint(tasks_pages)
     app.register_blueprint(reports_pages)
+    app.register_blueprint(printmarks_pages)
     app.register_blueprint(wall_pages)
     app.register_blueprint(exercises_pages)
     app.register_blueprint(lessons_pages)
