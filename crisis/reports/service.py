@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -42,6 +43,13 @@ from crisis.staffing import service as staffing
 _log = logging.getLogger("krisrum.reports")
 
 MAX_NARRATIVE = 20_000
+def _(msgid: str, **values: Any) -> str:
+    """Translate a user-facing message (Swedish source) in a request; plain Swedish outside one (CLI, jobs)."""
+    if has_request_context():
+        return gettext(msgid, **values)
+    return msgid % values if values else msgid
+
+
 MAX_CAP_TEXT = {"cap_headline": 300, "cap_description": 5000, "cap_instruction": 5000, "cap_area_desc": 300}
 MAX_SHORT = 200
 DEFAULT_INTERVAL = timedelta(hours=4)
@@ -452,6 +460,18 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
                            details={"version": report.version})
         if not report.handelse.strip():
             raise ValidationError("A report needs at least the section Händelse before it is approved.")
+        # An approved report must always be able to produce its CAP message:
+        # check it now, before the report is frozen, and say what is missing.
+        missing, other = cap_problems(report, incident)
+        if missing or other:
+            names = ", ".join(_(CAP_FIELD_LABELS[f]) for f in missing)
+            if missing:
+                message = _("Rapporten kan inte fastställas: varningen till allmänheten (CAP) saknar %(fields)s. "
+                            "Fyll i det under Information till allmänheten och försök igen.", fields=names)
+            else:
+                message = _("Rapporten kan inte fastställas: varningen till allmänheten (CAP) blir inte giltig "
+                            "(%(reasons)s).", reasons="; ".join(other[:3]))
+            raise ValidationError(message, code="cap_incomplete", details={"missing": missing, "errors": other})
         if report.supersedes is not None:
             later = _superseded_map(incident.id).get(report.supersedes)
             if later is not None and later != report.number:
@@ -614,8 +634,33 @@ def cap_identifier(report: Report) -> str:
     return f"{cap_sender()}.incident-{report.incident_id}.report-{report.number}"
 
 
-def build_cap(report: Report, incident: Incident) -> cap.CapMessage:
-    """The public warning of an approved report as a CapMessage (raises CapInputError)."""
+# The report fields behind the required CAP elements, with the labels the report form shows.
+# (Plain msgids, translated where used: the same strings are marked in reports/views.py FIELD_LABELS.)
+CAP_FIELD_LABELS = {
+    "cap_headline": "Rubrik till allmänheten",
+    "cap_description": "Information till allmänheten",
+    "cap_area_desc": "Område (beskrivning)",
+}
+_CAP_REQUIRED = {"headline is required": "cap_headline", "description is required": "cap_description",
+                 "area_desc is required": "cap_area_desc"}
+
+
+def cap_problems(report: Report, incident: Incident) -> tuple[list[str], list[str]]:
+    """Why this report could not produce a valid CAP message if approved now:
+    (missing report fields, other reasons). Both empty when it can."""
+    try:
+        msg = build_cap(report, incident, sent=utcnow())
+    except cap.CapInputError as e:
+        missing = [_CAP_REQUIRED[err] for err in e.errors if err in _CAP_REQUIRED]
+        return missing, [err for err in e.errors if err not in _CAP_REQUIRED]
+    except ValueError as e:
+        return [], [str(e)]
+    return [], list(cap.validate_cap(cap.render_cap(msg)))
+
+
+def build_cap(report: Report, incident: Incident, sent: Optional[datetime] = None) -> cap.CapMessage:
+    """The public warning of an approved report as a CapMessage (raises CapInputError).
+    `sent` stands in for the approval time when checking a draft before approval."""
     prev = _by_number(report.incident_id, report.supersedes) if report.supersedes else None
     refs = []
     if prev is not None and prev.approved_at is not None:
@@ -623,7 +668,7 @@ def build_cap(report: Report, incident: Incident) -> cap.CapMessage:
     geometry = report.area or _boundary(str(ROOT / "static" / current_app.config["CRISIS_BOUNDARY"]))
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     return cap.CapMessage(
-        identifier=cap_identifier(report), sender=cap_sender(), sent=report.approved_at,
+        identifier=cap_identifier(report), sender=cap_sender(), sent=sent or report.approved_at,
         exercise=incident.is_exercise, msg_type="Update" if refs else "Alert",
         references=refs, category=report.cap_category, event=incident.kind or incident.title,
         urgency=report.cap_urgency, severity=report.cap_severity, certainty=report.cap_certainty,
@@ -640,21 +685,23 @@ def cap_xml(*, viewer: User, report_id: int) -> tuple[Report, bytes]:
     report = get(viewer=viewer, report_id=report_id)
     incident = _incident(report.incident_id)
     if report.is_draft:
-        raise Conflict(f"Report {report.number} is a draft; public information is published from an approved "
-                       "(fastställd) report only.", code="not_approved")
+        raise Conflict(_("Lägesrapport %(n)s är ett utkast. Varningen till allmänheten (CAP) görs bara av en "
+                         "fastställd rapport.", n=report.number), code="not_approved")
     try:
         msg = build_cap(report, incident)
     except cap.CapInputError as e:
-        raise Conflict("The report cannot become a valid CAP message: " + "; ".join(e.errors),
-                       code="cap_invalid", details=e.errors) from None
+        missing = [_(CAP_FIELD_LABELS[_CAP_REQUIRED[err]]) for err in e.errors if err in _CAP_REQUIRED]
+        reason = (_("saknar %(fields)s", fields=", ".join(missing)) if missing else "; ".join(e.errors))
+        raise Conflict(_("Lägesrapport %(n)s kan inte bli en giltig varning till allmänheten (CAP): %(reason)s.",
+                         n=report.number, reason=reason), code="cap_invalid", details=e.errors) from None
     except ValueError as e:
-        raise Conflict(f"The report's area cannot become a CAP polygon: {e}", code="cap_invalid",
-                       details=[str(e)]) from None
+        raise Conflict(_("Varningsområdet i lägesrapport %(n)s kan inte bli en CAP-polygon: %(reason)s.",
+                         n=report.number, reason=str(e)), code="cap_invalid", details=[str(e)]) from None
     xml = cap.render_cap(msg)
     errors = cap.validate_cap(xml)
     if errors:
-        raise Conflict("The CAP message does not validate: " + "; ".join(errors[:5]), code="cap_invalid",
-                       details=errors)
+        raise Conflict(_("Varningen till allmänheten (CAP) för lägesrapport %(n)s är inte giltig: %(reason)s.",
+                         n=report.number, reason="; ".join(errors[:5])), code="cap_invalid", details=errors)
     return report, xml
 
 

@@ -164,6 +164,8 @@ STRINGS = {
     "discard": _l("Utkastet har osparade ändringar. Lämna det ändå?"),
     "saving": _l("Sparar…"),
     "confirm_approve": _l("Fastställa lägesrapport {n}? Den kan aldrig ändras efteråt; en rättelse blir en ny rapport."),
+    "approve_title": _l("Fastställa lägesrapport {n}?"),
+    "approve_button": _l("Fastställ"),
     "changed_elsewhere": _l("Utkastet har ändrats av {who}. Dina osparade ändringar finns kvar; spara för att se om de krockar, eller ladda om sidan."),
     "level": _l("Nivå"),
     "sites": _l("Samhällsviktig verksamhet"),
@@ -242,6 +244,17 @@ def report_print(report_id: int) -> Any:
     data = service.report_dict(report)
     data.update(service.changes(viewer=current_user, report_id=report_id))
     return render_template("reports/print.html", incident=inc, report=data, **_template_context())
+
+
+@pages.route("/reports/<int:report_id>/cap.xml")
+@login_required
+def report_cap_page(report_id: int) -> Response:
+    """The CAP link on the reports page: the XML, or (when the report cannot
+    make one) a readable Swedish page from the error handler, never raw JSON."""
+    report, xml = service.cap_xml(viewer=current_user, report_id=report_id)
+    prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
+    return Response(xml, mimetype="application/xml", headers={
+        "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
 
 
 @pages.route("/reports/<int:report_id>/wis.txt")

@@ -9,8 +9,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The start, incident and language pages, and the Jinja helpers every page uses."""
-    from crisis.web import template_helpers, views
+    """The start, incident and language pages, the print marks, and the Jinja helpers every page uses."""
+    from crisis.web import printmarks, template_helpers, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(printmarks.pages)
     template_helpers.register(app)

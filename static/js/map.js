@@ -33,7 +33,8 @@
   var features = {};  // id -> GeoJSON Feature (properties with status, at_risk, ...)
   var idByKey = {};   // key -> id
   var drawn = {};     // id -> {marker, shape}
-  var layers = {};    // category -> L.LayerGroup
+  var layers = {};    // category -> L.LayerGroup (lines and areas)
+  var cluster = null; // one L.MarkerClusterGroup for the markers of every visible category
   var visible = {};   // category -> bool
   var openId = null;
   var map = null;
@@ -117,21 +118,95 @@
         d.shape.on("click", function () { openPanel(id, true); });
         group.addLayer(d.shape);
       }
-      d.marker = L.marker(anchorOf(f, d.shape), { icon: icon(p), keyboard: true, riseOnHover: true });
+      d.marker = L.marker(anchorOf(f, d.shape), { icon: icon(p), keyboard: true, riseOnHover: true, siteId: id });
       d.marker.on("click", function () { openPanel(id, true); });
       d.marker.on("add", function () {
         labelMarkerElement(d.marker, features[id].properties);
         var node = d.marker.getElement();
+        if (node.getAttribute("data-keys") === "1") return;  // added again after a cluster split
+        node.setAttribute("data-keys", "1");
         node.addEventListener("keydown", function (ev) {
           if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); openPanel(id, true); }
         });
       });
-      group.addLayer(d.marker);
+      d.category = p.category;
+      if (visible[p.category] !== false) markerLayer().addLayer(d.marker);
     } else {
       d.marker.setIcon(icon(p));
       labelMarkerElement(d.marker, p);
       if (d.shape) d.shape.setStyle(lineStyle(p));
+      if (cluster && cluster.hasLayer(d.marker)) cluster.refreshClusters(d.marker);
     }
+  }
+
+  // ---- clusters: overlapping markers become one numbered marker that shows
+  // the worst status inside it (shape, symbol and words as for one site).
+  var WORST = ["down", "degraded", "unknown", "operational"];
+  var ClusterIcon = window.L ? L.DivIcon.extend({
+    createIcon: function (old) {
+      var node = L.DivIcon.prototype.createIcon.call(this, old);
+      var group = this.options.group;
+      node.setAttribute("aria-label", this.options.label);
+      node.setAttribute("title", this.options.label);
+      node.addEventListener("keydown", function (ev) {
+        if (ev.key !== "Enter" && ev.key !== " ") return;
+        ev.preventDefault();
+        if (map.getZoom() >= map.getMaxZoom()) group.spiderfy(); else group.zoomToBounds({ padding: [30, 30] });
+      });
+      return node;
+    }
+  }) : null;
+
+  function clusterIcon(group) {
+    var counts = {}, risk = 0;
+    group.getAllChildMarkers().forEach(function (m) {
+      var p = features[m.options.siteId] && features[m.options.siteId].properties;
+      if (!p) return;
+      counts[p.status] = (counts[p.status] || 0) + 1;
+      if (p.at_risk) risk += 1;
+    });
+    var worst = "operational";
+    for (var i = 0; i < WORST.length; i++) if (counts[WORST[i]]) { worst = WORST[i]; break; }
+    var states = WORST.filter(function (s) { return counts[s]; }).map(function (s) {
+      return counts[s] + " " + label("states", s).toLowerCase();
+    });
+    if (risk) states.push(risk + " " + String(S.at_risk).toLowerCase());
+    var n = group.getChildCount();
+    var text = K.fmt(root.getAttribute("data-cluster-label"), { n: n, states: states.join(", ") });
+    var node = K.el("span", { class: "site-cluster status-" + worst + (risk ? " at-risk" : ""), "data-status": worst }, [
+      K.el("span", { class: "shape" }), K.el("span", { class: "count", text: String(n) }),
+      risk ? K.el("span", { class: "risk-badge", text: "!" }) : null
+    ]);
+    return new ClusterIcon({ html: node, className: "site-icon cluster-icon", iconSize: [44, 44], iconAnchor: [22, 22],
+                             label: text, group: group });
+  }
+
+  function markerLayer() {
+    if (!cluster) {
+      cluster = window.L && L.markerClusterGroup ? L.markerClusterGroup({
+        maxClusterRadius: 30, showCoverageOnHover: false, spiderfyOnMaxZoom: true, zoomToBoundsOnClick: true,
+        iconCreateFunction: clusterIcon
+      }) : L.layerGroup();
+      if (map) cluster.addTo(map);
+    }
+    return cluster;
+  }
+
+  // ---- place names of the kommun's towns, from a local file (no internet needed)
+  function loadPlaces() {
+    var url = root.getAttribute("data-places-url");
+    if (!url || !map) return;
+    map.createPane("places").style.zIndex = 350;  // above the tiles and areas, below the markers
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (gj) {
+      (gj.features || []).forEach(function (f) {
+        var c = f.geometry.coordinates;
+        L.marker([c[1], c[0]], {
+          pane: "places", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "place-label", html: K.el("span", { text: f.properties.name }),
+                            iconSize: null, iconAnchor: [0, 0] })
+        }).addTo(map);
+      });
+    }).catch(function () { /* the map works without the names */ });
   }
 
   function lineStyle(p) {
@@ -168,6 +243,8 @@
       layers[c] = L.layerGroup();
       if (visible[c] !== false) layers[c].addTo(map);
     });
+    markerLayer();
+    loadPlaces();
     var boundaryUrl = root.getAttribute("data-boundary-url");
     if (boundaryUrl) {
       fetch(boundaryUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (gj) {
@@ -200,6 +277,9 @@
         visible[box.value] = box.checked;
         if (map && layers[box.value]) {
           if (box.checked) layers[box.value].addTo(map); else map.removeLayer(layers[box.value]);
+          var markers = Object.keys(drawn).filter(function (id) { return drawn[id].category === box.value; })
+            .map(function (id) { return drawn[id].marker; });
+          if (box.checked) markerLayer().addLayers(markers); else markerLayer().removeLayers(markers);
         }
         renderTable();
       });
@@ -214,7 +294,7 @@
       // Moved to another category: draw it again in the right layer.
       var d = drawn[f.id];
       if (d) {
-        layers[known.properties.category].removeLayer(d.marker);
+        markerLayer().removeLayer(d.marker);
         if (d.shape) layers[known.properties.category].removeLayer(d.shape);
         delete drawn[f.id];
       }
@@ -307,17 +387,36 @@
       n.textContent = c ? "(" + c + ")" : "(0)";
     });
 
-    var attention = all.filter(function (f) { var p = f.properties; return p.status in SEVERITY || p.at_risk; });
+    // Down before degraded before at risk, then by Styrel class. Sites whose
+    // status nobody has reported are counted, not listed (they would flood it).
+    var attention = all.filter(function (f) {
+      var p = f.properties;
+      return p.status !== "unknown" && (p.status in SEVERITY || p.at_risk);
+    });
     attention.sort(function (a, b) {
       var pa = a.properties, pb = b.properties;
-      var sa = pa.styrel_priority == null ? 99 : pa.styrel_priority, sb = pb.styrel_priority == null ? 99 : pb.styrel_priority;
-      if (sa !== sb) return sa - sb;
       var va = pa.status in SEVERITY ? SEVERITY[pa.status] : 2, vb = pb.status in SEVERITY ? SEVERITY[pb.status] : 2;
       if (va !== vb) return va - vb;
+      var sa = pa.styrel_priority == null ? 99 : pa.styrel_priority, sb = pb.styrel_priority == null ? 99 : pb.styrel_priority;
+      if (sa !== sb) return sa - sb;
       return pa.name.localeCompare(pb.name, "sv");
     });
+    var unknown = all.filter(function (f) { return f.properties.status === "unknown"; });
+    var unknownNote = document.getElementById("attention-unknown");
+    if (unknown.length) {
+      var unknownRisk = unknown.filter(function (f) { return f.properties.at_risk; }).length;
+      var note = K.fmt(unknownNote.getAttribute("data-text"), { n: unknown.length, total: all.length });
+      if (unknownRisk) note += " " + K.fmt(unknownNote.getAttribute("data-at-risk"), { n: unknownRisk });
+      unknownNote.textContent = note;
+      unknownNote.setAttribute("data-unknown", String(unknown.length));
+      unknownNote.hidden = false;
+    } else {
+      unknownNote.hidden = true;
+      unknownNote.setAttribute("data-unknown", "0");
+    }
     var attentionList = document.getElementById("attention-list");
-    if (!attention.length) attentionList.replaceChildren(K.el("li", { class: "hint", text: S.none_attention }));
+    if (!attention.length) attentionList.replaceChildren(K.el("li", { class: "hint",
+      text: unknown.length ? unknownNote.getAttribute("data-none-reported") : S.none_attention }));
     else attentionList.replaceChildren.apply(attentionList, attention.map(function (f) {
       var p = f.properties;
       var fuel = fuelText(p);
@@ -489,7 +588,11 @@
     refreshPanel(focus);
     var d = drawn[id];
     if (map && d && visible[features[id].properties.category] !== false) {
-      map.panTo(d.marker.getLatLng(), { animate: false });
+      if (cluster && cluster.zoomToShowLayer && cluster.hasLayer(d.marker) && !d.marker.getElement()) {
+        cluster.zoomToShowLayer(d.marker);
+      } else {
+        map.panTo(d.marker.getLatLng(), { animate: false });
+      }
     }
   }
 

@@ -119,7 +119,10 @@
     $("x-wis").href = "/reports/" + r.id + "/wis.txt";
     $("x-wis-dl").href = "/reports/" + r.id + "/wis.txt?download=1";
     $("x-json").href = "/reports/" + r.id + "/report.json";
-    $("x-cap").href = "/api/v1/reports/" + r.id + "/cap.xml";
+    // The CAP link: only for an approved report, and to the page route, which
+    // answers with a readable page (never raw JSON) if CAP cannot be made.
+    $("x-cap").href = "/reports/" + r.id + "/cap.xml";
+    $("x-cap").parentNode.hidden = r.status === "draft";
 
     renderSnapshot(r.snapshot || {});
     renderHistory(r);
@@ -304,14 +307,31 @@
     });
     var approveBtn = $("approve-report");
     if (approveBtn && canLead) {
+      // Approving freezes the report for good: ask first, in a proper dialog.
+      // A missing CAP field comes back as a 422 in Swedish and opens the CAP fields.
       approveBtn.addEventListener("click", function () {
-        if (!window.confirm(fmt("confirm_approve", { n: current.number }))) return;
-        var step = dirty ? save() : Promise.resolve(current);
-        step.then(function (r) {
-          return K.api("POST", "/reports/" + r.id + "/approve", { version: r.version });
-        }).then(function (r) {
-          current = r; dirty = false; render(); loadList();
-        }).catch(function (e) { K.showError(formError, e); });
+        K.showError(formError, null);
+        K.confirmDialog({
+          title: fmt("approve_title", { n: current.number }),
+          text: fmt("confirm_approve", { n: current.number }),
+          confirmLabel: fmt("approve_button", {})
+        }).then(function (ok) {
+          if (!ok) return;
+          var step = dirty ? save() : Promise.resolve(current);
+          return step.then(function (r) {
+            return K.api("POST", "/reports/" + r.id + "/approve", { version: r.version });
+          }).then(function (r) {
+            current = r; dirty = false; render(); loadList();
+          }).catch(function (e) {
+            K.showError(formError, e);
+            if (e && e.code === "cap_incomplete") {
+              var capFields = document.querySelector(".cap-fields");
+              if (capFields) capFields.open = true;
+              var first = e.details && e.details.missing && $("f-" + e.details.missing[0]);
+              if (first) first.focus();
+            }
+          });
+        });
       });
     }
   }

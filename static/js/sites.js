@@ -10,9 +10,26 @@
 
   var strings = document.getElementById("register-strings");
   var confirmText = strings ? strings.getAttribute("data-confirm-retire") : "";
+  // Retiring asks first, in a proper dialog (K.confirmDialog); the form is
+  // sent only after "Avregistrera" in the dialog.
   Array.prototype.forEach.call(document.querySelectorAll(".retire-form"), function (form) {
     form.addEventListener("submit", function (ev) {
-      if (!window.confirm(K.fmt(confirmText, { name: form.getAttribute("data-name") }))) ev.preventDefault();
+      if (form.getAttribute("data-confirmed") === "true") return;
+      ev.preventDefault();
+      if (!K.confirmDialog) {
+        if (window.confirm(K.fmt(confirmText, { name: form.getAttribute("data-name") }))) form.submit();
+        return;
+      }
+      K.confirmDialog({
+        title: strings.getAttribute("data-retire-title"),
+        text: K.fmt(confirmText, { name: form.getAttribute("data-name") }),
+        confirmLabel: strings.getAttribute("data-retire-button"),
+        danger: true
+      }).then(function (ok) {
+        if (!ok) return;
+        form.setAttribute("data-confirmed", "true");
+        form.submit();
+      });
     });
   });
 

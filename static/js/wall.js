@@ -238,7 +238,7 @@
   function drawSite(f) {
     if (!map) return;
     var p = f.properties;
-    var icon = L.divIcon({ html: markerNode(p), className: "site-icon wall-icon", iconSize: [34, 34], iconAnchor: [17, 17] });
+    var icon = L.divIcon({ html: markerNode(p), className: "site-icon wall-icon", iconSize: [48, 48], iconAnchor: [24, 24] });
     var m = markers[f.id];
     // Problems on top: a failing site is never hidden under a working one.
     var z = p.status === "down" ? 3000 : p.status === "degraded" ? 2000 : p.at_risk ? 1000 : 0;
@@ -274,11 +274,16 @@
     window.addEventListener("resize", function () { map.invalidateSize(); });
   }
 
+  /* Sites whose status nobody has reported are "unknown": they are counted
+   * and shown as such (never as working), and they stay out of the list of
+   * problems so that they do not flood it. "All verksamhet i drift" only when
+   * every site has been reported operational. */
   function renderSites() {
     Object.keys(state.sites).forEach(function (id) { drawSite(state.sites[id]); });
     var rank = { down: 0, degraded: 1, at_risk: 2 };
-    var bad = Object.keys(state.sites).map(function (id) { return state.sites[id].properties; })
-      .filter(function (p) { return rank[siteState(p)] !== undefined; })
+    var all = Object.keys(state.sites).map(function (id) { return state.sites[id].properties; });
+    var unknown = all.filter(function (p) { return p.status === "unknown"; });
+    var bad = all.filter(function (p) { return p.status !== "unknown" && rank[siteState(p)] !== undefined; })
       .sort(function (a, b) {
         var ra = rank[siteState(a)], rb = rank[siteState(b)];
         if (ra !== rb) return ra - rb;
@@ -293,7 +298,24 @@
         K.el("span", { class: "ws-name", text: p.name }),
         K.el("span", { class: "ws-state", text: " – " + ((S.states || {})[st] || st) })]);
     });
-    if (!nodes.length) nodes.push(K.el("li", { class: "wall-empty", text: Object.keys(state.sites).length ? S.all_operational : S.none }));
+    var note = $("wall-sites-unknown");
+    if (unknown.length) {
+      var atRisk = unknown.filter(function (p) { return p.at_risk; }).length;
+      var text = unknown.length === all.length ? t("unknown_all", { total: all.length })
+        : t("unknown_count", { n: unknown.length, total: all.length });
+      if (atRisk) text += ", " + t("unknown_at_risk", { n: atRisk });
+      note.replaceChildren(K.el("span", { class: "ws-sym", "aria-hidden": "true", text: "?" }), K.el("span", { text: text }));
+      note.setAttribute("data-unknown", String(unknown.length));
+      note.hidden = false;
+    } else {
+      note.replaceChildren();
+      note.setAttribute("data-unknown", "0");
+      note.hidden = true;
+    }
+    if (!nodes.length) {
+      var empty = !all.length ? S.none : unknown.length ? S.none_reported : S.all_operational;
+      nodes.push(K.el("li", { class: "wall-empty", text: empty }));
+    }
     fitList($("wall-sites"), nodes, function (n) { return t("more", { n: n }); });
   }
 

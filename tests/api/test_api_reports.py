@@ -68,6 +68,17 @@ def test_errors_are_clear_4xx(login: Callable[[str], Any], incident: Any) -> Non
     assert staff.post(f"/api/v1/reports/{report['id']}/send", json={}).status_code == 409
     resp = staff.get(f"/api/v1/reports/{report['id']}/cap.xml")
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "not_approved"
+    # Approval without the public description: 422 listing the missing CAP field, the report stays a draft.
+    resp = login("leader").post(f"/api/v1/reports/{report['id']}/approve", json={})
+    assert resp.status_code == 422, resp.get_json()
+    err = resp.get_json()["error"]
+    assert err["code"] == "cap_incomplete" and err["details"]["missing"] == ["cap_description"]
+    assert "Information till allmänheten" in err["message"]
+    assert staff.get(f"/api/v1/reports/{report['id']}").get_json()["status"] == "draft"
+    # The page link never shows raw JSON: a readable Swedish page instead.
+    page = staff.get(f"/reports/{report['id']}/cap.xml", headers={"Accept": "text/html"})
+    assert page.status_code == 409 and page.mimetype == "text/html"
+    assert "utkast" in page.get_data(as_text=True) and '"error"' not in page.get_data(as_text=True)
 
 
 def test_exports_of_an_exercise_say_ovning(login: Callable[[str], Any]) -> None:
@@ -110,6 +121,7 @@ def test_approval_reaches_screens_as_report_issued(login: Callable[[str], Any], 
     screen.get_received()
     staff, leader = login("staff"), login("leader")
     report = _draft(staff, incident.id)
+    staff.patch(f"/api/v1/reports/{report['id']}", json={"cap_description": "Strömavbrott i Kinna."})
     leader.post(f"/api/v1/reports/{report['id']}/approve", json={})
     events = [m["args"][0] for m in screen.get_received() if m["name"] == "event"]
     issued = [e for e in events if e["type"] == "report.issued"]

@@ -32,9 +32,28 @@ def test_draft_edit_approve_send_live(live_server, browser_page):
     leader = browser_page("leader")
     leader.goto(f"{url}/incidents/{incident_id}/reports")
     expect(leader.locator("#f-prognos")).to_have_value("Vattnet åter i kväll.")
-    leader.once("dialog", lambda d: d.accept())
+    expect(leader.locator("#x-cap")).to_be_hidden()  # no CAP link for a draft
+    # Approving asks first, in a dialog; cancelling changes nothing.
     leader.click("#approve-report")
+    dialog = leader.locator("dialog.confirm-dialog")
+    expect(dialog).to_contain_text("Fastställa lägesrapport 1?")
+    dialog.get_by_role("button", name="Avbryt").click()
+    expect(leader.locator("#report-status")).to_have_text("Utkast")
+    # Confirmed, but the public information is missing: told in Swedish which CAP field, still a draft.
+    leader.click("#approve-report")
+    leader.locator("dialog.confirm-dialog").get_by_role("button", name="Fastställ").click()
+    expect(leader.locator("#form-error")).to_contain_text("Information till allmänheten")
+    expect(leader.locator("#report-status")).to_have_text("Utkast")
+    expect(leader.locator("#f-cap_description")).to_be_focused()
+    leader.fill("#f-cap_description", "Inget vatten i Skene centrum i dag. Nödvatten vid Skene torg.")
+    leader.click("#approve-report")
+    leader.locator("dialog.confirm-dialog").get_by_role("button", name="Fastställ").click()
     expect(leader.locator("#report-status")).to_have_text("Fastställd")
+    cap = leader.locator("#x-cap")
+    expect(cap).to_be_visible()
+    resp = leader.request.get(url + cap.get_attribute("href"))
+    body = resp.text()
+    assert resp.status == 200 and ("<cap:alert" in body or "<alert" in body), body[:200]
     expect(leader.locator("#report-view")).to_contain_text("Vattnet åter i kväll.")
 
     # the staff page follows by itself: frozen view, the send form

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crisis.errors import Conflict
+from crisis.errors import Conflict, ValidationError
 from crisis.incidents import service as incidents
 from crisis.reports import cap, service
 
@@ -85,7 +85,25 @@ def test_draft_and_incomplete_reports_give_409_with_reasons(app: Any, users: dic
     with pytest.raises(Conflict) as e:
         service.cap_xml(viewer=users["staff"], report_id=report.id)
     assert e.value.code == "not_approved"
-    service.approve(actor=users["leader"], report_id=report.id)  # no public description written
-    with pytest.raises(Conflict) as e:
-        service.cap_xml(viewer=users["staff"], report_id=report.id)
-    assert e.value.code == "cap_invalid" and any("description" in d for d in e.value.details)
+    # No public description written: approval refuses before freezing, and says what is missing in Swedish.
+    with pytest.raises(ValidationError) as v:
+        service.approve(actor=users["leader"], report_id=report.id)
+    assert v.value.status == 422 and v.value.code == "cap_incomplete"
+    assert v.value.details["missing"] == ["cap_description"]
+    assert "Information till allmänheten" in v.value.message and "kan inte fastställas" in v.value.message
+    assert service.get(viewer=users["staff"], report_id=report.id).is_draft
+    # Once written, approval works and the approved report always makes its CAP message.
+    service.update(actor=users["staff"], report_id=report.id, fields={"cap_description": "Strömavbrott i Kinna."})
+    service.approve(actor=users["leader"], report_id=report.id)
+    _r, xml = service.cap_xml(viewer=users["staff"], report_id=report.id)
+    assert cap.validate_cap(xml) == []
+
+
+def test_approval_lists_every_missing_cap_field(app: Any, users: dict[str, Any], incident: Any) -> None:
+    report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id,
+                   fields={"cap_headline": " ", "cap_area_desc": "", "cap_description": ""})
+    with pytest.raises(ValidationError) as v:
+        service.approve(actor=users["leader"], report_id=report.id)
+    # The headline and the area fall back to the incident title and the kommun, so only the description is missing.
+    assert v.value.details["missing"] == ["cap_description"]

@@ -12,6 +12,9 @@ from crisis.extensions import db
 from crisis.log.models import LogEntry
 from crisis.reports import jobs, service
 
+# Approval needs the public information a CAP message requires.
+PUBLIC = {"cap_description": "Strömavbrott i delar av kommunen."}
+
 
 def _reminders(incident_id: int) -> list[Event]:
     return list(db.session.scalars(sa.select(Event).where(Event.incident_id == incident_id,
@@ -26,6 +29,7 @@ def test_approval_schedules_the_reminder_15_minutes_before(app: Any, users: dict
     monkeypatch.setattr(runner, "schedule_once", lambda **kw: calls.append(kw))
     due = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=2)
     report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id, fields={"nasta_rapport": due})
     assert calls == []  # a draft schedules nothing
     service.approve(actor=users["leader"], report_id=report.id)
@@ -39,6 +43,7 @@ def test_a_failed_approval_schedules_nothing(app: Any, users: dict[str, Any], in
     calls = []
     monkeypatch.setattr(runner, "schedule_once", lambda **kw: calls.append(kw))
     report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id, fields={"handelse": ""})
     try:
         service.approve(actor=users["leader"], report_id=report.id)
@@ -51,6 +56,7 @@ def test_the_job_goes_into_the_persistent_job_store(app: Any, users: dict[str, A
     from crisis.scheduler import runner
 
     report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.approve(actor=users["leader"], report_id=report.id)
     assert runner.job_ids("report-due:") == [f"report-due:{incident.id}"]
 
@@ -58,6 +64,7 @@ def test_the_job_goes_into_the_persistent_job_store(app: Any, users: dict[str, A
 def test_reminder_job_is_idempotent(app: Any, users: dict[str, Any], incident: Any) -> None:
     due = datetime.now(timezone.utc) + timedelta(minutes=10)
     report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id, fields={"nasta_rapport": due})
     service.approve(actor=users["leader"], report_id=report.id)
     jobs.report_due(incident.id)
@@ -74,6 +81,7 @@ def test_reminder_does_nothing_too_early_or_without_a_due_time(app: Any, users: 
                                                                incident: Any) -> None:
     assert service.remind_due(incident_id=incident.id) is False  # no report yet
     report = service.create(actor=users["staff"], incident_id=incident.id)
+    service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id,
                    fields={"nasta_rapport": datetime.now(timezone.utc) + timedelta(hours=3)})
     service.approve(actor=users["leader"], report_id=report.id)
@@ -85,6 +93,7 @@ def test_a_new_due_time_reminds_again(app: Any, users: dict[str, Any], incident:
     soon = datetime.now(timezone.utc) + timedelta(minutes=5)
     for _ in range(2):
         report = service.create(actor=users["staff"], incident_id=incident.id)
+        service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
         service.update(actor=users["staff"], report_id=report.id, fields={"nasta_rapport": soon})
         service.approve(actor=users["leader"], report_id=report.id)
         jobs.report_due(incident.id)

@@ -17,6 +17,8 @@ from crisis.reports.models import Report, ReportStatus
 
 
 def _approve(users: dict[str, Any], report: Report) -> Report:
+    # Approval needs the public information a CAP message requires.
+    service.update(actor=users["staff"], report_id=report.id, fields={"cap_description": "Strömavbrott i Kinna."})
     return service.approve(actor=users["leader"], report_id=report.id)
 
 
@@ -76,7 +78,7 @@ def test_state_machine_and_roles(app: Any, users: dict[str, Any], incident: Any)
         assert e.value.status == 403
     with pytest.raises(Conflict):
         service.send(actor=users["staff"], report_id=report.id)
-    report = service.approve(actor=users["leader"], report_id=report.id)
+    report = _approve(users, report)
     assert report.status is ReportStatus.APPROVED and report.approved_by == users["leader"].display_name
     with pytest.raises(Conflict):
         service.acknowledge(actor=users["staff"], report_id=report.id)
