@@ -1,4 +1,4 @@
-"""A real server in a subprocess (production stack: gunicorn gthread), for
+"""A real server in a subprocess (production stack: gunicorn, one gevent worker), for
 browser tests, live Socket.IO tests and the Redis/multi-process tests."""
 
 from __future__ import annotations
