@@ -109,6 +109,7 @@ class RawSocket:
     def __init__(self) -> None:
         self.ws: Any = None
         self.events: list[dict[str, Any]] = []
+        self.received_at: list[float] = []  # time.monotonic() of each event (system-wide clock)
         self.acks: dict[int, Any] = {}
         self.refused: Optional[dict[str, Any]] = None
         self._reader: Any = None
@@ -154,6 +155,7 @@ class RawSocket:
             elif data.startswith("42"):
                 name, *args = json.loads(data[2:])
                 if name == "event" and args:
+                    self.received_at.append(time.monotonic())
                     self.events.append(args[0])
             elif data.startswith("43"):
                 body = data[2:]
