@@ -104,6 +104,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_WORKER_CONNECTIONS": _int("CRISIS_WORKER_CONNECTIONS",
                                           env.get("CRISIS_WORKER_CONNECTIONS") or "6000", 10, 1_000_000),
         "CRISIS_MAX_SOCKETS": _int("CRISIS_MAX_SOCKETS", env.get("CRISIS_MAX_SOCKETS") or "5000", 1, 1_000_000),
+        # Reverse proxies (nginx) in front that set X-Forwarded-For/-Proto/-Host;
+        # 0 = none (their headers are then not trusted).
+        "CRISIS_PROXY_COUNT": _int("CRISIS_PROXY_COUNT", env.get("CRISIS_PROXY_COUNT") or "0", 0, 5),
         "CRISIS_DB_POOL_SIZE": _int("CRISIS_DB_POOL_SIZE", env.get("CRISIS_DB_POOL_SIZE") or "10", 1, 1000),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,

@@ -65,6 +65,18 @@ def raise_file_limit(wanted: int) -> int:
     return soft
 
 
+def behind_proxies(app: Any) -> Any:
+    """Trust X-Forwarded-* from CRISIS_PROXY_COUNT reverse proxies (nginx), so the
+    login rate limit sees each client's address and URLs get the public scheme."""
+    n = app.config["CRISIS_PROXY_COUNT"]
+    if n and not getattr(app.wsgi_app, "krisrum_proxy_fix", False):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app.krisrum_proxy_fix = True
+    return app
+
+
 def serve(app: Any, host: str, port: int) -> None:
     """Serve `app` with gunicorn in the foreground: one gevent worker.
 
@@ -75,6 +87,7 @@ def serve(app: Any, host: str, port: int) -> None:
         raise RuntimeError("crisis.server.serve() needs gevent's monkey-patching first")
     from gunicorn.app.base import BaseApplication
 
+    behind_proxies(app)
     cfg = app.config
     connections = cfg["CRISIS_WORKER_CONNECTIONS"]
     # Sockets, plus the database pool, log files and the listening socket.

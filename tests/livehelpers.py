@@ -115,14 +115,18 @@ class RawSocket:
         self._reader: Any = None
         self._next_ack = 0
 
-    async def connect(self, http: Any, url: str, cookie: str = "", timeout: float = 60) -> bool:
+    async def connect(self, http: Any, url: str, cookie: str = "", timeout: float = 60,
+                      headers: Optional[dict[str, str]] = None) -> bool:
         """Open the WebSocket and the default namespace; False if the server refused it (see `refused`)."""
         import asyncio
 
         ws_url = url.replace("http://", "ws://", 1) + "/socket.io/?EIO=4&transport=websocket"
         import aiohttp
 
-        self.ws = await asyncio.wait_for(http.ws_connect(ws_url, headers={"Cookie": cookie} if cookie else {},
+        hdrs = dict(headers or {})
+        if cookie:
+            hdrs["Cookie"] = cookie
+        self.ws = await asyncio.wait_for(http.ws_connect(ws_url, headers=hdrs,
                                                          timeout=aiohttp.ClientWSTimeout(ws_close=10)), timeout)
         opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
         if not opening.startswith("0"):
