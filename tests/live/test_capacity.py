@@ -3,7 +3,8 @@
 The production stack (gunicorn, one gevent worker) with the default
 configuration: 1,000 WebSocket connections joined to one incident, then a
 login, an API read and a log write still answer, and the write's broadcast
-reaches every one of the 1,000. Beyond CRISIS_MAX_SOCKETS a new socket is
+reaches every one of the 1,000 (SQLite, or PostgreSQL when
+CRISIS_TEST_DATABASE_URL is set). Beyond CRISIS_MAX_SOCKETS a new socket is
 refused with a readable message while HTTP keeps answering.
 Functional checks with generous timeouts, not timed assertions.
 """
@@ -17,6 +18,7 @@ import aiohttp
 import pytest
 import requests
 
+from tests.conftest import PG_URL, _reset_pg
 from tests.livehelpers import PASSWORD, LiveServer, RawSocket, cookie_header, process_threads
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -39,7 +41,11 @@ async def _open(url: str, cookie: str, n: int, http: aiohttp.ClientSession) -> l
 
 
 def test_a_thousand_sockets_and_http_still_answers(tmp_path):
-    server = LiveServer(tmp_path, env={"CRISIS_LOGIN_RATE_LIMIT": "1000 per minute"}).start()
+    # On PostgreSQL when CRISIS_TEST_DATABASE_URL is set (psycopg must be cooperative under gevent).
+    if PG_URL:
+        _reset_pg(PG_URL)
+    server = LiveServer(tmp_path, db_url=PG_URL or None,
+                        env={"CRISIS_LOGIN_RATE_LIMIT": "1000 per minute"}).start()
     try:
         inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
                                               json={"title": "Tusen skärmar", "kind": "test"}).json()

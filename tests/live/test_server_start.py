@@ -56,3 +56,23 @@ def test_a_production_start_on_an_empty_database_creates_no_demo_users(tmp_path)
     assert "create-user" in text  # tells how to make the first administrator
     # The gevent worker: a few OS threads, not a pool of hundreds.
     assert threads < 30, threads
+
+
+def test_capacity_settings_are_configuration_and_checked(monkeypatch):
+    from crisis.config import ConfigError, load_config
+
+    monkeypatch.setenv("CRISIS_SECRET_KEY", "a-production-secret-0123456789")
+    monkeypatch.setenv("CRISIS_DATABASE_URL", "postgresql://u@127.0.0.1/x")
+    monkeypatch.setenv("CRISIS_WORKER_CONNECTIONS", "300")
+    monkeypatch.setenv("CRISIS_MAX_SOCKETS", "250")
+    monkeypatch.setenv("CRISIS_DB_POOL_SIZE", "7")
+    cfg = load_config()
+    assert (cfg["CRISIS_WORKER_CONNECTIONS"], cfg["CRISIS_MAX_SOCKETS"]) == (300, 250)
+    assert cfg["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 7
+    # Sockets may not take every connection: HTTP must keep a share.
+    monkeypatch.setenv("CRISIS_MAX_SOCKETS", "300")
+    with pytest.raises(ConfigError, match="CRISIS_MAX_SOCKETS"):
+        load_config()
+    monkeypatch.setenv("CRISIS_MAX_SOCKETS", "many")
+    with pytest.raises(ConfigError, match="CRISIS_MAX_SOCKETS"):
+        load_config()
