@@ -106,6 +106,18 @@ def serve(app: Any, host: str, port: int) -> None:
 
             sched.start_background(app)
 
+    # gunicorn forks the worker from this process: no pooled database
+    # connection may be shared with it, and one-shot timers started while the
+    # app was built (the rate limiter's memory storage) finish here first,
+    # rather than waking up in the worker's copy of the hub.
+    import gevent
+
+    from crisis.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+    gevent.sleep(0.1)
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")

@@ -54,6 +54,7 @@ def test_a_production_start_on_an_empty_database_creates_no_demo_users(tmp_path)
         assert conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
     assert "Demo" not in text and "password" not in text.lower().replace("--password", "")
     assert "create-user" in text  # tells how to make the first administrator
+    assert "Traceback" not in text, text
     # The gevent worker: a few OS threads, not a pool of hundreds.
     assert threads < 30, threads
 
