@@ -180,16 +180,21 @@ class App:
         self.writer = first.api("staff")
         self.log_url = f"{first.url}/api/v1/incidents/{self.inc['id']}/log"
         self.join = {"incident": self.inc["id"], "since": self.inc["last_seq"]}
+        self.post_ms: list[float] = []
 
     def send(self, m: int) -> float:
         t = time.monotonic()
         r = self.writer.post(self.log_url, json={"text": f"{m}:" + "x" * TEXT_SIZE, "classification": "public"})
         r.raise_for_status()
+        self.post_ms.append((time.monotonic() - t) * 1000)
         return t
 
     def run(self, n: int, messages: int) -> dict[str, Any]:
-        return fanout([s.url for s in self.servers], n, messages, self.send, self.cookie, self.join,
-                      [s.proc.pid for s in self.servers if s.proc])
+        out = fanout([s.url for s in self.servers], n, messages, self.send, self.cookie, self.join,
+                     [s.proc.pid for s in self.servers if s.proc])
+        # The writer's POST round trip (the write itself, before any fan-out).
+        out["post"] = percentiles(self.post_ms)
+        return out
 
     def stop(self) -> None:
         for s in reversed(self.servers):
@@ -213,16 +218,20 @@ class Baseline:
                 except requests.RequestException:
                     time.sleep(0.1)
         self.http = requests.Session()
+        self.post_ms: list[float] = []
 
     def send(self, m: int) -> float:
         body = {"incident": 1, "seq": m, "type": "log.appended", "at": "", "actor": "bench",
                 "data": {"marker": m, "text": "x" * PAYLOAD_SIZE}}
         t = time.monotonic()
         self.http.post(self.urls[0] + "/trigger", json=body).raise_for_status()
+        self.post_ms.append((time.monotonic() - t) * 1000)
         return t
 
     def run(self, n: int, messages: int) -> dict[str, Any]:
-        return fanout(self.urls, n, messages, self.send, server_pids=[p.pid for p in self.procs])
+        out = fanout(self.urls, n, messages, self.send, server_pids=[p.pid for p in self.procs])
+        out["post"] = percentiles(self.post_ms)
+        return out
 
     def stop(self) -> None:
         for p in self.procs:
