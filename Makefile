@@ -20,8 +20,9 @@ setup: $(VENV)/.installed translations
 
 # Migrates (CRISIS_DATABASE_URL or instance/krisrum.sqlite3), seeds the demo once,
 # prints the URL and demo logins, serves in the foreground until Ctrl-C.
+# (Production: `python -m crisis.server` without --demo, or deploy/.)
 run: setup
-	$(PY) -m crisis.server
+	$(PY) -m crisis.server --demo
 
 # The suite without the browser tests (which need Chromium: make test-e2e).
 # PostgreSQL/Redis tests run when CRISIS_TEST_DATABASE_URL / CRISIS_TEST_REDIS_URL are set.

@@ -100,6 +100,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_EXERCISE_MAIL_ALLOWLIST": [
             a.strip().lower() for a in env.get("CRISIS_EXERCISE_MAIL_ALLOWLIST", "").split(",") if a.strip()
         ],
+        # Capacity of one web process (python -m crisis.server, one gevent worker).
+        "CRISIS_WORKER_CONNECTIONS": _int("CRISIS_WORKER_CONNECTIONS",
+                                          env.get("CRISIS_WORKER_CONNECTIONS") or "6000", 10, 1_000_000),
+        "CRISIS_MAX_SOCKETS": _int("CRISIS_MAX_SOCKETS", env.get("CRISIS_MAX_SOCKETS") or "5000", 1, 1_000_000),
+        # Reverse proxies (nginx) in front that set X-Forwarded-For/-Proto/-Host;
+        # 0 = none (their headers are then not trusted).
+        "CRISIS_PROXY_COUNT": _int("CRISIS_PROXY_COUNT", env.get("CRISIS_PROXY_COUNT") or "0", 0, 5),
+        "CRISIS_DB_POOL_SIZE": _int("CRISIS_DB_POOL_SIZE", env.get("CRISIS_DB_POOL_SIZE") or "10", 1, 1000),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -110,6 +118,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "JSON_SORT_KEYS": False,
     }
     cfg["SESSION_COOKIE_SECURE"] = cfg["CRISIS_SECURE_COOKIES"]
+    if ":memory:" not in db_url and db_url not in ("sqlite://", "sqlite:///"):
+        # Requests wait for a pooled connection rather than open without
+        # bound; as many again may be opened for a burst.
+        pool = cfg["CRISIS_DB_POOL_SIZE"]
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"].update(pool_size=pool, max_overflow=pool, pool_timeout=30)
+    if cfg["CRISIS_MAX_SOCKETS"] >= cfg["CRISIS_WORKER_CONNECTIONS"]:
+        raise ConfigError("CRISIS_MAX_SOCKETS must be below CRISIS_WORKER_CONNECTIONS "
+                          "(the difference is what stays free for HTTP requests)")
     if overrides:
         # Anything else (Flask keys, e.g. TESTING) is passed through as given.
         cfg.update({k: v for k, v in overrides.items() if not k.startswith("CRISIS_")})

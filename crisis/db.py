@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sqlite3
+import threading
 from datetime import datetime, timezone
 from typing import Any, Iterator, Optional, TypeVar
 
@@ -61,6 +63,53 @@ T = TypeVar("T")
 
 _immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("krisrum_immediate", default=False)
 
+# --- One SQLite writer at a time inside this process, waiting cooperatively ---
+#
+# Under gevent every request and socket is a greenlet on one OS thread.
+# SQLite's busy handler sleeps in C: if greenlet A holds the database write
+# lock and yields (any network I/O), and greenlet B starts to write, B blocks
+# the whole process in that sleep, A never gets to commit, and everything
+# stops until the busy timeout. So before a connection takes SQLite's write
+# lock it takes this process lock, whose wait yields to other greenlets. It
+# is created on first use, i.e. after gevent's monkey-patching, so it is
+# gevent's lock in the server and a plain thread lock in tests and the CLI
+# (where it only mirrors what SQLite's own lock already serialises).
+# Reentrant, because one greenlet may hold it through two connections.
+
+_WRITE_LOCK_KEY = "krisrum_write_lock"
+_WRITE_LOCK_WAIT = 30.0  # seconds; as long as SQLite's busy_timeout
+_WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_write_lock: Any = None
+_write_lock_guard = threading.Lock()
+
+
+def process_write_lock() -> Any:
+    global _write_lock
+    if _write_lock is None:
+        with _write_lock_guard:
+            if _write_lock is None:
+                _write_lock = threading.RLock()
+    return _write_lock
+
+
+def _hold_write_lock(info: dict[str, Any]) -> None:
+    if info.get(_WRITE_LOCK_KEY):
+        return
+    if not process_write_lock().acquire(timeout=_WRITE_LOCK_WAIT):
+        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None,
+                                      sqlite3.OperationalError("database is locked (waited for the write lock)"))
+    info[_WRITE_LOCK_KEY] = True
+
+
+def _release_write_lock(info: dict[str, Any]) -> None:
+    # Released just before SQLAlchemy sends COMMIT/ROLLBACK: a gevent release
+    # does not switch greenlets, so the COMMIT (a C call) completes first.
+    if info.pop(_WRITE_LOCK_KEY, False):
+        try:
+            process_write_lock().release()
+        except RuntimeError:  # released by a greenlet/thread that does not own it
+            pass
+
 
 def configure_sqlite(engine: Engine) -> None:
     """Per-connection pragmas and explicit BEGIN handling for SQLite.
@@ -87,7 +136,30 @@ def configure_sqlite(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+        if _immediate.get():
+            _hold_write_lock(conn.info)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        # A write inside a deferred transaction (e.g. the scheduler's job
+        # store) takes SQLite's write lock here: take the process lock first.
+        if not conn.info.get(_WRITE_LOCK_KEY) and statement.lstrip()[:8].upper().startswith(_WRITE_PREFIXES):
+            _hold_write_lock(conn.info)
+
+    @sa.event.listens_for(engine, "commit")
+    def _on_commit(conn: sa.Connection) -> None:
+        _release_write_lock(conn.info)
+
+    @sa.event.listens_for(engine, "rollback")
+    def _on_rollback(conn: sa.Connection) -> None:
+        _release_write_lock(conn.info)
+
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        _release_write_lock(record.info)
 
 
 def lock_row(session: Any, model: type[T], row_id: int) -> Optional[T]:

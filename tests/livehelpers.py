@@ -1,4 +1,4 @@
-"""A real server in a subprocess (production stack: gunicorn gthread), for
+"""A real server in a subprocess (production stack: gunicorn, one gevent worker), for
 browser tests, live Socket.IO tests and the Redis/multi-process tests."""
 
 from __future__ import annotations
@@ -97,3 +97,112 @@ class LiveServer:
         r = s.post(self.url + "/api/v1/auth/login", json={"username": role.replace("_", "-"), "password": PASSWORD})
         r.raise_for_status()
         return s
+
+
+class RawSocket:
+    """A minimal Socket.IO client over one aiohttp WebSocket (Engine.IO v4, websocket transport).
+
+    Light enough to hold a thousand in one test process. Records every
+    `event` it receives in `events`; answers the server's pings.
+    """
+
+    def __init__(self) -> None:
+        self.ws: Any = None
+        self.events: list[dict[str, Any]] = []
+        self.received_at: list[float] = []  # time.monotonic() of each event (system-wide clock)
+        self.acks: dict[int, Any] = {}
+        self.refused: Optional[dict[str, Any]] = None
+        self._reader: Any = None
+        self._next_ack = 0
+
+    async def connect(self, http: Any, url: str, cookie: str = "", timeout: float = 60,
+                      headers: Optional[dict[str, str]] = None) -> bool:
+        """Open the WebSocket and the default namespace; False if the server refused it (see `refused`)."""
+        import asyncio
+
+        ws_url = url.replace("http://", "ws://", 1) + "/socket.io/?EIO=4&transport=websocket"
+        import aiohttp
+
+        hdrs = dict(headers or {})
+        if cookie:
+            hdrs["Cookie"] = cookie
+        self.ws = await asyncio.wait_for(http.ws_connect(ws_url, headers=hdrs,
+                                                         timeout=aiohttp.ClientWSTimeout(ws_close=10)), timeout)
+        opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
+        if not opening.startswith("0"):
+            raise RuntimeError(f"unexpected Engine.IO opening {opening!r}")
+        await self.ws.send_str("40")
+        while True:
+            msg = await asyncio.wait_for(self.ws.receive_str(), timeout)
+            if msg == "2":
+                await self.ws.send_str("3")
+                continue
+            break
+        if msg.startswith("44"):
+            self.refused = json.loads(msg[2:])
+            await self.ws.close()
+            return False
+        if not msg.startswith("40"):
+            raise RuntimeError(f"unexpected Socket.IO answer {msg!r}")
+        self._reader = asyncio.ensure_future(self._read())
+        return True
+
+    async def _read(self) -> None:
+        import aiohttp
+
+        async for m in self.ws:
+            if m.type != aiohttp.WSMsgType.TEXT:
+                break
+            data = m.data
+            if data == "2":
+                await self.ws.send_str("3")
+            elif data.startswith("42"):
+                name, *args = json.loads(data[2:])
+                if name == "event" and args:
+                    self.received_at.append(time.monotonic())
+                    self.events.append(args[0])
+            elif data.startswith("43"):
+                body = data[2:]
+                i = 0
+                while i < len(body) and body[i].isdigit():
+                    i += 1
+                self.acks[int(body[:i])] = json.loads(body[i:])[0]
+
+    async def call(self, event: str, data: Any, timeout: float = 60) -> Any:
+        import asyncio
+
+        ack_id = self._next_ack
+        self._next_ack += 1
+        await self.ws.send_str(f"42{ack_id}" + json.dumps([event, data]))
+        deadline = time.monotonic() + timeout
+        while ack_id not in self.acks:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no ack for {event}")
+            await asyncio.sleep(0.01)
+        return self.acks.pop(ack_id)
+
+    async def close(self) -> None:
+        if self.ws is not None and not self.ws.closed:
+            await self.ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+
+def process_threads(pid: int) -> int:
+    """OS threads of a process and its children (Linux /proc)."""
+    total = 0
+    pids = [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            total += len(os.listdir(f"/proc/{p}/task"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    pids.extend(int(c) for c in fh.read().split())
+        except FileNotFoundError:
+            continue
+    return total
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{k}={v}" for k, v in session.cookies.items())

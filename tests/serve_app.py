@@ -3,15 +3,20 @@
 Used by the live-server fixtures (browser tests, live Socket.IO tests, the
 Redis tests): `python tests/serve_app.py PORT INFO_JSON` with the
 configuration in CRISIS_* environment variables. Writes the tokens to
-INFO_JSON, then serves with the production server stack (gunicorn).
+INFO_JSON, then serves with the production server stack (gunicorn, one
+gevent worker). PORT 0 only sets up the database and writes INFO_JSON
+(for tests that start the servers another way, e.g. behind nginx).
 """
 
-from __future__ import annotations
+# gevent first, before anything imports socket, ssl or psycopg (see crisis/server.py).
+from gevent import monkey
 
-import json
-import os
-import sys
-from pathlib import Path
+monkey.patch_all()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,7 +46,8 @@ def main() -> None:
             if info["tokens"]:  # first start only; a restart keeps the first tokens
                 Path(info_path).write_text(json.dumps(info))
         db.session.remove()
-    serve(app, "127.0.0.1", port, threads=int(os.environ.get("KRISRUM_TEST_THREADS", "64")))
+    if port:
+        serve(app, "127.0.0.1", port)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room, leave_room
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
@@ -23,8 +24,21 @@ from crisis.realtime.bus import room_for, user_room
 REPLAY_LIMIT = 5000
 
 
+def _live_sockets() -> int:
+    """Socket.IO connections of this process (this one included)."""
+    try:
+        return len(socketio.server.manager.rooms.get("/", {}).get(None, ()))
+    except AttributeError:  # a manager without the rooms table: count engine.io sessions
+        return len(socketio.server.eio.sockets)
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
+    if _live_sockets() > current_app.config["CRISIS_MAX_SOCKETS"]:
+        # Refused before any database work; HTTP keeps answering. The client
+        # shows the message and tries again later (data.retry).
+        raise ConnectionRefusedError(_("Servern har för många anslutningar just nu – försöker igen"),
+                                     {"retry": True})
     if not current_user.is_authenticated:
         db.session.remove()
         return False

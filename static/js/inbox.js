@@ -137,7 +137,7 @@
   // Follow-up times pass while the page is open: re-group every minute.
   window.setInterval(render, 60 * 1000);
 
-  var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  var socket = window.io({ transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
   function offline() {
     document.body.classList.add("offline");
     if (status) {

@@ -35,7 +35,7 @@
     try { stopped = JSON.parse(window.sessionStorage.getItem("krisrum-exercise-stop-" + incident) || "null"); } catch (e) { stopped = null; }
     if (stopped) K.exerciseStop(stopped);
 
-    var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+    var socket = window.io({ transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
 
     socket.on("connect", function () {
       socket.emit("join", { incident: incident, since: confirmed }, function (ack) {
@@ -54,7 +54,14 @@
       });
     });
     socket.on("disconnect", setOffline);
-    socket.on("connect_error", setOffline);
+    socket.on("connect_error", function (err) {
+      setOffline();
+      // A full server refuses with a readable message and data.retry; socket.io does not retry that itself.
+      if (!socket.active && err && err.data && err.data.retry) {
+        if (status) status.textContent = err.message;
+        window.setTimeout(function () { socket.connect(); }, 5000 + Math.random() * 10000);
+      }
+    });
     socket.io.on("reconnect_attempt", function () {
       if (status && offlineSince) {
         status.textContent = K.fmt(K.t.offline_since, { time: K.hhmm(offlineSince) }) + " – " + (K.t.reconnecting || "");
