@@ -229,12 +229,14 @@ def run(user_id: int, call: Callable[[], Response]) -> Response:
             if p.committed:  # the write and its key committed, then the view refused: that is the answer
                 _store_safely(p, error_response(e.code, e.message, e.status, e.details))
                 raise
-            token = _after_failure(token)
+            _pending.reset(token)
+            token = None
             return _retry_answer(user_id, key, fingerprint, e)
         except Exception as e:
             if p.committed:
                 raise  # a bug after the write; the key stays unfinished (a retry is told the answer was lost)
-            token = _after_failure(token)
+            _pending.reset(token)
+            token = None
             return _retry_answer(user_id, key, fingerprint, e)
     finally:
         if token is not None:
@@ -242,11 +244,6 @@ def run(user_id: int, call: Callable[[], Response]) -> Response:
     if p.committed:
         _store_safely(p, resp)
     return resp
-
-
-def _after_failure(token: Any) -> None:
-    _pending.reset(token)
-    return None
 
 
 def _retry_answer(user_id: int, key: str, fingerprint: str, error: Exception) -> Response:

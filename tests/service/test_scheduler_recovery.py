@@ -175,8 +175,9 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(log: Path) -> subprocess.Popen[bytes]:
-        p = subprocess.Popen(flask + ["scheduler"], cwd=ROOT, env=env, stdout=open(log, "wb"),
-                             stderr=subprocess.STDOUT, start_new_session=True)
+        with open(log, "wb") as out:
+            p = subprocess.Popen(flask + ["scheduler"], cwd=ROOT, env=env, stdout=out,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(p)
         return p
 
