@@ -162,8 +162,11 @@ def _snapshot(engine: Engine) -> sa.Connection:
     return conn
 
 
-def backup(engine: Engine, file: str | os.PathLike[str]) -> BackupInfo:
-    """Write a consistent backup of the whole database to `file` (which must not exist)."""
+def backup(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: Optional[str] = None) -> BackupInfo:
+    """Write a consistent backup of the whole database to `file` (which must not exist).
+
+    With `migrations_dir`, the database must be at this Krisrum's schema revision (its tables are
+    read as this version's models describe them)."""
     target = Path(file)
     if target.exists():
         raise BackupError(f"{target} exists; refusing to overwrite it")
@@ -178,6 +181,9 @@ def backup(engine: Engine, file: str | os.PathLike[str]) -> BackupInfo:
             revision = _revision_of(conn)
             if revision is None:
                 raise BackupError("the database has no schema (run `flask --app wsgi init-db` first)")
+            if migrations_dir is not None and revision != head_revision(migrations_dir):
+                raise BackupError(f"the database is at schema revision {revision}, this Krisrum expects "
+                                  f"{head_revision(migrations_dir)}: run `flask --app wsgi init-db` first")
             info = BackupInfo(revision=revision, dialect=engine.dialect.name,
                               created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
             with open(partial, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as gz:

@@ -102,7 +102,7 @@ def backup(file: str) -> None:
 
     started = time.monotonic()
     try:
-        info = bk.backup(db.engine, file)
+        info = bk.backup(db.engine, file, migrations_dir=current_app.extensions["migrate"].directory)
     except bk.BackupError as e:
         fail(str(e))
     rows = sum(info.counts.values())

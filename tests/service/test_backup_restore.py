@@ -186,6 +186,19 @@ def test_restore_refuses_bad_files(tmp_path: Path, backup_file: tuple[Path, dict
     _refused(tmp_path, tmp_path / "missing.gz", "no file")
 
 
+def test_backup_refuses_a_database_without_the_current_schema(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "old")
+    with app.app_context():
+        res = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "none.gz")])
+        assert res.exit_code == 1 and "no schema" in res.output
+        assert app.test_cli_runner().invoke(args=["db", "upgrade", "83c146a793af"]).exit_code == 0
+        res = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "old.gz")])
+        assert res.exit_code == 1 and "run `flask --app wsgi init-db` first" in res.output, res.output
+        db.session.remove()
+    _dispose(app)
+    assert not list(tmp_path.glob("*.gz")) and not list(tmp_path.glob(".*partial*"))
+
+
 def test_restore_fails_whole_when_a_row_is_bad(tmp_path: Path, backup_file: tuple[Path, dict[str, int]]) -> None:
     """A file that passes the checksum but holds a row the database rejects restores nothing at all."""
     import hashlib
