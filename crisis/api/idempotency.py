@@ -117,7 +117,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     p = _pending.get()
-    if p is not None and p.adding and not p.committed:
+    if p is not None and not p.committed:  # what was flushed is gone; a later commit starts afresh
         p.adding = False
         p.wrote = False
 
