@@ -13,3 +13,4 @@ from crisis.playbooks.models import (  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
 from crisis.lessons.models import Lesson, LessonChange  # noqa: F401
+from crisis.api.idempotency import IdempotencyKey  # noqa: F401

@@ -18,6 +18,7 @@ import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 
+from crisis.api import idempotency
 from crisis.errors import ApiError, ValidationError
 from crisis.extensions import csrf
 
@@ -111,8 +112,7 @@ def operation(rule: str, method: str, *, summary: str, tag: str,
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def view(**kwargs: Any) -> Any:
+        def call(kwargs: dict[str, Any]) -> Response:
             if body is not None:
                 kwargs["body"] = parse_body(body)
             if query is not None:
@@ -125,6 +125,15 @@ def operation(rule: str, method: str, *, summary: str, tag: str,
             resp = jsonify(result)
             resp.status_code = status
             return resp
+
+        @functools.wraps(fn)
+        def view(**kwargs: Any) -> Any:
+            # Writes honour an Idempotency-Key (per user): a retry returns the first answer.
+            if idempotent and current_user.is_authenticated:
+                return idempotency.run(current_user.id, lambda: call(kwargs))
+            return call(kwargs)
+
+        idempotent = method.upper() in idempotency.WRITE_METHODS and not public
 
         bp.add_url_rule(rule, endpoint or fn.__name__, view, methods=[method])
         REGISTRY.append(Operation(method=method.lower(), path="/api/v1" + _openapi_path(rule),
@@ -168,6 +177,15 @@ def build_spec() -> dict[str, Any]:
                 params.append({"name": name, "in": "query", "required": f.is_required(),
                                "description": f.description or "",
                                "schema": ref(f.annotation) if f.annotation is not None else {}})
+        if op.method in ("post", "put", "patch", "delete") and not op.public:
+            params.append({"name": idempotency.HEADER, "in": "header", "required": False,
+                           "description": "Makes the write safe to retry: a retry with the same key (per user, "
+                           "kept 24 h) returns the first answer (header Idempotent-Replayed: true) and writes "
+                           "nothing new; the same key with a different request is 422 "
+                           "(idempotency_key_reused); while the first is still running, 409. 1-255 visible "
+                           "ASCII characters, e.g. a UUID.",
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                                      "pattern": "^[\\x21-\\x7e]+$"}})
         if params:
             entry["parameters"] = params
         ok: dict[str, Any] = {"description": "OK"}

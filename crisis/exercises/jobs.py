@@ -18,6 +18,6 @@ def deliver_inject(exercise_id: int, inject_id: str) -> None:
     service.deliver(exercise_id, inject_id)
 
 
-def recover() -> None:
+def recover() -> int:
     """When a scheduler starts: re-schedule every undelivered inject of running exercises."""
-    service.recover()
+    return service.recover()

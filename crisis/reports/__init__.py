@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The report pages and API routes, the demo report."""
+    """The report pages and API routes, the demo report, the reminder recovery at scheduler start."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry
@@ -25,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.pages)
     reg.add_incident_nav("reports.reports_page", _l("Lägesrapporter"))
     reg.add_seed(load_demo_report)  # needs the demo sites: reports come after sites in DOMAINS
+    reg.on_scheduler_start("crisis.reports.jobs:recover")  # next-report reminders lost in downtime

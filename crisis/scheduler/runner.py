@@ -23,7 +23,8 @@ import fcntl
 import importlib
 import logging
 import os
-from datetime import datetime
+import time
+from datetime import datetime, timezone
 from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
@@ -40,8 +41,25 @@ log = logging.getLogger("krisrum.scheduler")
 _app: Optional[Flask] = None
 _scheduler: Optional[BaseScheduler] = None
 _lock: Any = None
+_store_only: Optional[BaseScheduler] = None  # during the startup recovery
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+
+
+# How often a scheduler process re-reads the job store that web processes
+# write to (CRISIS_SCHEDULER=off deployments): the most a job added by a web
+# process for "now" can be late. The in-process scheduler is woken at once.
+POLL_SECONDS = 1
+
+# Job id prefix -> what it is, for the startup log.
+JOB_KINDS: list[tuple[str, str]] = [
+    ("inject:", "exercise injects"),
+    ("exercise-start:", "exercise starts"),
+    ("task-due:", "task reminders"),
+    ("report-due:", "report reminders"),
+    ("reminder:", "playbook reminders"),
+    ("deviation-followup:", "deviation follow-ups"),
+]
 
 
 class SchedulerLockError(RuntimeError):
@@ -92,29 +110,112 @@ def start_background(app: Flask) -> BaseScheduler:
         return _scheduler
     _lock = _take_lock(app)
     _app = app
-    _scheduler = build(app)
-    _scheduler.start()
-    log.info("scheduler started in process %s", os.getpid())
-    for hook in registry.of(app).startup_jobs:
-        try:
-            run_job(hook)
-        except Exception:  # logged by run_job; the scheduler keeps running
-            pass
+    try:
+        _recover(app)
+        _scheduler = build(app)
+        _scheduler.start()
+    except BaseException:
+        shutdown()
+        raise
+    log.info("scheduler running in process %s", os.getpid())
     return _scheduler
 
 
 def run_blocking(app: Flask) -> None:
+    """The one scheduler process (`flask --app wsgi scheduler`); returns when it is stopped."""
     global _app, _scheduler, _lock
+    _ensure_logging()
     _lock = _take_lock(app)
     _app = app
+    _recover(app)
     _scheduler = build(app, blocking=True)
-    _scheduler.add_job("crisis.scheduler.runner:_wakeup", "interval", seconds=2, id="krisrum:wakeup",
+    _scheduler.add_job("crisis.scheduler.runner:_wakeup", "interval", seconds=POLL_SECONDS, id="krisrum:wakeup",
                        replace_existing=True)
-    for hook in registry.of(app).startup_jobs:
-        _scheduler.add_job("crisis.scheduler.runner:run_job", "date", args=(hook,), id=f"krisrum:startup:{hook}",
-                           replace_existing=True)
-    log.info("scheduler process %s starting", os.getpid())
+    log.info("scheduler process %s running (re-reads the job store every %s s)", os.getpid(), POLL_SECONDS)
     _scheduler.start()
+
+
+def _ensure_logging() -> None:
+    """The startup and job logs must reach the operator even when nothing configured logging."""
+    root = logging.getLogger()
+    krisrum = logging.getLogger("krisrum")
+    if not root.handlers and not krisrum.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        krisrum.addHandler(handler)
+    if krisrum.getEffectiveLevel() > logging.INFO:
+        krisrum.setLevel(logging.INFO)
+
+
+def summarise(jobs: list[Any], now: Optional[datetime] = None) -> str:
+    """'exercise injects: 8 (8 overdue, the oldest by 12 s), task reminders: 1 (none overdue)' for the log."""
+    now = now or datetime.now(timezone.utc)
+    groups: dict[str, list[Optional[datetime]]] = {}
+    for job in jobs:
+        if job.id.startswith("krisrum:"):
+            continue
+        kind = next((label for prefix, label in JOB_KINDS if job.id.startswith(prefix)), "other jobs")
+        groups.setdefault(kind, []).append(job.next_run_time)
+    if not groups:
+        return "no jobs"
+    parts = []
+    for kind in [label for _p, label in JOB_KINDS] + ["other jobs"]:
+        times = groups.get(kind)
+        if not times:
+            continue
+        overdue = [(now - t).total_seconds() for t in times if t is not None and t <= now]
+        late = f"{len(overdue)} overdue, the oldest by {max(overdue):.0f} s" if overdue else "none overdue"
+        parts.append(f"{kind}: {len(times)} ({late})")
+    return ", ".join(parts)
+
+
+def _recover(app: Flask) -> None:
+    """Log what the job store holds, then run the startup hooks against it (before any job runs)."""
+    global _store_only
+    _ensure_logging()
+    started = time.monotonic()
+    with app.app_context():
+        sched = _store_only_scheduler(app)
+        _store_only = sched
+        try:
+            log.info("scheduler starting in process %s; job store holds %s", os.getpid(),
+                     summarise(sched.get_jobs()))
+            results = []
+            for hook in registry.of(app).startup_jobs:
+                try:
+                    outcome = _call(hook)
+                except Exception:
+                    log.exception("startup recovery %s failed; the scheduler starts anyway", hook)
+                    outcome = "failed"
+                results.append(_describe(hook, outcome))
+            log.info("startup recovery done in %.2f s (%s); due now: %s", time.monotonic() - started,
+                     "; ".join(results), summarise(sched.get_jobs()))
+        finally:
+            _store_only = None
+            sched.shutdown(wait=False)
+            _dispose(sched)
+            from crisis.extensions import db
+
+            db.session.remove()
+
+
+def _describe(hook: str, outcome: Any) -> str:
+    if outcome == "failed":
+        return f"{hook} FAILED"
+    if hook == "crisis.tasks.jobs:recover" and isinstance(outcome, tuple):
+        return f"task reminders: {outcome[0]} missed fired, {outcome[1]} lost job(s) re-created"
+    if hook == "crisis.exercises.jobs:recover":
+        return f"exercises: {outcome} job(s) of open exercises re-scheduled"
+    if hook == "crisis.reports.jobs:recover":
+        return f"report reminders: {outcome} lost job(s) re-created"
+    if hook == "crisis.playbooks.jobs:recover":
+        return "playbook reminders and follow-ups checked"
+    return f"{hook}: {outcome!r}"
+
+
+def _call(func_path: str, *args: Any) -> Any:
+    module_name, func_name = func_path.split(":")
+    return getattr(importlib.import_module(module_name), func_name)(*args)
 
 
 def shutdown() -> None:
@@ -197,23 +298,31 @@ def job_ids(prefix: str = "") -> list[str]:
 
 @contextlib.contextmanager
 def _job_store() -> Iterator[BaseScheduler]:
-    """The running scheduler, or (web process with CRISIS_SCHEDULER=off) a paused
-    one that writes straight to the shared job store and is shut down after."""
+    """The running scheduler, the store-only one of the startup recovery, or (web process with
+    CRISIS_SCHEDULER=off) a paused one that writes straight to the shared job store and is shut down after."""
     if _scheduler is not None:
         yield _scheduler
         return
+    if _store_only is not None:
+        yield _store_only
+        return
     from flask import current_app
 
-    sched = build(current_app)
-    # Store only, never run a job here: on shutdown a paused scheduler's thread
-    # can wake up in state STOPPED and process due jobs once (APScheduler 3.x).
-    sched._process_jobs = lambda: None  # type: ignore[method-assign]
-    sched.start(paused=True)
+    sched = _store_only_scheduler(current_app)
     try:
         yield sched
     finally:
         sched.shutdown(wait=False)
         _dispose(sched)
+
+
+def _store_only_scheduler(app: Flask) -> BaseScheduler:
+    sched = build(app)
+    # Store only, never run a job here: on shutdown a paused scheduler's thread
+    # can wake up in state STOPPED and process due jobs once (APScheduler 3.x).
+    sched._process_jobs = lambda: None  # type: ignore[method-assign]
+    sched.start(paused=True)
+    return sched
 
 
 def _dispose(sched: BaseScheduler) -> None:

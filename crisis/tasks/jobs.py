@@ -10,6 +10,6 @@ def task_due(task_id: int) -> None:
     service.fire_reminder(task_id=task_id)
 
 
-def recover() -> None:
+def recover() -> tuple[int, int]:
     """At scheduler start: fire reminders that were missed, re-create lost jobs (idempotent)."""
-    service.recover_reminders()
+    return service.recover_reminders()

@@ -68,23 +68,6 @@ def test_verify_log_cli_fails_on_tampering(app, users, incident):
     assert res.exit_code == 1 and "TAMPERED at entry 2" in res.output
 
 
-def test_backup_sqlite(app, users, incident, tmp_path):
-    import sqlite3
-
-    from crisis.extensions import db
-
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite backup")
-    target = tmp_path / "backup.sqlite3"
-    res = app.test_cli_runner().invoke(args=["backup", str(target)])
-    assert res.exit_code == 0, res.output
-    conn = sqlite3.connect(target)
-    assert conn.execute("select count(*) from log_entries").fetchone()[0] >= 1
-    conn.close()
-    res = app.test_cli_runner().invoke(args=["backup", str(target)])
-    assert res.exit_code == 1 and "exists" in res.output
-
-
 def test_migrations_match_the_models(tmp_path):
     """`init-db` builds the schema from the migrations; it must equal the models' schema."""
     from alembic.autogenerate import compare_metadata
