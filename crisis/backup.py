@@ -307,7 +307,7 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
     has none. Raises BackupError, having written no rows, if the file is bad
     or the database is not empty.
     """
-    from crisis.db import _immediate
+    from crisis.db import immediate_writes
 
     path = Path(file)
     info = check(path)  # the whole file, before anything is touched
@@ -340,8 +340,8 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
     if current is None:
         upgrade()
 
-    token = _immediate.set(True)  # SQLite: BEGIN IMMEDIATE, so the emptiness check holds until commit
-    try:
+    # SQLite: BEGIN IMMEDIATE, so the emptiness check holds until commit.
+    with immediate_writes():
         with engine.connect() as conn:
             with conn.begin():
                 if engine.dialect.name == "sqlite":
@@ -359,8 +359,6 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
                 wrong = {k: (v, got.get(k)) for k, v in info.counts.items() if got.get(k) != v}
                 if wrong:
                     raise BackupError(f"restored row counts differ from the backup: {wrong}; nothing was restored")
-    finally:
-        _immediate.reset(token)
     return info
 
 

@@ -63,6 +63,22 @@ T = TypeVar("T")
 
 _immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("krisrum_immediate", default=False)
 
+
+def in_write_transaction() -> bool:
+    """True inside `write_transaction` (or `immediate_writes`): the next BEGIN is a write."""
+    return _immediate.get()
+
+
+@contextlib.contextmanager
+def immediate_writes() -> Iterator[None]:
+    """Begin every transaction in this block as a write (SQLite: BEGIN IMMEDIATE), for code
+    that works on a raw connection instead of the session (e.g. restore)."""
+    token = _immediate.set(True)
+    try:
+        yield
+    finally:
+        _immediate.reset(token)
+
 # --- One SQLite writer at a time inside this process, waiting cooperatively ---
 #
 # Under gevent every request and socket is a greenlet on one OS thread.

@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from flask import Response, request
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crisis.db import _immediate, utcnow, write_transaction
+from crisis.db import in_write_transaction, utcnow, write_transaction
 from crisis.errors import ApiError, Conflict, error_response
 from crisis.extensions import db
 
@@ -102,7 +102,7 @@ def _before_commit(session: Session) -> None:
     p = _pending.get()
     if p is None or p.committed or p.adding:
         return
-    if not (_immediate.get() or p.wrote or session.new or session.dirty or session.deleted):
+    if not (in_write_transaction() or p.wrote or session.new or session.dirty or session.deleted):
         return  # ending a read-only transaction: nothing to tie the key to
     session.add(IdempotencyKey(user_id=p.user_id, key=p.key, fingerprint=p.fingerprint,
                                method=p.method, path=p.path[:500]))

@@ -100,7 +100,9 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
                             due_at=utcnow() + timedelta(seconds=1))
         report = reports.create(actor=staff, incident_id=incident.id)
         reports.update(actor=staff, report_id=report.id,
-                       fields={"nasta_rapport": utcnow() + reports.REMINDER_LEAD + timedelta(seconds=1)})
+                       fields={"nasta_rapport": utcnow() + reports.REMINDER_LEAD + timedelta(seconds=1),
+                               # approval needs the public information a CAP message requires
+                               "cap_description": "Strömavbrott i delar av kommunen."})
         reports.approve(actor=leader, report_id=report.id)
         runner.remove(f"report-due:{incident.id}")
         time.sleep(N * 0.5 - 0.5 * len(before) + 0.5)  # every remaining inject is now overdue
