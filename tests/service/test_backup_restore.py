@@ -54,6 +54,8 @@ def _fill(app: Any) -> None:
         sites.set_status(actor=staff, incident_id=inc.id, site_id="el-kinna", status="down", note="Utlöst")
         sites.set_status(actor=staff, incident_id=inc.id, site_id="vatten-kinna", status="degraded")
         rep = reports.create(actor=leader, incident_id=inc.id)
+        # approval needs the public information a CAP message requires
+        reports.update(actor=leader, report_id=rep.id, fields={"cap_description": "Strömavbrott i Kinna."})
         reports.approve(actor=leader, report_id=rep.id)
         incidents.create(actor=leader, title="Stormvarning", kind="storm", level="monitoring")
         db.session.remove()
