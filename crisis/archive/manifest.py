@@ -50,7 +50,10 @@ def dumps(obj: Any) -> bytes:
 
 
 class Stream:
-    """A JSON array whose items are produced while the file is written (see `iter_dumps`)."""
+    """A JSON array whose items are produced while the file is written (see `iter_dumps`).
+
+    Each item is written on one line (compact JSON, keys sorted): long lists
+    stay readable line by line and are written by the fast C encoder."""
 
     def __init__(self, items: Iterable[Any]) -> None:
         self.items = items
@@ -71,13 +74,13 @@ def _has_stream(obj: Any) -> bool:
 
 
 def iter_dumps(obj: Any, level: int = 0) -> Iterator[str]:
-    """The text `dumps(obj)` would give, in pieces, where `Stream` values are
-    written as arrays item by item (so a list of any length is never held)."""
+    """Like `dumps(obj)`, in pieces, where `Stream` values are written as arrays
+    item by item, one item per line (so a list of any length is never held)."""
     if isinstance(obj, Stream):
         first = True
         for item in obj.items:
             yield ("[\n" if first else ",\n") + "  " * (level + 1)
-            yield from iter_dumps(item, level + 1)
+            yield json.dumps(item, ensure_ascii=False, sort_keys=True)
             first = False
         yield "[]" if first else "\n" + "  " * level + "]"
     elif isinstance(obj, dict) and obj and _has_stream(obj):
