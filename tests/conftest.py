@@ -74,6 +74,8 @@ def _client_class() -> type:
 
     class IsolatedClient(FlaskClient):
         def open(self, *args: Any, **kwargs: Any) -> Any:
+            # Read a streamed body inside the same context as its request.
+            kwargs.setdefault("buffered", True)
             return isolated(FlaskClient.open, self, *args, **kwargs)
 
     return IsolatedClient

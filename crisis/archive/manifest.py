@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Optional
 
 from crisis.log import hashing
 
@@ -27,18 +27,69 @@ def sha256(data: bytes) -> str:
 
 def build(files: Mapping[str, bytes], *, incident_id: int, chain_head: str, entry_count: int,
           exported_at: str, exported_by: str) -> dict[str, Any]:
+    return build_from_digests({name: (sha256(data), len(data)) for name, data in files.items()},
+                              incident_id=incident_id, chain_head=chain_head, entry_count=entry_count,
+                              exported_at=exported_at, exported_by=exported_by)
+
+
+def build_from_digests(digests: Mapping[str, tuple[str, int]], *, incident_id: int, chain_head: str,
+                       entry_count: int, exported_at: str, exported_by: str) -> dict[str, Any]:
+    """The manifest from each file's (SHA-256 hex digest, size), as computed while it was streamed."""
     return {
         "format": FORMAT,
         "incident": incident_id,
         "exported_at": exported_at,
         "exported_by": exported_by,
         "log": {"entries": entry_count, "chain_head": chain_head},
-        "files": {name: {"sha256": sha256(data), "size": len(data)} for name, data in sorted(files.items())},
+        "files": {name: {"sha256": digest, "size": size} for name, (digest, size) in sorted(digests.items())},
     }
 
 
 def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+class Stream:
+    """A JSON array whose items are produced while the file is written (see `iter_dumps`).
+
+    Each item is written on one line (compact JSON, keys sorted): long lists
+    stay readable line by line and are written by the fast C encoder."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def _dumps_at(obj: Any, level: int) -> str:
+    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True)
+    # json.dumps escapes newlines inside strings, so every newline here is layout.
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def _has_stream(obj: Any) -> bool:
+    if isinstance(obj, Stream):
+        return True
+    if isinstance(obj, dict):
+        return any(_has_stream(v) for v in obj.values())
+    return False
+
+
+def iter_dumps(obj: Any, level: int = 0) -> Iterator[str]:
+    """Like `dumps(obj)`, in pieces, where `Stream` values are written as arrays
+    item by item, one item per line (so a list of any length is never held)."""
+    if isinstance(obj, Stream):
+        first = True
+        for item in obj.items:
+            yield ("[\n" if first else ",\n") + "  " * (level + 1)
+            yield json.dumps(item, ensure_ascii=False, sort_keys=True)
+            first = False
+        yield "[]" if first else "\n" + "  " * level + "]"
+    elif isinstance(obj, dict) and obj and _has_stream(obj):
+        for i, key in enumerate(sorted(obj)):
+            yield ("{\n" if i == 0 else ",\n") + "  " * (level + 1) + json.dumps(key, ensure_ascii=False) + ": "
+            yield from iter_dumps(obj[key], level + 1)
+        yield "\n" + "  " * level + "}"
+    else:
+        yield _dumps_at(obj, level)
 
 
 class Problem(NamedTuple):

@@ -1,19 +1,30 @@
-"""Building the archive package of one incident.
+"""Building the archive package of one incident, streamed.
 
 The archive copy is complete: confidential log entries are included, so only
 roles that both lead and may read confidential entries may export it.
+
+The ZIP is written to a non-seekable sink and handed out a few kilobytes at a
+time (zipfile then writes each member with a data descriptor); every member is
+produced piece by piece from chunked queries and hashed on the way, and the
+manifest with those SHA-256 digests is written last. Memory stays flat
+whatever the incident's size. Reads are capped at the incident's last entry
+and last event when the export began, so the files agree with each other even
+while the incident is written to.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
+import unicodedata
 import zipfile
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator, Optional
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from crisis import csvexport
 from crisis.archive import manifest
+from crisis.archive.manifest import Stream
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow
@@ -22,11 +33,13 @@ from crisis.errors import NotFound
 from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
+from crisis.log import export, hashing
 from crisis.log import service as log
 
 CSV_COLUMNS = ["number", "occurred_at", "recorded_at", "kind", "author", "position", "counterpart",
                "classification", "osl_ground", "text", "corrects", "corrected_by", "decided_by", "mandate",
                "prev_hash", "hash"]
+CHUNK = 500
 
 
 def filename(incident: Incident) -> str:
@@ -34,51 +47,65 @@ def filename(incident: Incident) -> str:
     return f"{prefix}arkiv-händelse-{incident.id}.zip"
 
 
-def _json(obj: Any) -> bytes:
-    return manifest.dumps(obj)
+def content_disposition(name: str) -> str:
+    """An attachment header for a name that may not be ASCII (RFC 6266 / 5987)."""
+    try:
+        name.encode("ascii")
+        return f'attachment; filename="{name}"'
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return f"attachment; filename=\"{simple}\"; filename*=UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
 
 
-def _log_items(incident_id: int) -> list[dict[str, Any]]:
-    items = []
-    for e, corrected_by in log.all_for_export(incident_id=incident_id):
+def _keyset(stmt: Any, key: Any, chunk: int = CHUNK) -> Iterator[Any]:
+    """The rows of `stmt` ordered by `key` (a unique column), `chunk` per query."""
+    last: Optional[Any] = None
+    while True:
+        page = stmt if last is None else stmt.where(key > last)
+        rows = list(db.session.scalars(page.order_by(key).limit(chunk)))
+        if not rows:
+            return
+        yield from rows
+        last = getattr(rows[-1], key.key)
+        for row in rows:
+            db.session.expunge(row)
+        if len(rows) < chunk:
+            return
+
+
+def _log_items(incident_id: int, cap: int, kind: Optional[LogKind] = None) -> Iterator[dict[str, Any]]:
+    for e, corrected_by in export.iter_entries(incident_id=incident_id, upto=cap, kind=kind):
         d = log.to_dict(e, corrected_by)
         d.update(incident_id=e.incident_id, prev_hash=e.prev_hash)
-        items.append(d)
-    return items
+        yield d
 
 
-def _log_csv(items: list[dict[str, Any]]) -> bytes:
-    from crisis.web.views import _csv_safe
-
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(CSV_COLUMNS)
-    for row in items:
-        w.writerow([_csv_safe(row.get(c)) for c in CSV_COLUMNS])
-    return buf.getvalue().encode("utf-8")
+def _counted(items: Iterable[dict[str, Any]], state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Pass log items through, remembering how many there were and the last hash."""
+    for item in items:
+        state["count"] += 1
+        state["head"] = item["hash"]
+        yield item
 
 
-def _reports(incident_id: int) -> list[dict[str, Any]]:
+def _reports(incident_id: int) -> Iterator[dict[str, Any]]:
     from crisis.reports import service as reports
     from crisis.reports.models import Report
 
-    rows = db.session.scalars(sa.select(Report).where(Report.incident_id == incident_id).order_by(Report.number))
-    return [reports.report_dict(r) for r in rows]
+    for r in _keyset(sa.select(Report).where(Report.incident_id == incident_id), Report.id):
+        yield reports.report_dict(r)
 
 
-def _tasks(incident_id: int) -> list[dict[str, Any]]:
+def _tasks(incident_id: int) -> Iterator[dict[str, Any]]:
     from crisis.tasks import service as tasks
     from crisis.tasks.models import Task, TaskChange
 
-    out = []
-    for t in db.session.scalars(sa.select(Task).where(Task.incident_id == incident_id).order_by(Task.id)):
+    for t in _keyset(sa.select(Task).where(Task.incident_id == incident_id), Task.id):
         d = tasks.to_dict(t)
         changes = db.session.scalars(sa.select(TaskChange).where(TaskChange.task_id == t.id)
                                      .order_by(TaskChange.id))
         d["history"] = [tasks.change_dict(c) for c in changes]
-        out.append(d)
-    return out
+        yield d
 
 
 def _staffing(incident_id: int) -> dict[str, Any]:
@@ -98,50 +125,109 @@ def _staffing(incident_id: int) -> dict[str, Any]:
     return {"incident": incident_id, "items": positions}
 
 
-def _sites(incident_id: int) -> dict[str, Any]:
+def _site_history(incident_id: int) -> Iterator[dict[str, Any]]:
     from crisis.sites import service as sites
     from crisis.sites.models import Site, SiteStatus
 
-    rows = db.session.execute(sa.select(SiteStatus, Site).join(Site, Site.id == SiteStatus.site_id)
-                              .where(SiteStatus.incident_id == incident_id).order_by(SiteStatus.id)).all()
-    history = [dict(sites._row_dict(row, site), site=site.key, site_name=site.name) for row, site in rows]
-    return {"incident": incident_id, "summary": sites.summary_for_incident(incident_id), "history": history}
+    names = {site.id: (site.key, site.name) for site in db.session.scalars(sa.select(Site))}
+    for row in _keyset(sa.select(SiteStatus).where(SiteStatus.incident_id == incident_id), SiteStatus.id):
+        key, name = names[row.site_id]
+        yield dict(sites.row_dict(row), site=key, site_name=name)
 
 
-def _events(incident_id: int) -> list[dict[str, Any]]:
-    rows = db.session.scalars(sa.select(Event).where(Event.incident_id == incident_id).order_by(Event.seq))
-    return [dict(e.to_wire(), confidential=e.confidential) for e in rows]
+def _sites(incident_id: int) -> dict[str, Any]:
+    from crisis.sites import service as sites
+
+    return {"incident": incident_id, "summary": sites.summary_for_incident(incident_id),
+            "history": Stream(_site_history(incident_id))}
 
 
-def build(*, actor: User, incident_id: int) -> tuple[Incident, bytes]:
-    """The ZIP bytes of the whole incident, with manifest.json last."""
+def _events(incident_id: int, cap: int) -> Iterator[dict[str, Any]]:
+    stmt = sa.select(Event).where(Event.incident_id == incident_id, Event.seq <= cap)
+    for e in _keyset(stmt, Event.seq):
+        yield dict(e.to_wire(), confidential=e.confidential)
+
+
+class _Sink:
+    """A write-only, non-seekable file: zipfile writes into it, we hand the bytes on."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def _json(obj: Any) -> Callable[[], Iterator[str]]:
+    return lambda: manifest.iter_dumps(obj)
+
+
+def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]:
+    """The incident and a generator of the ZIP's bytes (manifest.json last).
+
+    Permissions and existence are checked here, before anything is sent.
+    Iterate the generator inside the request (Flask `stream_with_context`).
+    """
     check(actor, Perm.LEAD)
     check(actor, Perm.READ_CONFIDENTIAL)
     incident = db.session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"No incident {incident_id}.")
-    entries = _log_items(incident_id)
-    files: dict[str, bytes] = {
-        "incident.json": _json(incident.to_dict()),
-        "log.json": _json({"incident": incident_id, "entries": entries}),
-        "log.csv": _log_csv(entries),
-        "decisions.json": _json([e for e in entries if e["kind"] == LogKind.DECISION.value]),
-        "reports.json": _json(_reports(incident_id)),
-        "tasks.json": _json(_tasks(incident_id)),
-        "staffing.json": _json(_staffing(incident_id)),
-        "sites-status.json": _json(_sites(incident_id)),
-        "events.json": _json(_events(incident_id)),
-    }
-    head = entries[-1]["hash"] if entries else log.hashing.GENESIS
-    man = manifest.build(files, incident_id=incident_id, chain_head=head, entry_count=len(entries),
-                         exported_at=utcnow().isoformat(),
-                         exported_by=f"{actor.display_name} ({actor.username})")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-        zf.writestr(manifest.MANIFEST, manifest.dumps(man))
-    return incident, buf.getvalue()
+    log_cap, seq_cap = incident.last_log_number, incident.last_seq
+    incident_dict = incident.to_dict()
+    exported_by = f"{actor.display_name} ({actor.username})"
+    state: dict[str, Any] = {"count": 0, "head": hashing.GENESIS}
+    members: list[tuple[str, Callable[[], Iterable[Any]]]] = [
+        ("incident.json", _json(incident_dict)),
+        ("log.json", lambda: manifest.iter_dumps(
+            {"incident": incident_id, "entries": Stream(_counted(_log_items(incident_id, log_cap), state))})),
+        ("log.csv", lambda: csvexport.lines(CSV_COLUMNS, _log_items(incident_id, log_cap))),
+        ("decisions.json", lambda: manifest.iter_dumps(Stream(_log_items(incident_id, log_cap, LogKind.DECISION)))),
+        ("reports.json", lambda: manifest.iter_dumps(Stream(_reports(incident_id)))),
+        ("tasks.json", lambda: manifest.iter_dumps(Stream(_tasks(incident_id)))),
+        ("staffing.json", lambda: manifest.iter_dumps(_staffing(incident_id))),
+        ("sites-status.json", lambda: manifest.iter_dumps(_sites(incident_id))),
+        ("events.json", lambda: manifest.iter_dumps(Stream(_events(incident_id, seq_cap)))),
+    ]
+
+    def generate() -> Iterator[bytes]:
+        sink = _Sink()
+        digests: dict[str, tuple[str, int]] = {}
+        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, produce in members:
+                digest, size = hashlib.sha256(), 0
+                with zf.open(name, "w") as member:
+                    for piece in produce():
+                        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+                        digest.update(data)
+                        size += len(data)
+                        member.write(data)
+                        out = sink.take()
+                        if out:
+                            yield out
+                digests[name] = (digest.hexdigest(), size)
+            man = manifest.build_from_digests(digests, incident_id=incident_id, chain_head=state["head"],
+                                              entry_count=state["count"], exported_at=utcnow().isoformat(),
+                                              exported_by=exported_by)
+            zf.writestr(manifest.MANIFEST, manifest.dumps(man))
+        yield sink.take()
+
+    return incident, generate()
+
+
+def build(*, actor: User, incident_id: int) -> tuple[Incident, bytes]:
+    """The whole ZIP in memory (small incidents and tests; the API streams)."""
+    incident, chunks = stream(actor=actor, incident_id=incident_id)
+    return incident, b"".join(chunks)
 
 
 def read_zip(data_or_path: Any) -> dict[str, bytes]:

@@ -70,3 +70,20 @@ def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int 
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
+
+
+PAGE_LIMIT = 500
+PAGE_MAX = 1000
+
+
+def page(*, incident_id: int, seq: int, include_confidential: bool, limit: int = PAGE_LIMIT,
+         upto: Optional[int] = None) -> tuple[list[Event], Optional[int]]:
+    """At most `limit` events after `seq` (and not after `upto`), in order,
+    and the `since` to ask for the next page (None when these were the last)."""
+    limit = max(1, min(limit, PAGE_MAX))
+    evs = since(incident_id=incident_id, seq=seq, include_confidential=include_confidential, limit=limit + 1)
+    if upto is not None:
+        evs = [e for e in evs if e.seq <= upto]
+    if len(evs) > limit:
+        return evs[:limit], evs[limit - 1].seq
+    return evs, None

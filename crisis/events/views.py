@@ -6,7 +6,6 @@ import pydantic
 from flask_login import current_user
 
 from crisis.api import operation
-from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.errors import NotFound
 from crisis.events import service
@@ -16,7 +15,9 @@ from crisis.incidents.models import Incident
 
 class EventsQuery(pydantic.BaseModel):
     since: int = pydantic.Field(0, ge=0, description="Return events with a higher sequence number")
-    limit: Optional[int] = pydantic.Field(None, ge=1, le=10_000)
+    limit: int = pydantic.Field(service.PAGE_LIMIT, ge=1, le=service.PAGE_MAX,
+                                description=f"At most this many events (default {service.PAGE_LIMIT}, "
+                                            f"max {service.PAGE_MAX})")
 
 
 class EventOut(pydantic.BaseModel):
@@ -28,12 +29,22 @@ class EventOut(pydantic.BaseModel):
     data: dict[str, Any]
 
 
-@operation("/incidents/<int:incident_id>/events", "GET", summary="Events after `since`, in order",
-           tag="events", query=EventsQuery, response=Items[EventOut], perm="read")
-def list_events(incident_id: int, query: EventsQuery) -> list[dict[str, Any]]:
+class EventPage(pydantic.BaseModel):
+    items: list[EventOut]
+    head: int = pydantic.Field(description="The incident's last sequence number now")
+    next_since: Optional[int] = pydantic.Field(
+        description="`since` for the next page, or null when this page reaches the end")
+
+
+@operation("/incidents/<int:incident_id>/events", "GET",
+           summary="Events after `since`, in order, one page at a time (follow `next_since` until null)",
+           tag="events", query=EventsQuery, response=EventPage, perm="read")
+def list_events(incident_id: int, query: EventsQuery) -> dict[str, Any]:
     check(current_user, Perm.READ)
-    if db.session.get(Incident, incident_id) is None:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
         raise NotFound(f"No incident {incident_id}.")
-    evs = service.since(incident_id=incident_id, seq=query.since, limit=query.limit,
-                        include_confidential=has_perm(current_user, Perm.READ_CONFIDENTIAL))
-    return [e.to_wire() for e in evs]
+    head = incident.last_seq
+    evs, next_since = service.page(incident_id=incident_id, seq=query.since, limit=query.limit, upto=head,
+                                   include_confidential=has_perm(current_user, Perm.READ_CONFIDENTIAL))
+    return {"items": [e.to_wire() for e in evs], "head": head, "next_since": next_since}

@@ -5,8 +5,6 @@ Thin: every rule about who sees what lives in `crisis.exercises.service`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 from typing import Any, Optional
@@ -15,6 +13,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from crisis import csvexport
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
@@ -237,16 +236,11 @@ CSV_COLUMNS = ["marking", "inject", "adhoc", "offset_minutes", "target_position"
 @pages.route("/exercises/<int:exercise_id>/evaluation.csv")
 @login_required
 def evaluation_csv(exercise_id: int) -> Response:
-    from crisis.web.views import _csv_safe
-
     report = service.after_action(viewer=current_user, exercise_id=exercise_id)
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(CSV_COLUMNS)
+    rows = []
     for item in report["injects"]:
         first = item.get("first_response") or {}
-        row = {
+        rows.append({
             "marking": "ÖVNING", "inject": item["id"], "adhoc": item["adhoc"],
             "offset_minutes": item["offset_minutes"], "target_position": item["target_position"],
             "channel": item["channel"], "sender": item["sender"], "due_at": item["due_at"],
@@ -255,10 +249,8 @@ def evaluation_csv(exercise_id: int) -> Response:
             "first_response_how": first.get("how"), "first_response_at": first.get("at"),
             "response_seconds": item["response_seconds"], "responses": len(item["responses"]),
             "expected_action": item.get("expected_action"), "text": item["text"],
-        }
-        w.writerow([_csv_safe(row[c]) for c in CSV_COLUMNS])
-    return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="OVNING-utvardering-{exercise_id}.csv"'})
+        })
+    return csvexport.response(f"OVNING-utvardering-{exercise_id}.csv", CSV_COLUMNS, rows)
 
 
 @pages.app_context_processor

@@ -15,7 +15,13 @@ class LogEntry(db.Model):
     """One dagbok entry. Never updated or deleted (a database trigger enforces it)."""
 
     __tablename__ = "log_entries"
-    __table_args__ = (sa.UniqueConstraint("incident_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("incident_id", "number"),
+        # The timeline reads by time (keyset on occurred_at, number); exports
+        # look up the corrections of each chunk of entries.
+        sa.Index("ix_log_entries_incident_occurred", "incident_id", "occurred_at", "number"),
+        sa.Index("ix_log_entries_incident_corrects", "incident_id", "corrects"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"))

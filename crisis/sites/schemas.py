@@ -22,8 +22,18 @@ class SitesQuery(pydantic.BaseModel):
     include_retired: bool = pydantic.Field(False, description="Also retired sites")
 
 
+HISTORY_LIMIT = 50
+HISTORY_MAX = 200
+
+
 class HistoryQuery(pydantic.BaseModel):
     incident: int = pydantic.Field(ge=1, description="The incident whose status reports to show")
+    limit: int = pydantic.Field(HISTORY_LIMIT, ge=1, le=HISTORY_MAX,
+                                description="At most this many status reports, and this many linked log entries")
+    before: Optional[int] = pydantic.Field(None, ge=1, description="Status reports older than this one "
+                                           "(its id; pass `next_before` of the previous page)")
+    log_before: Optional[int] = pydantic.Field(None, ge=1, description="Linked log entries numbered below this "
+                                               "(pass `log_next_before` of the previous page)")
 
 
 class SiteQuery(pydantic.BaseModel):
@@ -153,9 +163,11 @@ class CauseOut(pydantic.BaseModel):
 
 class HistoryOut(pydantic.BaseModel):
     site: SiteFeature
-    history: list[StatusRow]
+    history: list[StatusRow] = pydantic.Field(description="Status reports, newest first (one page)")
+    next_before: Optional[int] = pydantic.Field(description="`before` for the next page of reports, or null")
     at_risk_causes: list[CauseOut]
-    log: list[dict[str, Any]]
+    log: list[dict[str, Any]] = pydantic.Field(description="Linked log entries, newest first (one page)")
+    log_next_before: Optional[int] = pydantic.Field(description="`log_before` for the next page of entries, or null")
 
 
 class ImportOut(pydantic.BaseModel):

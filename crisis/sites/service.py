@@ -328,37 +328,76 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
     return data
 
 
-def history(*, viewer: User, incident_id: int, site_id: SiteRef) -> dict[str, Any]:
-    """A site's panel: its Feature with status, every status report in the
-    incident (newest first), the sites that put it at risk, and the log
-    entries linked to it (its status entries, and entries naming it)."""
+HISTORY_LIMIT = 50
+
+
+def history(*, viewer: User, incident_id: int, site_id: SiteRef, limit: int = HISTORY_LIMIT,
+            before: Optional[int] = None, log_before: Optional[int] = None) -> dict[str, Any]:
+    """A site's panel: its Feature with status, the sites that put it at risk,
+    one page of its status reports in the incident (newest first, older than
+    report `before`), and one page of the log entries linked to it (its status
+    entries, and entries naming it; newest first, numbered below `log_before`).
+    Each page has at most `limit` items; `next_before` / `log_next_before`
+    continue it, or are None at the end. Observers get no confidential entries."""
     check(viewer, Perm.READ)
     _incident(incident_id)
     site = _resolve(site_id)
     view = situation(incident_id=incident_id, include_retired=True)
-    rows = list(db.session.scalars(
-        sa.select(SiteStatus).where(SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id)
-        .order_by(SiteStatus.id.desc())))
-    numbers = {row.log_number for row in rows if row.log_number is not None}
-    needles = {site.name.lower(), site.key.lower()}
-    linked = [
-        log.to_dict(entry, corrected_by)
-        for entry, corrected_by in log.list_entries(viewer=viewer, incident_id=incident_id)
-        if entry.number in numbers or any(needle in entry.text.lower() for needle in needles)
-    ]
-    linked.reverse()
+    stmt = sa.select(SiteStatus).where(SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id)
+    if before is not None:
+        stmt = stmt.where(SiteStatus.id < before)
+    rows = list(db.session.scalars(stmt.order_by(SiteStatus.id.desc()).limit(limit + 1)))
+    next_before = rows[limit - 1].id if len(rows) > limit else None
+    rows = rows[:limit]
+    linked, log_next_before = _linked_log(viewer, incident_id, site, limit=limit, before=log_before)
     by_key = {s.key: s for s in view.sites}
     causes = [{"id": by_key[key].id, "key": key, "name": by_key[key].name, "status": view.states.get(key)}
               for key in view.causes(site) if key in by_key]
     return {
         "site": view.feature(site),
-        "history": [_row_dict(row, site) for row in rows],
+        "history": [row_dict(row) for row in rows],
+        "next_before": next_before,
         "at_risk_causes": causes,
         "log": linked,
+        "log_next_before": log_next_before,
     }
 
 
-def _row_dict(row: SiteStatus, site: Site) -> dict[str, Any]:
+def _linked_log(viewer: User, incident_id: int, site: Site, *, limit: int,
+                before: Optional[int]) -> tuple[list[dict[str, Any]], Optional[int]]:
+    """One page of the entries linked to `site`, newest first, and the cursor for the next."""
+    from crisis.auth.permissions import has_perm
+    from crisis.enums import Classification
+    from crisis.log.models import LogEntry
+
+    status_numbers = sa.select(SiteStatus.log_number).where(
+        SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id, SiteStatus.log_number.is_not(None))
+    stmt = sa.select(LogEntry).where(
+        LogEntry.incident_id == incident_id,
+        sa.or_(LogEntry.number.in_(status_numbers),
+               LogEntry.text.ilike(f"%{_like_escape(site.name)}%", escape="\\"),
+               LogEntry.text.ilike(f"%{_like_escape(site.key)}%", escape="\\")))
+    if not has_perm(viewer, Perm.READ_CONFIDENTIAL):
+        stmt = stmt.where(LogEntry.classification != Classification.CONFIDENTIAL)
+    if before is not None:
+        stmt = stmt.where(LogEntry.number < before)
+    entries = list(db.session.scalars(stmt.order_by(LogEntry.number.desc()).limit(limit + 1)))
+    next_before = entries[limit - 1].number if len(entries) > limit else None
+    entries = entries[:limit]
+    corrections: dict[int, int] = {}
+    if entries:
+        corrections = dict(db.session.execute(sa.select(LogEntry.corrects, LogEntry.number).where(
+            LogEntry.incident_id == incident_id,
+            LogEntry.corrects.in_([e.number for e in entries]))).all())
+    return [log.to_dict(e, corrections.get(e.number)) for e in entries], next_before
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def row_dict(row: SiteStatus) -> dict[str, Any]:
+    """A status report as the API returns it."""
     return {
         "id": row.id,
         "status": row.status.value,

@@ -84,10 +84,12 @@ def sites_restore(site_id: str) -> dict[str, Any]:
 
 
 @operation("/sites/<site_id>/history", "GET",
-           summary="A site's status reports in an incident, the sites putting it at risk, and linked log entries",
+           summary="A site's status reports in an incident, the sites putting it at risk, and linked log entries "
+                   "(both lists newest first, paginated with limit/before and limit/log_before)",
            tag="sites", query=HistoryQuery, response=HistoryOut, perm="read")
 def sites_history(site_id: str, query: HistoryQuery) -> dict[str, Any]:
-    return service.history(viewer=current_user, incident_id=query.incident, site_id=site_id)
+    return service.history(viewer=current_user, incident_id=query.incident, site_id=site_id, limit=query.limit,
+                           before=query.before, log_before=query.log_before)
 
 
 @operation("/incidents/<int:incident_id>/sites/<site_id>/status", "PUT",

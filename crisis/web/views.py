@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
+from typing import Any, Iterator
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, flash, redirect, render_template, request, session, stream_template,
+                   url_for)
 from flask_login import current_user, login_required
 
+from crisis import csvexport
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.enums import IncidentStatus, Mode
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
-from crisis.log import service as log
+from crisis.log import export
 from crisis.staffing import service as staffing
 from crisis.web.forms import IncidentForm
 
@@ -88,29 +88,37 @@ def incident(incident_id: int) -> Any:
     )
 
 
-def _export_rows(incident_id: int, masked: bool) -> list[dict[str, Any]]:
-    """Rows for the exports. Observers and masked exports never contain confidential text."""
-    rows = log.all_for_export(incident_id=incident_id)
-    may_conf = has_perm(current_user, Perm.READ_CONFIDENTIAL)
-    out = []
-    for e, corrected_by in rows:
-        if masked or not may_conf:
-            if not may_conf and not masked and e.classification.value == "confidential":
-                continue
-            out.append(log.masked_dict(e, corrected_by))
-        else:
-            out.append(log.to_dict(e, corrected_by))
-    return out
-
-
 @bp.route("/incidents/<int:incident_id>/log/print")
 @login_required
 def log_print(incident_id: int) -> Any:
-    """A printable page: the paper fallback, the archive copy, or (masked=1) the public-records copy."""
+    """A printable page: the paper fallback, the archive copy, or (masked=1) the public-records copy.
+
+    Streamed: the page is written while the entries are read, a chunk at a
+    time, and the chain is verified on the way (the verdict ends the page).
+    """
     inc = _incident_or_404(incident_id)
     masked = request.args.get("masked") == "1"
-    return render_template("incidents/log_print.html", incident=inc, entries=_export_rows(incident_id, masked),
-                           masked=masked, verified=log.verify_chain(incident_id=incident_id) is None)
+    check = export.ChainCheck()
+    entries = export.print_rows(viewer=current_user, incident_id=incident_id, masked=masked, check=check)
+    page = stream_template("incidents/log_print.html", incident=inc, entries=entries, masked=masked, chain=check)
+    resp = Response(_in_chunks(page))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _in_chunks(parts: Iterator[str], size: int = 32_768) -> Iterator[str]:
+    """Join a template's many small pieces into chunks of about `size` characters."""
+    buf: list[str] = []
+    n = 0
+    for part in parts:
+        buf.append(part)
+        n += len(part)
+        if n >= size:
+            yield "".join(buf)
+            buf.clear()
+            n = 0
+    if buf:
+        yield "".join(buf)
 
 
 @bp.route("/incidents/<int:incident_id>/log.csv")
@@ -118,22 +126,7 @@ def log_print(incident_id: int) -> Any:
 def log_csv(incident_id: int) -> Response:
     inc = _incident_or_404(incident_id)
     masked = request.args.get("masked") == "1"
-    buf = io.StringIO()
-    buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    w = csv.writer(buf, delimiter=";")
-    cols = ["number", "occurred_at", "recorded_at", "kind", "author", "position", "counterpart",
-            "classification", "osl_ground", "text", "corrects", "corrected_by", "decided_by", "mandate", "hash"]
-    w.writerow(cols)
-    for row in _export_rows(incident_id, masked):
-        row = dict(row, occurred_at=row["occurred_at"], recorded_at=row["recorded_at"])
-        w.writerow([_csv_safe(row.get(c)) for c in cols])
     prefix = "OVNING-" if inc.is_exercise else ""
     suffix = "-utlamnande" if masked else ""
-    return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{prefix}dagbok-{inc.id}{suffix}.csv"'})
-
-
-def _csv_safe(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in user text."""
-    s = "" if value is None else str(value)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+    rows = export.rows(viewer=current_user, incident_id=incident_id, masked=masked)
+    return csvexport.response(f"{prefix}dagbok-{inc.id}{suffix}.csv", export.CSV_COLUMNS, rows)

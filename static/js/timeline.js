@@ -1,4 +1,5 @@
-/* The incident timeline: new log entries appear live in their hour, in time order. */
+/* The incident timeline: the page holds the latest hour; "Tidigare" loads earlier
+   hours from /api/v1/incidents/{id}/timeline; new log entries appear live in their hour. */
 (function () {
   "use strict";
   var K = window.Krisrum;
@@ -37,7 +38,9 @@
       K.el("span", { class: "tl-text", text: e.text }), " ",
       e.kind === "decision" && e.decided_by ?
         K.el("span", { class: "meta", text: ds.decidedByLabel + " " + e.decided_by + (e.mandate ? " (" + e.mandate + ")" : "") }) : null,
+      e.classification === "confidential" ? K.el("span", { class: "tl-kind", text: ds.confidentialLabel }) : null,
       e.corrects ? K.el("span", { class: "meta", text: " " + ds.correctsLabel + " " + e.corrects }) : null,
+      e.corrected_by ? K.el("span", { class: "meta", text: " " + K.fmt(ds.correctedByLabel, { n: e.corrected_by }) }) : null,
       K.el("span", { class: "meta", text: " #" + e.number + " · " + e.author })
     ]);
     var list = section(hourKey(e.occurred_at)).querySelector("ol");
@@ -51,6 +54,34 @@
     var empty = document.getElementById("timeline-empty");
     if (empty) empty.hidden = true;
   }
+
+  // ---- earlier hours, on request
+  var earlier = document.getElementById("timeline-earlier");
+  var status = document.getElementById("timeline-status");
+  var cursor = ds.before ? { before: ds.before, number: ds.beforeNumber } : null;
+  var loading = false;
+
+  function loadEarlier() {
+    if (!cursor || loading) return;
+    loading = true;
+    earlier.disabled = true;
+    status.textContent = ds.loadingLabel;
+    var q = "?before=" + encodeURIComponent(cursor.before) + "&before_number=" + encodeURIComponent(cursor.number) +
+      (decisionsOnly ? "&decisions=true" : "");
+    K.api("GET", "/incidents/" + incident + "/timeline" + q).then(function (page) {
+      page.items.forEach(add);
+      cursor = page.next ? { before: page.next.before, number: page.next.before_number } : null;
+      earlier.hidden = !cursor;
+      status.textContent = page.hour ? K.fmt(ds.loadedLabel, { hour: page.hour }) : "";
+      if (!cursor && document.activeElement === earlier) hours.focus();
+    }).catch(function (e) {
+      status.textContent = e.message;
+    }).then(function () {
+      loading = false;
+      earlier.disabled = false;
+    });
+  }
+  if (earlier) earlier.addEventListener("click", loadEarlier);
 
   K.live({
     incident: incident,
