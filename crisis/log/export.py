@@ -71,6 +71,19 @@ def iter_entries(*, incident_id: int, include_confidential: bool = True, kind: O
             return
 
 
+def marking(*, viewer: User, incident_id: int, masked: bool) -> str:
+    """The classification marking a printed export carries on every page:
+    "masked" (the public-records copy), "confidential" when the reader gets
+    confidential content, else "internal". Decided before streaming starts."""
+    if masked:
+        return "masked"
+    if has_perm(viewer, Perm.READ_CONFIDENTIAL) and db.session.scalar(
+            sa.select(sa.exists().where(LogEntry.incident_id == incident_id,
+                                        LogEntry.classification == Classification.CONFIDENTIAL))):
+        return "confidential"
+    return "internal"
+
+
 def rows(*, viewer: User, incident_id: int, masked: bool,
          upto: Optional[int] = None) -> Iterator[dict[str, Any]]:
     """The entries as `viewer` may see them in an export (see the module docstring)."""

@@ -100,7 +100,9 @@ def log_print(incident_id: int) -> Any:
     masked = request.args.get("masked") == "1"
     check = export.ChainCheck()
     entries = export.print_rows(viewer=current_user, incident_id=incident_id, masked=masked, check=check)
-    page = stream_template("incidents/log_print.html", incident=inc, entries=entries, masked=masked, chain=check)
+    mark = export.marking(viewer=current_user, incident_id=incident_id, masked=masked)
+    page = stream_template("incidents/log_print.html", incident=inc, entries=entries, masked=masked, chain=check,
+                           marking=mark)
     resp = Response(_in_chunks(page))
     resp.headers["Cache-Control"] = "no-store"
     return resp
