@@ -290,6 +290,8 @@
         K.showError(errNode, null);
         var body = { text: text.value, kind: kind.value, classification: cls.value };
         if (cp.value.trim()) body.counterpart = cp.value.trim();
+        var pos = document.getElementById("entry-position");
+        if (pos && pos.value && !document.getElementById("entry-position-field").hidden) body.position = pos.value;
         if (time.value) body.occurred_at = K.timeOfDayISO(time.value);
         if (cls.value === "confidential") body.osl_ground = osl.value;
         if (kind.value === "decision") {
@@ -335,6 +337,7 @@
     var lastStaffing = null;
     function renderStaffing(data) {
       lastStaffing = data;
+      showWritesAs(data);
       // Keep a half-written handover note when someone else's check-in re-renders the panel.
       var drafts = {};
       Array.prototype.forEach.call(staffList.querySelectorAll(".checkout-form"), function (f) {
@@ -362,6 +365,41 @@
           K.el("ul", { class: "holders" }, holders), note, mine && drafts[p.key] ? drafts[p.key] : null]);
       });
       staffList.replaceChildren.apply(staffList, items);
+    }
+
+    // The position an entry is written as persists on purpose: it is who you are in
+    // the staff, not a property of one entry. Held positions, latest check-in first
+    // (the server's default too); a choice among several is kept until you check out.
+    function showWritesAs(data) {
+      var asNode = document.getElementById("entry-as");
+      var field = document.getElementById("entry-position-field");
+      var select = document.getElementById("entry-position");
+      if (!asNode || !field) return;
+      var held = [];
+      data.items.forEach(function (p) {
+        p.holders.forEach(function (h) { if (h.user === me) held.push({ key: p.key, label: p.label, since: h.since }); });
+      });
+      held.sort(function (a, b) { return a.since < b.since ? 1 : a.since > b.since ? -1 : 0; });
+      // Only a choice the user made sticks; otherwise the latest check-in.
+      var current = held.some(function (h) { return h.key === chosenPosition; }) ? chosenPosition : (held[0] || {}).key;
+      select.replaceChildren.apply(select, held.map(function (h) {
+        return K.el("option", { value: h.key, text: h.label, selected: h.key === current });
+      }));
+      if (current) select.value = current;
+      field.hidden = held.length < 2;
+      if (!held.length) asNode.textContent = t.writes_as_nobody || "";
+      else {
+        var chosen = held.filter(function (h) { return h.key === select.value; })[0] || held[0];
+        asNode.textContent = K.fmt(t.writes_as, { position: chosen.label });
+      }
+    }
+    var chosenPosition = null;
+    var positionSelect = document.getElementById("entry-position");
+    if (positionSelect) {
+      positionSelect.addEventListener("change", function () {
+        chosenPosition = positionSelect.value;
+        if (lastStaffing) showWritesAs(lastStaffing);
+      });
     }
 
     function staff(body, errNode) {

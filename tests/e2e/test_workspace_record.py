@@ -300,3 +300,27 @@ def test_log_loads_in_pages_and_searches_on_the_server(live_server, browser_page
     expect(page.locator("#log-list .entry", has_text="Rad 004")).to_have_count(1)
     expect(page.locator("#log-list .entry")).to_have_count(1)
     assert any("q=Rad" in u for u in requests_seen), requests_seen
+
+
+def test_the_position_written_as_is_shown_and_kept_on_purpose(live_server, browser_page):
+    incident_id = _new_incident(live_server, "Två funktioner")
+    page = browser_page("staff")
+    _open(page, live_server, incident_id)
+    expect(page.locator("#entry-as")).to_contain_text("inte incheckad")
+    api = live_server.api("staff")
+    for key in ("stabschef", "samverkan"):
+        r = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/staffing",
+                     json={"action": "check_in", "position": key})
+        assert r.status_code == 200, r.text
+    # Two held: a choice appears; the latest check-in is the default.
+    expect(page.locator("#entry-position-field")).to_be_visible()
+    expect(page.locator("#entry-as")).to_contain_text("Samverkan")
+    page.select_option("#entry-position", "stabschef")
+    expect(page.locator("#entry-as")).to_contain_text("Stabschef")
+    for text in ("Första som stabschef", "Andra som stabschef"):
+        page.fill("#entry-text", text)
+        page.press("#entry-text", "Enter")
+        expect(page.locator("#log-list .entry", has_text=text)).to_be_visible()
+    expect(page.locator("#entry-position")).to_have_value("stabschef")
+    stored = {e["text"]: e["position"] for e in _log(live_server, incident_id, "staff")}
+    assert stored["Första som stabschef"] == "stabschef" and stored["Andra som stabschef"] == "stabschef"
