@@ -237,7 +237,8 @@ def test_density_shortcut_and_screenshots(live_server, browser_page):
         api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
                  json={"text": f"Lägesuppdatering {i}: Ellevio rapporterar arbete i nätstation {i}",
                        "kind": "incoming" if i % 2 else "info", "counterpart": "Ellevio" if i % 2 else None})
-    page = browser_page("staff", viewport=(1440, 900))
+    # The leader: the most menu items (the header is tallest) and the level and closing panels.
+    page = browser_page("leader", viewport=(1440, 900))
     _open(page, live_server, incident_id)
     expect(page.locator("#log-list .entry", has_text="Lägesuppdatering 13")).to_be_visible()
     box = page.locator("#entry-form").bounding_box()
