@@ -33,7 +33,9 @@ class LogQuery(pydantic.BaseModel):
     position: Optional[str] = pydantic.Field(None, max_length=64)
     q: Optional[str] = pydantic.Field(None, max_length=200, description="Text search")
     after: Optional[int] = pydantic.Field(None, ge=0, description="Only entries with a higher number")
-    limit: Optional[int] = pydantic.Field(None, ge=1, le=5000, description="Only the latest N")
+    before: Optional[int] = pydantic.Field(None, ge=1, description="Only entries with a lower number "
+                                           "(pass next_before to get the next older page)")
+    limit: int = pydantic.Field(100, ge=1, le=500, description="Only the latest N of what matches")
 
 
 class LogEntryOut(pydantic.BaseModel):
@@ -55,3 +57,9 @@ class LogEntryOut(pydantic.BaseModel):
     decided_by: Optional[str]
     mandate: Optional[str]
     hash: str
+
+
+class LogPage(pydantic.BaseModel):
+    items: list[LogEntryOut] = pydantic.Field(description="In ascending number order")
+    next_before: Optional[int] = pydantic.Field(
+        description="Pass as `before` for the next older page of the same query; null when there is none")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -193,6 +194,9 @@ def correct(*, actor: User, incident_id: int, number: int, text: str,
         original = _get_entry(incident_id, number)
         if original.classification is Classification.CONFIDENTIAL and not has_perm(actor, Perm.READ_CONFIDENTIAL):
             raise NotFound(f"No log entry {number} in incident {incident_id}.")
+        if original.kind is LogKind.SYSTEM:
+            # System entries record what the system did; a hand-written "correction" would misstate it.
+            raise ValidationError(_("Systemposter kan inte rättas för hand."), code="system_entry")
         later = db.session.scalar(sa.select(LogEntry.number).where(
             LogEntry.incident_id == incident_id, LogEntry.corrects == number))
         if later is not None:
@@ -220,11 +224,30 @@ def _get_entry(incident_id: int, number: int) -> LogEntry:
 
 def list_entries(*, viewer: User, incident_id: int, kind: Optional[str] = None,
                  position: Optional[str] = None, q: Optional[str] = None,
-                 after: Optional[int] = None, limit: Optional[int] = None,
+                 after: Optional[int] = None, before: Optional[int] = None,
+                 limit: Optional[int] = None,
                  include_confidential: Optional[bool] = None) -> list[tuple[LogEntry, Optional[int]]]:
     """Entries in number order with the number of the entry correcting each, if any.
 
+    `after`/`before` keep only numbers strictly between them; `limit` keeps the
+    latest N of what matches (still returned in number order).
     Observers never get confidential entries (`include_confidential` cannot widen that).
+    """
+    return log_page(viewer=viewer, incident_id=incident_id, kind=kind, position=position, q=q,
+                    after=after, before=before, limit=limit,
+                    include_confidential=include_confidential)[0]
+
+
+def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
+             position: Optional[str] = None, q: Optional[str] = None,
+             after: Optional[int] = None, before: Optional[int] = None,
+             limit: Optional[int] = None,
+             include_confidential: Optional[bool] = None,
+             ) -> tuple[list[tuple[LogEntry, Optional[int]]], Optional[int]]:
+    """One page of the log: (entries in number order, next_before).
+
+    next_before is the number to pass as `before` for the next older page of the
+    same query, or None when nothing older matches.
     """
     check(viewer, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
@@ -241,24 +264,33 @@ def list_entries(*, viewer: User, incident_id: int, kind: Optional[str] = None,
             raise ValidationError(f"Unknown kind {kind!r}.") from None
     if position:
         stmt = stmt.where(LogEntry.position == position)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(LogEntry.text).like(like),
-                                 sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like),
-                                 sa.func.lower(LogEntry.author).like(like)))
+    if q and q.strip():
+        like = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(sa.or_(sa.func.lower(LogEntry.text).like(like, escape="\\"),
+                                 sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like, escape="\\"),
+                                 sa.func.lower(LogEntry.author).like(like, escape="\\")))
     if after:
         stmt = stmt.where(LogEntry.number > after)
-    stmt = stmt.order_by(LogEntry.number)
+    if before is not None:
+        stmt = stmt.where(LogEntry.number < before)
+    next_before: Optional[int] = None
     if limit:
-        # the latest `limit` entries, still returned in number order
-        stmt = stmt.order_by(None).order_by(LogEntry.number.desc()).limit(limit)
-    entries = list(db.session.scalars(stmt))
-    if limit:
+        # the latest `limit` entries (one more to learn whether older ones exist)
+        entries = list(db.session.scalars(stmt.order_by(LogEntry.number.desc()).limit(limit + 1)))
+        if len(entries) > limit:
+            entries = entries[:limit]
+            next_before = entries[-1].number
         entries.reverse()
-    corrections = dict(db.session.execute(
-        sa.select(LogEntry.corrects, LogEntry.number).where(
-            LogEntry.incident_id == incident_id, LogEntry.corrects.is_not(None))).all())
-    return [(e, corrections.get(e.number)) for e in entries]
+    else:
+        entries = list(db.session.scalars(stmt.order_by(LogEntry.number)))
+    corrections: dict[int, int] = {}
+    if entries:
+        numbers = [e.number for e in entries]
+        corrections = dict(db.session.execute(
+            sa.select(LogEntry.corrects, LogEntry.number).where(
+                LogEntry.incident_id == incident_id,
+                LogEntry.corrects.between(numbers[0], numbers[-1]))).all())
+    return [(e, corrections.get(e.number)) for e in entries], next_before
 
 
 def all_for_export(*, incident_id: int) -> list[tuple[LogEntry, Optional[int]]]:

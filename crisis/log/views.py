@@ -5,16 +5,16 @@ from typing import Any
 from flask_login import current_user
 
 from crisis.api import operation
-from crisis.api.schemas import Items
 from crisis.log import service
-from crisis.log.schemas import CorrectionIn, LogEntryIn, LogEntryOut, LogQuery
+from crisis.log.schemas import CorrectionIn, LogEntryIn, LogEntryOut, LogPage, LogQuery
 
 
-@operation("/incidents/<int:incident_id>/log", "GET", summary="The situation log, in number order",
-           tag="log", query=LogQuery, response=Items[LogEntryOut], perm="read")
-def list_log(incident_id: int, query: LogQuery) -> list[dict[str, Any]]:
-    rows = service.list_entries(viewer=current_user, incident_id=incident_id, **query.model_dump())
-    return [service.to_dict(e, c) for e, c in rows]
+@operation("/incidents/<int:incident_id>/log", "GET",
+           summary="One page of the situation log: the latest `limit` entries that match, in number order",
+           tag="log", query=LogQuery, response=LogPage, perm="read")
+def list_log(incident_id: int, query: LogQuery) -> dict[str, Any]:
+    rows, next_before = service.log_page(viewer=current_user, incident_id=incident_id, **query.model_dump())
+    return {"items": [service.to_dict(e, c) for e, c in rows], "next_before": next_before}
 
 
 @operation("/incidents/<int:incident_id>/log", "POST", summary="Write a log entry", tag="log",

@@ -76,6 +76,55 @@
     return p.y + "-" + p.mo + "-" + p.d + " " + p.h + ":" + p.mi;
   };
 
+  /* Time input in Europe/Stockholm, whatever zone the browser is in.
+   * K.stockholmISO("2026-11-27", "14:05") -> the UTC ISO string of that wall-clock time in Stockholm. */
+  K.stockholmISO = function (date, time) {
+    var d = String(date).match(/^(\d{4})-(\d{2})-(\d{2})$/), t = String(time).match(/^(\d{1,2}):(\d{2})/);
+    if (!d || !t) return null;
+    var asUtc = Date.UTC(+d[1], +d[2] - 1, +d[3], +t[1], +t[2]);
+    var guess = asUtc;
+    // Two rounds: the offset at the guessed instant, then at the corrected one (DST edges).
+    for (var i = 0; i < 2; i++) {
+      var p = parts(new Date(guess));
+      var shownAsUtc = Date.UTC(+p.y, +p.mo - 1, +p.d, +p.h, +p.mi);
+      guess = asUtc - (shownAsUtc - guess);
+    }
+    return new Date(guess).toISOString();
+  };
+  /* "YYYY-MM-DD" of an instant in Stockholm. */
+  K.stockholmDate = function (value) {
+    var p = parts(value instanceof Date ? value : new Date(value === undefined ? Date.now() : value));
+    return p.y + "-" + p.mo + "-" + p.d;
+  };
+  /* A time of day typed as "HH:MM" (Stockholm) -> ISO: today, or yesterday when
+   * that is later than now (entries are written after the fact). */
+  K.timeOfDayISO = function (hhmm, now) {
+    now = now || new Date();
+    var iso = K.stockholmISO(K.stockholmDate(now), hhmm);
+    if (!iso) return null;
+    if (new Date(iso).getTime() > now.getTime() + 60000) {
+      iso = K.stockholmISO(K.stockholmDate(new Date(now.getTime() - 24 * 3600 * 1000)), hhmm);
+    }
+    return iso;
+  };
+
+  /* One page bootstrap: K.boot("workspace", function (root, cfg) {…}) runs only
+   * when the page has that root element; cfg holds its data- attributes with
+   * "true"/"false" as booleans and integers as numbers. */
+  K.boot = function (id, init) {
+    var root = document.getElementById(id);
+    if (!root) return null;
+    var cfg = {};
+    Object.keys(root.dataset).forEach(function (k) {
+      var v = root.dataset[k];
+      if (v === "true") cfg[k] = true;
+      else if (v === "false") cfg[k] = false;
+      else if (/^-?\d{1,15}$/.test(v)) cfg[k] = parseInt(v, 10);
+      else cfg[k] = v;
+    });
+    return init(root, cfg);
+  };
+
   /* Element builder: el("li", {class: "x", text: userText}, [children]). */
   K.el = function (tag, attrs, children) {
     var node = document.createElement(tag);
@@ -92,6 +141,39 @@
       node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
     return node;
+  };
+
+  /* One log-entry renderer: an <li class="entry"> with number, time, kind,
+   * counterpart, classification, text (struck through when corrected),
+   * decision, author, and correction references.
+   * opts: {correctedBy: number|null, actions: [nodes for the footer], maskConfidential: text} */
+  K.logEntry = function (e, opts) {
+    opts = opts || {};
+    var t = K.t || {};
+    var struck = opts.correctedBy || e.corrected_by || null;
+    var conf = e.classification === "confidential";
+    var meta = [
+      K.el("span", { class: "entry-no", text: String(e.number) }),
+      K.el("time", { class: "entry-time", datetime: e.occurred_at, text: K.hhmm(e.occurred_at),
+                      title: K.dateTime(e.occurred_at) }),
+      K.el("span", { class: "kind kind-" + e.kind, text: (t.kinds || {})[e.kind] || e.kind })
+    ];
+    if (e.counterpart) meta.push(K.el("span", { class: "counterpart", text: e.counterpart }));
+    if (conf) {
+      meta.push(K.el("span", { class: "conf-tag",
+        text: ((t.classifications || {}).confidential || "") + (e.osl_ground ? " · " + e.osl_ground : "") }));
+    }
+    var text = conf && opts.maskConfidential ? opts.maskConfidential : e.text;
+    var body = [K.el("div", { class: "entry-meta" }, meta),
+                K.el(struck ? "del" : "p", { class: "entry-text", text: text })];
+    if (e.decided_by) body.push(K.el("p", { class: "entry-decision", text: e.decided_by + (e.mandate ? " · " + e.mandate : "") }));
+    var footer = [K.el("span", { class: "author", text: e.author + (e.position_label ? " (" + e.position_label + ")" : "") })];
+    if (e.corrects) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(t.corrects, { n: e.corrects }) }));
+    if (struck) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(t.corrected_by, { n: struck }) }));
+    body.push(K.el("div", { class: "entry-foot" }, footer.concat(opts.actions || [])));
+    return K.el("li", { id: opts.id === undefined ? "entry-" + e.number : opts.id,
+                        class: "entry" + (struck ? " struck" : "") + (e.kind === "system" ? " system" : ""),
+                        "data-number": e.number }, body);
   };
 
   K.showError = function (node, err) {

@@ -22,6 +22,7 @@
   var speedNode = document.getElementById("ex-speed");
   var actionError = document.getElementById("action-error");
   var refreshTimer = null;
+  var POLL_MS = 3000;
 
   function label(table, key) { return (S[table] || {})[key] || key; }
 
@@ -91,6 +92,13 @@
       var when = node.getAttribute("data-when").split(" ");
       node.hidden = when.indexOf(state.status) === -1;
     });
+    // The exercise incident's positions are known once it has started (the page may predate that).
+    var target = document.getElementById("adhoc-target");
+    if (target && !target.options.length && state.positions) {
+      Object.keys(state.positions).forEach(function (k) {
+        target.appendChild(K.el("option", { value: k, text: state.positions[k] }));
+      });
+    }
     var select = document.getElementById("obs-inject");
     if (select) {
       var current = select.value;
@@ -108,6 +116,7 @@
     return K.api("GET", base).then(function (data) {
       state = data;
       render();
+      if (state.incident) follow(state.incident);
     }, function (err) { K.showError(actionError, err); });
   }
 
@@ -132,7 +141,6 @@
     var buttons = root.querySelectorAll("[data-action]");
     buttons.forEach(function (b) { b.disabled = true; });
     return K.api("POST", base + "/" + action, body).then(function () {
-      if (action === "start") { window.location.reload(); return; }
       return load();
     }, function (err) { K.showError(actionError, err); }).then(function () {
       buttons.forEach(function (b) { b.disabled = false; });
@@ -142,11 +150,17 @@
   root.querySelectorAll("[data-action]").forEach(function (button) {
     button.addEventListener("click", function () {
       var action = button.getAttribute("data-action");
-      if (action === "end" && !window.confirm(S.confirm_end)) return;
+      var title = button.textContent.trim();
+      // Irreversible steps ask first, in a dialog (static/js/dialog.js).
+      if (action === "end") {
+        K.confirmDialog({ title: title, text: S.confirm_end, confirmLabel: title, danger: true })
+          .then(function (answer) { if (answer) act("end"); });
+        return;
+      }
       if (action === "stop") {
-        if (!window.confirm(S.confirm_stop)) return;
-        var reason = window.prompt(S.stop_reason, "");
-        act("stop", reason ? { reason: reason } : {});
+        K.confirmDialog({ title: title, text: S.confirm_stop, confirmLabel: title, danger: true,
+                          reason: { label: String(S.stop_reason || "").replace(/:\s*$/, ""), required: false } })
+          .then(function (answer) { if (answer) act("stop", answer.reason ? { reason: answer.reason } : {}); });
         return;
       }
       act(action);
@@ -195,24 +209,47 @@
     });
   }
 
-  load();
+  // Follow the exercise live: once it has an incident (at the start, by hand or on
+  // schedule), join that incident's events; until then ask the API every few seconds.
+  var live = null;
+  var pollTimer = null;
+  function follow(id) {
+    var link = document.getElementById("ex-log-link");
+    if (link && link.hidden) {
+      link.setAttribute("href", "/incidents/" + id);
+      link.hidden = false;
+      var sep = document.getElementById("ex-log-sep");
+      if (sep) sep.hidden = false;
+    }
+    if (live || !K.live) return;
+    if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+    var since = id === incidentId ? (parseInt(root.getAttribute("data-seq"), 10) || 0) : 0;
+    incidentId = id;
+    live = K.live({
+      incident: id,
+      since: since,
+      onSnapshot: function () { load(); },
+      onEvent: function (ev) {
+        if (ev.type === "inject.delivered" || ev.type === "exercise.updated" || ev.type === "log.appended" ||
+            ev.type === "incident.updated" || ev.type.indexOf("task.") === 0 || ev.type === "staffing.changed") {
+          scheduleRefresh();
+        }
+      },
+    });
+  }
+
+  load().then(function () {
+    if (!live) {
+      pollTimer = window.setInterval(function () {
+        if (live) { window.clearInterval(pollTimer); pollTimer = null; return; }
+        load();
+      }, POLL_MS);
+    }
+  });
   loadObservations();
   window.setInterval(function () {
     if (state && state.status === "running" && clockNode) {
       load();
     }
   }, 15000);
-
-  if (incidentId && K.live) {
-    K.live({
-      incident: incidentId,
-      since: parseInt(root.getAttribute("data-seq"), 10) || 0,
-      onEvent: function (ev) {
-        if (ev.type === "inject.delivered" || ev.type === "exercise.updated" || ev.type === "log.appended" ||
-            ev.type.indexOf("task.") === 0 || ev.type === "staffing.changed") {
-          scheduleRefresh();
-        }
-      },
-    });
-  }
 })();

@@ -19,7 +19,6 @@
   };
   var items = {};   // id -> deviation
   var baseTitle = document.title;
-  var status = document.getElementById("conn-status");
 
   function isDue(d) {
     return d.status === "monitoring" && d.follow_up_at && new Date(d.follow_up_at).getTime() <= Date.now();
@@ -137,23 +136,16 @@
   // Follow-up times pass while the page is open: re-group every minute.
   window.setInterval(render, 60 * 1000);
 
-  var socket = window.io({ transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
-  function offline() {
-    document.body.classList.add("offline");
-    if (status) {
-      status.hidden = false;
-      status.textContent = K.fmt(K.t.offline_since || "Offline {time}", { time: K.hhmm(new Date()) });
+  // The shared connection helper (realtime.js): offline banner and reconnect.
+  var conn = K.connect({
+    onConnect: function (socket) {
+      socket.emit("join_inbox", {}, function (ack) {
+        if (!ack || !ack.ok) { K.showError(errNode, { message: (ack && ack.error) || "join_inbox" }); return; }
+        conn.online();
+        load();  // (re)load after joining: nothing that happened while away is missed
+      });
     }
-  }
-  socket.on("connect", function () {
-    socket.emit("join_inbox", {}, function (ack) {
-      if (!ack || !ack.ok) { K.showError(errNode, { message: (ack && ack.error) || "join_inbox" }); return; }
-      document.body.classList.remove("offline");
-      if (status) { status.hidden = true; status.textContent = ""; }
-      load();  // (re)load after joining: nothing that happened while away is missed
-    });
   });
-  socket.on("disconnect", offline);
-  socket.on("connect_error", offline);
+  var socket = conn.socket;
   socket.on("deviation", upsert);
 })();

@@ -1,304 +1,513 @@
-/* The staff workspace of one incident: quick log entry, the live log with
- * filters and corrections, the on-duty panel, level decisions. */
+/* The staff workspace of one incident: quick log entry, the live log (paged
+ * from the server, filtered and searched there), corrections, the on-duty
+ * panel with check-out handover notes, level decisions and closing. */
 (function () {
   "use strict";
   var K = window.Krisrum;
-  var root = document.getElementById("workspace");
-  if (!root) return;
+  var PAGE = 50;
 
-  var incidentId = parseInt(root.getAttribute("data-incident"), 10);
-  var me = root.getAttribute("data-user");
-  var canWrite = root.getAttribute("data-can-write") === "true";
-  var canStaff = root.getAttribute("data-can-staff") === "true";
-  var canRegister = root.getAttribute("data-can-register") === "true";
-  var active = root.getAttribute("data-status") === "active";
-  var base = "/incidents/" + incidentId;
+  K.boot("workspace", function (root, cfg) {
+    // Page strings (data-strings on the root) on top of the shared ones.
+    var t = {};
+    Object.keys(K.t).forEach(function (k) { t[k] = K.t[k]; });
+    try {
+      var own = JSON.parse(root.dataset.strings || "{}");
+      Object.keys(own).forEach(function (k) { t[k] = own[k]; });
+    } catch (e) { /* shared strings only */ }
+    var incidentId = cfg.incident;
+    var me = root.dataset.user;
+    var canWrite = cfg.canWrite === true;
+    var canStaff = cfg.canStaff === true;
+    var active = cfg.status === "active";
+    var base = "/incidents/" + incidentId;
 
-  var entries = {};      // number -> entry
-  var correctedBy = {};  // number -> number of the correcting entry
-  var tasksByEntry = {}; // log number -> {task id: task} made from it ("Gör till uppgift")
-  var list = document.getElementById("log-list");
-  var filterKind = document.getElementById("filter-kind");
-  var filterPos = document.getElementById("filter-position");
-  var filterText = document.getElementById("filter-text");
-  var countNode = document.getElementById("log-count");
+    var entries = {};      // number -> entry (the loaded pages of the current query, plus live ones)
+    var correctedBy = {};  // number -> number of the correcting entry
+    var tasksByEntry = {}; // log number -> {task id: task} made from it ("Gör till uppgift")
+    var positions = {};    // position key -> label, seen in entries
+    var nextBefore = null; // cursor for the next older page, null when none
+    var loading = false;
+    var queryGen = 0;      // bumps on each filter change; late answers of older queries are dropped
+    var list = document.getElementById("log-list");
+    var filterKind = document.getElementById("filter-kind");
+    var filterPos = document.getElementById("filter-position");
+    var filterText = document.getElementById("filter-text");
+    var countNode = document.getElementById("log-count");
+    var moreBtn = document.getElementById("log-more");
+    var sentinel = document.getElementById("log-end");
 
-  // ---- log rendering ----
-  function matches(e) {
-    if (filterKind.value && e.kind !== filterKind.value) return false;
-    if (filterPos.value && e.position !== filterPos.value) return false;
-    var q = filterText.value.trim().toLowerCase();
-    if (q) {
-      var hay = (e.text + " " + (e.counterpart || "") + " " + e.author).toLowerCase();
-      if (hay.indexOf(q) === -1) return false;
+    // ---- the log: one page at a time, the query runs on the server ----
+    function query() {
+      var params = ["limit=" + PAGE];
+      if (filterKind.value) params.push("kind=" + encodeURIComponent(filterKind.value));
+      if (filterPos.value) params.push("position=" + encodeURIComponent(filterPos.value));
+      var q = filterText.value.trim();
+      if (q) params.push("q=" + encodeURIComponent(q));
+      return params;
     }
-    return true;
-  }
 
-  function entryNode(e) {
-    var struck = correctedBy[e.number];
-    var meta = [
-      K.el("span", { class: "entry-no", text: String(e.number) }),
-      K.el("time", { class: "entry-time", datetime: e.occurred_at, text: K.hhmm(e.occurred_at),
-                      title: K.dateTime(e.occurred_at) }),
-      K.el("span", { class: "kind kind-" + e.kind, text: (K.t.kinds || {})[e.kind] || e.kind }),
-    ];
-    if (e.counterpart) meta.push(K.el("span", { class: "counterpart", text: e.counterpart }));
-    if (e.classification === "confidential") {
-      meta.push(K.el("span", { class: "conf-tag", text: (K.t.classifications || {}).confidential + (e.osl_ground ? " · " + e.osl_ground : "") }));
-    }
-    var textNode = K.el(struck ? "del" : "p", { class: "entry-text", text: e.text });
-    var body = [K.el("div", { class: "entry-meta" }, meta), textNode];
-    if (e.decided_by) body.push(K.el("p", { class: "entry-decision", text: e.decided_by + " · " + (e.mandate || "") }));
-    var footer = [K.el("span", { class: "author", text: e.author + (e.position_label ? " (" + e.position_label + ")" : "") })];
-    if (e.corrects) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(K.t.corrects, { n: e.corrects }) }));
-    if (struck) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(K.t.corrected_by, { n: struck }) }));
-    if (canWrite && active && !struck) {
-      footer.push(K.el("button", { type: "button", class: "linklike correct-btn", "data-number": e.number,
-        "aria-label": K.t.correct + " " + e.number, text: K.t.correct, onclick: function () { openCorrection(e.number); } }));
-    }
-    var made = tasksByEntry[e.number] || {};
-    Object.keys(made).forEach(function (id) {
-      footer.push(K.el("a", { class: "entry-task", href: base + "/tasks#task-" + id,
-        text: K.fmt(K.t.task_link, { id: id, title: made[id].title }) }));
-    });
-    if (canWrite && active && e.kind !== "system") {
-      footer.push(K.el("button", { type: "button", class: "linklike make-task-btn",
-        "aria-label": K.t.make_task + " " + e.number, text: K.t.make_task,
-        onclick: function (ev) {
-          var btn = ev.currentTarget;
-          btn.disabled = true;
-          K.api("POST", base + "/tasks", { origin_log_number: e.number })
-            .then(function (task) { addTask(task); render(); })
-            .catch(function (err) { window.alert(err.message); btn.disabled = false; });
-        } }));
-    }
-    body.push(K.el("div", { class: "entry-foot" }, footer));
-    return K.el("li", { id: "entry-" + e.number, class: "entry" + (struck ? " struck" : "") + (e.kind === "system" ? " system" : ""),
-                        "data-number": e.number }, body);
-  }
-
-  function render() {
-    var numbers = Object.keys(entries).map(Number).sort(function (a, b) { return b - a; });
-    var frag = document.createDocumentFragment();
-    var shown = 0;
-    numbers.forEach(function (n) {
-      var e = entries[n];
-      if (!matches(e)) return;
-      frag.appendChild(entryNode(e));
-      shown++;
-    });
-    list.replaceChildren(frag);
-    countNode.textContent = shown + " / " + numbers.length;
-    var positions = {};
-    numbers.forEach(function (n) { var e = entries[n]; if (e.position) positions[e.position] = e.position_label || e.position; });
-    var current = filterPos.value;
-    var opts = [filterPos.options[0]];
-    Object.keys(positions).sort().forEach(function (k) {
-      opts.push(K.el("option", { value: k, text: positions[k], selected: k === current }));
-    });
-    filterPos.replaceChildren.apply(filterPos, opts);
-  }
-
-  function addEntry(e) {
-    entries[e.number] = e;
-    if (e.corrected_by) correctedBy[e.number] = e.corrected_by;
-    if (e.corrects) correctedBy[e.corrects] = e.number;
-  }
-
-  function addTask(t) {
-    if (!t.origin_log_number) return;
-    (tasksByEntry[t.origin_log_number] = tasksByEntry[t.origin_log_number] || {})[t.id] = t;
-  }
-
-  var renderPending = false;
-  function scheduleRender() {
-    if (renderPending) return;
-    renderPending = true;
-    window.requestAnimationFrame(function () { renderPending = false; render(); });
-  }
-
-  [filterKind, filterPos].forEach(function (n) { n.addEventListener("change", render); });
-  filterText.addEventListener("input", render);
-  document.getElementById("log-filter").addEventListener("submit", function (ev) { ev.preventDefault(); });
-
-  // ---- corrections (inline form) ----
-  function openCorrection(number) {
-    var li = document.getElementById("entry-" + number);
-    if (!li || li.querySelector(".correction-form")) return;
-    var id = "corr-" + number;
-    var area = K.el("textarea", { id: id, rows: 2, maxlength: 10000, required: true });
-    area.value = entries[number].text;
-    var err = K.el("span", { class: "form-error", role: "alert" });
-    var form = K.el("form", { class: "correction-form" }, [
-      K.el("label", { for: id, text: K.fmt(K.t.correction_prompt, { n: number }) }), area,
-      K.el("button", { type: "submit", class: "primary", text: K.t.correct }),
-      K.el("button", { type: "button", class: "linklike", text: "×", "aria-label": "Avbryt",
-        onclick: function () { form.remove(); } }), err]);
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      K.api("POST", base + "/log/" + number + "/correction", { text: area.value })
-        .then(function (entry) { addEntry(entry); render(); })
-        .catch(function (e) { K.showError(err, e); });
-    });
-    li.appendChild(form);
-    area.focus();
-  }
-
-  // ---- quick entry ----
-  var form = document.getElementById("entry-form");
-  if (form) {
-    var text = document.getElementById("entry-text");
-    var kind = document.getElementById("entry-kind");
-    var cls = document.getElementById("entry-class");
-    var time = document.getElementById("entry-time");
-    var errNode = document.getElementById("entry-error");
-    var oslField = document.getElementById("osl-field");
-    var decisionFields = document.getElementById("decision-fields");
-
-    function syncFields() {
-      oslField.hidden = cls.value !== "confidential";
-      decisionFields.hidden = kind.value !== "decision";
-    }
-    kind.addEventListener("change", syncFields);
-    cls.addEventListener("change", syncFields);
-
-    text.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
-        ev.preventDefault();
-        form.requestSubmit();
+    // Live entries are shown only if they match the current query (same rule as the server).
+    function matches(e) {
+      if (filterKind.value && e.kind !== filterKind.value) return false;
+      if (filterPos.value && e.position !== filterPos.value) return false;
+      var q = filterText.value.trim().toLowerCase();
+      if (q) {
+        var hay = (e.text + " " + (e.counterpart || "") + " " + e.author).toLowerCase();
+        if (hay.indexOf(q) === -1) return false;
       }
-    });
-
-    function occurredAt() {
-      if (!time.value) return null;
-      var hm = time.value.split(":");
-      var d = new Date();
-      d.setHours(parseInt(hm[0], 10), parseInt(hm[1], 10), 0, 0);
-      // A time later than now means the same time yesterday (entries are written backwards).
-      if (d.getTime() > Date.now() + 60000) d.setDate(d.getDate() - 1);
-      return d.toISOString();
+      return true;
     }
 
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      K.showError(errNode, null);
-      var body = { text: text.value, kind: kind.value, classification: cls.value };
-      var cp = document.getElementById("entry-counterpart").value.trim();
-      if (cp) body.counterpart = cp;
-      var at = occurredAt();
-      if (at) body.occurred_at = at;
-      if (cls.value === "confidential") body.osl_ground = document.getElementById("entry-osl").value;
-      if (kind.value === "decision") {
-        body.decided_by = document.getElementById("entry-decided-by").value;
-        body.mandate = document.getElementById("entry-mandate").value;
+    function loadPage(reset) {
+      var gen = reset ? ++queryGen : queryGen;
+      var params = query();
+      if (!reset) {
+        if (nextBefore === null || loading) return Promise.resolve();
+        params.push("before=" + nextBefore);
       }
-      if (!body.text.trim()) { text.focus(); return; }
-      var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      K.api("POST", base + "/log", body).then(function (entry) {
-        addEntry(entry);
+      loading = true;
+      moreBtn.disabled = true;
+      return K.api("GET", base + "/log?" + params.join("&")).then(function (page) {
+        if (gen !== queryGen) return;
+        if (reset) entries = {};
+        page.items.forEach(addEntry);
+        nextBefore = page.next_before;
         render();
-        text.value = "";
-        time.value = "";
-        document.getElementById("entry-counterpart").value = "";
-        text.focus();
-      }).catch(function (e) {
-        K.showError(errNode, e);
-      }).then(function () { button.disabled = false; });
-    });
-    syncFields();
-  }
+      }).catch(function (e) { K.showError(countNode, e); })
+        .then(function () { loading = false; moreBtn.disabled = false; if (gen === queryGen) maybeLoadMore(); });
+    }
 
-  // ---- on duty now ----
-  var staffList = document.getElementById("staffing-list");
-  function renderStaffing(data) {
-    var items = data.items.map(function (p) {
-      var holders = p.holders.length ? p.holders.map(function (h) {
-        return K.el("li", { class: "holder" }, [
-          K.el("span", { class: "holder-name", text: h.name }),
-          h.phone ? K.el("span", { class: "holder-phone", text: " " + h.phone }) : null,
-          K.el("span", { class: "holder-since", text: " · " + K.hhmm(h.since) })]);
-      }) : [K.el("li", { class: "vacant", text: K.t.nobody })];
-      var mine = p.holders.some(function (h) { return h.user === me; });
-      var actions = [];
-      if (canStaff && active) {
-        actions.push(K.el("button", { type: "button", class: "small",
-          text: mine ? K.t.check_out : K.t.check_in,
-          "aria-label": (mine ? K.t.check_out : K.t.check_in) + ": " + p.label,
-          onclick: function () { toggleStaff(p.key, mine); } }));
+    function maybeLoadMore() {
+      if (nextBefore === null || loading || !sentinel) return;
+      var r = sentinel.getBoundingClientRect();
+      if (r.top < window.innerHeight + 200) loadPage(false);
+    }
+    if (window.IntersectionObserver && sentinel) {
+      new IntersectionObserver(function (items) {
+        if (items.some(function (i) { return i.isIntersecting; })) maybeLoadMore();
+      }, { rootMargin: "200px" }).observe(sentinel);
+    }
+    moreBtn.addEventListener("click", function () { loadPage(false); });
+
+    function actionsFor(e, struck) {
+      var out = [];
+      if (canWrite && active && !struck && e.kind !== "system") {
+        out.push(K.el("button", { type: "button", class: "linklike correct-btn", "data-number": e.number,
+          "aria-label": t.correct + " " + e.number, text: t.correct, onclick: function () { openCorrection(e.number); } }));
       }
-      var note = p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
-      return K.el("li", { class: "position" + (p.holders.length ? "" : " unstaffed") }, [
-        K.el("div", { class: "position-head" }, [K.el("span", { class: "position-label", text: p.label })].concat(actions)),
-        K.el("ul", { class: "holders" }, holders), note]);
+      var made = tasksByEntry[e.number] || {};
+      Object.keys(made).forEach(function (id) {
+        out.push(K.el("a", { class: "entry-task", href: base + "/tasks#task-" + id,
+          text: K.fmt(t.task_link, { id: id, title: made[id].title }) }));
+      });
+      if (canWrite && active && e.kind !== "system") {
+        out.push(K.el("button", { type: "button", class: "linklike make-task-btn",
+          "aria-label": t.make_task + " " + e.number, text: t.make_task,
+          onclick: function (ev) {
+            var btn = ev.currentTarget;
+            btn.disabled = true;
+            K.api("POST", base + "/tasks", { origin_log_number: e.number })
+              .then(function (task) { addTask(task); render(); })
+              .catch(function (err) { K.showError(countNode, err); btn.disabled = false; });
+          } }));
+      }
+      return out;
+    }
+
+    function render() {
+      var focused = document.activeElement;
+      var caret = focused && typeof focused.selectionStart === "number" ? focused.selectionStart : null;
+      // An open correction form survives a re-render (live entries arrive while typing).
+      var open = {};
+      Array.prototype.forEach.call(list.querySelectorAll(".correction-form"), function (f) {
+        open[f.getAttribute("data-number")] = f;
+      });
+      var numbers = Object.keys(entries).map(Number).sort(function (a, b) { return b - a; });
+      var frag = document.createDocumentFragment();
+      var shown = 0;
+      numbers.forEach(function (n) {
+        var e = entries[n];
+        if (!matches(e)) return;
+        var struck = correctedBy[n];
+        var li = K.logEntry(e, { correctedBy: struck, actions: actionsFor(e, struck) });
+        if (open[n] && !struck) li.appendChild(open[n]);
+        frag.appendChild(li);
+        shown++;
+      });
+      list.replaceChildren(frag);
+      if (focused && focused !== document.activeElement && list.contains(focused)) {
+        focused.focus();
+        if (caret !== null) { try { focused.setSelectionRange(caret, caret); } catch (e) { /* not a text field */ } }
+      }
+      countNode.textContent = K.fmt(t.log_shown || "{n}", { n: shown }) + (nextBefore !== null ? " " + (t.log_more_exist || "") : "");
+      moreBtn.hidden = nextBefore === null;
+      var current = filterPos.value;
+      var opts = [filterPos.options[0]];
+      Object.keys(positions).sort().forEach(function (k) {
+        opts.push(K.el("option", { value: k, text: positions[k], selected: k === current }));
+      });
+      filterPos.replaceChildren.apply(filterPos, opts);
+    }
+
+    function addEntry(e) {
+      entries[e.number] = e;
+      if (e.position) positions[e.position] = e.position_label || e.position;
+      if (e.corrected_by) correctedBy[e.number] = e.corrected_by;
+      if (e.corrects) correctedBy[e.corrects] = e.number;
+    }
+
+    function addTask(task) {
+      if (!task.origin_log_number) return;
+      (tasksByEntry[task.origin_log_number] = tasksByEntry[task.origin_log_number] || {})[task.id] = task;
+    }
+
+    var renderPending = false;
+    function scheduleRender() {
+      if (renderPending) return;
+      renderPending = true;
+      window.requestAnimationFrame(function () { renderPending = false; render(); });
+    }
+
+    var searchTimer = null;
+    [filterKind, filterPos].forEach(function (n) { n.addEventListener("change", function () { loadPage(true); }); });
+    filterText.addEventListener("input", function () {
+      window.clearTimeout(searchTimer);
+      searchTimer = window.setTimeout(function () { loadPage(true); }, 300);
     });
-    staffList.replaceChildren.apply(staffList, items);
-  }
-
-  function toggleStaff(position, mine) {
-    var body = { action: mine ? "check_out" : "check_in", position: position };
-    if (mine) {
-      var note = window.prompt(K.t.handover_prompt, "");
-      if (note === null) return;
-      if (note) body.handover_note = note;
-    }
-    K.api("POST", base + "/staffing", body).then(renderStaffing).catch(function (e) { window.alert(e.message); });
-  }
-
-  // ---- level decision / close ----
-  var levelForm = document.getElementById("level-form");
-  if (levelForm) {
-    var levelErr = document.getElementById("level-error");
-    function decisionBody(extra) {
-      var body = {
-        decided_by: document.getElementById("level-decided-by").value,
-        mandate: document.getElementById("level-mandate").value,
-        reason: document.getElementById("level-reason").value,
-      };
-      Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
-      return body;
-    }
-    levelForm.addEventListener("submit", function (ev) {
+    document.getElementById("log-filter").addEventListener("submit", function (ev) {
       ev.preventDefault();
-      K.showError(levelErr, null);
-      K.api("PATCH", base, decisionBody({ level: document.getElementById("level-select").value }))
-        .then(function (inc) { updateIncident(inc); document.getElementById("level-reason").value = ""; })
-        .catch(function (e) { K.showError(levelErr, e); });
+      window.clearTimeout(searchTimer);
+      loadPage(true);
     });
-    document.getElementById("close-incident").addEventListener("click", function () {
-      K.showError(levelErr, null);
-      K.api("PATCH", base, decisionBody({ status: "closed" }))
-        .then(updateIncident).catch(function (e) { K.showError(levelErr, e); });
-    });
-  }
 
-  function updateIncident(inc) {
-    document.getElementById("incident-title").textContent = inc.title;
-    var lvl = document.getElementById("incident-level");
-    lvl.textContent = (K.t.levels || {})[inc.level] || inc.level;
-    lvl.className = "level-badge level-" + inc.level;
-    if (inc.status === "closed" && active) window.location.reload();
-  }
+    // Enter saves, Shift+Enter is a new line (the main box and the correction box alike).
+    function enterSubmits(area, form) {
+      area.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+          ev.preventDefault();
+          form.requestSubmit();
+        }
+      });
+    }
 
-  // ---- load, then go live from the sequence number the page was rendered at ----
-  var since = parseInt(root.getAttribute("data-seq"), 10) || 0;
-  Promise.all([K.api("GET", base + "/log"), K.api("GET", base + "/staffing"),
-               K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })]).then(function (res) {
-    res[2].items.forEach(addTask);
-    res[0].items.forEach(addEntry);
-    render();
-    renderStaffing(res[1]);
-    K.live({
-      incident: incidentId, since: since,
-      onEvent: function (ev) {
-        if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
-        else if (ev.type === "staffing.changed") renderStaffing(ev.data);
-        else if (ev.type === "incident.updated") updateIncident(ev.data);
-        else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
-          addTask(ev.data); scheduleRender();
+    // ---- corrections (inline form, empty: the original stays visible above it) ----
+    function openCorrection(number) {
+      var li = document.getElementById("entry-" + number);
+      if (!li) return;
+      var existing = li.querySelector(".correction-form");
+      if (existing) { existing.querySelector("textarea").focus(); return; }
+      var id = "corr-" + number;
+      var area = K.el("textarea", { id: id, rows: 2, maxlength: 10000, required: true,
+                                    "aria-describedby": id + "-hint " + id + "-err" });
+      var err = K.el("span", { id: id + "-err", class: "form-error", role: "alert" });
+      var form = K.el("form", { class: "correction-form", "data-number": number, novalidate: true }, [
+        K.el("label", { for: id, text: K.fmt(t.correction_prompt, { n: number }) }), area,
+        K.el("span", { id: id + "-hint", class: "hint", text: t.enter_saves || "" }),
+        K.el("div", { class: "entry-actions" }, [
+          K.el("button", { type: "submit", class: "primary", text: t.correct }),
+          K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel,
+            onclick: function () { form.remove(); var b = document.querySelector('#entry-' + number + ' .correct-btn'); if (b) b.focus(); } }),
+          err])]);
+      enterSubmits(area, form);
+      area.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); form.remove(); } });
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        if (!area.value.trim()) { err.textContent = t.correction_empty || ""; area.focus(); return; }
+        var btn = form.querySelector("button[type=submit]");
+        btn.disabled = true;
+        K.api("POST", base + "/log/" + number + "/correction", { text: area.value })
+          .then(function (entry) { form.remove(); addEntry(entry); render(); })
+          .catch(function (e) { K.showError(err, e); btn.disabled = false; });
+      });
+      li.appendChild(form);
+      area.focus();
+    }
+
+    // ---- quick entry ----
+    var form = document.getElementById("entry-form");
+    if (form) {
+      var text = document.getElementById("entry-text");
+      var kind = document.getElementById("entry-kind");
+      var cls = document.getElementById("entry-class");
+      var time = document.getElementById("entry-time");
+      var cp = document.getElementById("entry-counterpart");
+      var osl = document.getElementById("entry-osl");
+      var decidedBy = document.getElementById("entry-decided-by");
+      var mandate = document.getElementById("entry-mandate");
+      var errNode = document.getElementById("entry-error");
+      var oslField = document.getElementById("osl-field");
+      var decisionFields = document.getElementById("decision-fields");
+      var summary = document.getElementById("entry-summary");
+      var resetBtn = document.getElementById("entry-reset");
+
+      // Every field returns to its default after a save: a decision's kind,
+      // decider and mandate, or "Sekretess", must never carry over unnoticed
+      // into the next entry of the append-only log. (The author's position is
+      // not a form field: the server takes the position the author holds.)
+      var DEFAULTS = { kind: "info", classification: "internal" };
+      function resetForm() {
+        text.value = "";
+        kind.value = DEFAULTS.kind;
+        cls.value = DEFAULTS.classification;
+        time.value = "";
+        cp.value = "";
+        osl.value = "";
+        decidedBy.value = "";
+        mandate.value = "";
+        syncFields();
+      }
+
+      // What the next entry will be, when it is not the default: shown in words.
+      function syncFields() {
+        oslField.hidden = cls.value !== "confidential";
+        decisionFields.hidden = kind.value !== "decision";
+        var parts = [];
+        if (kind.value !== DEFAULTS.kind) parts.push(K.fmt(t.entry_as_kind, { kind: (t.kinds || {})[kind.value] || kind.value }));
+        if (cls.value !== DEFAULTS.classification) parts.push((t.classifications || {})[cls.value] || cls.value);
+        if (cp.value.trim()) parts.push(K.fmt(t.entry_counterpart, { who: cp.value.trim() }));
+        if (time.value) parts.push(K.fmt(t.entry_at_time, { time: time.value }));
+        summary.replaceChildren();
+        if (parts.length) {
+          summary.appendChild(K.el("strong", { text: t.entry_not_default }));
+          summary.appendChild(document.createTextNode(" " + parts.join(" · ")));
+          summary.hidden = false;
+          resetBtn.hidden = false;
+          form.classList.add("not-default");
+        } else {
+          summary.hidden = true;
+          resetBtn.hidden = true;
+          form.classList.remove("not-default");
         }
       }
-    });
-  }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });
+      [kind, cls, time].forEach(function (n) { n.addEventListener("change", syncFields); });
+      [cp, time].forEach(function (n) { n.addEventListener("input", syncFields); });
+      resetBtn.addEventListener("click", function () { resetForm(); text.focus(); });
+
+      enterSubmits(text, form);
+
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(errNode, null);
+        var body = { text: text.value, kind: kind.value, classification: cls.value };
+        if (cp.value.trim()) body.counterpart = cp.value.trim();
+        var pos = document.getElementById("entry-position");
+        if (pos && pos.value && !document.getElementById("entry-position-field").hidden) body.position = pos.value;
+        if (time.value) body.occurred_at = K.timeOfDayISO(time.value);
+        if (cls.value === "confidential") body.osl_ground = osl.value;
+        if (kind.value === "decision") {
+          body.decided_by = decidedBy.value;
+          body.mandate = mandate.value;
+        }
+        if (!body.text.trim()) { text.focus(); return; }
+        var button = form.querySelector("button[type=submit]");
+        button.disabled = true;
+        K.api("POST", base + "/log", body).then(function (entry) {
+          addEntry(entry);
+          render();
+          resetForm();
+          text.focus();
+        }).catch(function (e) {
+          K.showError(errNode, e);
+        }).then(function () { button.disabled = false; });
+      });
+      syncFields();
+
+      // One shortcut to the log box from anywhere on the page (announced next to the heading).
+      document.addEventListener("keydown", function (ev) {
+        if (ev.altKey && !ev.ctrlKey && !ev.metaKey && (ev.code === "KeyN" || ev.key === "n" || ev.key === "N")) {
+          ev.preventDefault();
+          text.focus();
+        }
+      });
+    }
+    // The "Skriv i dagboken" link at the top (phones: the side panels come first).
+    var jump = document.getElementById("jump-to-entry");
+    if (jump) {
+      jump.addEventListener("click", function (ev) {
+        var target = document.getElementById("entry-text");
+        if (!target) return;
+        ev.preventDefault();
+        target.scrollIntoView({ block: "center" });
+        target.focus();
+      });
+    }
+
+    // ---- on duty now; check-out with a handover note written in the page ----
+    var staffList = document.getElementById("staffing-list");
+    var lastStaffing = null;
+    function renderStaffing(data) {
+      lastStaffing = data;
+      showWritesAs(data);
+      // Keep a half-written handover note when someone else's check-in re-renders the panel.
+      var drafts = {};
+      Array.prototype.forEach.call(staffList.querySelectorAll(".checkout-form"), function (f) {
+        drafts[f.getAttribute("data-position")] = f;
+      });
+      var items = data.items.map(function (p) {
+        var holders = p.holders.length ? p.holders.map(function (h) {
+          return K.el("li", { class: "holder" }, [
+            K.el("span", { class: "holder-name", text: h.name }),
+            h.phone ? K.el("span", { class: "holder-phone", text: " " + h.phone }) : null,
+            K.el("span", { class: "holder-since", text: " · " + K.hhmm(h.since) })]);
+        }) : [K.el("li", { class: "vacant", text: t.nobody })];
+        var mine = p.holders.some(function (h) { return h.user === me; });
+        var actions = [];
+        if (canStaff && active) {
+          actions.push(K.el("button", { type: "button", class: "small",
+            text: mine ? t.check_out : t.check_in,
+            "aria-label": (mine ? t.check_out : t.check_in) + ": " + p.label,
+            "aria-expanded": mine ? (drafts[p.key] ? "true" : "false") : null,
+            onclick: function (ev) { if (mine) openCheckout(p, ev.currentTarget); else staff({ action: "check_in", position: p.key }); } }));
+        }
+        var note = p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
+        return K.el("li", { class: "position" + (p.holders.length ? "" : " unstaffed"), id: "pos-" + p.key }, [
+          K.el("div", { class: "position-head" }, [K.el("span", { class: "position-label", text: p.label })].concat(actions)),
+          K.el("ul", { class: "holders" }, holders), note, mine && drafts[p.key] ? drafts[p.key] : null]);
+      });
+      staffList.replaceChildren.apply(staffList, items);
+    }
+
+    // The position an entry is written as persists on purpose: it is who you are in
+    // the staff, not a property of one entry. Held positions, latest check-in first
+    // (the server's default too); a choice among several is kept until you check out.
+    function showWritesAs(data) {
+      var asNode = document.getElementById("entry-as");
+      var field = document.getElementById("entry-position-field");
+      var select = document.getElementById("entry-position");
+      if (!asNode || !field) return;
+      var held = [];
+      data.items.forEach(function (p) {
+        p.holders.forEach(function (h) { if (h.user === me) held.push({ key: p.key, label: p.label, since: h.since }); });
+      });
+      held.sort(function (a, b) { return a.since < b.since ? 1 : a.since > b.since ? -1 : 0; });
+      // Only a choice the user made sticks; otherwise the latest check-in.
+      var current = held.some(function (h) { return h.key === chosenPosition; }) ? chosenPosition : (held[0] || {}).key;
+      select.replaceChildren.apply(select, held.map(function (h) {
+        return K.el("option", { value: h.key, text: h.label, selected: h.key === current });
+      }));
+      if (current) select.value = current;
+      field.hidden = held.length < 2;
+      if (!held.length) asNode.textContent = t.writes_as_nobody || "";
+      else {
+        var chosen = held.filter(function (h) { return h.key === select.value; })[0] || held[0];
+        asNode.textContent = K.fmt(t.writes_as, { position: chosen.label });
+      }
+    }
+    var chosenPosition = null;
+    var positionSelect = document.getElementById("entry-position");
+    if (positionSelect) {
+      positionSelect.addEventListener("change", function () {
+        chosenPosition = positionSelect.value;
+        if (lastStaffing) showWritesAs(lastStaffing);
+      });
+    }
+
+    function staff(body, errNode) {
+      return K.api("POST", base + "/staffing", body).then(renderStaffing)
+        .catch(function (e) { K.showError(errNode || document.getElementById("staffing-error"), e); throw e; });
+    }
+
+    function openCheckout(p, button) {
+      var li = document.getElementById("pos-" + p.key);
+      var existing = li.querySelector(".checkout-form");
+      if (existing) { existing.querySelector("textarea").focus(); return; }
+      var id = "handover-" + p.key;
+      var area = K.el("textarea", { id: id, rows: 4, maxlength: 5000 });
+      var err = K.el("p", { class: "form-error", role: "alert" });
+      var form = K.el("form", { class: "checkout-form stack-form", "data-position": p.key, novalidate: true }, [
+        K.el("div", { class: "field" }, [K.el("label", { for: id, text: t.handover_prompt }), area]),
+        K.el("div", { class: "entry-actions" }, [
+          K.el("button", { type: "submit", class: "primary", text: t.check_out_confirm }),
+          K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel, onclick: function () {
+            form.remove(); button.setAttribute("aria-expanded", "false"); button.focus(); } })]),
+        err]);
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var body = { action: "check_out", position: p.key };
+        if (area.value.trim()) body.handover_note = area.value.trim();
+        form.querySelector("button[type=submit]").disabled = true;
+        form.remove();
+        staff(body, document.getElementById("staffing-error")).catch(function () {
+          // Put the form back with what was written.
+          if (lastStaffing) renderStaffing(lastStaffing);
+          var again = document.getElementById("pos-" + p.key);
+          if (again) { again.appendChild(form); form.querySelector("button[type=submit]").disabled = false; area.focus(); }
+        });
+      });
+      li.appendChild(form);
+      button.setAttribute("aria-expanded", "true");
+      area.focus();
+    }
+
+    // ---- level decision ----
+    var levelForm = document.getElementById("level-form");
+    if (levelForm) {
+      var levelErr = document.getElementById("level-error");
+      levelForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(levelErr, null);
+        K.api("PATCH", base, {
+          level: document.getElementById("level-select").value,
+          decided_by: document.getElementById("level-decided-by").value,
+          mandate: document.getElementById("level-mandate").value,
+          reason: document.getElementById("level-reason").value
+        }).then(function (inc) { updateIncident(inc); document.getElementById("level-reason").value = ""; })
+          .catch(function (e) { K.showError(levelErr, e); });
+      });
+    }
+
+    // ---- closing: its own form, far from the level form, confirmed in a dialog with its own reason ----
+    var closeForm = document.getElementById("close-form");
+    if (closeForm) {
+      var closeErr = document.getElementById("close-error");
+      closeForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(closeErr, null);
+        var decider = document.getElementById("close-decided-by").value.trim();
+        var mandateValue = document.getElementById("close-mandate").value.trim();
+        if (!decider || !mandateValue) {
+          closeErr.textContent = t.close_needs;
+          (decider ? document.getElementById("close-mandate") : document.getElementById("close-decided-by")).focus();
+          return;
+        }
+        K.confirmDialog({
+          title: t.close_title, text: t.close_text, confirmLabel: t.close_confirm, danger: true,
+          reason: { label: t.close_reason, required: true }
+        }).then(function (answer) {
+          if (!answer) return;
+          return K.api("PATCH", base, { status: "closed", decided_by: decider, mandate: mandateValue, reason: answer.reason })
+            .then(updateIncident);
+        }).catch(function (e) { K.showError(closeErr, e); });
+      });
+    }
+
+    function updateIncident(inc) {
+      document.getElementById("incident-title").textContent = inc.title;
+      var lvl = document.getElementById("incident-level");
+      lvl.textContent = (t.levels || {})[inc.level] || inc.level;
+      lvl.className = "level-badge level-" + inc.level;
+      if (inc.status === "closed" && active) window.location.reload();
+    }
+
+    // ---- load the latest page, then go live from the seq the page was rendered at ----
+    function loadAll() {
+      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing),
+        K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })
+          .then(function (res) { res.items.forEach(addTask); render(); })]);
+    }
+    loadAll().then(function () {
+      K.live({
+        incident: incidentId, since: cfg.seq || 0,
+        onSnapshot: function () { loadAll(); },
+        onEvent: function (ev) {
+          if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
+          else if (ev.type === "staffing.changed") renderStaffing(ev.data);
+          else if (ev.type === "incident.updated") updateIncident(ev.data);
+          else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
+            addTask(ev.data); scheduleRender();
+          }
+        }
+      });
+    }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });
+  });
 })();

@@ -4,11 +4,52 @@ participants never see what is coming, and ÖVNINGSSTOPP covers every open page 
 from __future__ import annotations
 
 import re
+from typing import Any, Callable, Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def scheduler_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A live server with the scheduler on (exercises start on their own)."""
+    from tests.livehelpers import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("live-sched"), env={"CRISIS_SCHEDULER": "on"}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser_page_on(_browser: Any) -> Iterator[Callable[[Any], Callable[..., Any]]]:
+    """browser_page for another live server: browser_page_on(server)("role")."""
+    from tests.livehelpers import PASSWORD
+
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def _for(server: Any) -> Callable[..., Any]:
+        def _open(role: str, viewport: tuple[int, int] = (1280, 900)) -> Any:
+            ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE",
+                                       timezone_id="Europe/Stockholm")
+            ctx.set_default_timeout(10_000)
+            contexts.append(ctx)
+            page = ctx.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server.url + "/login")
+            page.fill("#username", role.replace("_", "-"))
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/login" not in url)
+            return page
+        return _open
+
+    yield _for
+    for ctx in contexts:
+        ctx.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def test_exercise_from_schedule_to_ovningsstopp(live_server, browser_page):
@@ -54,9 +95,15 @@ def test_exercise_from_schedule_to_ovningsstopp(live_server, browser_page):
     expect(peek.locator("#inject-timeline .inject.upcoming")).to_have_count(0)
     expect(peek.locator("button[data-action=stop]")).to_have_count(0)
 
-    # ÖVNINGSSTOPP: one click (plus the confirmation) and every open page shows it.
-    control.on("dialog", lambda d: d.accept("Verklig händelse") if d.type == "prompt" else d.accept())
+    # ÖVNINGSSTOPP: one click plus the confirmation dialog (with an optional reason) and every open page shows it.
+    browser_dialogs: list[str] = []
+    control.on("dialog", lambda d: (browser_dialogs.append(d.message), d.dismiss()))
     control.click("button[data-action=stop]")
+    dialog = control.locator("dialog.confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("textarea").fill("Verklig händelse")
+    dialog.locator(".dialog-confirm").click()
+    assert browser_dialogs == []  # no window.confirm/prompt
     notice = staff.locator("#exercise-stop")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("ÖVNINGSSTOPP")
@@ -72,3 +119,60 @@ def test_exercise_from_schedule_to_ovningsstopp(live_server, browser_page):
     control.goto(f"{live_server.url}/exercises/{exercise_id}/evaluation")
     expect(control.locator(".exercise-banner").first).to_be_visible()
     expect(control.locator("body")).to_contain_text("adhoc-1")
+
+
+def _exercise_page(live_server, browser_page, start_in_seconds: float) -> tuple[object, int]:
+    from datetime import datetime, timedelta, timezone
+
+    start = (datetime.now(timezone.utc) + timedelta(seconds=start_in_seconds)).isoformat()
+    r = live_server.api("exercise_control").post(f"{live_server.url}/api/v1/exercises", json={
+        "scenario": "vinterelavbrott", "start_at": start, "speed": 60})
+    assert r.status_code == 201, r.text
+    exercise_id = r.json()["id"]
+    page = browser_page("exercise_control")
+    page.goto(f"{live_server.url}/exercises/{exercise_id}")
+    return page, exercise_id
+
+
+def test_control_page_follows_a_scheduled_start_and_the_end_without_reload(scheduler_server, browser_page_on):
+    browser_page = browser_page_on(scheduler_server)
+    page, exercise_id = _exercise_page(scheduler_server, browser_page, 6)
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Planerad"))
+    expect(page.locator("#ex-log-link")).to_be_hidden()
+    page.evaluate("window.__notReloaded = true")
+    # The scheduler starts it; the page notices by itself.
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Pågår"), timeout=30_000)
+    expect(page.locator("#ex-log-link")).to_be_visible()
+    expect(page.locator("#adhoc-panel")).to_be_visible()
+    # Delivered injects show up live (speed 60: a scenario minute per second).
+    expect(page.locator("#inject-timeline .inject.delivered").first).to_be_visible(timeout=30_000)
+    # Ended elsewhere (another control screen): this page follows, live.
+    r = scheduler_server.api("exercise_control").post(f"{scheduler_server.url}/api/v1/exercises/{exercise_id}/end")
+    assert r.status_code == 200, r.text
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Avslutad"), timeout=10_000)
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_ending_asks_first_and_cancel_ends_nothing(live_server, browser_page):
+    page, exercise_id = _exercise_page(live_server, browser_page, 3600)
+    page.click("button[data-action=start]")
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Pågår"))
+    api = live_server.api("exercise_control")
+
+    def status() -> str:
+        return api.get(f"{live_server.url}/api/v1/exercises/{exercise_id}").json()["status"]
+
+    dialog = page.locator("dialog.confirm-dialog")
+    page.click("button[data-action=end]")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".dialog-cancel")).to_be_focused()  # the safe choice first
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    assert status() == "running"
+    page.click("button[data-action=end]")
+    dialog.locator(".dialog-cancel").click()
+    assert status() == "running"
+    page.click("button[data-action=end]")
+    dialog.locator(".dialog-confirm").click()
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Avslutad"))
+    assert status() == "ended"
