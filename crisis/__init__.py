@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from crisis.config import ROOT, load_config
@@ -15,6 +15,8 @@ SUPPORTED_LOCALES = ("sv", "en")
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI, scheduler: the record's language
+        return "sv"
     lang = session.get("lang")
     if lang in SUPPORTED_LOCALES:
         return lang

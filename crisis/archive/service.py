@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import lazy_gettext as _l
 from crisis.archive import manifest
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
@@ -119,7 +120,7 @@ def build(*, actor: User, incident_id: int) -> tuple[Incident, bytes]:
     check(actor, Perm.READ_CONFIDENTIAL)
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     entries = _log_items(incident_id)
     files: dict[str, bytes] = {
         "incident.json": _json(incident.to_dict()),

@@ -5,6 +5,7 @@ from typing import Any, Optional
 import pydantic
 from flask_login import current_user
 
+from flask_babel import lazy_gettext as _l
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, check, has_perm
@@ -33,7 +34,7 @@ class EventOut(pydantic.BaseModel):
 def list_events(incident_id: int, query: EventsQuery) -> list[dict[str, Any]]:
     check(current_user, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     evs = service.since(incident_id=incident_id, seq=query.since, limit=query.limit,
                         include_confidential=has_perm(current_user, Perm.READ_CONFIDENTIAL))
     return [e.to_wire() for e in evs]

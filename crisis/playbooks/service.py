@@ -16,6 +16,8 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
+from flask_babel import lazy_gettext as _l
+from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -108,7 +110,7 @@ def reload_catalog(*, actor: User) -> registry.Catalog:
 def _clean_context(context: Optional[str]) -> str:
     context = " ".join((context or "").split())
     if len(context) > MAX_CONTEXT:
-        raise ValidationError(f"The context is longer than {MAX_CONTEXT} characters.")
+        raise ValidationError(_l("Bakgrunden är längre än %(limit)s tecken.", limit=MAX_CONTEXT))
     return context
 
 
@@ -136,7 +138,7 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     pb = registry.get(playbook_key)
     context = _clean_context(context)
     if deviation_id is not None and mode == Mode.EXERCISE.value:
-        raise ValidationError("A deviation report is real; it cannot start an exercise.")
+        raise ValidationError(_l("En avvikelserapport är skarp; den kan inte starta en övning."))
     if deviation_id is not None:
         from crisis.inbox import service as inbox
 
@@ -235,7 +237,7 @@ def checklist_dict(*, incident_id: int) -> dict[str, Any]:
 def _existing_incident(incident_id: int) -> Incident:
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
@@ -251,7 +253,7 @@ def set_checklist_item(*, actor: User, incident_id: int, item_id: int, done: boo
         incident = events.lock_incident(incident_id=incident_id)
         item = db.session.get(ChecklistItem, item_id, populate_existing=True)
         if item is None or item.incident_id != incident_id:
-            raise NotFound(f"No checklist item {item_id} in incident {incident_id}.")
+            raise NotFound(_l("Punkt %(item)s i checklistan finns inte i händelse %(incident)s.", item=item_id, incident=incident_id))
         if item.done == done:
             return checklist_dict(incident_id=incident_id)
         item.done = done
@@ -298,9 +300,9 @@ def get_callout(*, viewer: User, incident_id: int) -> dict[str, Any]:
 def _clean(value: Optional[str], field: str, limit: int, *, required: bool = False) -> Optional[str]:
     value = " ".join((value or "").split())
     if required and not value:
-        raise ValidationError(f"{field} is empty.")
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
     return value or None
 
 
@@ -311,13 +313,13 @@ def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
     try:
         state_e = CalloutState(state)
     except ValueError:
-        raise ValidationError(f"Unknown state {state!r}; one of: {', '.join(s.value for s in CalloutState)}.") from None
+        raise ValidationError(_l("Okänt läge \"%(value)s\"; välj ett av: %(allowed)s.", value=state, allowed=", ".join(s.value for s in CalloutState))) from None
     note = _clean(note, "note", 500)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         entry = db.session.get(CalloutEntry, entry_id, populate_existing=True)
         if entry is None or entry.incident_id != incident_id:
-            raise NotFound(f"No call-out entry {entry_id} in incident {incident_id}.")
+            raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id, incident=incident_id))
         entry.state, entry.note = state_e, note
         entry.updated_by, entry.updated_at = actor.display_name, utcnow()
         text = f"Larmning: {entry.name} ({entry.role}) – {CALLOUT_STATE_SV[state_e]}."
@@ -337,9 +339,9 @@ def add_callout(*, actor: User, incident_id: int, name: str, role: str = "", pho
     phone_v = _clean(phone, "phone", 64) or ""
     email_v = _clean(email, "email", 254)
     if phone_v and not all(ch.isdigit() or ch in " +-()" for ch in phone_v):
-        raise ValidationError("phone may contain digits, spaces, +, - and parentheses.")
+        raise ValidationError(_l("Telefonnumret får innehålla siffror, mellanslag, +, - och parenteser."))
     if email_v and ("@" not in email_v or " " in email_v):
-        raise ValidationError("email is not an e-mail address.")
+        raise ValidationError(_l("E-postadressen är inte giltig."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         count = db.session.scalar(sa.select(sa.func.count()).select_from(CalloutEntry)
@@ -363,10 +365,10 @@ def notify_callout(*, actor: User, incident_id: int, entry_ids: Optional[list[in
             wanted = set(entry_ids)
             unknown = wanted - {e.id for e in entries}
             if unknown:
-                raise NotFound(f"No call-out entry {min(unknown)} in incident {incident_id}.")
+                raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=min(unknown), incident=incident_id))
             entries = [e for e in entries if e.id in wanted]
         if not any(e.email for e in entries):
-            raise ValidationError("Nobody of these has an e-mail address.", code="no_email")
+            raise ValidationError(_l("Ingen av dessa har en e-postadress."), code="no_email")
         _queue_callout_mail(incident=incident, actor=actor, entries=entries)
     return callout_dict(incident_id=incident_id)
 

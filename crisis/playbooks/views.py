@@ -66,7 +66,7 @@ def api_get_callout(incident_id: int) -> dict[str, Any]:
 def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
     if body.action == "mark":
         if body.entry is None or body.state is None:
-            raise ValidationError("mark needs entry and state.")
+            raise ValidationError(_l("Markering (mark) behöver entry och state."))
         return service.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
                                     state=body.state, note=body.note)
     if body.action == "add":
@@ -211,7 +211,7 @@ def go(key: str) -> Any:
             return redirect(url_for("web.incident", incident_id=incident.id))
     else:
         for field, errors in form.errors.items():
-            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return render_template("playbooks/activate_details.html", pb=pb, form=form,
                            deviation=_deviation_or_none(deviation_id)), 422
 

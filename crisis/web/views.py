@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crisis.auth.permissions import Perm, has_perm, require
@@ -69,7 +70,7 @@ def create_incident() -> Any:
             flash(e.message, "error")
     else:
         for field, errors in form.errors.items():
-            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return redirect(url_for("web.index"))
 
 
