@@ -41,6 +41,11 @@ class LabelTable(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._sv)
 
+    @property
+    def swedish(self) -> dict[str, str]:
+        """code -> fixed Swedish name (a copy)."""
+        return dict(self._sv)
+
     def sv(self, key: Any, default: Optional[str] = None) -> str:
         """The fixed Swedish name (for the record); `default` (or the key) if unknown."""
         key = getattr(key, "value", key)
@@ -108,7 +113,7 @@ SITE_CATEGORIES = LabelTable({
     "sewage": N_("Avlopp"),
     "power": N_("El"),
     "roads": N_("Väghållning"),
-    "telecom": N_("Tele och kommunikation"),
+    "telecom": N_("Elektronisk kommunikation"),
     "school": N_("Skola och förskola"),
     "other": N_("Övrigt"),
 })

@@ -29,11 +29,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from flask_babel import lazy_gettext as _l
-from crisis import labels
+from crisis import labels as label_tables
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
+from crisis import record_sv
 from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.exercises import evaluation as ev
@@ -70,25 +71,6 @@ INJECT_AUTHOR = "Övningsledning (inspel)"
 
 START_FUNC = "crisis.exercises.jobs:start_exercise"
 DELIVER_FUNC = "crisis.exercises.jobs:deliver_inject"
-
-CHANNEL_SV = {
-    InjectChannel.PHONE: "telefon",
-    InjectChannel.EMAIL: "e-post",
-    InjectChannel.RAKEL: "Rakel",
-    InjectChannel.SMS: "sms",
-    InjectChannel.MEDIA: "media",
-    InjectChannel.SOCIAL: "sociala medier",
-    InjectChannel.WIS: "WIS",
-    InjectChannel.VISIT: "besök",
-    InjectChannel.OTHER: "övrigt",
-}
-STATUS_SV = {
-    ExerciseStatus.SCHEDULED: "planerad",
-    ExerciseStatus.RUNNING: "pågår",
-    ExerciseStatus.PAUSED: "pausad",
-    ExerciseStatus.ENDED: "avslutad",
-    ExerciseStatus.STOPPED: "ÖVNINGSSTOPP",
-}
 
 
 def start_job_id(exercise_id: int) -> str:
@@ -340,7 +322,7 @@ def detail(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     out["control"] = is_control(viewer)
     out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id)))
                       for d in rows]
-    out["positions"] = _position_labels(ex.incident_id) if ex.incident_id else {}
+    out["positions"] = position_labels(ex)
     return out
 
 
@@ -350,6 +332,20 @@ def _responses(e: Optional[ev.InjectEvaluation]) -> dict[str, Any]:
     return {"responses": [{"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how,
                            "seconds": round(r.seconds, 1)} for r in e.responses],
             "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1)}
+
+
+def position_labels(ex: Exercise) -> dict[str, str]:
+    """key -> name of the exercise's positions: its incident's, and before it starts its playbook's
+    (so no screen or record shows a position's key)."""
+    from crisis.playbooks import registry
+
+    out: dict[str, str] = {}
+    try:
+        out = {p.key: p.label for p in registry.get(ex.playbook_key).positions}
+    except NotFound:
+        pass
+    out.update(_position_labels(ex.incident_id))
+    return out
 
 
 def _position_labels(incident_id: Optional[int]) -> dict[str, str]:
@@ -391,7 +387,7 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     reveal = sees_everything(viewer, ex)
     rows = visible_injects(viewer=viewer, exercise=ex)
     evaluations = _evaluate(ex, rows)
-    labels = _position_labels(ex.incident_id)
+    labels = position_labels(ex)
     items = []
     for d, e in zip(rows, evaluations):
         item = inject_dict(d, reveal=reveal)
@@ -441,10 +437,10 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=label_tables.field(field)))
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field), limit=limit))
     return value or None
 
 
@@ -465,7 +461,7 @@ def _lock_incident(ex: Exercise) -> Optional[Incident]:
 
 def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: Any) -> None:
     if ex.status not in allowed:
-        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.", status=labels.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
+        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.", status=label_tables.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
 
 
 def _announce(ex: Exercise, incident: Optional[Incident], actor: Optional[User], **extra: Any) -> None:
@@ -531,7 +527,7 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         _require_status(ex, ExerciseStatus.SCHEDULED, action=_l("startas"))
         incident = activate_locked(
             actor=actor, playbook_key=ex.playbook_key, title=ex.title,
-            context=f"Övning enligt scenariot {ex.scenario_key}, övningsledning: {actor.display_name}.",
+            context=record_sv.exercise_context(title=ex.title, control=actor.display_name),
             mode="exercise")
         now = utcnow()
         ex.incident_id = incident.id
@@ -542,8 +538,7 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         for d in deliveries(ex.id):
             d.due_at = _due(ex, d.offset_minutes)
         log.system_entry(incident=incident, actor=actor, text=(
-            f"ÖVNING startad: scenario «{ex.title}» ({ex.scenario_key}), hastighet {ex.speed:g}×. "
-            "Inspel kommer som inkommande poster till respektive funktion."))
+            record_sv.exercise_started(title=ex.title, speed=ex.speed)))
         _announce(ex, incident, actor)
         _queue_remove(start_job_id(ex.id))
         _queue_deliveries(ex)
@@ -580,10 +575,7 @@ def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
 def _deliver_locked(ex: Exercise, incident: Incident, d: InjectDelivery, now: datetime) -> None:
     labels = _position_labels(incident.id)
     target = labels.get(d.target_position, d.target_position)
-    try:
-        channel = CHANNEL_SV[InjectChannel(d.channel)]
-    except ValueError:
-        channel = d.channel
+    channel = record_sv.inject_channel(d.channel)
     entry = log.write_entry(
         incident=incident, actor=None, kind=LogKind.INCOMING, author=INJECT_AUTHOR,
         counterpart=d.sender[:200],

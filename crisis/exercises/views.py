@@ -206,7 +206,7 @@ def control(exercise_id: int) -> Any:
         "exercises/control.html", exercise=ex, incident=inc, statuses=STATUS_LABELS,
         is_control=service.is_control(current_user), may_stop=service.may_stop(current_user),
         may_observe=service.may_observe(current_user),
-        channels=CHANNEL_LABELS, positions=service._position_labels(ex.incident_id),
+        channels=CHANNEL_LABELS, positions=service.position_labels(ex),
         strings=_control_strings())
 
 

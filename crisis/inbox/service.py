@@ -22,6 +22,7 @@ from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import LogKind
+from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -36,25 +37,8 @@ MAX_FOLLOW_UP = timedelta(days=30)
 MAX_SINCE_PAST = timedelta(days=366)
 MAX_FUTURE = timedelta(minutes=5)
 
-ACTION_SV = {
-    "reported": "rapporterad",
-    "monitoring": "bevakning",
-    "follow_up_due": "uppföljningstiden nådd",
-    "dismissed": "avskriven",
-    "activated": "playbook aktiverad",
-}
-STATUS_SV = {
-    DeviationStatus.NEW: "ny",
-    DeviationStatus.MONITORING: "under bevakning",
-    DeviationStatus.DISMISSED: "avskriven",
-    DeviationStatus.ACTIVATED: "aktiverad",
-}
-
-
 def _local(dt: datetime) -> str:
-    from crisis.web.template_helpers import fmt_datetime
-
-    return fmt_datetime(dt)
+    return timefmt.date_hhmm(dt)
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False, one_line: bool = True) -> str:
@@ -265,7 +249,7 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     """Attach a report to a new incident (inside the activation's transaction)."""
     d = _lock(deviation_id)
     _require_open(d)
-    history = "; ".join(f"{_local(s.at)} {ACTION_SV.get(s.action, s.action)} ({s.actor})"
+    history = "; ".join(f"{_local(s.at)} {record_sv.deviation_action(s.action)} ({s.actor})"
                         + (f": {s.text}" if s.text and s.action != "reported" else "")
                         for s in d.steps)
     lines = [f"Avvikelserapport {d.id} från {d.organisation}: {d.what}"]

@@ -13,21 +13,12 @@ from crisis.db import utcnow, write_transaction
 from crisis.enums import IncidentStatus, LEVEL_ORDER, Level, LogKind, Mode, STANDARD_POSITIONS
 from crisis.errors import NotFound, ValidationError
 from crisis.labels import DECISION_FIELDS
+from crisis import record_sv
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.staffing.models import Position
-
-# Swedish labels for the log record (the log is kept in Swedish; see README).
-LEVEL_LABELS_SV = {
-    Level.NORMAL: "normalläge",
-    Level.MONITORING: "bevakningsläge",
-    Level.REINFORCED: "förstärkningsläge",
-    Level.STAFF: "stabsläge",
-    Level.EXTRAORDINARY: "extraordinär händelse",
-    Level.HEIGHTENED_ALERT: "höjd beredskap",
-}
 
 
 # Called inside the closing transaction with (incident=, actor=), after the
@@ -94,7 +85,7 @@ def create_locked(*, actor: User, title: str, kind: str, mode: str = "real", lev
         db.session.add(Position(incident_id=incident.id, key=key, label=label, sort_order=order))
     prefix = "ÖVNING. " if mode_e is Mode.EXERCISE else ""
     log.system_entry(incident=incident, actor=actor,
-                     text=f"{prefix}Händelsen öppnad: {title} ({kind}), {LEVEL_LABELS_SV[level_e]}.")
+                     text=f"{prefix}Händelsen öppnad: {title} ({kind}), {record_sv.level(level_e)}.")
     if first_log:
         log.write_entry(incident=incident, actor=actor, kind=LogKind.INFO, text=first_log)
     events.append_event(incident=incident, type="incident.updated", actor=actor.username,
@@ -143,8 +134,8 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
                 note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
                 log.write_entry(
                     incident=incident, actor=actor, kind=LogKind.DECISION,
-                    text=f"Beslut: nivån ändras från {LEVEL_LABELS_SV[old]} till "
-                         f"{LEVEL_LABELS_SV[new_level]}{note}. Motivering: {reason.strip()}",
+                    text=f"Beslut: nivån ändras från {record_sv.level(old)} till "
+                         f"{record_sv.level(new_level)}{note}. Motivering: {reason.strip()}",
                     decided_by=decided_by.strip(), mandate=mandate.strip())
                 changed = True
         if status is not None:

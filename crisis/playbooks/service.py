@@ -27,6 +27,7 @@ from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
+from crisis import record_sv
 from crisis.log import service as log
 from crisis import aftercommit
 from crisis.playbooks import mail, registry
@@ -45,19 +46,6 @@ MAX_CONTEXT = 1000
 REMINDER_JOB_FUNC = "crisis.playbooks.jobs:fire_reminder"
 REMINDER_SLACK = timedelta(seconds=2)
 
-CALLOUT_STATE_SV = {
-    CalloutState.PENDING: "ej larmad ännu",
-    CalloutState.REACHED: "nådd",
-    CalloutState.NOT_REACHED: "ej nådd",
-    CalloutState.DECLINED: "avböjer",
-}
-REMINDER_KIND_SV = {
-    "report": "Lägesrapport",
-    "meeting": "Stabsmöte",
-    "check": "Kontroll",
-    "handover": "Avlösning",
-    "other": "Påminnelse",
-}
 
 
 # --- the catalog -------------------------------------------------------------------
@@ -162,7 +150,7 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     for n, t in enumerate(pb.tasks, 1):
         tasks.create_locked(incident=incident, actor=actor, title=t.title, description=t.description,
                             position=t.position, due_at=now + timedelta(minutes=t.due_in_minutes),
-                            priority=t.priority.value, origin=f"playbook:{pb.key}#{n}")
+                            priority=t.priority.value, origin=record_sv.task_origin_playbook(title=pb.title, number=n))
 
     for order, text in enumerate(pb.checklist):
         db.session.add(ChecklistItem(incident_id=incident.id, sort_order=order, text=text))
@@ -192,18 +180,10 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
 
 
 def _activation_summary(pb: Playbook, reminders: list[IncidentReminder]) -> str:
-    from crisis.web.template_helpers import fmt_time
-
-    parts = [f"Playbook '{pb.title}' ({pb.key}) aktiverad: {len(pb.positions)} stabsfunktioner, "
-             f"{len(pb.tasks)} första uppgifter, checklista med {len(pb.checklist)} punkter, "
-             f"larmlista med {len(pb.callout)} kontakter."]
-    if reminders:
-        parts.append("Återkommande påminnelser: " + "; ".join(
-            f"{REMINDER_KIND_SV.get(r.kind, r.kind).lower()} ({r.key}) var {r.every_minutes} min, "
-            f"första {fmt_time(r.first_at)}" for r in reminders) + ".")
-    if pb.highlight_categories:
-        parts.append("Markeras på kartan: " + ", ".join(c.value for c in pb.highlight_categories) + ".")
-    return " ".join(parts)
+    return record_sv.playbook_activated(
+        title=pb.title, positions=len(pb.positions), tasks=len(pb.tasks), checklist=len(pb.checklist),
+        callout=len(pb.callout), reminders=[(r.kind, r.every_minutes, r.first_at) for r in reminders],
+        categories=[c.value for c in pb.highlight_categories])
 
 
 def activate(*, actor: User, playbook_key: str, title: str, context: str = "",
@@ -322,9 +302,7 @@ def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
             raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id, incident=incident_id))
         entry.state, entry.note = state_e, note
         entry.updated_by, entry.updated_at = actor.display_name, utcnow()
-        text = f"Larmning: {entry.name} ({entry.role}) – {CALLOUT_STATE_SV[state_e]}."
-        if note:
-            text += f" {note}"
+        text = record_sv.callout_state(name=entry.name, role=entry.role, state=state_e.value, note=note)
         log.system_entry(incident=incident, actor=actor, text=text)
         callout_changed_locked(incident=incident, actor=actor)
     return callout_dict(incident_id=incident_id)
@@ -383,8 +361,6 @@ def _incident_link(incident_id: int) -> str:
 
 
 def _queue_callout_mail(*, incident: Incident, actor: User, entries: list[CalloutEntry]) -> None:
-    from crisis.incidents.service import LEVEL_LABELS_SV
-
     link = _incident_link(incident.id)
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     messages = []
@@ -396,7 +372,7 @@ def _queue_callout_mail(*, incident: Incident, actor: User, entries: list[Callou
             lines += ["ÖVNING ÖVNING ÖVNING", ""]
         lines += [f"Du larmas till krisledningen i {kommun}.", "",
                   f"Händelse: {incident.title}",
-                  f"Nivå: {LEVEL_LABELS_SV[incident.level]}"]
+                  f"Nivå: {labels.LEVELS.sv(incident.level)}"]
         if incident.description:
             lines.append(f"Läget: {incident.description}")
         lines += [f"Din roll: {e.role}" if e.role else "", "",
@@ -468,15 +444,10 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
         rem.last_due_at = slot
         rem.fired_count += 1
         next_at = slot + timedelta(minutes=rem.every_minutes)
-        from crisis.web.template_helpers import fmt_time
-
-        label = REMINDER_KIND_SV.get(rem.kind, "Påminnelse")
-        who = ""
-        if rem.position:
-            pos_label = _position_label(incident_id, rem.position)
-            who = f" Ansvarig: {pos_label}."
-        log.system_entry(incident=incident, actor=None,
-                         text=f"Påminnelse – {label}: {rem.text}{who} Nästa gång {fmt_time(next_at)}.")
+        label = labels.REMINDER_KINDS.sv(rem.kind, "Påminnelse")
+        pos_label = _position_label(incident_id, rem.position) if rem.position else None
+        log.system_entry(incident=incident, actor=None, text=record_sv.reminder_due(
+            kind=rem.kind, text=rem.text, position_label=pos_label, next_at=next_at))
         events.append_event(incident=incident, type="reminder.due", actor=None, data={
             "key": rem.key, "kind": rem.kind, "label": label, "text": rem.text, "position": rem.position,
             "due_at": slot.isoformat(), "next_at": next_at.isoformat()})
@@ -500,7 +471,7 @@ def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
         aftercommit.defer(_remove_job, rem.job_id)
     if rems:
         log.system_entry(incident=incident, actor=actor,
-                         text="Återkommande påminnelser stoppade: " + ", ".join(r.key for r in rems) + ".")
+                         text=record_sv.reminders_stopped((r.kind, r.every_minutes) for r in rems))
     return len(rems)
 
 

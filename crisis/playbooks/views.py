@@ -140,7 +140,7 @@ def reload() -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     cat = service.reload_catalog(actor=current_user)
-    flash(_("Playbooks inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
+    flash(_("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
           "ok" if not cat.all_errors else "error")
     return redirect(url_for("playbooks.index"))
 
@@ -243,6 +243,6 @@ def init_app(app: Flask) -> None:
 
     registry.reload(app)
     app.register_blueprint(pages)
-    add_nav("playbooks.index", _l("Playbooks"), Perm.READ)
+    add_nav("playbooks.index", _l("Handlingsplaner"), Perm.READ)
     add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=_start_playbooks)

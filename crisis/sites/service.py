@@ -27,6 +27,7 @@ from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
 from flask_babel import lazy_ngettext as _ln
+from crisis import record_sv
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -38,13 +39,6 @@ from crisis.sites.models import Site, SiteStatus
 MAX_NOTE = 2000
 TZ = ZoneInfo("Europe/Stockholm")
 
-# Swedish words for the log (the log is kept in Swedish, like the rest of its text).
-STATE_SV = {
-    SiteState.OPERATIONAL: "i drift",
-    SiteState.DEGRADED: "begränsad drift",
-    SiteState.DOWN: "ur drift",
-    SiteState.UNKNOWN: "okänd status",
-}
 # For ordering lists: the worst first.
 _SEVERITY = {SiteState.DOWN.value: 0, SiteState.DEGRADED.value: 1}
 # Register fields an administrator may set (the key only on create).
@@ -247,7 +241,7 @@ def _names(sites: list[Site], limit: int = 8) -> str:
 
 def _status_text(site: Site, state: SiteState, note: Optional[str], was_since: Optional[datetime],
                  since: Optional[datetime], newly_at_risk: list[Site]) -> str:
-    text = f"{site.name}: {STATE_SV[state]}."
+    text = f"{site.name}: {record_sv.SITE_STATES[state.value]}."
     if since is not None and was_since is None:
         text += f" Går på reservkraft sedan {_hhmm(since)}."
         if site.fuel_hours is not None:

@@ -31,6 +31,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
+from crisis import record_sv
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -41,14 +42,6 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 MAX_ORIGIN = 200
 
-STATUS_SV = {
-    TaskStatus.TODO: "att göra",
-    TaskStatus.DOING: "pågår",
-    TaskStatus.BLOCKED: "blockerad",
-    TaskStatus.DONE: "klar",
-    TaskStatus.CANCELLED: "avbruten",
-}
-PRIORITY_SV = {Priority.HIGH: "hög", Priority.NORMAL: "normal", Priority.LOW: "låg"}
 
 JOB_PREFIX = "task-due:"
 JOB_FUNC = "crisis.tasks.jobs:task_due"
@@ -213,16 +206,17 @@ def _queue_job(task: Task) -> None:
 # --- creating ------------------------------------------------------------------
 
 def _describe(task: Task) -> str:
-    parts = []
-    if task.position:
-        parts.append(f"funktion {task.position}")
-    if task.assignee is not None:
-        parts.append(f"ansvarig {task.assignee.display_name}")
-    if task.due_at is not None:
-        parts.append(f"klar senast {_local(task.due_at)}")
-    if task.priority is not Priority.NORMAL:
-        parts.append(f"prioritet {PRIORITY_SV[task.priority]}")
-    return f" ({', '.join(parts)})" if parts else ""
+    return record_sv.task_details(
+        position_label=_position_label(task.incident_id, task.position) if task.position else None,
+        assignee=task.assignee.display_name if task.assignee is not None else None,
+        due=_local(task.due_at) if task.due_at is not None else None, priority=task.priority.value)
+
+
+def _position_label(incident_id: int, key: str) -> str:
+    """The incident's name of a position (the record never shows a key)."""
+    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id,
+                                                              Position.key == key))
+    return label or key
 
 
 def create_locked(*, incident: Incident, actor: Optional[User], title: str, description: str = "",
@@ -404,13 +398,15 @@ def _as_text(field: str, value: Any) -> Optional[str]:
     return str(value)
 
 
-def _log_value(field: str, value: Any) -> str:
+def _log_value(field: str, value: Any, incident_id: Optional[int] = None) -> str:
     if value is None or value == "":
         return "–"
     if field == "status":
-        return STATUS_SV[value]
+        return record_sv.task_status(value)
     if field == "priority":
-        return PRIORITY_SV[value]
+        return record_sv.task_priority(value)
+    if field == "position" and incident_id is not None:
+        return _position_label(incident_id, value)
     if field == "due_at":
         return _local(value)
     if field == "description":
@@ -419,10 +415,6 @@ def _log_value(field: str, value: Any) -> str:
     if field == "title":
         return f"'{value}'"
     return str(value)
-
-
-FIELD_SV = {"title": "titel", "description": "beskrivning", "status": "status", "priority": "prioritet",
-            "position": "funktion", "assignee": "ansvarig", "due_at": "klar senast"}
 
 
 def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Optional[int] = None,
@@ -505,7 +497,8 @@ def _apply(task: Task, diffs: list[tuple[str, Any, Any]], now: datetime, actor: 
         else:
             setattr(task, field, value)
             old_t, new_t = _as_text(field, old), _as_text(field, value)
-            lines.append(f"{FIELD_SV[field]} {_log_value(field, old)} -> {_log_value(field, value)}")
+            lines.append(f"{record_sv.TASK_FIELDS[field]} {_log_value(field, old, task.incident_id)} -> "
+                         f"{_log_value(field, value, task.incident_id)}")
         db.session.add(TaskChange(task_id=task.id, at=now, actor=actor.username, field=field,
                                   old=old_t, new=new_t))
     if any(f == "due_at" for f, _o, _n in diffs):
