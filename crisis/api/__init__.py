@@ -17,8 +17,8 @@ from typing import Any, Callable, Optional
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
-
 from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
+
 from crisis.errors import ApiError, ValidationError
 from crisis.extensions import csrf
 
@@ -77,22 +77,27 @@ def parse_body(model: type[pydantic.BaseModel]) -> Any:
     try:
         data = json.loads(raw) if raw.strip() else None
     except json.JSONDecodeError as e:
-        raise ApiError(_l("Felaktig JSON på rad %(line)s, kolumn %(column)s: %(error)s.", line=e.lineno, column=e.colno, error=e.msg), code="malformed_json") from None
+        raise ApiError(_l("Felaktig JSON på rad %(line)s, kolumn %(column)s: %(error)s.", line=e.lineno, column=e.colno,
+                          error=e.msg), code="malformed_json") from None
     if not isinstance(data, dict):
         raise ValidationError(_l("Innehållet måste vara ett JSON-objekt."))
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as e:
-        message, details = _format_errors(e)
-        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s", "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details), field=details[0]["field"], error=details[0]["message"]), details=details) from None
+        details = _format_errors(e)[1]
+        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
+                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
+                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
 
 
 def parse_query(model: type[pydantic.BaseModel]) -> Any:
     try:
         return model.model_validate(request.args.to_dict())
     except pydantic.ValidationError as e:
-        message, details = _format_errors(e)
-        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s", "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details), field=details[0]["field"], error=details[0]["message"]), details=details) from None
+        details = _format_errors(e)[1]
+        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
+                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
+                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
 
 
 def _openapi_path(rule: str) -> str:

@@ -12,8 +12,8 @@ import zipfile
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.archive import manifest
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check

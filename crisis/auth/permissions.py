@@ -7,8 +7,8 @@ from enum import StrEnum
 from typing import Any, Callable, TypeVar
 
 from flask_login import current_user
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.enums import Role
 from crisis.errors import ApiError, Forbidden
 from crisis.labels import ROLES

@@ -10,8 +10,8 @@ from typing import Optional
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.auth.models import ApiToken, User
 from crisis.db import utcnow, write_transaction
 from crisis.enums import Role
@@ -38,7 +38,8 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise ValidationError(
-            _l("Okänd roll \"%(value)s\"; välj en av: %(allowed)s.", value=value, allowed=", ".join(r.value for r in Role))
+            _l("Okänd roll \"%(value)s\"; välj en av: %(allowed)s.", value=value,
+               allowed=", ".join(r.value for r in Role))
         ) from None
 
 

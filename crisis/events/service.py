@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.db import lock_row, utcnow
 from crisis.errors import Conflict, NotFound
 from crisis.events.models import EVENT_TYPES, Event

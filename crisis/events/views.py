@@ -4,8 +4,8 @@ from typing import Any, Optional
 
 import pydantic
 from flask_login import current_user
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, check, has_perm

@@ -27,8 +27,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app
-
 from flask_babel import lazy_gettext as _l
+
 from crisis import labels as label_tables
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -415,7 +415,8 @@ def _check_speed(speed: Any) -> float:
         raise ValidationError(_l("Hastigheten ska vara ett tal (1 = realtid, 60 = en scenariominut per sekund)."))
     speed = float(speed)
     if not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ValidationError(_l("Hastigheten ska vara mellan %(low)s och %(high)s.", low=format(MIN_SPEED, "g"), high=format(MAX_SPEED, "g")))
+        raise ValidationError(_l("Hastigheten ska vara mellan %(low)s och %(high)s.", low=format(MIN_SPEED, "g"),
+                                 high=format(MAX_SPEED, "g")))
     return speed
 
 
@@ -425,7 +426,8 @@ def _check_start(start_at: Any, now: datetime) -> datetime:
     if not isinstance(start_at, datetime):
         raise ValidationError(_l("Starttiden (start_at) måste vara datum och tid."))
     if start_at.tzinfo is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="start_at", example="2026-11-24T09:00:00+01:00"))
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="start_at",
+                                 example="2026-11-24T09:00:00+01:00"))
     if start_at < now - PAST_BOUND:
         raise ValidationError(_l("Starttiden (start_at) har redan passerat."), code="start_in_past")
     if start_at > now + FUTURE_BOUND:
@@ -440,7 +442,8 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
         raise ValidationError(_l("Fältet %(field)s är tomt.", field=label_tables.field(field)))
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field), limit=limit))
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field),
+                                 limit=limit))
     return value or None
 
 
@@ -461,7 +464,8 @@ def _lock_incident(ex: Exercise) -> Optional[Incident]:
 
 def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: Any) -> None:
     if ex.status not in allowed:
-        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.", status=label_tables.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
+        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.",
+                          status=label_tables.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
 
 
 def _announce(ex: Exercise, incident: Optional[Incident], actor: Optional[User], **extra: Any) -> None:

@@ -15,8 +15,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-
 from flask_babel import lazy_gettext as _l
+
 from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -58,7 +58,8 @@ def _aware(value: Optional[datetime], field: str) -> Optional[datetime]:
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=labels.field(field), example="2026-11-24T14:30:00+01:00"))
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=labels.field(field),
+                                 example="2026-11-24T14:30:00+01:00"))
     return value
 
 
@@ -155,7 +156,8 @@ def _lock(deviation_id: int) -> Deviation:
 def _require_open(d: Deviation) -> None:
     if d.status not in OPEN_DEVIATION_STATUSES:
         where = _l(" (händelse %(id)s)", id=d.incident_id) if d.incident_id else ""
-        raise Conflict(_l("Avvikelserapport %(id)s har redan status %(status)s%(where)s.", id=d.id, status=labels.DEVIATION_STATUSES[d.status.value], where=where), code="deviation_closed")
+        raise Conflict(_l("Avvikelserapport %(id)s har redan status %(status)s%(where)s.", id=d.id,
+                          status=labels.DEVIATION_STATUSES[d.status.value], where=where), code="deviation_closed")
 
 
 def _job_id(deviation_id: int) -> str:

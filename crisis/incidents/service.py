@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
@@ -48,7 +48,8 @@ def _parse(enum_cls: Any, value: str, field: str) -> Any:
     try:
         return enum_cls(value)
     except ValueError:
-        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value, field=field, allowed=", ".join(m.value for m in enum_cls))) from None
+        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value,
+                                 field=field, allowed=", ".join(m.value for m in enum_cls))) from None
 
 
 def _check_title(title: str) -> str:
@@ -162,7 +163,8 @@ def _decision_fields(decided_by: Optional[str], mandate: Optional[str], reason: 
     missing = [n for n, v in (("decided_by", decided_by), ("mandate", mandate), ("reason", reason))
                if not (v and v.strip())]
     if missing:
-        raise ValidationError(_l("Ett beslut behöver %(missing)s.", missing=", ".join(str(DECISION_FIELDS[n]) for n in missing)))
+        raise ValidationError(_l("Ett beslut behöver %(missing)s.",
+                                 missing=", ".join(str(DECISION_FIELDS[n]) for n in missing)))
     if len(decided_by) > 200 or len(mandate) > 300 or len(reason) > 2000:
         raise ValidationError(_l("Beslutsfattare, mandat eller motivering är för lång."))
 

@@ -8,8 +8,8 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm

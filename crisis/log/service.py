@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -81,7 +81,8 @@ def _held_position(incident_id: int, user: Optional[User], wanted: Optional[str]
         for key, label in rows:
             if key == wanted:
                 return key, label
-        raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.", position=wanted))
+        raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.",
+                                 position=wanted))
     return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
@@ -138,14 +139,16 @@ def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime
     try:
         kind_e = LogKind(kind)
     except ValueError:
-        raise ValidationError(_l("Okänd posttyp \"%(value)s\"; välj en av: %(allowed)s.", value=kind, allowed=", ".join(k.value for k in USER_LOG_KINDS))) from None
+        raise ValidationError(_l("Okänd posttyp \"%(value)s\"; välj en av: %(allowed)s.", value=kind,
+                                 allowed=", ".join(k.value for k in USER_LOG_KINDS))) from None
     if kind_e not in USER_LOG_KINDS:
         raise ValidationError(_l("Systemposter skrivs av Krisrum, inte för hand."))
     try:
         cls_e = Classification(classification)
     except ValueError:
         raise ValidationError(
-            _l("Okänd klassificering \"%(value)s\"; välj en av: %(allowed)s.", value=classification, allowed=", ".join(c.value for c in Classification))
+            _l("Okänd klassificering \"%(value)s\"; välj en av: %(allowed)s.", value=classification,
+               allowed=", ".join(c.value for c in Classification))
         ) from None
     if cls_e is Classification.CONFIDENTIAL and not osl_ground:
         raise ValidationError(_l("En sekretessbelagd post behöver sin grund i OSL (t.ex. \"OSL 18 kap. 13 §\")."))
@@ -153,7 +156,8 @@ def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime
         raise ValidationError(_l("Ett beslut anger vem som beslutade (decided_by) och med vilket mandat (mandate)."))
     if occurred_at is not None:
         if occurred_at.tzinfo is None:
-            raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="occurred_at", example="2026-11-24T14:32:00+01:00"))
+            raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="occurred_at",
+                                     example="2026-11-24T14:32:00+01:00"))
         now = utcnow()
         if occurred_at > now + MAX_FUTURE:
             raise ValidationError(_l("Tidpunkten (occurred_at) ligger i framtiden."))
@@ -197,7 +201,8 @@ def correct(*, actor: User, incident_id: int, number: int, text: str,
         later = db.session.scalar(sa.select(LogEntry.number).where(
             LogEntry.incident_id == incident_id, LogEntry.corrects == number))
         if later is not None:
-            raise Conflict(_l("Post %(number)s är redan rättad av post %(later)s; rätta post %(later)s i stället.", number=number, later=later))
+            raise Conflict(_l("Post %(number)s är redan rättad av post %(later)s; rätta post %(later)s i stället.",
+                              number=number, later=later))
         cls_value = classification or original.classification.value
         osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
         kind = original.kind if original.kind is not LogKind.SYSTEM else LogKind.INFO

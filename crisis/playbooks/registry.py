@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Optional
 
 from flask import Flask, current_app
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.db import utcnow
 from crisis.errors import NotFound
 from crisis.exercises import ScenarioError, load_scenarios

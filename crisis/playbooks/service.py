@@ -15,8 +15,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
-
 from flask_babel import lazy_gettext as _l
+
 from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -233,7 +233,8 @@ def set_checklist_item(*, actor: User, incident_id: int, item_id: int, done: boo
         incident = events.lock_incident(incident_id=incident_id)
         item = db.session.get(ChecklistItem, item_id, populate_existing=True)
         if item is None or item.incident_id != incident_id:
-            raise NotFound(_l("Punkt %(item)s i checklistan finns inte i händelse %(incident)s.", item=item_id, incident=incident_id))
+            raise NotFound(_l("Punkt %(item)s i checklistan finns inte i händelse %(incident)s.", item=item_id,
+                              incident=incident_id))
         if item.done == done:
             return checklist_dict(incident_id=incident_id)
         item.done = done
@@ -293,13 +294,15 @@ def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
     try:
         state_e = CalloutState(state)
     except ValueError:
-        raise ValidationError(_l("Okänt läge \"%(value)s\"; välj ett av: %(allowed)s.", value=state, allowed=", ".join(s.value for s in CalloutState))) from None
+        raise ValidationError(_l("Okänt läge \"%(value)s\"; välj ett av: %(allowed)s.", value=state,
+                                 allowed=", ".join(s.value for s in CalloutState))) from None
     note = _clean(note, "note", 500)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         entry = db.session.get(CalloutEntry, entry_id, populate_existing=True)
         if entry is None or entry.incident_id != incident_id:
-            raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id, incident=incident_id))
+            raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id,
+                              incident=incident_id))
         entry.state, entry.note = state_e, note
         entry.updated_by, entry.updated_at = actor.display_name, utcnow()
         text = record_sv.callout_state(name=entry.name, role=entry.role, state=state_e.value, note=note)
@@ -343,7 +346,8 @@ def notify_callout(*, actor: User, incident_id: int, entry_ids: Optional[list[in
             wanted = set(entry_ids)
             unknown = wanted - {e.id for e in entries}
             if unknown:
-                raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=min(unknown), incident=incident_id))
+                raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=min(unknown),
+                                  incident=incident_id))
             entries = [e for e in entries if e.id in wanted]
         if not any(e.email for e in entries):
             raise ValidationError(_l("Ingen av dessa har en e-postadress."), code="no_email")

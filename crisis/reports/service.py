@@ -21,8 +21,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app
-
 from flask_babel import lazy_gettext as _l
+
 from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -273,7 +273,8 @@ def parse_time(name: str, value: Any) -> Optional[datetime]:
     if not isinstance(value, datetime):
         raise ValidationError(_l("%(field)s måste vara datum och tid.", field=name))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name, example="2026-11-24T18:00:00+01:00"))
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name,
+                                 example="2026-11-24T18:00:00+01:00"))
     if not 2000 <= value.year <= 2100:
         raise ValidationError(_l("%(field)s ligger utanför tillåtet intervall.", field=name))
     return value
@@ -335,17 +336,20 @@ def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -
         draft = db.session.scalar(sa.select(Report.number).where(
             Report.incident_id == incident_id, Report.status == ReportStatus.DRAFT))
         if draft is not None:
-            raise Conflict(_l("Rapport %(number)s är fortfarande ett utkast; gör klart eller använd den först.", number=draft), code="draft_exists")
+            raise Conflict(_l("Rapport %(number)s är fortfarande ett utkast; gör klart eller använd den först.",
+                              number=draft), code="draft_exists")
         last = db.session.scalar(sa.select(sa.func.max(Report.number)).where(Report.incident_id == incident_id)) or 0
         if supersedes is not None:
             old = _by_number(incident_id, supersedes)
             if old is None:
                 raise ValidationError(_l("Det finns ingen rapport %(number)s i händelsen att rätta.", number=supersedes))
             if old.is_draft:
-                raise Conflict(_l("Rapport %(number)s är ett utkast; redigera den i stället för att rätta den.", number=supersedes))
+                raise Conflict(_l("Rapport %(number)s är ett utkast; redigera den i stället för att rätta den.",
+                                  number=supersedes))
             later = _superseded_map(incident_id).get(supersedes)
             if later is not None:
-                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s; rätta den i stället.", number=supersedes, later=later),
+                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s; rätta den i stället.",
+                                  number=supersedes, later=later),
                                code="already_superseded")
             since_log = int((old.snapshot or {}).get("since_log") or 0)
             previous_no = (old.snapshot or {}).get("previous_report")
@@ -390,7 +394,8 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
             clean[f] = _text_field(f, v, MAX_CAP_TEXT[f])
         elif f in CAP_CHOICE_FIELDS:
             if v not in CAP_CHOICES[f]:
-                raise ValidationError(_l("%(field)s ska vara en av: %(allowed)s.", field=f, allowed=", ".join(sorted(CAP_CHOICES[f]))))
+                raise ValidationError(_l("%(field)s ska vara en av: %(allowed)s.", field=f,
+                                         allowed=", ".join(sorted(CAP_CHOICES[f]))))
             clean[f] = v
         elif f == "nasta_rapport":
             clean[f] = parse_time(f, v)
@@ -457,7 +462,8 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
         if report.supersedes is not None:
             later = _superseded_map(incident.id).get(report.supersedes)
             if later is not None and later != report.number:
-                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s.", number=report.supersedes, later=later))
+                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s.", number=report.supersedes,
+                                  later=later))
         now = utcnow()
         actor_id, actor_name = actor.id, actor.display_name  # read before writing: no autoflush in between
         report.approved_at = now
@@ -484,9 +490,11 @@ def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipien
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.APPROVED:
             if report.is_draft:
-                raise Conflict(_l("Rapport %(number)s är ett utkast; den måste fastställas innan den skickas.", number=report.number),
+                raise Conflict(_l("Rapport %(number)s är ett utkast; den måste fastställas innan den skickas.",
+                                  number=report.number),
                                code="not_approved")
-            raise Conflict(_l("Rapport %(number)s har redan status %(status)s.", number=report.number, status=labels.REPORT_STATUSES[report.status.value]), code="already_sent")
+            raise Conflict(_l("Rapport %(number)s har redan status %(status)s.", number=report.number,
+                              status=labels.REPORT_STATUSES[report.status.value]), code="already_sent")
         now = utcnow()
         sent_v = sent_v or now
         if sent_v > now + timedelta(minutes=5):

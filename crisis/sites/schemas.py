@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 import pydantic
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.api.schemas import Strict
 from crisis.errors import ValidationError
 

@@ -20,13 +20,12 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
 
-from flask_babel import lazy_gettext as _l
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
-from flask_babel import lazy_ngettext as _ln
 from crisis import record_sv
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
@@ -225,7 +224,8 @@ def _parse_state(status: Any) -> SiteState:
         return SiteState(status)
     except ValueError:
         raise ValidationError(
-            _l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=str(status)[:40], allowed=", ".join(s.value for s in SiteState))) from None
+            _l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=str(status)[:40],
+               allowed=", ".join(s.value for s in SiteState))) from None
 
 
 def _hhmm(moment: datetime) -> str:
@@ -466,8 +466,10 @@ def create(*, actor: User, data: Mapping[str, Any]) -> Site:
         everyone = _all_sites(include_retired=True)
         existing = next((s for s in everyone if s.key == data.get("key")), None)
         if existing is not None:
-            retired = " (retired; restore it instead)" if existing.retired else ""
-            raise Conflict(_l("Det finns redan en avvecklad verksamhet med nyckeln \"%(key)s\"; återställ den i stället.", key=existing.key) if existing.retired else _l("Det finns redan en verksamhet med nyckeln \"%(key)s\".", key=existing.key))
+            raise Conflict(
+                _l("Det finns redan en avvecklad verksamhet med nyckeln \"%(key)s\"; återställ den i stället.",
+                   key=existing.key) if existing.retired
+                else _l("Det finns redan en verksamhet med nyckeln \"%(key)s\".", key=existing.key))
         record = _validate(data, [s for s in everyone if not s.retired])
         now = utcnow()
         site = Site(key=record.key, created_at=now, updated_at=now, retired=False)

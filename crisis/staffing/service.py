@@ -7,8 +7,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -59,7 +59,8 @@ def get_staffing(*, viewer: User, incident_id: int) -> dict[str, Any]:
 def _position(incident_id: int, key: str) -> Position:
     pos = db.session.scalar(sa.select(Position).where(Position.incident_id == incident_id, Position.key == key))
     if pos is None:
-        raise NotFound(_l("Funktionen \"%(position)s\" finns inte i händelse %(incident)s.", position=key, incident=incident_id))
+        raise NotFound(_l("Funktionen \"%(position)s\" finns inte i händelse %(incident)s.", position=key,
+                          incident=incident_id))
     return pos
 
 
@@ -86,10 +87,12 @@ def check_in(*, actor: User, incident_id: int, position: str, user: Optional[str
         incident = events.lock_incident(incident_id=incident_id)
         target = _target_user(actor, user)
         if not has_perm(target, Perm.STAFFING):
-            raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte ha en funktion.", name=target.display_name))
+            raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte ha en funktion.",
+                                     name=target.display_name))
         pos = _position(incident_id, position)
         if any(a.user_id == target.id and a.checked_out_at is None for a in pos.assignments):
-            raise Conflict(_l("%(name)s har redan funktionen %(position)s.", name=target.display_name, position=pos.label))
+            raise Conflict(_l("%(name)s har redan funktionen %(position)s.", name=target.display_name,
+                              position=pos.label))
         db.session.add(Assignment(position=pos, user=target, checked_in_at=utcnow()))
         log.system_entry(incident=incident, actor=actor,
                          text=f"{target.display_name} checkar in som {pos.label}.")

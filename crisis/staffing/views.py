@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.api import operation
 from crisis.errors import ValidationError
 from crisis.staffing import service

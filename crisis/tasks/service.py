@@ -19,8 +19,8 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
+
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -116,7 +116,8 @@ def _enum(enum_cls: type, value: Any, field: str) -> Any:
         return enum_cls(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value, field=field, allowed=allowed)) from None
+        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value,
+                                 field=field, allowed=allowed)) from None
 
 
 def _position(incident_id: int, key: Optional[str]) -> Optional[str]:
@@ -141,7 +142,8 @@ def _assignee(username: Optional[str]) -> Optional[User]:
     if user is None or not user.active:
         raise ValidationError(_l("Det finns ingen aktiv användare \"%(username)s\".", username=username), code="unknown_assignee")
     if not has_perm(user, Perm.WRITE_LOG):
-        raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte få uppgifter.", name=user.display_name),
+        raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte få uppgifter.",
+                                 name=user.display_name),
                               code="unknown_assignee")
     return user
 
@@ -158,12 +160,14 @@ def parse_due(value: Any) -> Optional[datetime]:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                _l("Tiden \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.", value=value, example="2026-11-24T16:00:00+01:00"),
+                _l("Tiden \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.", value=value,
+                   example="2026-11-24T16:00:00+01:00"),
                 code="bad_due_at") from None
     if not isinstance(value, datetime):
         raise ValidationError(_l("Klar senast måste vara datum och tid."), code="bad_due_at")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at", example="2026-11-24T16:00:00+01:00"),
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at",
+                                 example="2026-11-24T16:00:00+01:00"),
                               code="bad_due_at")
     if not 2000 <= value.year <= 2100:
         raise ValidationError(_l("Klar senast ligger utanför tillåtet intervall."), code="bad_due_at")
@@ -444,7 +448,9 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Opt
         if expected_version != task.version:
             who = task.updated_by or task.created_by or "Krisrum"
             raise Conflict(
-                _l("Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version %(expected)s). Ladda om uppgiften och gör ändringen igen.", id=task.id, who=who, time=_local(task.updated_at), version=task.version, expected=expected_version),
+                _l("Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
+                   "%(expected)s). Ladda om uppgiften och gör ändringen igen.", id=task.id, who=who,
+                   time=_local(task.updated_at), version=task.version, expected=expected_version),
                 code="version_conflict",
                 details={"task": to_dict(task), "current_version": task.version, "changed_by": who})
         # validate everything before changing anything
