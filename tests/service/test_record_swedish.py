@@ -138,3 +138,22 @@ def test_mail_failure_reasons(error, reason):
 
     text = record_sv.mail_failed([("a@b.example", error)])
     assert reason in text and "Error" not in text and "b'" not in text
+
+
+def test_an_exercise_names_positions_before_and_after_it_starts(app, users):
+    from datetime import timedelta
+
+    from crisis.db import utcnow
+    from crisis.exercises import service as exercises
+
+    control = users["exercise_control"]
+    ex = exercises.schedule(actor=control, scenario="vinterelavbrott", start_at=utcnow() + timedelta(hours=1))
+    before = exercises.position_labels(ex)
+    assert before["va"] == "VA-enheten (förvaltningsrepresentant)"  # was shown as "Till: va"
+    assert before["vard-omsorg"] == "Vård och omsorg (förvaltningsrepresentant)"
+    ex = exercises.start(actor=control, exercise_id=ex.id)
+    assert exercises.position_labels(ex)["va"] == "VA-enheten (förvaltningsrepresentant)"
+    texts = _texts(ex.incident_id)
+    started = next(t for t in texts if t.startswith("ÖVNING startad"))
+    assert "vinterelavbrott" not in started and "scenariot «" in started
+    _assert_plain(texts, _forbidden())
