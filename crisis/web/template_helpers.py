@@ -50,6 +50,8 @@ def js_strings() -> dict[str, Any]:
         "correct": _("Rätta"),
         "saved": _("Sparad"),
         "error": _("Fel"),
+        "http_error": _("Servern svarade med fel %(status)s. Försök igen om en stund.", status="{status}"),
+        "live_failed": _("Kunde inte ansluta för direktuppdatering; ladda om sidan."),
         "confidential": _("Sekretess"),
         "nobody": _("Ingen"),
         "check_in": _("Checka in"),

@@ -147,7 +147,7 @@
   }
   socket.on("connect", function () {
     socket.emit("join_inbox", {}, function (ack) {
-      if (!ack || !ack.ok) { K.showError(errNode, { message: (ack && ack.error) || "join_inbox" }); return; }
+      if (!ack || !ack.ok) { K.showError(errNode, { message: K.t.live_failed || (ack && ack.error) || "join_inbox" }); return; }
       document.body.classList.remove("offline");
       if (status) { status.hidden = true; status.textContent = ""; }
       load();  // (re)load after joining: nothing that happened while away is missed
