@@ -123,6 +123,14 @@ SITE_STATES = LabelTable({
     "down": N_("Ur drift"),
     "unknown": N_("Okänd"),
 })
+# The same inside a sentence ("Kinna vårdcentral: ur drift."), with the derived "at risk".
+SITE_STATES_IN_TEXT = LabelTable({
+    "operational": N_("i drift"),
+    "degraded": N_("begränsad drift"),
+    "down": N_("ur drift"),
+    "unknown": N_("okänd status"),
+    "at_risk": N_("i riskzon"),
+})
 
 # Tasks.
 TASK_STATUSES = LabelTable({
@@ -153,15 +161,15 @@ EXERCISE_STATUSES = LabelTable({
     "stopped": N_("ÖVNINGSSTOPP"),
 })
 INJECT_CHANNELS = LabelTable({
-    "phone": N_("telefon"),
-    "email": N_("e-post"),
+    "phone": N_("Telefon"),
+    "email": N_("E-post"),
     "rakel": N_("Rakel"),
-    "sms": N_("sms"),
-    "media": N_("media"),
-    "social": N_("sociala medier"),
+    "sms": N_("Sms"),
+    "media": N_("Media"),
+    "social": N_("Sociala medier"),
     "wis": N_("WIS"),
-    "visit": N_("besök"),
-    "other": N_("övrigt"),
+    "visit": N_("Besök"),
+    "other": N_("Övrigt"),
 })
 
 # Playbooks (handlingsplaner): call-out states and reminder kinds.

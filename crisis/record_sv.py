@@ -23,14 +23,8 @@ from crisis.timefmt import hhmm
 
 PLAYBOOK = "handlingsplan"
 
-# The record's own wording of a site's state (lower case, inside a sentence).
-SITE_STATES = {
-    "operational": "i drift",
-    "degraded": "begränsad drift",
-    "down": "ur drift",
-    "unknown": "okänd status",
-    "at_risk": "i riskzon",
-}
+# A site's state inside a sentence of the record ("ur drift", "okänd status", "i riskzon").
+SITE_STATES = labels.SITE_STATES_IN_TEXT.swedish
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -170,7 +164,9 @@ def exercise_context(*, title: str, control: str) -> str:
 
 
 def inject_channel(code: str) -> str:
-    return labels.INJECT_CHANNELS.sv(code)
+    """'telefon', 'e-post', 'Rakel', 'WIS' (names stay capitalised inside a sentence)."""
+    name = labels.INJECT_CHANNELS.sv(code)
+    return name if name.isupper() or name == "Rakel" else name.lower()
 
 
 # --- händelser (incidents) -------------------------------------------------------------------

@@ -15,14 +15,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from crisis import labels
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.exercises import evaluation, service
 from crisis.exercises.demo import load_demo_exercise
-from crisis.exercises.models import ExerciseStatus
-from crisis.exercises.scenario import InjectChannel
 from crisis.exercises.schemas import (
     AdhocInjectIn,
     EvaluationOut,
@@ -273,24 +272,9 @@ def _globals() -> dict[str, Any]:
     return {"coming_exercises": coming_exercises, "exercise_status_labels": STATUS_LABELS}
 
 
-STATUS_LABELS = {
-    ExerciseStatus.SCHEDULED.value: _l("Planerad"),
-    ExerciseStatus.RUNNING.value: _l("Pågår"),
-    ExerciseStatus.PAUSED.value: _l("Pausad"),
-    ExerciseStatus.ENDED.value: _l("Avslutad"),
-    ExerciseStatus.STOPPED.value: _l("ÖVNINGSSTOPP"),
-}
-CHANNEL_LABELS = {
-    InjectChannel.PHONE.value: _l("Telefon"),
-    InjectChannel.EMAIL.value: _l("E-post"),
-    InjectChannel.RAKEL.value: _l("Rakel"),
-    InjectChannel.SMS.value: _l("Sms"),
-    InjectChannel.MEDIA.value: _l("Media"),
-    InjectChannel.SOCIAL.value: _l("Sociala medier"),
-    InjectChannel.WIS.value: _l("WIS"),
-    InjectChannel.VISIT.value: _l("Besök"),
-    InjectChannel.OTHER.value: _l("Övrigt"),
-}
+# The tables live in crisis.labels (the one home of display labels).
+STATUS_LABELS = labels.EXERCISE_STATUSES
+CHANNEL_LABELS = labels.INJECT_CHANNELS
 HOW_LABELS = {
     evaluation.BY_POSITION: _l("post av mottagande funktion"),
     evaluation.BY_REFERENCE: _l("post som hänvisar till inspelet"),
