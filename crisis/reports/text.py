@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-from crisis import labels, record_sv
+from crisis import labels, record_sv, timefmt
 
-STOCKHOLM: Final = ZoneInfo("Europe/Stockholm")
+STOCKHOLM: Final = timefmt.TZ
 EXERCISE_MARK: Final = "ÖVNING"
 EXERCISE_LINE: Final = "*** ÖVNING – ÖVNING – ÖVNING ***"
 

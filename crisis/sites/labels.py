@@ -3,7 +3,7 @@ strings the map and register scripts need (passed in a data- attribute)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from flask_babel import gettext as _
 
@@ -14,7 +14,7 @@ CATEGORIES = labels.SITE_CATEGORIES
 STATES = labels.SITE_STATES
 
 
-def as_strings(table: dict[str, Any]) -> dict[str, str]:
+def as_strings(table: Mapping[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in table.items()}
 
 

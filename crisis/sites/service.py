@@ -26,7 +26,7 @@ from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
-from crisis import record_sv
+from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -229,7 +229,7 @@ def _parse_state(status: Any) -> SiteState:
 
 
 def _hhmm(moment: datetime) -> str:
-    return moment.astimezone(TZ).strftime("%H:%M")
+    return timefmt.hhmm(moment)
 
 
 def _names(sites: list[Site], limit: int = 8) -> str:

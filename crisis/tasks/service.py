@@ -31,7 +31,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
-from crisis import record_sv
+from crisis import record_sv, timefmt
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -86,7 +86,7 @@ def change_dict(change: TaskChange) -> dict[str, Any]:
 
 
 def _local(dt: datetime) -> str:
-    return dt.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    return timefmt.date_hhmm(dt)
 
 
 # --- validation ------------------------------------------------------------
