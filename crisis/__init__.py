@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from crisis import extensions as ext
@@ -16,6 +16,8 @@ SUPPORTED_LOCALES = ("sv", "en")
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI, scheduler: the record's language
+        return "sv"
     lang = session.get("lang")
     if lang in SUPPORTED_LOCALES:
         return lang

@@ -10,22 +10,42 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+# A user-facing message: a Swedish source string through the translation
+# layer, e.g. `_l("Ingen händelse %(id)s.", id=incident_id)`.
+Message = Any
 
 
 class ApiError(Exception):
+    """An error the user caused, with a stable machine `code`.
+
+    The message is a lazy translation (`flask_babel.lazy_gettext`) of a Swedish
+    source string; it is rendered when read (`.message`, `str(err)`), so a
+    response gets the request's language and a CLI or scheduler run gets
+    Swedish. tests/unit/test_translations.py enforces this at every call site.
+    """
+
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+    def __init__(self, message: Message, *, code: str | None = None, status: int | None = None,
                  details: Any = None) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
         if code:
             self.code = code
         if status:
             self.status = status
         self.details = details
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationError(ApiError):
@@ -68,6 +88,31 @@ _HTTP_CODES = {
 }
 
 
+# What the user reads for an HTTP error raised by Flask or an extension
+# (werkzeug's own descriptions are English).
+_HTTP_MESSAGES: dict[int, Message] = {
+    400: _l("Begäran kunde inte tolkas."),
+    401: _l("Du måste logga in."),
+    403: _l("Du har inte behörighet till detta."),
+    404: _l("Sidan eller resursen finns inte."),
+    405: _l("Metoden är inte tillåten här."),
+    409: _l("Åtgärden krockar med nuvarande läge."),
+    413: _l("Det du skickade är för stort."),
+    415: _l("Innehållstypen stöds inte."),
+    422: _l("Uppgifterna kunde inte behandlas."),
+    429: _l("För många försök; vänta en stund och försök igen."),
+}
+
+
+def _http_message(err: HTTPException) -> str:
+    from flask_wtf.csrf import CSRFError
+
+    if isinstance(err, CSRFError):
+        return str(_l("Formuläret har gått ut eller saknar säkerhetstoken (CSRF); ladda om sidan och försök igen."))
+    message = _HTTP_MESSAGES.get(err.code or 500)
+    return str(message) if message is not None else (err.description or err.name)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Any:
@@ -80,12 +125,12 @@ def register_error_handlers(app: Flask) -> None:
         status = err.code or 500
         code = _HTTP_CODES.get(status, "http_error")
         if _wants_json():
-            return error_response(code, err.description or err.name, status)
-        return render_template("error.html", status=status, message=err.description or err.name), status
+            return error_response(code, _http_message(err), status)
+        return render_template("error.html", status=status, message=_http_message(err)), status
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_json():
-            return error_response("internal_error", "Internal error; it has been logged.", 500)
-        return render_template("error.html", status=500, message="Internal error"), 500
+            return error_response("internal_error", str(_l("Internt fel; det har loggats.")), 500)
+        return render_template("error.html", status=500, message=_l("Internt fel")), 500

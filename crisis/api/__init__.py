@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
 
 from crisis.api import idempotency
 from crisis.errors import ApiError, ValidationError
@@ -33,7 +34,7 @@ def _authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     if not current_user.is_authenticated:
-        raise ApiError("Login required (session cookie or Authorization: Bearer).", code="unauthorized", status=401)
+        raise ApiError(_l("Du måste logga in (sessionscookie eller Authorization: Bearer)."), code="unauthorized", status=401)
     # A browser session must prove the request came from our own pages; a
     # bearer token cannot be sent by another site, so it needs no CSRF token.
     if (request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization")
@@ -60,6 +61,7 @@ REGISTRY: list[Operation] = []
 
 
 def _format_errors(err: pydantic.ValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """The technical message (English, pydantic's) and the per-field details."""
     details = []
     for e in err.errors(include_url=False, include_input=False):
         loc = ".".join(str(p) for p in e["loc"]) or "(body)"
@@ -71,27 +73,32 @@ def _format_errors(err: pydantic.ValidationError) -> tuple[str, list[dict[str, A
 
 def parse_body(model: type[pydantic.BaseModel]) -> Any:
     if not request.is_json:
-        raise ApiError("Send JSON with Content-Type: application/json.", code="unsupported_media_type", status=415)
+        raise ApiError(_l("Skicka JSON med Content-Type: application/json."), code="unsupported_media_type", status=415)
     raw = request.get_data(cache=True, as_text=True)
     try:
         data = json.loads(raw) if raw.strip() else None
     except json.JSONDecodeError as e:
-        raise ApiError(f"Malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}.", code="malformed_json") from None
+        raise ApiError(_l("Felaktig JSON på rad %(line)s, kolumn %(column)s: %(error)s.", line=e.lineno, column=e.colno,
+                          error=e.msg), code="malformed_json") from None
     if not isinstance(data, dict):
-        raise ValidationError("The body must be a JSON object.")
+        raise ValidationError(_l("Innehållet måste vara ett JSON-objekt."))
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as e:
-        message, details = _format_errors(e)
-        raise ValidationError(message, details=details) from None
+        details = _format_errors(e)[1]
+        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
+                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
+                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
 
 
 def parse_query(model: type[pydantic.BaseModel]) -> Any:
     try:
         return model.model_validate(request.args.to_dict())
     except pydantic.ValidationError as e:
-        message, details = _format_errors(e)
-        raise ValidationError(message, details=details) from None
+        details = _format_errors(e)[1]
+        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
+                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
+                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
 
 
 def _openapi_path(rule: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crisis import csvexport
 from crisis.archive import manifest
@@ -181,7 +182,7 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
     check(actor, Perm.READ_CONFIDENTIAL)
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     log_cap, seq_cap = incident.last_log_number, incident.last_seq
     incident_dict = incident.to_dict()
     exported_by = f"{actor.display_name} ({actor.username})"

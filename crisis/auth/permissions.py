@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import Any, Callable, TypeVar
 
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 
 from crisis.enums import Role
 from crisis.errors import ApiError, Forbidden
+from crisis.labels import ROLES
 
 
 class Perm(StrEnum):
@@ -45,9 +47,9 @@ def has_perm(user: Any, perm: Perm) -> bool:
 def check(user: Any, perm: Perm) -> None:
     """Raise the right 401/403 ApiError unless `user` has `perm`."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise ApiError("Login required.", code="unauthorized", status=401)
+        raise ApiError(_l("Du måste logga in."), code="unauthorized", status=401)
     if not has_perm(user, perm):
-        raise Forbidden(f"Your role ({user.role.value}) may not do this.")
+        raise Forbidden(_l("Din roll (%(role)s) får inte göra detta.", role=ROLES.get(user.role.value, user.role.value)))
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,6 +10,7 @@ from typing import Optional
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import ApiToken, User
 from crisis.db import utcnow, write_transaction
@@ -28,9 +29,9 @@ MIN_PASSWORD = 8
 
 def _check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"The password must be at least {MIN_PASSWORD} characters.")
+        raise ValidationError(_l("Lösenordet måste vara minst %(limit)s tecken.", limit=MIN_PASSWORD))
     if len(password) > 256:
-        raise ValidationError("The password must be at most 256 characters.")
+        raise ValidationError(_l("Lösenordet får vara högst %(limit)s tecken.", limit=256))
 
 
 def parse_role(value: str) -> Role:
@@ -38,14 +39,15 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise ValidationError(
-            f"Unknown role {value!r}; one of: {', '.join(r.value for r in Role)}."
+            _l("Okänd roll \"%(value)s\"; välj en av: %(allowed)s.", value=value,
+               allowed=", ".join(r.value for r in Role))
         ) from None
 
 
 def get(*, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"No user {user_id}.")
+        raise NotFound(_l("Användare %(id)s finns inte.", id=user_id))
     return user
 
 
@@ -61,12 +63,12 @@ def create(*, username: str, password: str, role: str, display_name: str | None 
            phone: str | None = None, email: str | None = None) -> User:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise ValidationError("A username is 2-64 characters: a-z, 0-9, '.', '_' or '-'.")
+        raise ValidationError(_l("Ett användarnamn är 2–64 tecken: a–z, 0–9, \".\", \"_\" eller \"-\"."))
     _check_password_rules(password)
     role_enum = parse_role(role)
     with write_transaction(db.session):
         if get_by_username(username=username) is not None:
-            raise Conflict(f"The username {username!r} is taken.")
+            raise Conflict(_l("Användarnamnet \"%(username)s\" är upptaget.", username=username))
         user = User(username=username, display_name=(display_name or username).strip()[:200],
                     role=role_enum, password_hash=_hasher.hash(password),
                     phone=phone or None, email=email or None)
@@ -142,7 +144,7 @@ def create_token(*, user_id: int, name: str) -> tuple[ApiToken, str]:
     """Create a bearer token; the plain token is returned once and never stored."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationError("A token needs a name of 1-100 characters.")
+        raise ValidationError(_l("En token behöver ett namn på 1–100 tecken."))
     plain = "krt_" + secrets.token_urlsafe(32)
     with write_transaction(db.session):
         get(user_id=user_id)
@@ -155,7 +157,7 @@ def revoke_token(*, token_id: int) -> None:
     with write_transaction(db.session):
         tok = db.session.get(ApiToken, token_id)
         if tok is None:
-            raise NotFound(f"No token {token_id}.")
+            raise NotFound(_l("Token %(id)s finns inte.", id=token_id))
         if tok.revoked_at is None:
             tok.revoked_at = utcnow()
 

@@ -9,6 +9,7 @@ import pydantic
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crisis.api import operation
@@ -64,7 +65,7 @@ class UserOut(pydantic.BaseModel):
 def api_login(body: LoginIn) -> dict[str, Any]:
     user = service.authenticate(username=body.username, password=body.password)
     if user is None:
-        raise ApiError("Wrong username or password.", code="invalid_credentials", status=401)
+        raise ApiError(_l("Fel användarnamn eller lösenord."), code="invalid_credentials", status=401)
     login_user(user)
     return user.to_dict()
 
@@ -143,7 +144,7 @@ def admin_users_create() -> Any:
             flash(e.message, "error")
     else:
         for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return redirect(url_for("auth.admin_users"))
 
 
@@ -164,7 +165,7 @@ def admin_users_update(user_id: int) -> Any:
                 flash(e.message, "error")
     else:
         for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return redirect(url_for("auth.admin_users"))
 
 

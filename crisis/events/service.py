@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crisis.db import lock_row, utcnow
 from crisis.errors import Conflict, NotFound
@@ -31,9 +32,9 @@ def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
     """
     incident = lock_row(db.session, Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     if incident.status is IncidentStatus.CLOSED and not allow_closed:
-        raise Conflict(f"Incident {incident_id} is closed.", code="incident_closed")
+        raise Conflict(_l("Händelse %(id)s är avslutad.", id=incident_id), code="incident_closed")
     return incident
 
 

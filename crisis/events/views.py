@@ -4,6 +4,7 @@ from typing import Any, Optional
 
 import pydantic
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 
 from crisis.api import operation
 from crisis.auth.permissions import Perm, check, has_perm
@@ -43,7 +44,7 @@ def list_events(incident_id: int, query: EventsQuery) -> dict[str, Any]:
     check(current_user, Perm.READ)
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     head = incident.last_seq
     evs, next_since = service.page(incident_id=incident_id, seq=query.since, limit=query.limit, upto=head,
                                    include_confidential=has_perm(current_user, Perm.READ_CONFIDENTIAL))

@@ -27,11 +27,14 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from crisis import labels as label_tables
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
+from crisis import record_sv
 from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.exercises import evaluation as ev
@@ -69,25 +72,6 @@ INJECT_AUTHOR = "Övningsledning (inspel)"
 
 START_FUNC = "crisis.exercises.jobs:start_exercise"
 DELIVER_FUNC = "crisis.exercises.jobs:deliver_inject"
-
-CHANNEL_SV = {
-    InjectChannel.PHONE: "telefon",
-    InjectChannel.EMAIL: "e-post",
-    InjectChannel.RAKEL: "Rakel",
-    InjectChannel.SMS: "sms",
-    InjectChannel.MEDIA: "media",
-    InjectChannel.SOCIAL: "sociala medier",
-    InjectChannel.WIS: "WIS",
-    InjectChannel.VISIT: "besök",
-    InjectChannel.OTHER: "övrigt",
-}
-STATUS_SV = {
-    ExerciseStatus.SCHEDULED: "planerad",
-    ExerciseStatus.RUNNING: "pågår",
-    ExerciseStatus.PAUSED: "pausad",
-    ExerciseStatus.ENDED: "avslutad",
-    ExerciseStatus.STOPPED: "ÖVNINGSSTOPP",
-}
 
 
 def start_job_id(exercise_id: int) -> str:
@@ -151,10 +135,10 @@ def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
 
 def _scenario(key: Any) -> Scenario:
     if not isinstance(key, str) or not key.strip():
-        raise ValidationError("Choose a scenario (its key).", code="unknown_scenario")
+        raise ValidationError(_l("Välj ett scenario (dess nyckel)."), code="unknown_scenario")
     scenario = load_all().scenarios.get(key.strip())
     if scenario is None:
-        raise ValidationError(f"Unknown scenario {key!r}; GET /api/v1/scenarios lists them.",
+        raise ValidationError(_l("Okänt scenario \"%(key)s\"; GET /api/v1/scenarios listar dem.", key=key),
                               code="unknown_scenario")
     return scenario
 
@@ -277,7 +261,7 @@ def _queue_removals(ex: Exercise) -> None:
 def _get(exercise_id: int) -> Exercise:
     ex = db.session.get(Exercise, exercise_id)
     if ex is None:
-        raise NotFound(f"No exercise {exercise_id}.")
+        raise NotFound(_l("Övning %(id)s finns inte.", id=exercise_id))
     return ex
 
 
@@ -293,8 +277,8 @@ def list_exercises(*, viewer: User, status: Optional[str] = None) -> list[Exerci
         try:
             stmt = stmt.where(Exercise.status == ExerciseStatus(status))
         except ValueError:
-            raise ValidationError(f"Unknown status {status!r}; one of: "
-                                  f"{', '.join(s.value for s in ExerciseStatus)}.") from None
+            raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=status,
+                                     allowed=", ".join(s.value for s in ExerciseStatus))) from None
     return list(db.session.scalars(stmt))
 
 
@@ -339,7 +323,7 @@ def detail(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     out["control"] = is_control(viewer)
     out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id)))
                       for d in rows]
-    out["positions"] = _position_labels(ex.incident_id) if ex.incident_id else {}
+    out["positions"] = position_labels(ex)
     return out
 
 
@@ -349,6 +333,20 @@ def _responses(e: Optional[ev.InjectEvaluation]) -> dict[str, Any]:
     return {"responses": [{"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how,
                            "seconds": round(r.seconds, 1)} for r in e.responses],
             "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1)}
+
+
+def position_labels(ex: Exercise) -> dict[str, str]:
+    """key -> name of the exercise's positions: its incident's, and before it starts its playbook's
+    (so no screen or record shows a position's key)."""
+    from crisis.playbooks import registry
+
+    out: dict[str, str] = {}
+    try:
+        out = {p.key: p.label for p in registry.get(ex.playbook_key).positions}
+    except NotFound:
+        pass
+    out.update(_position_labels(ex.incident_id))
+    return out
 
 
 def _position_labels(incident_id: Optional[int]) -> dict[str, str]:
@@ -390,7 +388,7 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     reveal = sees_everything(viewer, ex)
     rows = visible_injects(viewer=viewer, exercise=ex)
     evaluations = _evaluate(ex, rows)
-    labels = _position_labels(ex.incident_id)
+    labels = position_labels(ex)
     items = []
     for d, e in zip(rows, evaluations):
         item = inject_dict(d, reveal=reveal)
@@ -415,10 +413,11 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
 
 def _check_speed(speed: Any) -> float:
     if isinstance(speed, bool) or not isinstance(speed, (int, float)):
-        raise ValidationError("The speed must be a number (1 = real time, 60 = a scenario minute per second).")
+        raise ValidationError(_l("Hastigheten ska vara ett tal (1 = realtid, 60 = en scenariominut per sekund)."))
     speed = float(speed)
     if not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ValidationError(f"The speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}.")
+        raise ValidationError(_l("Hastigheten ska vara mellan %(low)s och %(high)s.", low=format(MIN_SPEED, "g"),
+                                 high=format(MAX_SPEED, "g")))
     return speed
 
 
@@ -426,13 +425,14 @@ def _check_start(start_at: Any, now: datetime) -> datetime:
     if start_at is None:
         return now
     if not isinstance(start_at, datetime):
-        raise ValidationError("start_at must be a date and time.")
+        raise ValidationError(_l("Starttiden (start_at) måste vara datum och tid."))
     if start_at.tzinfo is None:
-        raise ValidationError("start_at needs a time zone (e.g. 2026-11-24T09:00:00+01:00).")
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="start_at",
+                                 example="2026-11-24T09:00:00+01:00"))
     if start_at < now - PAST_BOUND:
-        raise ValidationError("start_at is in the past.", code="start_in_past")
+        raise ValidationError(_l("Starttiden (start_at) har redan passerat."), code="start_in_past")
     if start_at > now + FUTURE_BOUND:
-        raise ValidationError("start_at is more than a year ahead.")
+        raise ValidationError(_l("Starttiden (start_at) ligger mer än ett år fram i tiden."))
     return start_at
 
 
@@ -440,10 +440,11 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(f"{field} is empty.")
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=label_tables.field(field)))
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field),
+                                 limit=limit))
     return value or None
 
 
@@ -452,7 +453,7 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
 def _lock(exercise_id: int) -> Exercise:
     ex = lock_row(db.session, Exercise, exercise_id)
     if ex is None:
-        raise NotFound(f"No exercise {exercise_id}.")
+        raise NotFound(_l("Övning %(id)s finns inte.", id=exercise_id))
     return ex
 
 
@@ -462,9 +463,10 @@ def _lock_incident(ex: Exercise) -> Optional[Incident]:
     return events.lock_incident(incident_id=ex.incident_id, allow_closed=True)
 
 
-def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: str) -> None:
+def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: Any) -> None:
     if ex.status not in allowed:
-        raise Conflict(f"The exercise is {ex.status.value}; it cannot be {action}.", code="exercise_state")
+        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.",
+                          status=label_tables.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
 
 
 def _announce(ex: Exercise, incident: Optional[Incident], actor: Optional[User], **extra: Any) -> None:
@@ -483,7 +485,7 @@ def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None,
     sc = _scenario(scenario)
     start = _check_start(start_at, now)
     speed_v = _check_speed(speed)
-    title_v = _check_text(title, "The title", 200, required=False) or sc.title
+    title_v = _check_text(title, "title", 200, required=False) or sc.title
     with write_transaction(db.session):
         ex = Exercise(scenario_key=sc.key, title=title_v, playbook_key=sc.playbook,
                       duration_minutes=sc.duration_minutes, start_at=start, speed=speed_v,
@@ -527,10 +529,10 @@ def _start(actor: User, exercise_id: int) -> Exercise:
 
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, ExerciseStatus.SCHEDULED, action="started")
+        _require_status(ex, ExerciseStatus.SCHEDULED, action=_l("startas"))
         incident = activate_locked(
             actor=actor, playbook_key=ex.playbook_key, title=ex.title,
-            context=f"Övning enligt scenariot {ex.scenario_key}, övningsledning: {actor.display_name}.",
+            context=record_sv.exercise_context(title=ex.title, control=actor.display_name),
             mode="exercise")
         now = utcnow()
         ex.incident_id = incident.id
@@ -541,8 +543,7 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         for d in deliveries(ex.id):
             d.due_at = _due(ex, d.offset_minutes)
         log.system_entry(incident=incident, actor=actor, text=(
-            f"ÖVNING startad: scenario «{ex.title}» ({ex.scenario_key}), hastighet {ex.speed:g}×. "
-            "Inspel kommer som inkommande poster till respektive funktion."))
+            record_sv.exercise_started(title=ex.title, speed=ex.speed)))
         _announce(ex, incident, actor)
         _queue_remove(start_job_id(ex.id))
         _queue_deliveries(ex)
@@ -579,10 +580,7 @@ def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
 def _deliver_locked(ex: Exercise, incident: Incident, d: InjectDelivery, now: datetime) -> None:
     labels = _position_labels(incident.id)
     target = labels.get(d.target_position, d.target_position)
-    try:
-        channel = CHANNEL_SV[InjectChannel(d.channel)]
-    except ValueError:
-        channel = d.channel
+    channel = record_sv.inject_channel(d.channel)
     entry = log.write_entry(
         incident=incident, actor=None, kind=LogKind.INCOMING, author=INJECT_AUTHOR,
         counterpart=d.sender[:200],
@@ -598,21 +596,21 @@ def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text
                target_position: str, expected_action: Optional[str] = None) -> InjectDelivery:
     """An ad-hoc inject: written by exercise control during the exercise and delivered at once."""
     check(actor, Perm.EXERCISES)
-    sender_v = _check_text(sender, "The sender", 200)
-    text_v = _check_text(text, "The text", MAX_TEXT)
-    expected_v = _check_text(expected_action, "The expected action", MAX_TEXT, required=False)
+    sender_v = _check_text(sender, "sender", 200)
+    text_v = _check_text(text, "text", MAX_TEXT)
+    expected_v = _check_text(expected_action, "expected_action", MAX_TEXT, required=False)
     try:
         channel_v = InjectChannel(channel)
     except ValueError:
-        raise ValidationError(f"Unknown channel {channel!r}; one of: "
-                              f"{', '.join(c.value for c in InjectChannel)}.") from None
+        raise ValidationError(_l("Okänd kanal \"%(value)s\"; välj en av: %(allowed)s.", value=channel,
+                                 allowed=", ".join(c.value for c in InjectChannel))) from None
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED, action="given an inject")
+        _require_status(ex, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED, action=_l("få ett inspel"))
         incident = _lock_incident(ex)
         assert incident is not None
         if target_position not in _position_labels(incident.id):
-            raise ValidationError(f"The exercise incident has no position {target_position!r}.")
+            raise ValidationError(_l("Övningens händelse har ingen funktion \"%(position)s\".", position=target_position))
         now = utcnow()
         count = db.session.scalar(sa.select(sa.func.count()).select_from(InjectDelivery).where(
             InjectDelivery.exercise_id == ex.id, InjectDelivery.adhoc.is_(True))) or 0
@@ -634,7 +632,7 @@ def pause(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, ExerciseStatus.RUNNING, action="paused")
+        _require_status(ex, ExerciseStatus.RUNNING, action=_l("pausas"))
         incident = _lock_incident(ex)
         now = utcnow()
         ex.clock_minutes = scenario_minutes(ex, now)
@@ -653,7 +651,7 @@ def resume(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, ExerciseStatus.PAUSED, action="resumed")
+        _require_status(ex, ExerciseStatus.PAUSED, action=_l("återupptas"))
         incident = _lock_incident(ex)
         now = utcnow()
         if ex.paused_at is not None:
@@ -677,7 +675,7 @@ def set_speed(*, actor: User, exercise_id: int, speed: Any) -> Exercise:
     speed_v = _check_speed(speed)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, *OPEN_STATUSES, action="given a new speed")
+        _require_status(ex, *OPEN_STATUSES, action=_l("få en ny hastighet"))
         incident = _lock_incident(ex)
         now = utcnow()
         if ex.status is ExerciseStatus.RUNNING:
@@ -718,7 +716,7 @@ def end(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, *OPEN_STATUSES, action="ended")
+        _require_status(ex, *OPEN_STATUSES, action=_l("avslutas"))
         incident = _lock_incident(ex)
         _finish(ex, incident, actor, ExerciseStatus.ENDED)
         if incident is not None:
@@ -734,10 +732,10 @@ def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exer
     """ÖVNINGSSTOPP: halt at once, log it, and tell every open page of the exercise incident."""
     if not may_stop(actor):
         check(actor, Perm.EXERCISES)  # the right 401/403
-    reason_v = _check_text(reason, "The reason", 1000, required=False)
+    reason_v = _check_text(reason, "reason", 1000, required=False)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
-        _require_status(ex, *OPEN_STATUSES, action="stopped")
+        _require_status(ex, *OPEN_STATUSES, action=_l("stoppas"))
         incident = _lock_incident(ex)
         _finish(ex, incident, actor, ExerciseStatus.STOPPED)
         ex.stop_reason = reason_v
@@ -763,7 +761,7 @@ def may_read_observations(viewer: User, ex: Exercise) -> bool:
 def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
     ex = get(viewer=viewer, exercise_id=exercise_id)
     if not may_read_observations(viewer, ex):
-        raise Forbidden("Observations are shown to exercise control and observers until the exercise is over.")
+        raise Forbidden(_l("Iakttagelser visas för övningsledning och observatörer tills övningen är slut."))
     return list(db.session.scalars(sa.select(Observation).where(Observation.exercise_id == exercise_id)
                                    .order_by(Observation.created_at, Observation.id)))
 
@@ -771,18 +769,18 @@ def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
 def add_observation(*, actor: User, exercise_id: int, text: str, inject: Optional[str] = None) -> Observation:
     check(actor, Perm.READ)
     if not may_observe(actor):
-        raise Forbidden("Observations are written by exercise control and observers.")
-    text_v = _check_text(text, "The text", MAX_OBSERVATION)
+        raise Forbidden(_l("Iakttagelser skrivs av övningsledning och observatörer."))
+    text_v = _check_text(text, "text", MAX_OBSERVATION)
     with write_transaction(db.session):
         ex = _lock(exercise_id)
         if inject is not None:
             exists = db.session.scalar(sa.select(InjectDelivery.id).where(
                 InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject))
             if exists is None:
-                raise ValidationError(f"The exercise has no inject {inject!r}.")
+                raise ValidationError(_l("Övningen har inget inspel \"%(inject)s\".", inject=inject))
             if not sees_everything(actor, ex) and not db.session.scalar(
                     sa.select(InjectDelivery.delivered_at).where(InjectDelivery.id == exists)):
-                raise ValidationError(f"The inject {inject!r} has not been delivered yet.")
+                raise ValidationError(_l("Inspelet \"%(inject)s\" har inte levererats ännu.", inject=inject))
         o = Observation(exercise_id=ex.id, inject_id=inject, author_id=actor.id, author=actor.display_name,
                         text=text_v, created_at=utcnow())
         db.session.add(o)

@@ -13,14 +13,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from crisis import csvexport
+from crisis import csvexport, labels
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.exercises import evaluation, service
-from crisis.exercises.models import ExerciseStatus
-from crisis.exercises.scenario import InjectChannel
 from crisis.exercises.schemas import (
     AdhocInjectIn,
     EvaluationOut,
@@ -203,7 +201,7 @@ def control(exercise_id: int) -> Any:
         "exercises/control.html", exercise=ex, incident=inc, statuses=STATUS_LABELS,
         is_control=service.is_control(current_user), may_stop=service.may_stop(current_user),
         may_observe=service.may_observe(current_user),
-        channels=CHANNEL_LABELS, positions=service._position_labels(ex.incident_id),
+        channels=CHANNEL_LABELS, positions=service.position_labels(ex),
         strings=_control_strings())
 
 
@@ -263,24 +261,9 @@ def _globals() -> dict[str, Any]:
     return {"coming_exercises": coming_exercises, "exercise_status_labels": STATUS_LABELS}
 
 
-STATUS_LABELS = {
-    ExerciseStatus.SCHEDULED.value: _l("Planerad"),
-    ExerciseStatus.RUNNING.value: _l("Pågår"),
-    ExerciseStatus.PAUSED.value: _l("Pausad"),
-    ExerciseStatus.ENDED.value: _l("Avslutad"),
-    ExerciseStatus.STOPPED.value: _l("ÖVNINGSSTOPP"),
-}
-CHANNEL_LABELS = {
-    InjectChannel.PHONE.value: _l("Telefon"),
-    InjectChannel.EMAIL.value: _l("E-post"),
-    InjectChannel.RAKEL.value: _l("Rakel"),
-    InjectChannel.SMS.value: _l("Sms"),
-    InjectChannel.MEDIA.value: _l("Media"),
-    InjectChannel.SOCIAL.value: _l("Sociala medier"),
-    InjectChannel.WIS.value: _l("WIS"),
-    InjectChannel.VISIT.value: _l("Besök"),
-    InjectChannel.OTHER.value: _l("Övrigt"),
-}
+# The tables live in crisis.labels (the one home of display labels).
+STATUS_LABELS = labels.EXERCISE_STATUSES
+CHANNEL_LABELS = labels.INJECT_CHANNELS
 HOW_LABELS = {
     evaluation.BY_POSITION: _l("post av mottagande funktion"),
     evaluation.BY_REFERENCE: _l("post som hänvisar till inspelet"),

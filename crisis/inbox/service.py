@@ -15,11 +15,14 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from flask_babel import lazy_gettext as _l
 
+from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import LogKind
+from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -34,37 +37,20 @@ MAX_FOLLOW_UP = timedelta(days=30)
 MAX_SINCE_PAST = timedelta(days=366)
 MAX_FUTURE = timedelta(minutes=5)
 
-ACTION_SV = {
-    "reported": "rapporterad",
-    "monitoring": "bevakning",
-    "follow_up_due": "uppföljningstiden nådd",
-    "dismissed": "avskriven",
-    "activated": "playbook aktiverad",
-}
-STATUS_SV = {
-    DeviationStatus.NEW: "ny",
-    DeviationStatus.MONITORING: "under bevakning",
-    DeviationStatus.DISMISSED: "avskriven",
-    DeviationStatus.ACTIVATED: "aktiverad",
-}
-
-
 def _local(dt: datetime) -> str:
-    from crisis.web.template_helpers import fmt_datetime
-
-    return fmt_datetime(dt)
+    return timefmt.date_hhmm(dt)
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False, one_line: bool = True) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text.")
+        raise ValidationError(_l("%(field)s måste vara text.", field=labels.field(field)))
     value = " ".join(value.split()) if one_line else value.strip()
     if required and not value:
-        raise ValidationError(f"{field} is empty.")
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
     return value
 
 
@@ -72,7 +58,8 @@ def _aware(value: Optional[datetime], field: str) -> Optional[datetime]:
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{field} needs a time zone (e.g. 2026-11-24T14:30:00+01:00).")
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=labels.field(field),
+                                 example="2026-11-24T14:30:00+01:00"))
     return value
 
 
@@ -104,9 +91,9 @@ def report(*, actor: User, what: str, contact: str, organisation: str, where: st
     now = utcnow()
     if since_v is not None:
         if since_v > now + MAX_FUTURE:
-            raise ValidationError("since is in the future.")
+            raise ValidationError(_l("Sedan-tiden (since) ligger i framtiden."))
         if since_v < now - MAX_SINCE_PAST:
-            raise ValidationError("since is more than a year ago.")
+            raise ValidationError(_l("Sedan-tiden (since) ligger mer än ett år bakåt."))
     with write_transaction(db.session):
         d = Deviation(what=what_v, where=where_v, since=since_v, services=services_v, contact=contact_v,
                       organisation=org_v, reported_by_id=actor.id, reported_by=actor.display_name,
@@ -133,8 +120,8 @@ def list_deviations(*, viewer: User, status: Optional[str] = None) -> list[Devia
         try:
             stmt = stmt.where(Deviation.status == DeviationStatus(status))
         except ValueError:
-            raise ValidationError(f"Unknown status {status!r}; one of: "
-                                  f"{', '.join(s.value for s in DeviationStatus)}.") from None
+            raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=status,
+                                     allowed=", ".join(s.value for s in DeviationStatus))) from None
     return list(db.session.scalars(stmt))
 
 
@@ -143,7 +130,7 @@ def get(*, viewer: User, deviation_id: int) -> Deviation:
         check(viewer, Perm.WRITE_LOG)
     d = db.session.scalar(_query().where(Deviation.id == deviation_id))
     if d is None or (not has_perm(viewer, Perm.CREATE_INCIDENT) and d.reported_by_id != viewer.id):
-        raise NotFound(f"No deviation report {deviation_id}.")
+        raise NotFound(_l("Avvikelserapport %(id)s finns inte.", id=deviation_id))
     return d
 
 
@@ -162,14 +149,15 @@ def open_count() -> dict[str, int]:
 def _lock(deviation_id: int) -> Deviation:
     d = lock_row(db.session, Deviation, deviation_id)
     if d is None:
-        raise NotFound(f"No deviation report {deviation_id}.")
+        raise NotFound(_l("Avvikelserapport %(id)s finns inte.", id=deviation_id))
     return d
 
 
 def _require_open(d: Deviation) -> None:
     if d.status not in OPEN_DEVIATION_STATUSES:
-        where = f" (incident {d.incident_id})" if d.incident_id else ""
-        raise Conflict(f"Deviation report {d.id} is already {d.status.value}{where}.", code="deviation_closed")
+        where = _l(" (händelse %(id)s)", id=d.incident_id) if d.incident_id else ""
+        raise Conflict(_l("Avvikelserapport %(id)s har redan status %(status)s%(where)s.", id=d.id,
+                          status=labels.DEVIATION_STATUSES[d.status.value], where=where), code="deviation_closed")
 
 
 def _job_id(deviation_id: int) -> str:
@@ -208,12 +196,12 @@ def monitor(*, actor: User, deviation_id: int, follow_up_at: datetime, note: str
     check(actor, Perm.CREATE_INCIDENT)
     at = _aware(follow_up_at, "follow_up_at")
     if at is None:
-        raise ValidationError("Monitoring needs a follow-up time (follow_up_at).")
+        raise ValidationError(_l("Bevakning behöver en uppföljningstid (follow_up_at)."))
     now = utcnow()
     if at <= now:
-        raise ValidationError("The follow-up time must be in the future.")
+        raise ValidationError(_l("Uppföljningstiden måste ligga i framtiden."))
     if at > now + MAX_FOLLOW_UP:
-        raise ValidationError("The follow-up time is more than 30 days ahead.")
+        raise ValidationError(_l("Uppföljningstiden ligger mer än 30 dagar fram i tiden."))
     note_v = _text(note, "note", 2000, one_line=False)
     with write_transaction(db.session):
         d = _lock(deviation_id)
@@ -263,7 +251,7 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     """Attach a report to a new incident (inside the activation's transaction)."""
     d = _lock(deviation_id)
     _require_open(d)
-    history = "; ".join(f"{_local(s.at)} {ACTION_SV.get(s.action, s.action)} ({s.actor})"
+    history = "; ".join(f"{_local(s.at)} {record_sv.deviation_action(s.action)} ({s.actor})"
                         + (f": {s.text}" if s.text and s.action != "reported" else "")
                         for s in d.steps)
     lines = [f"Avvikelserapport {d.id} från {d.organisation}: {d.what}"]

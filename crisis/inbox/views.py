@@ -98,7 +98,7 @@ def api_assess(deviation_id: int, body: AssessIn) -> dict[str, Any]:
         d = service.dismiss(actor=current_user, deviation_id=deviation_id, reason=body.reason or "")
     else:
         if body.follow_up_at is None:
-            raise ValidationError("monitor needs follow_up_at.")
+            raise ValidationError(_l("Bevakning behöver en uppföljningstid (follow_up_at)."))
         d = service.monitor(actor=current_user, deviation_id=deviation_id, follow_up_at=body.follow_up_at,
                             note=body.note or "")
     return d.to_dict()
@@ -144,7 +144,7 @@ def new() -> Any:
             return redirect(url_for("inbox.new"))
     elif form.errors:
         for field, errors in form.errors.items():
-            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     mine = service.list_deviations(viewer=current_user) if not has_perm(current_user, Perm.CREATE_INCIDENT) \
         else [d for d in service.list_deviations(viewer=current_user) if d.reported_by_id == current_user.id]
     return render_template("inbox/new.html", form=form, mine=mine[:20])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crisis import registry
 from crisis.auth.models import User
@@ -12,28 +13,20 @@ from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import IncidentStatus, LEVEL_ORDER, Level, LogKind, Mode, STANDARD_POSITIONS
 from crisis.errors import NotFound, ValidationError
+from crisis.labels import DECISION_FIELDS
+from crisis import record_sv
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.staffing.models import Position
 
-# Swedish labels for the log record (the log is kept in Swedish; see README).
-LEVEL_LABELS_SV = {
-    Level.NORMAL: "normalläge",
-    Level.MONITORING: "bevakningsläge",
-    Level.REINFORCED: "förstärkningsläge",
-    Level.STAFF: "stabsläge",
-    Level.EXTRAORDINARY: "extraordinär händelse",
-    Level.HEIGHTENED_ALERT: "höjd beredskap",
-}
-
 
 def get(*, viewer: User, incident_id: int) -> Incident:
     check(viewer, Perm.READ)
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
@@ -51,15 +44,16 @@ def _parse(enum_cls: Any, value: str, field: str) -> Any:
     try:
         return enum_cls(value)
     except ValueError:
-        raise ValidationError(f"Unknown {field} {value!r}; one of: {', '.join(m.value for m in enum_cls)}.") from None
+        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value,
+                                 field=field, allowed=", ".join(m.value for m in enum_cls))) from None
 
 
 def _check_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationError("The title is empty.")
+        raise ValidationError(_l("Rubriken är tom."))
     if len(title) > 200:
-        raise ValidationError("The title is longer than 200 characters.")
+        raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=200))
     return title
 
 
@@ -74,9 +68,9 @@ def create_locked(*, actor: User, title: str, kind: str, mode: str = "real", lev
     title = _check_title(title)
     kind = (kind or "").strip()
     if not kind or len(kind) > 64:
-        raise ValidationError("The kind must be 1-64 characters.")
+        raise ValidationError(_l("Händelsetypen ska vara 1–64 tecken."))
     if len(description or "") > 5000:
-        raise ValidationError("The description is longer than 5000 characters.")
+        raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=5000))
     mode_e = _parse(Mode, mode, "mode")
     level_e = _parse(Level, level, "level")
     incident = Incident(title=title, kind=kind, description=(description or "").strip(), mode=mode_e,
@@ -88,7 +82,7 @@ def create_locked(*, actor: User, title: str, kind: str, mode: str = "real", lev
         db.session.add(Position(incident_id=incident.id, key=key, label=label, sort_order=order))
     prefix = "ÖVNING. " if mode_e is Mode.EXERCISE else ""
     log.system_entry(incident=incident, actor=actor,
-                     text=f"{prefix}Händelsen öppnad: {title} ({kind}), {LEVEL_LABELS_SV[level_e]}.")
+                     text=f"{prefix}Händelsen öppnad: {title} ({kind}), {record_sv.level(level_e)}.")
     if first_log:
         log.write_entry(incident=incident, actor=actor, kind=LogKind.INFO, text=first_log)
     events.append_event(incident=incident, type="incident.updated", actor=actor.username,
@@ -115,7 +109,7 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         if mode is not None and mode != incident.mode.value:
-            raise ValidationError("The mode of an incident cannot change: an exercise never becomes real.")
+            raise ValidationError(_l("En händelses läge kan inte ändras: en övning blir aldrig skarp."))
         changed = False
         if title is not None and title.strip() != incident.title:
             incident.title = _check_title(title)
@@ -123,7 +117,7 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
             changed = True
         if description is not None and description.strip() != incident.description:
             if len(description) > 5000:
-                raise ValidationError("The description is longer than 5000 characters.")
+                raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=5000))
             incident.description = description.strip()
             log.system_entry(incident=incident, actor=actor, text="Beskrivningen uppdaterad.")
             changed = True
@@ -137,14 +131,14 @@ def update(*, actor: User, incident_id: int, title: Optional[str] = None,
                 note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
                 log.write_entry(
                     incident=incident, actor=actor, kind=LogKind.DECISION,
-                    text=f"Beslut: nivån ändras från {LEVEL_LABELS_SV[old]} till "
-                         f"{LEVEL_LABELS_SV[new_level]}{note}. Motivering: {reason.strip()}",
+                    text=f"Beslut: nivån ändras från {record_sv.level(old)} till "
+                         f"{record_sv.level(new_level)}{note}. Motivering: {reason.strip()}",
                     decided_by=decided_by.strip(), mandate=mandate.strip())
                 changed = True
         if status is not None:
             new_status = _parse(IncidentStatus, status, "status")
             if new_status is IncidentStatus.ACTIVE:
-                raise ValidationError("A closed incident cannot be reopened; open a new one.")
+                raise ValidationError(_l("En avslutad händelse kan inte öppnas igen; öppna en ny."))
             check(actor, Perm.LEAD)
             _decision_fields(decided_by, mandate, reason)
             # The last change: closing announces the incident with the changes above.
@@ -187,9 +181,10 @@ def _decision_fields(decided_by: Optional[str], mandate: Optional[str], reason: 
     missing = [n for n, v in (("decided_by", decided_by), ("mandate", mandate), ("reason", reason))
                if not (v and v.strip())]
     if missing:
-        raise ValidationError(f"A decision needs {', '.join(missing)}.")
+        raise ValidationError(_l("Ett beslut behöver %(missing)s.",
+                                 missing=", ".join(str(DECISION_FIELDS[n]) for n in missing)))
     if len(decided_by) > 200 or len(mandate) > 300 or len(reason) > 2000:
-        raise ValidationError("decided_by, mandate or reason is too long.")
+        raise ValidationError(_l("Beslutsfattare, mandat eller motivering är för lång."))
 
 
 def kommun_level(*, incidents: Iterable[Incident]) -> Level:

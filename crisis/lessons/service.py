@@ -8,7 +8,9 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -57,12 +59,12 @@ def _text(value: Any, field: str, *, required: bool, limit: int = MAX_TEXT) -> s
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text.")
+        raise ValidationError(_l("%(field)s måste vara text.", field=labels.field(field)))
     value = value.strip()
     if required and not value:
-        raise ValidationError(f"{field} is empty.")
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
     return value
 
 
@@ -71,7 +73,7 @@ def _status(value: Any) -> LessonStatus:
         return LessonStatus(value)
     except ValueError:
         allowed = ", ".join(s.value for s in LessonStatus)
-        raise ValidationError(f"Unknown status {value!r} (one of {allowed}).") from None
+        raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=value, allowed=allowed)) from None
 
 
 def _deadline(value: Any) -> Optional[date]:
@@ -84,14 +86,14 @@ def _deadline(value: Any) -> Optional[date]:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError(f"deadline: {value!r} is not a date (YYYY-MM-DD).") from None
+        raise ValidationError(_l("Senast klart (deadline): \"%(value)s\" är inget datum (ÅÅÅÅ-MM-DD).", value=value)) from None
 
 
 def _owner(owner: Any, owner_user: Optional[str]) -> tuple[str, Optional[int]]:
     if owner_user:
         user = db.session.scalar(sa.select(User).where(User.username == owner_user))
         if user is None:
-            raise ValidationError(f"No user {owner_user!r}.")
+            raise ValidationError(_l("Det finns ingen användare \"%(username)s\".", username=owner_user))
         text = _text(owner, "owner", required=False, limit=200) or user.display_name
         return text, user.id
     return _text(owner, "owner", required=False, limit=200), None
@@ -105,7 +107,7 @@ def get(*, viewer: User, lesson_id: int) -> Lesson:
     check(viewer, Perm.READ)
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None:
-        raise NotFound(f"No lesson {lesson_id}.")
+        raise NotFound(_l("Erfarenhet %(id)s finns inte.", id=lesson_id))
     return lesson
 
 
@@ -136,11 +138,11 @@ def create(*, actor: User, observation: str, recommendation: str = "", owner: Op
     when = _deadline(deadline)
     state = _status(status)
     if incident_id is not None and db.session.get(Incident, incident_id) is None:
-        raise ValidationError(f"No incident {incident_id}.")
+        raise ValidationError(_l("Händelse %(id)s finns inte.", id=incident_id))
     if exercise_id is not None:
         exercise = db.session.get(Exercise, exercise_id)
         if exercise is None:
-            raise ValidationError(f"No exercise {exercise_id}.")
+            raise ValidationError(_l("Övning %(id)s finns inte.", id=exercise_id))
         if incident_id is None:
             incident_id = exercise.incident_id
     name = _actor_name(actor)
@@ -167,7 +169,7 @@ def update(*, actor: User, lesson_id: int, status: Any = _UNSET, owner: Any = _U
     """Change status, owner and/or deadline; each change goes into the lesson's history."""
     lesson = get(viewer=actor, lesson_id=lesson_id)
     if not may_change(actor, lesson):
-        raise Forbidden("Only a leader or the one who wrote the lesson may change it.")
+        raise Forbidden(_l("Bara krisledningen eller den som skrev erfarenheten får ändra den."))
     diffs: list[tuple[str, Optional[str], Optional[str]]] = []
     new_status = new_owner = new_owner_id = new_deadline = None
     if status is not _UNSET:

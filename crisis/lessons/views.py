@@ -102,7 +102,7 @@ def patch_lesson(lesson_id: int, body: LessonPatch) -> dict[str, Any]:
     if "status" in fields:
         if fields["status"] is None:
             from crisis.errors import ValidationError
-            raise ValidationError("status: may not be null.")
+            raise ValidationError(_l("%(field)s får inte vara null.", field="status"))
         fields["status"] = fields["status"].value
     lesson = service.update(actor=current_user, lesson_id=lesson_id, **fields)
     return service.to_dict(lesson)
@@ -151,13 +151,13 @@ def index() -> Any:
                                         deadline=form.deadline.data,
                                         incident_id=int(form.incident.data) if form.incident.data else None)
             except (ApiError, ValueError) as e:
-                flash(getattr(e, "message", str(e)), "error")
+                flash(e.message if isinstance(e, ApiError) else _("Ogiltigt värde i formuläret."), "error")
             else:
                 flash(_("Erfarenhet %(id)s registrerad.", id=lesson.id), "ok")
                 return redirect(url_for("lessons.index") + f"#lesson-{lesson.id}", 303)
         else:
             for field, errors in form.errors.items():
-                flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+                flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     only = request.args.get("incident", type=int)
     rows = service.list_lessons(viewer=current_user, incident_id=only)
     groups = [(s.value, [x for x in rows if x.status is s]) for s in LessonStatus]

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -62,7 +63,7 @@ def _clean(value: Optional[str], field: str, limit: int) -> Optional[str]:
         return None
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=field, limit=limit))
     return value or None
 
 
@@ -81,7 +82,8 @@ def _held_position(incident_id: int, user: Optional[User], wanted: Optional[str]
         for key, label in rows:
             if key == wanted:
                 return key, label
-        raise ValidationError(f"You do not hold the position {wanted!r} in this incident; check in first.")
+        raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.",
+                                 position=wanted))
     return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
@@ -132,33 +134,36 @@ def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime
                          decided_by: Optional[str], mandate: Optional[str],
                          incident: Incident) -> tuple[LogKind, Classification]:
     if not text or not text.strip():
-        raise ValidationError("The text is empty.")
+        raise ValidationError(_l("Texten är tom."))
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"The text is longer than {MAX_TEXT} characters.")
+        raise ValidationError(_l("Texten är längre än %(limit)s tecken.", limit=MAX_TEXT))
     try:
         kind_e = LogKind(kind)
     except ValueError:
-        raise ValidationError(f"Unknown kind {kind!r}; one of: {', '.join(k.value for k in USER_LOG_KINDS)}.") from None
+        raise ValidationError(_l("Okänd posttyp \"%(value)s\"; välj en av: %(allowed)s.", value=kind,
+                                 allowed=", ".join(k.value for k in USER_LOG_KINDS))) from None
     if kind_e not in USER_LOG_KINDS:
-        raise ValidationError("System entries are written by Krisrum, not by hand.")
+        raise ValidationError(_l("Systemposter skrivs av Krisrum, inte för hand."))
     try:
         cls_e = Classification(classification)
     except ValueError:
         raise ValidationError(
-            f"Unknown classification {classification!r}; one of: {', '.join(c.value for c in Classification)}."
+            _l("Okänd klassificering \"%(value)s\"; välj en av: %(allowed)s.", value=classification,
+               allowed=", ".join(c.value for c in Classification))
         ) from None
     if cls_e is Classification.CONFIDENTIAL and not osl_ground:
-        raise ValidationError("A confidential entry needs its OSL ground (e.g. 'OSL 18 kap. 13 §').")
+        raise ValidationError(_l("En sekretessbelagd post behöver sin grund i OSL (t.ex. \"OSL 18 kap. 13 §\")."))
     if kind_e is LogKind.DECISION and not (decided_by and mandate):
-        raise ValidationError("A decision records who decided (decided_by) and under which mandate.")
+        raise ValidationError(_l("Ett beslut anger vem som beslutade (decided_by) och med vilket mandat (mandate)."))
     if occurred_at is not None:
         if occurred_at.tzinfo is None:
-            raise ValidationError("occurred_at needs a time zone (e.g. 2026-11-24T14:32:00+01:00).")
+            raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="occurred_at",
+                                     example="2026-11-24T14:32:00+01:00"))
         now = utcnow()
         if occurred_at > now + MAX_FUTURE:
-            raise ValidationError("occurred_at is in the future.")
+            raise ValidationError(_l("Tidpunkten (occurred_at) ligger i framtiden."))
         if occurred_at < incident.created_at - MAX_PAST:
-            raise ValidationError("occurred_at is more than 30 days before the incident began.")
+            raise ValidationError(_l("Tidpunkten (occurred_at) ligger mer än 30 dagar före händelsens början."))
     return kind_e, cls_e
 
 
@@ -193,14 +198,15 @@ def correct(*, actor: User, incident_id: int, number: int, text: str,
         incident = events.lock_incident(incident_id=incident_id)
         original = _get_entry(incident_id, number)
         if original.classification is Classification.CONFIDENTIAL and not has_perm(actor, Perm.READ_CONFIDENTIAL):
-            raise NotFound(f"No log entry {number} in incident {incident_id}.")
+            raise NotFound(_l("Post %(number)s finns inte i händelse %(incident)s.", number=number, incident=incident_id))
         if original.kind is LogKind.SYSTEM:
             # System entries record what the system did; a hand-written "correction" would misstate it.
             raise ValidationError(_("Systemposter kan inte rättas för hand."), code="system_entry")
         later = db.session.scalar(sa.select(LogEntry.number).where(
             LogEntry.incident_id == incident_id, LogEntry.corrects == number))
         if later is not None:
-            raise Conflict(f"Entry {number} is already corrected by entry {later}; correct entry {later} instead.")
+            raise Conflict(_l("Post %(number)s är redan rättad av post %(later)s; rätta post %(later)s i stället.",
+                              number=number, later=later))
         cls_value = classification or original.classification.value
         osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
         kind = original.kind if original.kind is not LogKind.SYSTEM else LogKind.INFO
@@ -218,7 +224,7 @@ def _get_entry(incident_id: int, number: int) -> LogEntry:
     entry = db.session.scalar(sa.select(LogEntry).where(
         LogEntry.incident_id == incident_id, LogEntry.number == number))
     if entry is None:
-        raise NotFound(f"No log entry {number} in incident {incident_id}.")
+        raise NotFound(_l("Post %(number)s finns inte i händelse %(incident)s.", number=number, incident=incident_id))
     return entry
 
 
@@ -251,7 +257,7 @@ def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
     """
     check(viewer, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     may_conf = has_perm(viewer, Perm.READ_CONFIDENTIAL)
     show_conf = may_conf if include_confidential is None else (include_confidential and may_conf)
     stmt = sa.select(LogEntry).where(LogEntry.incident_id == incident_id)
@@ -261,7 +267,7 @@ def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
         try:
             stmt = stmt.where(LogEntry.kind == LogKind(kind))
         except ValueError:
-            raise ValidationError(f"Unknown kind {kind!r}.") from None
+            raise ValidationError(_l("Okänd posttyp \"%(value)s\".", value=kind)) from None
     if position:
         stmt = stmt.where(LogEntry.position == position)
     if q and q.strip():

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Optional
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from crisis import record_sv
 from crisis.db import utcnow, write_transaction
 from crisis.events import service as events
 from crisis.extensions import db
@@ -156,7 +157,7 @@ def process(ids: list[int]) -> dict[int, MailState]:
 def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailState, Optional[str]]]:
     host, port, sender = cfg["CRISIS_SMTP_HOST"], cfg["CRISIS_SMTP_PORT"], cfg["CRISIS_SMTP_FROM"]
     if not host:
-        return {r.id: (MailState.FAILED, "CRISIS_SMTP_HOST is not set") for r in rows}
+        return {r.id: (MailState.FAILED, "no_smtp_host: CRISIS_SMTP_HOST is not set") for r in rows}
     out: dict[int, tuple[MailState, Optional[str]]] = {}
     try:
         with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT) as smtp:
@@ -172,7 +173,7 @@ def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailS
                     smtp.send_message(msg)
                     out[row.id] = (MailState.SENT, None)
                 except smtplib.SMTPException as e:
-                    out[row.id] = (MailState.FAILED, str(e)[:500])
+                    out[row.id] = (MailState.FAILED, f"{type(e).__name__}: {e}"[:500])
     except (OSError, smtplib.SMTPException) as e:
         for row in rows:
             out.setdefault(row.id, (MailState.FAILED, f"{type(e).__name__}: {e}"[:500]))
@@ -183,21 +184,17 @@ def _log_text(done: list[tuple[MailMessage, MailState, Optional[str]]], cfg: dic
     def addrs(state: MailState) -> list[MailMessage]:
         return [r for r, s, _e in done if s is state]
 
+    # The texts are the record's (crisis.record_sv): readable Swedish, no
+    # configuration names; the technical error stays in the outbox row.
     subject = done[0][0].subject
     lines = []
     if addrs(MailState.SENT):
-        lines.append(f"E-post om larmningen skickad till {', '.join(r.to_addr for r in addrs(MailState.SENT))} "
-                     f"(ämne: '{subject}').")
+        lines.append(record_sv.mail_sent([r.to_addr for r in addrs(MailState.SENT)], subject))
     if addrs(MailState.DRY_RUN):
-        lines.append("Torrkörning (CRISIS_MAIL_DRY_RUN är på): e-post skulle ha skickats till "
-                     f"{', '.join(r.to_addr for r in addrs(MailState.DRY_RUN))} med ämnet '{subject}'. "
-                     "Inget skickades.")
+        lines.append(record_sv.mail_dry_run([r.to_addr for r in addrs(MailState.DRY_RUN)], subject))
     if addrs(MailState.SUPPRESSED):
-        lines.append("ÖVNING: e-post till "
-                     f"{', '.join(r.to_addr for r in addrs(MailState.SUPPRESSED))} skickades inte "
-                     "(adressen finns inte på övningens tillåtelselista).")
-    failed = [(r, e) for r, s, e in done if s is MailState.FAILED]
+        lines.append(record_sv.mail_suppressed([r.to_addr for r in addrs(MailState.SUPPRESSED)]))
+    failed = [(r.to_addr, e) for r, s, e in done if s is MailState.FAILED]
     if failed:
-        lines.append("E-post kunde inte skickas till "
-                     + "; ".join(f"{r.to_addr} ({e})" for r, e in failed) + ". Ring i stället.")
+        lines.append(record_sv.mail_failed(failed))
     return "\n".join(lines)

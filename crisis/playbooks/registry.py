@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from crisis.db import utcnow
 from crisis.errors import NotFound
@@ -76,5 +77,5 @@ def catalog(app: Optional[Flask] = None) -> Catalog:
 def get(key: str) -> Playbook:
     playbook = catalog().playbooks.get(key)
     if playbook is None:
-        raise NotFound(f"No playbook {key!r}.")
+        raise NotFound(_l("Handlingsplanen \"%(key)s\" finns inte.", key=key))
     return playbook

@@ -15,7 +15,9 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
 
+from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -25,6 +27,7 @@ from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
+from crisis import record_sv
 from crisis.log import service as log
 from crisis import aftercommit
 from crisis.playbooks import mail, registry
@@ -43,19 +46,6 @@ MAX_CONTEXT = 1000
 REMINDER_JOB_FUNC = "crisis.playbooks.jobs:fire_reminder"
 REMINDER_SLACK = timedelta(seconds=2)
 
-CALLOUT_STATE_SV = {
-    CalloutState.PENDING: "ej larmad ännu",
-    CalloutState.REACHED: "nådd",
-    CalloutState.NOT_REACHED: "ej nådd",
-    CalloutState.DECLINED: "avböjer",
-}
-REMINDER_KIND_SV = {
-    "report": "Lägesrapport",
-    "meeting": "Stabsmöte",
-    "check": "Kontroll",
-    "handover": "Avlösning",
-    "other": "Påminnelse",
-}
 
 
 # --- the catalog -------------------------------------------------------------------
@@ -108,7 +98,7 @@ def reload_catalog(*, actor: User) -> registry.Catalog:
 def _clean_context(context: Optional[str]) -> str:
     context = " ".join((context or "").split())
     if len(context) > MAX_CONTEXT:
-        raise ValidationError(f"The context is longer than {MAX_CONTEXT} characters.")
+        raise ValidationError(_l("Bakgrunden är längre än %(limit)s tecken.", limit=MAX_CONTEXT))
     return context
 
 
@@ -136,7 +126,7 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     pb = registry.get(playbook_key)
     context = _clean_context(context)
     if deviation_id is not None and mode == Mode.EXERCISE.value:
-        raise ValidationError("A deviation report is real; it cannot start an exercise.")
+        raise ValidationError(_l("En avvikelserapport är skarp; den kan inte starta en övning."))
     if deviation_id is not None:
         from crisis.inbox import service as inbox
 
@@ -160,7 +150,7 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     for n, t in enumerate(pb.tasks, 1):
         tasks.create_locked(incident=incident, actor=actor, title=t.title, description=t.description,
                             position=t.position, due_at=now + timedelta(minutes=t.due_in_minutes),
-                            priority=t.priority.value, origin=f"playbook:{pb.key}#{n}")
+                            priority=t.priority.value, origin=record_sv.task_origin_playbook(title=pb.title, number=n))
 
     for order, text in enumerate(pb.checklist):
         db.session.add(ChecklistItem(incident_id=incident.id, sort_order=order, text=text))
@@ -190,18 +180,10 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
 
 
 def _activation_summary(pb: Playbook, reminders: list[IncidentReminder]) -> str:
-    from crisis.web.template_helpers import fmt_time
-
-    parts = [f"Playbook '{pb.title}' ({pb.key}) aktiverad: {len(pb.positions)} stabsfunktioner, "
-             f"{len(pb.tasks)} första uppgifter, checklista med {len(pb.checklist)} punkter, "
-             f"larmlista med {len(pb.callout)} kontakter."]
-    if reminders:
-        parts.append("Återkommande påminnelser: " + "; ".join(
-            f"{REMINDER_KIND_SV.get(r.kind, r.kind).lower()} ({r.key}) var {r.every_minutes} min, "
-            f"första {fmt_time(r.first_at)}" for r in reminders) + ".")
-    if pb.highlight_categories:
-        parts.append("Markeras på kartan: " + ", ".join(c.value for c in pb.highlight_categories) + ".")
-    return " ".join(parts)
+    return record_sv.playbook_activated(
+        title=pb.title, positions=len(pb.positions), tasks=len(pb.tasks), checklist=len(pb.checklist),
+        callout=len(pb.callout), reminders=[(r.kind, r.every_minutes, r.first_at) for r in reminders],
+        categories=[c.value for c in pb.highlight_categories])
 
 
 def activate(*, actor: User, playbook_key: str, title: str, context: str = "",
@@ -235,7 +217,7 @@ def checklist_dict(*, incident_id: int) -> dict[str, Any]:
 def _existing_incident(incident_id: int) -> Incident:
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
@@ -251,7 +233,8 @@ def set_checklist_item(*, actor: User, incident_id: int, item_id: int, done: boo
         incident = events.lock_incident(incident_id=incident_id)
         item = db.session.get(ChecklistItem, item_id, populate_existing=True)
         if item is None or item.incident_id != incident_id:
-            raise NotFound(f"No checklist item {item_id} in incident {incident_id}.")
+            raise NotFound(_l("Punkt %(item)s i checklistan finns inte i händelse %(incident)s.", item=item_id,
+                              incident=incident_id))
         if item.done == done:
             return checklist_dict(incident_id=incident_id)
         item.done = done
@@ -298,9 +281,9 @@ def get_callout(*, viewer: User, incident_id: int) -> dict[str, Any]:
 def _clean(value: Optional[str], field: str, limit: int, *, required: bool = False) -> Optional[str]:
     value = " ".join((value or "").split())
     if required and not value:
-        raise ValidationError(f"{field} is empty.")
+        raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
     if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
     return value or None
 
 
@@ -311,18 +294,18 @@ def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
     try:
         state_e = CalloutState(state)
     except ValueError:
-        raise ValidationError(f"Unknown state {state!r}; one of: {', '.join(s.value for s in CalloutState)}.") from None
+        raise ValidationError(_l("Okänt läge \"%(value)s\"; välj ett av: %(allowed)s.", value=state,
+                                 allowed=", ".join(s.value for s in CalloutState))) from None
     note = _clean(note, "note", 500)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         entry = db.session.get(CalloutEntry, entry_id, populate_existing=True)
         if entry is None or entry.incident_id != incident_id:
-            raise NotFound(f"No call-out entry {entry_id} in incident {incident_id}.")
+            raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id,
+                              incident=incident_id))
         entry.state, entry.note = state_e, note
         entry.updated_by, entry.updated_at = actor.display_name, utcnow()
-        text = f"Larmning: {entry.name} ({entry.role}) – {CALLOUT_STATE_SV[state_e]}."
-        if note:
-            text += f" {note}"
+        text = record_sv.callout_state(name=entry.name, role=entry.role, state=state_e.value, note=note)
         log.system_entry(incident=incident, actor=actor, text=text)
         callout_changed_locked(incident=incident, actor=actor)
     return callout_dict(incident_id=incident_id)
@@ -337,9 +320,9 @@ def add_callout(*, actor: User, incident_id: int, name: str, role: str = "", pho
     phone_v = _clean(phone, "phone", 64) or ""
     email_v = _clean(email, "email", 254)
     if phone_v and not all(ch.isdigit() or ch in " +-()" for ch in phone_v):
-        raise ValidationError("phone may contain digits, spaces, +, - and parentheses.")
+        raise ValidationError(_l("Telefonnumret får innehålla siffror, mellanslag, +, - och parenteser."))
     if email_v and ("@" not in email_v or " " in email_v):
-        raise ValidationError("email is not an e-mail address.")
+        raise ValidationError(_l("E-postadressen är inte giltig."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         count = db.session.scalar(sa.select(sa.func.count()).select_from(CalloutEntry)
@@ -363,10 +346,11 @@ def notify_callout(*, actor: User, incident_id: int, entry_ids: Optional[list[in
             wanted = set(entry_ids)
             unknown = wanted - {e.id for e in entries}
             if unknown:
-                raise NotFound(f"No call-out entry {min(unknown)} in incident {incident_id}.")
+                raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=min(unknown),
+                                  incident=incident_id))
             entries = [e for e in entries if e.id in wanted]
         if not any(e.email for e in entries):
-            raise ValidationError("Nobody of these has an e-mail address.", code="no_email")
+            raise ValidationError(_l("Ingen av dessa har en e-postadress."), code="no_email")
         _queue_callout_mail(incident=incident, actor=actor, entries=entries)
     return callout_dict(incident_id=incident_id)
 
@@ -381,8 +365,6 @@ def _incident_link(incident_id: int) -> str:
 
 
 def _queue_callout_mail(*, incident: Incident, actor: User, entries: list[CalloutEntry]) -> None:
-    from crisis.incidents.service import LEVEL_LABELS_SV
-
     link = _incident_link(incident.id)
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     messages = []
@@ -394,7 +376,7 @@ def _queue_callout_mail(*, incident: Incident, actor: User, entries: list[Callou
             lines += ["ÖVNING ÖVNING ÖVNING", ""]
         lines += [f"Du larmas till krisledningen i {kommun}.", "",
                   f"Händelse: {incident.title}",
-                  f"Nivå: {LEVEL_LABELS_SV[incident.level]}"]
+                  f"Nivå: {labels.LEVELS.sv(incident.level)}"]
         if incident.description:
             lines.append(f"Läget: {incident.description}")
         lines += [f"Din roll: {e.role}" if e.role else "", "",
@@ -466,15 +448,10 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
         rem.last_due_at = slot
         rem.fired_count += 1
         next_at = slot + timedelta(minutes=rem.every_minutes)
-        from crisis.web.template_helpers import fmt_time
-
-        label = REMINDER_KIND_SV.get(rem.kind, "Påminnelse")
-        who = ""
-        if rem.position:
-            pos_label = _position_label(incident_id, rem.position)
-            who = f" Ansvarig: {pos_label}."
-        log.system_entry(incident=incident, actor=None,
-                         text=f"Påminnelse – {label}: {rem.text}{who} Nästa gång {fmt_time(next_at)}.")
+        label = labels.REMINDER_KINDS.sv(rem.kind, "Påminnelse")
+        pos_label = _position_label(incident_id, rem.position) if rem.position else None
+        log.system_entry(incident=incident, actor=None, text=record_sv.reminder_due(
+            kind=rem.kind, text=rem.text, position_label=pos_label, next_at=next_at))
         events.append_event(incident=incident, type="reminder.due", actor=None, data={
             "key": rem.key, "kind": rem.kind, "label": label, "text": rem.text, "position": rem.position,
             "due_at": slot.isoformat(), "next_at": next_at.isoformat()})
@@ -501,5 +478,5 @@ def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
         aftercommit.defer(_remove_job, rem.job_id)
     if rems:
         log.system_entry(incident=incident, actor=actor,
-                         text="Återkommande påminnelser stoppade: " + ", ".join(r.key for r in rems) + ".")
+                         text=record_sv.reminders_stopped((r.kind, r.every_minutes) for r in rems))
     return len(rems)

@@ -66,7 +66,7 @@ def api_get_callout(incident_id: int) -> dict[str, Any]:
 def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
     if body.action == "mark":
         if body.entry is None or body.state is None:
-            raise ValidationError("mark needs entry and state.")
+            raise ValidationError(_l("Markering (mark) behöver entry och state."))
         return service.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
                                     state=body.state, note=body.note)
     if body.action == "add":
@@ -140,7 +140,7 @@ def reload() -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     cat = service.reload_catalog(actor=current_user)
-    flash(_("Playbooks inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
+    flash(_("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
           "ok" if not cat.all_errors else "error")
     return redirect(url_for("playbooks.index"))
 
@@ -211,7 +211,7 @@ def go(key: str) -> Any:
             return redirect(url_for("web.incident", incident_id=incident.id))
     else:
         for field, errors in form.errors.items():
-            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return render_template("playbooks/activate_details.html", pb=pb, form=form,
                            deviation=_deviation_or_none(deviation_id)), 422
 

@@ -22,7 +22,9 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.config import ROOT
@@ -207,7 +209,7 @@ def take_snapshot(*, incident: Incident, since_log: int, previous: Optional[int]
 def _incident(incident_id: int) -> Incident:
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
@@ -222,7 +224,7 @@ def get(*, viewer: User, report_id: int) -> Report:
     check(viewer, Perm.READ)
     report = db.session.get(Report, report_id)
     if report is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(_l("Rapport %(id)s finns inte.", id=report_id))
     return report
 
 
@@ -257,10 +259,10 @@ def _text_field(name: str, value: Any, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(f"{name} must be text.")
+        raise ValidationError(_l("%(field)s måste vara text.", field=name))
     value = value.replace("\r\n", "\n").strip()
     if len(value) > limit:
-        raise ValidationError(f"{name} is longer than {limit} characters.")
+        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=name, limit=limit))
     return value
 
 
@@ -274,14 +276,15 @@ def parse_time(name: str, value: Any) -> Optional[datetime]:
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise ValidationError(f"Cannot read {name} {value!r}; use ISO 8601 with offset, "
-                                  "e.g. 2026-11-24T18:00:00+01:00.") from None
+            raise ValidationError(_l("%(field)s: \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.",
+                                     field=name, value=value, example="2026-11-24T18:00:00+01:00")) from None
     if not isinstance(value, datetime):
-        raise ValidationError(f"{name} must be a date and time.")
+        raise ValidationError(_l("%(field)s måste vara datum och tid.", field=name))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{name} needs a time zone (e.g. 2026-11-24T18:00:00+01:00).")
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name,
+                                 example="2026-11-24T18:00:00+01:00"))
     if not 2000 <= value.year <= 2100:
-        raise ValidationError(f"{name} is out of range.")
+        raise ValidationError(_l("%(field)s ligger utanför tillåtet intervall.", field=name))
     return value
 
 
@@ -290,19 +293,19 @@ def validate_area(area: Any) -> Optional[dict[str, Any]]:
     if area is None:
         return None
     if not isinstance(area, dict):
-        raise ValidationError("area must be a GeoJSON Polygon or MultiPolygon.")
+        raise ValidationError(_l("Området (area) ska vara en GeoJSON Polygon eller MultiPolygon."))
     if area.get("type") == "Feature":
         area = area.get("geometry") or {}
     if area.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValidationError("area must be a GeoJSON Polygon or MultiPolygon.")
+        raise ValidationError(_l("Området (area) ska vara en GeoJSON Polygon eller MultiPolygon."))
     try:
         rings = cap.geojson_to_cap_rings(area)
     except (ValueError, TypeError, IndexError, KeyError) as e:
-        raise ValidationError(f"area is not a usable polygon: {e}") from None
+        raise ValidationError(_l("Området (area) är ingen användbar polygon: %(error)s", error=e)) from None
     if not rings:
-        raise ValidationError("area has no polygon with at least 3 distinct points.")
+        raise ValidationError(_l("Området (area) har ingen polygon med minst tre olika punkter."))
     if len(json.dumps(area)) > 500_000:
-        raise ValidationError("area is too large (simplify the drawing).")
+        raise ValidationError(_l("Området (area) är för stort (förenkla ritningen)."))
     return {"type": area["type"], "coordinates": area["coordinates"]}
 
 
@@ -341,17 +344,20 @@ def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -
         draft = db.session.scalar(sa.select(Report.number).where(
             Report.incident_id == incident_id, Report.status == ReportStatus.DRAFT))
         if draft is not None:
-            raise Conflict(f"Report {draft} is still a draft; finish or use it first.", code="draft_exists")
+            raise Conflict(_l("Rapport %(number)s är fortfarande ett utkast; gör klart eller använd den först.",
+                              number=draft), code="draft_exists")
         last = db.session.scalar(sa.select(sa.func.max(Report.number)).where(Report.incident_id == incident_id)) or 0
         if supersedes is not None:
             old = _by_number(incident_id, supersedes)
             if old is None:
-                raise ValidationError(f"There is no report {supersedes} in this incident to correct.")
+                raise ValidationError(_l("Det finns ingen rapport %(number)s i händelsen att rätta.", number=supersedes))
             if old.is_draft:
-                raise Conflict(f"Report {supersedes} is a draft; edit it instead of correcting it.")
+                raise Conflict(_l("Rapport %(number)s är ett utkast; redigera den i stället för att rätta den.",
+                                  number=supersedes))
             later = _superseded_map(incident_id).get(supersedes)
             if later is not None:
-                raise Conflict(f"Report {supersedes} is already corrected by report {later}; correct that one.",
+                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s; rätta den i stället.",
+                                  number=supersedes, later=later),
                                code="already_superseded")
             since_log = int((old.snapshot or {}).get("since_log") or 0)
             previous_no = (old.snapshot or {}).get("previous_report")
@@ -387,7 +393,7 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
     check(actor, Perm.WRITE_LOG)
     unknown = set(fields) - UPDATABLE
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(_l("Okända fält: %(fields)s.", fields=", ".join(sorted(unknown))))
     clean: dict[str, Any] = {}
     for f, v in fields.items():
         if f in NARRATIVE_FIELDS:
@@ -396,7 +402,8 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
             clean[f] = _text_field(f, v, MAX_CAP_TEXT[f])
         elif f in CAP_CHOICE_FIELDS:
             if v not in CAP_CHOICES[f]:
-                raise ValidationError(f"{f} must be one of: {', '.join(sorted(CAP_CHOICES[f]))}.")
+                raise ValidationError(_l("%(field)s ska vara en av: %(allowed)s.", field=f,
+                                         allowed=", ".join(sorted(CAP_CHOICES[f]))))
             clean[f] = v
         elif f == "nasta_rapport":
             clean[f] = parse_time(f, v)
@@ -407,8 +414,8 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
         incident, report = _locked_report(report_id)
         _require_draft(report)
         if expected_version is not None and expected_version != report.version:
-            raise Conflict(f"Report {report.number} was changed by {report.updated_by} meanwhile "
-                           f"(version {report.version}); reload and edit again.", code="stale_version",
+            raise Conflict(_l("Rapport %(number)s har ändrats av %(who)s under tiden (version %(version)s); ladda om och ändra igen.",
+                              number=report.number, who=report.updated_by, version=report.version), code="stale_version",
                            details={"version": report.version, "updated_by": report.updated_by})
         changed = False
         for f, v in clean.items():
@@ -429,14 +436,14 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
 
 def _require_draft(report: Report) -> None:
     if not report.is_draft:
-        raise Conflict(f"Report {report.number} is {report.status.value}; an approved report never changes. "
-                       "Write a correction (a new report that supersedes it).", code="report_frozen")
+        raise Conflict(_l("Rapport %(number)s är %(status)s; en fastställd rapport ändras aldrig. Skriv en rättelse (en ny rapport som ersätter den).",
+                          number=report.number, status=labels.REPORT_STATUSES[report.status.value]), code="report_frozen")
 
 
 def _locked_report(report_id: int) -> tuple[Incident, Report]:
     incident_id = db.session.scalar(sa.select(Report.incident_id).where(Report.id == report_id))
     if incident_id is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(_l("Rapport %(id)s finns inte.", id=report_id))
     incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
     report = db.session.get(Report, report_id, populate_existing=True)
     return incident, report
@@ -455,11 +462,11 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
         incident, report = _locked_report(report_id)
         _require_draft(report)
         if expected_version is not None and expected_version != report.version:
-            raise Conflict(f"Report {report.number} changed since you read it (now version {report.version}); "
-                           "read it again before approving.", code="stale_version",
+            raise Conflict(_l("Rapport %(number)s har ändrats sedan du läste den (nu version %(version)s); läs den igen innan du fastställer.",
+                              number=report.number, version=report.version), code="stale_version",
                            details={"version": report.version})
         if not report.handelse.strip():
-            raise ValidationError("A report needs at least the section Händelse before it is approved.")
+            raise ValidationError(_l("En rapport behöver åtminstone avsnittet Händelse innan den fastställs."))
         # An approved report must always be able to produce its CAP message:
         # check it now, before the report is frozen, and say what is missing.
         missing, other = cap_problems(report, incident)
@@ -475,7 +482,8 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
         if report.supersedes is not None:
             later = _superseded_map(incident.id).get(report.supersedes)
             if later is not None and later != report.number:
-                raise Conflict(f"Report {report.supersedes} is already corrected by report {later}.")
+                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s.", number=report.supersedes,
+                                  later=later))
         now = utcnow()
         actor_id, actor_name = actor.id, actor.display_name  # read before writing: no autoflush in between
         report.approved_at = now
@@ -502,15 +510,17 @@ def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipien
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.APPROVED:
             if report.is_draft:
-                raise Conflict(f"Report {report.number} is a draft; it must be approved (fastställd) before it is sent.",
+                raise Conflict(_l("Rapport %(number)s är ett utkast; den måste fastställas innan den skickas.",
+                                  number=report.number),
                                code="not_approved")
-            raise Conflict(f"Report {report.number} is already {report.status.value}.", code="already_sent")
+            raise Conflict(_l("Rapport %(number)s har redan status %(status)s.", number=report.number,
+                              status=labels.REPORT_STATUSES[report.status.value]), code="already_sent")
         now = utcnow()
         sent_v = sent_v or now
         if sent_v > now + timedelta(minutes=5):
-            raise ValidationError("sent_at is in the future.")
+            raise ValidationError(_l("Tiden då rapporten skickades (sent_at) ligger i framtiden."))
         if sent_v < report.approved_at - timedelta(minutes=1):
-            raise ValidationError("sent_at is before the report was approved.")
+            raise ValidationError(_l("Tiden då rapporten skickades (sent_at) ligger före fastställandet."))
         actor_name = actor.display_name
         report.sent_at = sent_v
         report.sent_by = actor_name
@@ -536,14 +546,14 @@ def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] =
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.SENT:
             if report.status is ReportStatus.ACKNOWLEDGED:
-                raise Conflict(f"Report {report.number} is already acknowledged.", code="already_acknowledged")
-            raise Conflict(f"Report {report.number} has not been sent yet.", code="not_sent")
+                raise Conflict(_l("Rapport %(number)s är redan kvitterad.", number=report.number), code="already_acknowledged")
+            raise Conflict(_l("Rapport %(number)s har inte skickats ännu.", number=report.number), code="not_sent")
         now = utcnow()
         at_v = at_v or now
         if at_v > now + timedelta(minutes=5):
-            raise ValidationError("acknowledged_at is in the future.")
+            raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger i framtiden."))
         if at_v < report.sent_at - timedelta(minutes=1):
-            raise ValidationError("acknowledged_at is before the report was sent.")
+            raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger före tiden då rapporten skickades."))
         who = who or report.sent_recipient or DEFAULT_RECIPIENT
         actor_name = actor.display_name
         report.acknowledged_at = at_v

@@ -17,32 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-STOCKHOLM: Final = ZoneInfo("Europe/Stockholm")
+from crisis import labels, record_sv, timefmt
+
+STOCKHOLM: Final = timefmt.TZ
 EXERCISE_MARK: Final = "ÖVNING"
 EXERCISE_LINE: Final = "*** ÖVNING – ÖVNING – ÖVNING ***"
 
-LEVELS_SV: Final = {
-    "normal": "Normalläge",
-    "monitoring": "Bevakningsläge",
-    "reinforced": "Förstärkningsläge",
-    "staff": "Stabsläge",
-    "extraordinary": "Extraordinär händelse",
-    "heightened_alert": "Höjd beredskap",
-}
-CATEGORIES_SV: Final = {
-    "health": "Vård", "care": "Omsorg", "rescue": "Räddningstjänst", "water": "Dricksvatten",
-    "sewage": "Avlopp", "power": "El", "roads": "Väghållning", "telecom": "Elektronisk kommunikation",
-    "school": "Skola och förskola", "other": "Övrigt",
-}
-SITE_STATES_SV: Final = {
-    "operational": "i drift", "degraded": "begränsad drift", "down": "ur drift",
-    "unknown": "okänd status", "at_risk": "i riskzon",
-}
-STATUSES_SV: Final = {
-    "draft": "Utkast", "approved": "Fastställd", "sent": "Skickad", "acknowledged": "Kvitterad",
-}
+# The Swedish names come from their one home (the report is part of the record: fixed Swedish).
+LEVELS_SV: Final = labels.LEVELS.swedish
+CATEGORIES_SV: Final = labels.SITE_CATEGORIES.swedish
+SITE_STATES_SV: Final = record_sv.SITE_STATES
+STATUSES_SV: Final = labels.REPORT_STATUSES.swedish
 SECTIONS: Final = (
     ("handelse", "Händelse"),
     ("konsekvenser", "Konsekvenser"),

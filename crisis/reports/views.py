@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from crisis import labels
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm
@@ -129,25 +130,11 @@ FIELD_HINTS = {
     "prognos": _l("Hur läget väntas utvecklas."),
     "kommunikation": _l("Vad som kommunicerats till allmänheten och media, och vad som planeras."),
 }
-STATUS_LABELS = {
-    "draft": _l("Utkast"),
-    "approved": _l("Fastställd"),
-    "sent": _l("Skickad"),
-    "acknowledged": _l("Kvitterad"),
-}
-SITE_STATE_LABELS = {
-    "operational": _l("i drift"), "degraded": _l("begränsad drift"), "down": _l("ur drift"),
-    "unknown": _l("okänd status"), "at_risk": _l("i riskzon"),
-}
-CATEGORY_LABELS = {
-    "health": _l("Vård"), "care": _l("Omsorg"), "rescue": _l("Räddningstjänst"), "water": _l("Dricksvatten"),
-    "sewage": _l("Avlopp"), "power": _l("El"), "roads": _l("Väghållning"), "telecom": _l("Elektronisk kommunikation"),
-    "school": _l("Skola och förskola"), "other": _l("Övrigt"),
-}
-TASK_STATUS_LABELS = {
-    "todo": _l("Att göra"), "doing": _l("Pågår"), "blocked": _l("Blockerad"), "done": _l("Klar"),
-    "cancelled": _l("Avbruten"),
-}
+# The tables live in crisis.labels (the one home of display labels).
+STATUS_LABELS = labels.REPORT_STATUSES
+SITE_STATE_LABELS = labels.SITE_STATES_IN_TEXT
+CATEGORY_LABELS = labels.SITE_CATEGORIES
+TASK_STATUS_LABELS = labels.TASK_STATUSES
 STRINGS = {
     "report_n": _l("Lägesrapport {n}"),
     "supersedes": _l("Rättelse: ersätter lägesrapport {n}."),

@@ -3,32 +3,18 @@ strings the map and register scripts need (passed in a data- attribute)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-CATEGORIES = {
-    "health": _l("Vård"),
-    "care": _l("Omsorg"),
-    "rescue": _l("Räddningstjänst"),
-    "water": _l("Dricksvatten"),
-    "sewage": _l("Avlopp"),
-    "power": _l("El"),
-    "roads": _l("Väghållning"),
-    "telecom": _l("Tele och kommunikation"),
-    "school": _l("Skola och förskola"),
-    "other": _l("Övrigt"),
-}
-STATES = {
-    "operational": _l("I drift"),
-    "degraded": _l("Begränsad drift"),
-    "down": _l("Ur drift"),
-    "unknown": _l("Okänd"),
-}
+from crisis import labels
+
+# The tables live in crisis.labels (the one home of display labels).
+CATEGORIES = labels.SITE_CATEGORIES
+STATES = labels.SITE_STATES
 
 
-def as_strings(table: dict[str, Any]) -> dict[str, str]:
+def as_strings(table: Mapping[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in table.items()}
 
 

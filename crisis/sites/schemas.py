@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 import pydantic
+from flask_babel import lazy_gettext as _l
 
 from crisis.api.schemas import Strict
 from crisis.errors import ValidationError
@@ -62,9 +63,9 @@ class _SiteFields(Strict):
         lat, lon = data.pop("lat", None), data.pop("lon", None)
         if lat is not None or lon is not None:
             if "geometry" in data:
-                raise ValidationError("Send either geometry or lat/lon, not both.")
+                raise ValidationError(_l("Skicka antingen geometry eller lat/lon, inte båda."))
             if lat is None or lon is None:
-                raise ValidationError("A point needs both lat and lon.")
+                raise ValidationError(_l("En punkt behöver både lat och lon."))
             data["geometry"] = {"type": "Point", "coordinates": [lon, lat]}
         return data
 

@@ -20,11 +20,13 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
+from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -36,13 +38,6 @@ from crisis.sites.models import Site, SiteStatus
 MAX_NOTE = 2000
 TZ = ZoneInfo("Europe/Stockholm")
 
-# Swedish words for the log (the log is kept in Swedish, like the rest of its text).
-STATE_SV = {
-    SiteState.OPERATIONAL: "i drift",
-    SiteState.DEGRADED: "begränsad drift",
-    SiteState.DOWN: "ur drift",
-    SiteState.UNKNOWN: "okänd status",
-}
 # For ordering lists: the worst first.
 _SEVERITY = {SiteState.DOWN.value: 0, SiteState.DEGRADED.value: 1}
 # Register fields an administrator may set (the key only on create).
@@ -60,8 +55,8 @@ class SiteFileRejected(ValidationError):
 
     def __init__(self, errors: list[str]) -> None:
         count = len(errors)
-        summary = f"The site file was rejected ({count} error{'s' if count != 1 else ''}); nothing was stored"
-        super().__init__(f"{summary}: {errors[0]}" + (" …" if count > 1 else ""), details=errors)
+        super().__init__(_l("Filen med verksamheter avvisades (%(count)s fel); inget sparades: %(first)s%(more)s",
+                            count=count, first=errors[0], more=" …" if count > 1 else ""), details=errors)
         self.errors = errors
 
 
@@ -85,7 +80,7 @@ def _resolve(site_ref: SiteRef) -> Site:
     else:
         site = db.session.scalar(sa.select(Site).where(Site.key == str(site_ref)))
     if site is None:
-        raise NotFound(f"No site {site_ref}.")
+        raise NotFound(_l("Verksamheten %(site)s finns inte.", site=site_ref))
     return site
 
 
@@ -204,7 +199,7 @@ def situation(*, incident_id: int, include_retired: bool = False) -> Situation:
 def _incident(incident_id: int) -> Incident:
     incident = db.session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
@@ -229,11 +224,12 @@ def _parse_state(status: Any) -> SiteState:
         return SiteState(status)
     except ValueError:
         raise ValidationError(
-            f"Unknown status {str(status)[:40]!r}; one of: {', '.join(s.value for s in SiteState)}.") from None
+            _l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=str(status)[:40],
+               allowed=", ".join(s.value for s in SiteState))) from None
 
 
 def _hhmm(moment: datetime) -> str:
-    return moment.astimezone(TZ).strftime("%H:%M")
+    return timefmt.hhmm(moment)
 
 
 def _names(sites: list[Site], limit: int = 8) -> str:
@@ -245,7 +241,7 @@ def _names(sites: list[Site], limit: int = 8) -> str:
 
 def _status_text(site: Site, state: SiteState, note: Optional[str], was_since: Optional[datetime],
                  since: Optional[datetime], newly_at_risk: list[Site]) -> str:
-    text = f"{site.name}: {STATE_SV[state]}."
+    text = f"{site.name}: {record_sv.SITE_STATES[state.value]}."
     if since is not None and was_since is None:
         text += f" Går på reservkraft sedan {_hhmm(since)}."
         if site.fuel_hours is not None:
@@ -275,17 +271,17 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
     check(actor, Perm.WRITE_LOG)
     state = _parse_state(status)
     if note is not None and not isinstance(note, str):
-        raise ValidationError("The note must be text.")
+        raise ValidationError(_l("Anteckningen måste vara text."))
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise ValidationError(f"The note is longer than {MAX_NOTE} characters.")
+        raise ValidationError(_l("Anteckningen är längre än %(limit)s tecken.", limit=MAX_NOTE))
     if on_backup_power is not None and not isinstance(on_backup_power, bool):
-        raise ValidationError("on_backup_power must be true, false or left out.")
+        raise ValidationError(_l("on_backup_power ska vara true, false eller utelämnas."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         site = _resolve(site_id)
         if site.retired:
-            raise Conflict(f"The site {site.key} is retired; restore it in the register first.",
+            raise Conflict(_l("Verksamheten %(site)s är avvecklad; återställ den i registret först.", site=site.name),
                            code="site_retired")
         view = situation(incident_id=incident_id)
         previous = view.latest.get(site.id)
@@ -478,12 +474,12 @@ def _validate(values: Mapping[str, Any], others: list[Site]) -> importer.SiteRec
     try:
         text = json.dumps({"type": "FeatureCollection", "features": [feature]}, allow_nan=True)
     except (TypeError, ValueError):
-        raise ValidationError("The site's values are not valid JSON values.") from None
+        raise ValidationError(_l("Verksamhetens uppgifter är inte giltiga JSON-värden.")) from None
     try:
         records = importer.parse_geojson(text, [s.key for s in others], existing_depends_on=_graph(others))
     except importer.SiteImportError as error:
         messages = [_PLACE.sub("", message).replace(" (feature 1)", "") for message in error.errors]
-        raise ValidationError("; ".join(messages), details=messages) from None
+        raise ValidationError(_l("Uppgifterna om verksamheten är ogiltiga: %(errors)s", errors="; ".join(messages)), details=messages) from None
     return records[0]
 
 
@@ -509,8 +505,10 @@ def create(*, actor: User, data: Mapping[str, Any]) -> Site:
         everyone = _all_sites(include_retired=True)
         existing = next((s for s in everyone if s.key == data.get("key")), None)
         if existing is not None:
-            retired = " (retired; restore it instead)" if existing.retired else ""
-            raise Conflict(f"A site with the key {existing.key!r} already exists{retired}.")
+            raise Conflict(
+                _l("Det finns redan en avvecklad verksamhet med nyckeln \"%(key)s\"; återställ den i stället.",
+                   key=existing.key) if existing.retired
+                else _l("Det finns redan en verksamhet med nyckeln \"%(key)s\".", key=existing.key))
         record = _validate(data, [s for s in everyone if not s.retired])
         now = utcnow()
         site = Site(key=record.key, created_at=now, updated_at=now, retired=False)
@@ -525,12 +523,12 @@ def update(*, actor: User, site_id: SiteRef, data: Mapping[str, Any]) -> Site:
     check(actor, Perm.MANAGE_SITES)
     unknown = sorted(set(data) - set(EDITABLE) - {"key"})
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}.")
+        raise ValidationError(_l("Okända fält: %(fields)s.", fields=", ".join(unknown)))
     with write_transaction(db.session):
         site = _resolve(site_id)
         if "key" in data and data["key"] != site.key:
-            raise ValidationError("The key of a site cannot change (other sites depend on it by key); "
-                                  "retire it and create a new one.")
+            raise ValidationError(_l("En verksamhets nyckel kan inte ändras (andra verksamheter beror på den via nyckeln); "
+                                     "avveckla den och skapa en ny."))
         merged = {**site_values(site), **data, "key": site.key}
         others = [s for s in _all_sites() if s.id != site.id]
         record = _validate(merged, others)
@@ -553,8 +551,9 @@ def retire(*, actor: User, site_id: SiteRef) -> Site:
             return site
         dependents = _dependents(site)
         if dependents:
-            raise Conflict(f"{len(dependents)} site(s) depend on {site.key}: "
-                           f"{', '.join(s.key for s in dependents[:10])}; remove those dependencies first.",
+            raise Conflict(_ln("%(num)s verksamhet beror på %(site)s: %(names)s; ta bort det beroendet först.",
+                               "%(num)s verksamheter beror på %(site)s: %(names)s; ta bort de beroendena först.",
+                               len(dependents), site=site.name, names=", ".join(s.name for s in dependents[:10])),
                            code="site_has_dependents")
         site.retired = True
         site.updated_at = utcnow()

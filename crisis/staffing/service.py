@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -51,14 +52,15 @@ def staffing_dict(*, incident_id: int) -> dict[str, Any]:
 def get_staffing(*, viewer: User, incident_id: int) -> dict[str, Any]:
     check(viewer, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return staffing_dict(incident_id=incident_id)
 
 
 def _position(incident_id: int, key: str) -> Position:
     pos = db.session.scalar(sa.select(Position).where(Position.incident_id == incident_id, Position.key == key))
     if pos is None:
-        raise NotFound(f"No position {key!r} in incident {incident_id}.")
+        raise NotFound(_l("Funktionen \"%(position)s\" finns inte i händelse %(incident)s.", position=key,
+                          incident=incident_id))
     return pos
 
 
@@ -67,10 +69,10 @@ def _target_user(actor: User, username: Optional[str]) -> User:
         return actor
     # Registering someone else (ledningsstöd does this for arriving staff) is for leaders and the TiB.
     if not (has_perm(actor, Perm.LEAD) or has_perm(actor, Perm.CREATE_INCIDENT)):
-        raise ValidationError("You may only check yourself in or out.", code="forbidden", status=403)
+        raise ValidationError(_l("Du kan bara checka in eller ut dig själv."), code="forbidden", status=403)
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None or not user.active:
-        raise ValidationError(f"No active user {username!r}.")
+        raise ValidationError(_l("Det finns ingen aktiv användare \"%(username)s\".", username=username))
     return user
 
 
@@ -85,10 +87,12 @@ def check_in(*, actor: User, incident_id: int, position: str, user: Optional[str
         incident = events.lock_incident(incident_id=incident_id)
         target = _target_user(actor, user)
         if not has_perm(target, Perm.STAFFING):
-            raise ValidationError(f"{target.display_name} has a read-only role and cannot hold a position.")
+            raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte ha en funktion.",
+                                     name=target.display_name))
         pos = _position(incident_id, position)
         if any(a.user_id == target.id and a.checked_out_at is None for a in pos.assignments):
-            raise Conflict(f"{target.display_name} already holds {pos.label}.")
+            raise Conflict(_l("%(name)s har redan funktionen %(position)s.", name=target.display_name,
+                              position=pos.label))
         db.session.add(Assignment(position=pos, user=target, checked_in_at=utcnow()))
         log.system_entry(incident=incident, actor=actor,
                          text=f"{target.display_name} checkar in som {pos.label}.")
@@ -101,14 +105,14 @@ def check_out(*, actor: User, incident_id: int, position: str, user: Optional[st
     check(actor, Perm.STAFFING)
     note = (handover_note or "").strip() or None
     if note and len(note) > 5000:
-        raise ValidationError("The handover note is longer than 5000 characters.")
+        raise ValidationError(_l("Överlämningsanteckningen är längre än %(limit)s tecken.", limit=5000))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         target = _target_user(actor, user)
         pos = _position(incident_id, position)
         current = next((a for a in pos.assignments if a.user_id == target.id and a.checked_out_at is None), None)
         if current is None:
-            raise Conflict(f"{target.display_name} does not hold {pos.label}.")
+            raise Conflict(_l("%(name)s har inte funktionen %(position)s.", name=target.display_name, position=pos.label))
         current.checked_out_at = utcnow()
         current.handover_note = note
         text = f"{target.display_name} checkar ut från {pos.label}."
@@ -124,13 +128,13 @@ def add_position(*, actor: User, incident_id: int, key: str, label: str) -> dict
     key = (key or "").strip().lower()
     label = (label or "").strip()
     if not KEY_RE.match(key):
-        raise ValidationError("A position key is 1-64 characters: a-z, 0-9, '_' or '-'.")
+        raise ValidationError(_l("En funktions nyckel är 1–64 tecken: a–z, 0–9, \"_\" eller \"-\"."))
     if not label or len(label) > 200:
-        raise ValidationError("A position label is 1-200 characters.")
+        raise ValidationError(_l("En funktions namn är 1–200 tecken."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         if db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id, Position.key == key)):
-            raise Conflict(f"The position {key!r} exists already.")
+            raise Conflict(_l("Funktionen \"%(position)s\" finns redan.", position=key))
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Position).where(
             Position.incident_id == incident_id)) or 0
         db.session.add(Position(incident_id=incident_id, key=key, label=label, sort_order=count))

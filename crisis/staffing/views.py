@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 
 from crisis.api import operation
 from crisis.errors import ValidationError
@@ -26,5 +27,5 @@ def post_staffing(incident_id: int, body: StaffingIn) -> dict[str, Any]:
         return service.check_out(actor=current_user, incident_id=incident_id, position=body.position,
                                  user=body.user, handover_note=body.handover_note)
     if not body.label:
-        raise ValidationError("add_position needs a label.")
+        raise ValidationError(_l("En ny funktion (add_position) behöver ett namn (label)."))
     return service.add_position(actor=current_user, incident_id=incident_id, key=body.position, label=body.label)

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from crisis import labels
 
-STATUSES = {
-    "todo": _l("Att göra"),
-    "doing": _l("Pågår"),
-    "blocked": _l("Blockerad"),
-    "done": _l("Klar"),
-    "cancelled": _l("Avbruten"),
-}
-PRIORITIES = {"high": _l("Hög"), "normal": _l("Normal"), "low": _l("Låg")}
-FIELDS = {
-    "created": _l("Skapad"),
-    "title": _l("Titel"),
-    "description": _l("Beskrivning"),
-    "status": _l("Status"),
-    "priority": _l("Prioritet"),
-    "position": _l("Funktion"),
-    "assignee": _l("Ansvarig"),
-    "due_at": _l("Klar senast"),
-}
+# The tables live in crisis.labels (the one home of display labels).
+STATUSES = labels.TASK_STATUSES
+PRIORITIES = labels.PRIORITIES
+FIELDS = labels.TASK_FIELDS
 
 
 def js_strings() -> dict[str, object]:

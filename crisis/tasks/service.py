@@ -19,6 +19,7 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -30,6 +31,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
+from crisis import record_sv, timefmt
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -40,14 +42,6 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 MAX_ORIGIN = 200
 
-STATUS_SV = {
-    TaskStatus.TODO: "att göra",
-    TaskStatus.DOING: "pågår",
-    TaskStatus.BLOCKED: "blockerad",
-    TaskStatus.DONE: "klar",
-    TaskStatus.CANCELLED: "avbruten",
-}
-PRIORITY_SV = {Priority.HIGH: "hög", Priority.NORMAL: "normal", Priority.LOW: "låg"}
 
 JOB_PREFIX = "task-due:"
 JOB_FUNC = "crisis.tasks.jobs:task_due"
@@ -92,17 +86,17 @@ def change_dict(change: TaskChange) -> dict[str, Any]:
 
 
 def _local(dt: datetime) -> str:
-    return dt.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    return timefmt.date_hhmm(dt)
 
 
 # --- validation ------------------------------------------------------------
 
 def _title(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError("The title is empty.")
+        raise ValidationError(_l("Rubriken är tom."))
     value = " ".join(value.split())
     if len(value) > MAX_TITLE:
-        raise ValidationError(f"The title is longer than {MAX_TITLE} characters.")
+        raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=MAX_TITLE))
     return value
 
 
@@ -110,10 +104,10 @@ def _description(value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError("The description must be text.")
+        raise ValidationError(_l("Beskrivningen måste vara text."))
     value = value.strip()
     if len(value) > MAX_DESCRIPTION:
-        raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters.")
+        raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=MAX_DESCRIPTION))
     return value
 
 
@@ -122,19 +116,20 @@ def _enum(enum_cls: type, value: Any, field: str) -> Any:
         return enum_cls(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(f"Unknown {field} {value!r}; one of: {allowed}.") from None
+        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value,
+                                 field=field, allowed=allowed)) from None
 
 
 def _position(incident_id: int, key: Optional[str]) -> Optional[str]:
     if key is None or (isinstance(key, str) and not key.strip()):
         return None
     if not isinstance(key, str):
-        raise ValidationError("The position must be a position key.")
+        raise ValidationError(_l("Funktionen ska anges med sin nyckel (t.ex. stabschef)."))
     key = key.strip()
     exists = db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id,
                                                             Position.key == key))
     if exists is None:
-        raise ValidationError(f"The incident has no position {key!r}.", code="unknown_position")
+        raise ValidationError(_l("Händelsen har ingen funktion \"%(position)s\".", position=key), code="unknown_position")
     return key
 
 
@@ -142,12 +137,13 @@ def _assignee(username: Optional[str]) -> Optional[User]:
     if username is None or (isinstance(username, str) and not username.strip()):
         return None
     if not isinstance(username, str):
-        raise ValidationError("The assignee must be a username.")
+        raise ValidationError(_l("Ansvarig ska anges med användarnamn."))
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     if user is None or not user.active:
-        raise ValidationError(f"No active user {username!r}.", code="unknown_assignee")
+        raise ValidationError(_l("Det finns ingen aktiv användare \"%(username)s\".", username=username), code="unknown_assignee")
     if not has_perm(user, Perm.WRITE_LOG):
-        raise ValidationError(f"{user.display_name} has a read-only role and cannot be given tasks.",
+        raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte få uppgifter.",
+                                 name=user.display_name),
                               code="unknown_assignee")
     return user
 
@@ -164,15 +160,17 @@ def parse_due(value: Any) -> Optional[datetime]:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                f"Cannot read the due time {value!r}; use ISO 8601 with offset, e.g. 2026-11-24T16:00:00+01:00.",
+                _l("Tiden \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.", value=value,
+                   example="2026-11-24T16:00:00+01:00"),
                 code="bad_due_at") from None
     if not isinstance(value, datetime):
-        raise ValidationError("The due time must be a date and time.", code="bad_due_at")
+        raise ValidationError(_l("Klar senast måste vara datum och tid."), code="bad_due_at")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError("The due time needs a time zone (e.g. 2026-11-24T16:00:00+01:00).",
+        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at",
+                                 example="2026-11-24T16:00:00+01:00"),
                               code="bad_due_at")
     if not 2000 <= value.year <= 2100:
-        raise ValidationError("The due time is out of range.", code="bad_due_at")
+        raise ValidationError(_l("Klar senast ligger utanför tillåtet intervall."), code="bad_due_at")
     return value
 
 
@@ -180,11 +178,11 @@ def _origin_log(incident_id: int, number: Optional[int]) -> Optional[int]:
     if number is None:
         return None
     if not isinstance(number, int) or isinstance(number, bool):
-        raise ValidationError("origin_log_number must be a log entry number.")
+        raise ValidationError(_l("origin_log_number ska vara ett postnummer i loggen."))
     exists = db.session.scalar(sa.select(LogEntry.id).where(LogEntry.incident_id == incident_id,
                                                             LogEntry.number == number))
     if exists is None:
-        raise ValidationError(f"The incident has no log entry {number}.", code="unknown_log_entry")
+        raise ValidationError(_l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry")
     return number
 
 
@@ -212,16 +210,17 @@ def _queue_job(task: Task) -> None:
 # --- creating ------------------------------------------------------------------
 
 def _describe(task: Task) -> str:
-    parts = []
-    if task.position:
-        parts.append(f"funktion {task.position}")
-    if task.assignee is not None:
-        parts.append(f"ansvarig {task.assignee.display_name}")
-    if task.due_at is not None:
-        parts.append(f"klar senast {_local(task.due_at)}")
-    if task.priority is not Priority.NORMAL:
-        parts.append(f"prioritet {PRIORITY_SV[task.priority]}")
-    return f" ({', '.join(parts)})" if parts else ""
+    return record_sv.task_details(
+        position_label=_position_label(task.incident_id, task.position) if task.position else None,
+        assignee=task.assignee.display_name if task.assignee is not None else None,
+        due=_local(task.due_at) if task.due_at is not None else None, priority=task.priority.value)
+
+
+def _position_label(incident_id: int, key: str) -> str:
+    """The incident's name of a position (the record never shows a key)."""
+    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id,
+                                                              Position.key == key))
+    return label or key
 
 
 def create_locked(*, incident: Incident, actor: Optional[User], title: str, description: str = "",
@@ -242,7 +241,7 @@ def create_locked(*, incident: Incident, actor: Optional[User], title: str, desc
     assignee_u = _assignee(assignee)
     due_v = parse_due(due_at)
     if origin is not None and (not isinstance(origin, str) or len(origin) > MAX_ORIGIN):
-        raise ValidationError(f"The origin is text of at most {MAX_ORIGIN} characters.")
+        raise ValidationError(_l("Ursprunget är text på högst %(limit)s tecken.", limit=MAX_ORIGIN))
     origin_log = _origin_log(incident.id, origin_log_number)
     if origin is None and origin_log is not None:
         origin = f"log:{origin_log}"
@@ -306,7 +305,7 @@ def fire_reminder(*, task_id: int) -> bool:
 def _task(task_id: int, *, fresh: bool = False) -> Task:
     task = db.session.get(Task, task_id, populate_existing=fresh)
     if task is None:
-        raise NotFound(f"No task {task_id}.")
+        raise NotFound(_l("Uppgift %(id)s finns inte.", id=task_id))
     return task
 
 
@@ -326,7 +325,7 @@ def list_tasks(*, viewer: User, incident_id: int, mine: bool = False, my_positio
     """
     check(viewer, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     stmt = sa.select(Task).where(Task.incident_id == incident_id)
     if mine:
         stmt = stmt.where(Task.assignee_id == viewer.id)
@@ -379,7 +378,7 @@ def create_from_log(*, actor: User, incident_id: int, number: int, title: Option
                                                         LogEntry.number == number))
     if entry is None or (entry.classification.value == "confidential"
                          and not has_perm(actor, Perm.READ_CONFIDENTIAL)):
-        raise ValidationError(f"The incident has no log entry {number}.", code="unknown_log_entry")
+        raise ValidationError(_l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry")
     if not title:
         if entry.classification.value == "confidential":
             # Tasks are not classified and reach observers: never copy secret text into one.
@@ -403,13 +402,15 @@ def _as_text(field: str, value: Any) -> Optional[str]:
     return str(value)
 
 
-def _log_value(field: str, value: Any) -> str:
+def _log_value(field: str, value: Any, incident_id: Optional[int] = None) -> str:
     if value is None or value == "":
         return "–"
     if field == "status":
-        return STATUS_SV[value]
+        return record_sv.task_status(value)
     if field == "priority":
-        return PRIORITY_SV[value]
+        return record_sv.task_priority(value)
+    if field == "position" and incident_id is not None:
+        return _position_label(incident_id, value)
     if field == "due_at":
         return _local(value)
     if field == "description":
@@ -418,10 +419,6 @@ def _log_value(field: str, value: Any) -> str:
     if field == "title":
         return f"'{value}'"
     return str(value)
-
-
-FIELD_SV = {"title": "titel", "description": "beskrivning", "status": "status", "priority": "prioritet",
-            "position": "funktion", "assignee": "ansvarig", "due_at": "klar senast"}
 
 
 def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Optional[int] = None,
@@ -437,22 +434,23 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Opt
     check(actor, Perm.WRITE_LOG)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(_l("Okända fält: %(fields)s.", fields=", ".join(sorted(unknown))))
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-        raise ValidationError("Send the version of the task you saw (version).", code="version_required")
+        raise ValidationError(_l("Skicka med versionen av uppgiften som du utgick från (version)."), code="version_required")
     with write_transaction(db.session):
         probe = db.session.scalar(sa.select(Task.incident_id).where(Task.id == task_id))
         if probe is None:
-            raise NotFound(f"No task {task_id}.")
+            raise NotFound(_l("Uppgift %(id)s finns inte.", id=task_id))
         if incident_id is not None and probe != incident_id:
-            raise ValidationError(f"Task {task_id} belongs to another incident.", code="wrong_incident")
+            raise ValidationError(_l("Uppgift %(id)s hör till en annan händelse.", id=task_id), code="wrong_incident")
         incident = events.lock_incident(incident_id=probe)
         task = _task(task_id, fresh=True)
         if expected_version != task.version:
             who = task.updated_by or task.created_by or "Krisrum"
             raise Conflict(
-                f"Uppgift {task.id} har ändrats av {who} {_local(task.updated_at)} (nu version {task.version}, "
-                f"du utgick från version {expected_version}). Ladda om uppgiften och gör ändringen igen.",
+                _l("Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
+                   "%(expected)s). Ladda om uppgiften och gör ändringen igen.", id=task.id, who=who,
+                   time=_local(task.updated_at), version=task.version, expected=expected_version),
                 code="version_conflict",
                 details={"task": to_dict(task), "current_version": task.version, "changed_by": who})
         # validate everything before changing anything
@@ -505,7 +503,8 @@ def _apply(task: Task, diffs: list[tuple[str, Any, Any]], now: datetime, actor: 
         else:
             setattr(task, field, value)
             old_t, new_t = _as_text(field, old), _as_text(field, value)
-            lines.append(f"{FIELD_SV[field]} {_log_value(field, old)} -> {_log_value(field, value)}")
+            lines.append(f"{record_sv.TASK_FIELDS[field]} {_log_value(field, old, task.incident_id)} -> "
+                         f"{_log_value(field, value, task.incident_id)}")
         db.session.add(TaskChange(task_id=task.id, at=now, actor=actor.username, field=field,
                                   old=old_t, new=new_t))
     if any(f == "due_at" for f, _o, _n in diffs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis.api import operation
@@ -34,7 +35,7 @@ def create_task(incident_id: int, body: TaskIn) -> dict[str, Any]:
         task = service.create_from_log(actor=current_user, incident_id=incident_id, number=number, **data)
     else:
         if not (data.get("title") or "").strip():
-            raise ValidationError("title: the title is empty.")
+            raise ValidationError(_l("Rubriken är tom."))
         task = service.create(actor=current_user, incident_id=incident_id, **data)
     return service.to_dict(task)
 
@@ -52,7 +53,7 @@ def patch_task(task_id: int, body: TaskPatch) -> dict[str, Any]:
     incident_id = changes.pop("incident", None)
     for field in ("title", "status", "priority"):
         if field in changes and changes[field] is None:
-            raise ValidationError(f"{field}: may not be null.")
+            raise ValidationError(_l("%(field)s får inte vara null.", field=field))
     task = service.update(actor=current_user, task_id=task_id, expected_version=version,
                           incident_id=incident_id, **changes)
     return service.to_dict(task)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crisis.web import labels
+from crisis import labels
 
 
 class IncidentForm(FlaskForm):

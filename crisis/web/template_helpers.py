@@ -5,31 +5,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from crisis import registry
+from crisis import labels, registry
 from crisis.assets import ASSETS
 from crisis.auth.permissions import Perm, has_perm
-from crisis.web import labels
-
-TZ = ZoneInfo("Europe/Stockholm")
-
-
-def local(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(TZ) if dt else None
-
-
-def fmt_time(dt: datetime | None) -> str:
-    return dt.astimezone(TZ).strftime("%H:%M") if dt else ""
-
-
-def fmt_datetime(dt: datetime | None) -> str:
-    return dt.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
+from crisis.timefmt import TZ, fmt_datetime, fmt_time, local  # noqa: F401  (re-exported for templates and views)
 
 
 def asset_tags(*names: str) -> Markup:
@@ -65,6 +50,8 @@ def js_strings() -> dict[str, Any]:
         "correct": _("Rätta"),
         "saved": _("Sparad"),
         "error": _("Fel"),
+        "http_error": _("Servern svarade med fel %(status)s. Försök igen om en stund.", status="{status}"),
+        "live_failed": _("Kunde inte ansluta för direktuppdatering; ladda om sidan."),
         "confidential": _("Sekretess"),
         "nobody": _("Ingen"),
         "check_in": _("Checka in"),

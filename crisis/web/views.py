@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from flask import (Blueprint, Response, flash, redirect, render_template, request, session, stream_template,
                    url_for)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crisis import csvexport
@@ -69,7 +70,7 @@ def create_incident() -> Any:
             flash(e.message, "error")
     else:
         for field, errors in form.errors.items():
-            flash(f"{getattr(form, field).label.text}: {'; '.join(errors)}", "error")
+            flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
     return redirect(url_for("web.index"))
 
 

@@ -34,7 +34,8 @@
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         if (!resp.ok) {
-          var err = (data && data.error) || { code: "http_" + resp.status, message: resp.statusText };
+          var err = (data && data.error) || { code: "http_" + resp.status,
+            message: K.t.http_error ? K.fmt(K.t.http_error, { status: resp.status }) : resp.statusText };
           err.status = resp.status;
           throw err;
         }

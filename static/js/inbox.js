@@ -140,7 +140,7 @@
   var conn = K.connect({
     onConnect: function (socket) {
       socket.emit("join_inbox", {}, function (ack) {
-        if (!ack || !ack.ok) { K.showError(errNode, { message: (ack && ack.error) || "join_inbox" }); return; }
+        if (!ack || !ack.ok) { K.showError(errNode, { message: K.t.live_failed || (ack && ack.error) || "join_inbox" }); return; }
         conn.online();
         load();  // (re)load after joining: nothing that happened while away is missed
       });

@@ -153,7 +153,7 @@ def test_admin_creates_updates_retires_and_restores(app, login):
     assert r.status_code == 200 and r.get_json()["properties"]["name"] == "Vattenverk Ny"
     assert admin.get(f"{BASE}/sites/{created['id']}").get_json()["properties"]["fuel_hours"] == 36
     r = admin.post(f"{BASE}/sites/sub/retire")
-    assert r.status_code == 409 and "vv-ny" in r.get_json()["error"]["message"]
+    assert r.status_code == 409 and "Vattenverk Ny" in r.get_json()["error"]["message"]
     assert admin.post(f"{BASE}/sites/vv-ny/retire").get_json()["properties"]["retired"] is True
     assert admin.post(f"{BASE}/sites/vv-ny/restore").get_json()["properties"]["retired"] is False
 
@@ -164,7 +164,7 @@ def test_admin_creates_updates_retires_and_restores(app, login):
     ({"key": "x", "name": "X", "category": "hospital", "lat": 57, "lon": 12}, 'unknown category "hospital"'),
     ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12, "depends_on": ["nope"]},
      'depends on unknown site "nope"'),
-    ({"key": "x", "name": "X", "category": "water", "lat": 57}, "both lat and lon"),
+    ({"key": "x", "name": "X", "category": "water", "lat": 57}, "både lat och lon"),
     ({"key": "x", "name": "X", "category": "water"}, "missing geometry"),
     ({"key": "x", "name": "X", "category": "water", "geometry": {"type": "Point", "coordinates": "here"}},
      "position"),

@@ -4,7 +4,6 @@ reason in a dialog, check-out with a handover note, times in Europe/Stockholm, d
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -44,7 +44,7 @@ def test_create_user_and_verify_log_cli(app, users, incident):
     res = runner.invoke(args=["create-user", "anna", "--role", "staff", "--password", "long-enough-pw"])
     assert res.exit_code == 0, res.output
     res = runner.invoke(args=["create-user", "bad", "--role", "king", "--password", "long-enough-pw"])
-    assert res.exit_code == 1 and "Unknown role" in res.output
+    assert res.exit_code == 1 and "Okänd roll" in res.output
     log.append(actor=users["staff"], incident_id=incident.id, text="Post")
     res = runner.invoke(args=["verify-log"])
     assert res.exit_code == 0 and "OK" in res.output

@@ -42,13 +42,13 @@ def test_owner_as_user_and_deadline_change_are_recorded(users):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"observation": "  "}, "empty"),
-    ({"observation": "x" * 6000}, "longer"),
-    ({"observation": "x", "deadline": "snart"}, "not a date"),
-    ({"observation": "x", "status": "maybe"}, "Unknown status"),
-    ({"observation": "x", "incident_id": 999}, "No incident"),
-    ({"observation": "x", "exercise_id": 999}, "No exercise"),
-    ({"observation": "x", "owner_user": "nobody"}, "No user"),
+    ({"observation": "  "}, "tomt"),
+    ({"observation": "x" * 6000}, "längre"),
+    ({"observation": "x", "deadline": "snart"}, "inget datum"),
+    ({"observation": "x", "status": "maybe"}, "Okänd status"),
+    ({"observation": "x", "incident_id": 999}, "Händelse 999 finns inte"),
+    ({"observation": "x", "exercise_id": 999}, "Övning 999 finns inte"),
+    ({"observation": "x", "owner_user": "nobody"}, "ingen användare"),
 ])
 def test_bad_input_is_refused(users, kwargs, message):
     with pytest.raises(ValidationError, match=message):

@@ -49,16 +49,16 @@ def test_correction_points_to_the_original_which_stays(incident, users):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"text": ""}, "empty"),
-    ({"text": "   "}, "empty"),
-    ({"text": "x" * 100_000}, "longer"),
-    ({"text": "x", "kind": "gossip"}, "Unknown kind"),
-    ({"text": "x", "kind": "system"}, "System entries"),
-    ({"text": "x", "classification": "secret"}, "Unknown classification"),
+    ({"text": ""}, "tom"),
+    ({"text": "   "}, "tom"),
+    ({"text": "x" * 100_000}, "längre"),
+    ({"text": "x", "kind": "gossip"}, "Okänd posttyp"),
+    ({"text": "x", "kind": "system"}, "Systemposter"),
+    ({"text": "x", "classification": "secret"}, "Okänd klassificering"),
     ({"text": "x", "classification": "confidential"}, "OSL"),
     ({"text": "x", "kind": "decision"}, "decided_by"),
-    ({"text": "x", "occurred_at": utcnow() + timedelta(hours=1)}, "future"),
-    ({"text": "x", "occurred_at": utcnow() - timedelta(days=60)}, "30 days"),
+    ({"text": "x", "occurred_at": utcnow() + timedelta(hours=1)}, "framtiden"),
+    ({"text": "x", "occurred_at": utcnow() - timedelta(days=60)}, "30 dagar"),
 ])
 def test_bad_entries_are_rejected_and_nothing_is_stored(incident, users, kwargs, message):
     before = incident.last_log_number

@@ -63,7 +63,7 @@ def test_create_locked_in_callers_transaction(app, users, incident):
     assert [e.data["id"] for e in created] == [t1.id, t2.id]
     assert created[0].data == d
     texts = _log_texts(incident.id)
-    assert any(t.startswith(f"Ny uppgift {t1.id}: 'Kontakta Ellevio'") and "samband" in t for t in texts)
+    assert any(t.startswith(f"Ny uppgift {t1.id}: 'Kontakta Ellevio'") and "funktion Samband" in t for t in texts)
     # The reminder job is scheduled after commit, for the due time; none for a task without one.
     run_at, args = _job(t1.id)
     assert abs((run_at - due).total_seconds()) < 1 and args[1:] == (t1.id,)

@@ -27,7 +27,7 @@ def _no_inline_script(html: str) -> None:
 
 def test_start_page_entry_per_role(login):
     tib = _html(login("duty_officer").get("/"))
-    assert "Aktivera playbook" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
+    assert "Aktivera handlingsplan" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
     staff = _html(login("staff").get("/"))
     assert 'href="/activate"' not in staff and 'href="/inbox/new"' in staff
     observer = _html(login("observer").get("/"))
@@ -155,4 +155,4 @@ def test_inbox_pages(login, users):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)) == 1
     assert login("observer").get("/inbox/new").status_code == 403
     start = _html(login("duty_officer").get("/"))
-    assert "1 nya avvikelserapporter" in start
+    assert "1 ny avvikelserapport" in start and "1 nya" not in start

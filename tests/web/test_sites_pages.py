@@ -68,7 +68,7 @@ def test_create_edit_retire_restore_through_the_pages(app, login):
 
     r = admin.post("/sites/" + str(db.session.scalar(sa.select(Site.id).where(Site.key == "sub"))) + "/retire",
                    follow_redirects=True)
-    assert "depend on sub" in r.get_data(as_text=True)
+    assert "beror på" in r.get_data(as_text=True)
     admin.post(f"/sites/{site.id}/retire")
     db.session.expire_all()
     assert site.retired
