@@ -37,6 +37,7 @@ from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 from flask import Response, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crisis.db import in_write_transaction, utcnow, write_transaction
@@ -156,15 +157,17 @@ def _find(user_id: int, key: str) -> Optional[IdempotencyKey]:
 def _answer(row: IdempotencyKey, fingerprint: str) -> Response:
     """The response for a key that exists: replay, or say why not."""
     if row.fingerprint != fingerprint:
-        raise ApiError(f"The {HEADER} {row.key!r} was already used for a different request "
-                       f"({row.method} {row.path}); use a new key for a new request.",
+        raise ApiError(_l("Nyckeln %(header)s «%(key)s» har redan använts för en annan begäran (%(method)s "
+                          "%(path)s). Använd en ny nyckel för en ny begäran.", header=HEADER, key=row.key,
+                          method=row.method, path=row.path),
                        code="idempotency_key_reused", status=422)
     if row.status is None:
         if utcnow() - row.created_at > LOST_AFTER:
-            raise Conflict(f"The request with this {HEADER} was written, but its answer was lost (the server "
-                           "stopped). Nothing was written again; reload to see the result.",
+            raise Conflict(_l("Begäran med denna %(header)s sparades, men svaret gick förlorat (servern "
+                              "stoppades). Inget sparades igen; ladda om sidan för att se resultatet.", header=HEADER),
                            code="idempotency_key_answer_lost")
-        raise Conflict(f"A request with this {HEADER} is still being processed; retry in a moment.",
+        raise Conflict(_l("En begäran med denna %(header)s behandlas fortfarande; försök igen om en stund.",
+                          header=HEADER),
                        code="idempotency_key_in_progress")
     resp = Response(row.body or "", status=row.status, content_type=row.content_type or "application/json")
     resp.headers[REPLAYED_HEADER] = "true"
@@ -206,7 +209,7 @@ def run(user_id: int, call: Callable[[], Response]) -> Response:
     if key is None or request.method not in WRITE_METHODS:
         return call()
     if not KEY_PATTERN.fullmatch(key):
-        raise ApiError(f"{HEADER} must be 1 to 255 visible ASCII characters (e.g. a UUID).",
+        raise ApiError(_l("%(header)s måste vara 1 till 255 synliga ASCII-tecken (t.ex. ett UUID).", header=HEADER),
                        code="invalid_idempotency_key", status=400)
     fingerprint = _fingerprint()
     row = _find(user_id, key)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -63,7 +64,7 @@ def hour_page(*, viewer: User, incident_id: int, before: Optional[datetime] = No
     """
     check(viewer, Perm.READ)
     if db.session.get(Incident, incident_id) is None:
-        raise NotFound(f"No incident {incident_id}.")
+        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     limit = max(1, min(limit, PAGE_MAX))
     base = _visible(viewer, incident_id, decisions_only)
     if before is not None:

@@ -81,7 +81,7 @@ def test_the_same_key_with_another_request_is_refused(login: Any, incident: Any)
     resp = _post_log(staff, incident.id, "Något annat", "k1")
     assert resp.status_code == 422
     err = resp.get_json()["error"]
-    assert err["code"] == "idempotency_key_reused" and "different request" in err["message"]
+    assert err["code"] == "idempotency_key_reused" and "annan begäran" in err["message"]
     # Another endpoint with the same key is another request too.
     resp = staff.post(f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Första"},
                       headers={idempotency.HEADER: "k1"})
