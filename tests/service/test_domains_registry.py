@@ -35,8 +35,8 @@ def test_hooks_and_commands_come_from_the_domains(app: Any) -> None:
     reg = registry.of(app)
     # The reports' demo needs the sites' demo first.
     assert reg.seed_hooks == [load_demo_sites, load_demo_report, load_demo_exercise, load_demo_deviations]
-    assert reg.startup_jobs == ["crisis.tasks.jobs:recover", "crisis.exercises.jobs:recover",
-                                "crisis.playbooks.jobs:recover"]
+    assert reg.startup_jobs == ["crisis.tasks.jobs:recover", "crisis.reports.jobs:recover",
+                                "crisis.exercises.jobs:recover", "crisis.playbooks.jobs:recover"]
     assert [h.__qualname__ for h in reg.close_hooks] == ["stop_reminders_locked"]
     assert {"init-db", "seed-demo", "create-user", "verify-log", "backup", "scheduler",
             "import-sites", "validate-playbooks", "verify-archive"} <= set(app.cli.commands)
