@@ -215,6 +215,24 @@
                         "data-number": e.number, "data-kind": e.kind }, body);
   };
 
+  /* A site's map marker, the same on the map page and the wall: status by
+   * colour AND shape AND symbol, a ring and "!" when at risk, "⚡" on backup
+   * power (opts.backup). opts.className: extra classes. */
+  K.SITE_SYMBOL = { operational: "✓", degraded: "–", down: "✕", unknown: "?" };
+  K.siteMarker = function (p, opts) {
+    opts = opts || {};
+    var parts = [];
+    if (p.at_risk) parts.push(K.el("span", { class: "ring" }));
+    parts.push(K.el("span", { class: "shape" }));
+    parts.push(K.el("span", { class: "symbol", text: K.SITE_SYMBOL[p.status] || "?" }));
+    if (p.at_risk) parts.push(K.el("span", { class: "risk-badge", text: "!" }));
+    if (opts.backup && p.on_backup_power) parts.push(K.el("span", { class: "backup-badge", text: "⚡" }));
+    return K.el("span", {
+      class: "site-marker status-" + p.status + (p.at_risk ? " at-risk" : "") + (opts.className ? " " + opts.className : ""),
+      "data-site-key": p.key, "data-status": p.status, "data-at-risk": p.at_risk ? "true" : "false"
+    }, parts);
+  };
+
   K.showError = function (node, err) {
     if (!node) return;
     node.textContent = err ? (err.message || String(err)) : "";

@@ -18,7 +18,6 @@
     var canWrite = cfg.canWrite === true;
     var CATEGORIES = Object.keys(S.categories || {});
     var STATES = ["operational", "degraded", "down", "unknown"];
-    var SYMBOL = { operational: "✓", degraded: "–", down: "✕", unknown: "?" };
     var SEVERITY = { down: 0, degraded: 1 };
     var LINE = {  // line and area styles per status: colour and dash pattern differ
       operational: { color: "#1b6e3a", dashArray: null, weight: 5 },
@@ -65,21 +64,8 @@
       return text;
     }
 
-    function markerNode(p) {
-      var parts = [];
-      if (p.at_risk) parts.push(K.el("span", { class: "ring" }));
-      parts.push(K.el("span", { class: "shape" }));
-      parts.push(K.el("span", { class: "symbol", text: SYMBOL[p.status] || "?" }));
-      if (p.at_risk) parts.push(K.el("span", { class: "risk-badge", text: "!" }));
-      if (p.on_backup_power) parts.push(K.el("span", { class: "backup-badge", text: "⚡" }));
-      return K.el("span", {
-        class: "site-marker status-" + p.status + (p.at_risk ? " at-risk" : "") + " cat-" + p.category,
-        "data-site-key": p.key, "data-status": p.status, "data-at-risk": p.at_risk ? "true" : "false"
-      }, parts);
-    }
-
     function icon(p) {
-      return L.divIcon({ html: markerNode(p), className: "site-icon", iconSize: [34, 34], iconAnchor: [17, 17] });
+      return L.divIcon({ html: K.siteMarker(p, { backup: true, className: "cat-" + p.category }), className: "site-icon", iconSize: [34, 34], iconAnchor: [17, 17] });
     }
 
     function anchorOf(f, shape) {

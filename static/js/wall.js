@@ -15,7 +15,7 @@
     var incidentId = cfg.incident;
     var base = "/incidents/" + incidentId;
     var OPEN = { todo: true, doing: true, blocked: true };
-    var SYMBOL = { operational: "✓", degraded: "–", down: "✕", unknown: "?" };
+    var SYMBOL = K.SITE_SYMBOL;
     var MAX_LOG = 200;
 
     var $ = function (id) { return document.getElementById(id); };
@@ -204,16 +204,6 @@
       return p.at_risk ? "at_risk" : p.status;
     }
 
-    function markerNode(p) {
-      var parts = [];
-      if (p.at_risk) parts.push(K.el("span", { class: "ring" }));
-      parts.push(K.el("span", { class: "shape" }));
-      parts.push(K.el("span", { class: "symbol", text: SYMBOL[p.status] || "?" }));
-      if (p.at_risk) parts.push(K.el("span", { class: "risk-badge", text: "!" }));
-      return K.el("span", { class: "site-marker status-" + p.status + (p.at_risk ? " at-risk" : ""),
-                            "data-site-key": p.key, "data-status": p.status }, parts);
-    }
-
     function anchor(f) {
       var g = f.geometry, c = null;
       if (!g) return null;
@@ -228,7 +218,7 @@
     function drawSite(f) {
       if (!map) return;
       var p = f.properties;
-      var icon = L.divIcon({ html: markerNode(p), className: "site-icon wall-icon", iconSize: [48, 48], iconAnchor: [24, 24] });
+      var icon = L.divIcon({ html: K.siteMarker(p), className: "site-icon wall-icon", iconSize: [48, 48], iconAnchor: [24, 24] });
       var m = markers[f.id];
       // Problems on top: a failing site is never hidden under a working one.
       var z = p.status === "down" ? 3000 : p.status === "degraded" ? 2000 : p.at_risk ? 1000 : 0;
