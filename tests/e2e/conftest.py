@@ -43,7 +43,8 @@ def _browser() -> Iterator[Any]:
 
 @pytest.fixture
 def browser_page(_browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
-    """browser_page("staff", viewport=(1280, 800), timezone_id="America/New_York") -> a logged-in page in a fresh context."""
+    """browser_page("staff", viewport=(1280, 800)) -> a logged-in page in a fresh context
+    (timezone_id="America/New_York": a laptop not set to Swedish time)."""
     contexts = []
 
     def _open(role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE",

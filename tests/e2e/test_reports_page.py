@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -82,8 +82,8 @@ def test_next_report_time_is_stockholm_time_on_a_laptop_in_new_york(live_server,
     expect(staff.locator("#form-state")).to_contain_text("Sparat")
     reports = live_server.api("staff").get(f"{url}/api/v1/incidents/{incident_id}/reports").json()["items"]
     report = live_server.api("staff").get(f"{url}/api/v1/reports/{reports[0]['id']}").json()
-    assert datetime.fromisoformat(report["nasta_rapport"]).astimezone(timezone.utc) == \
-        datetime(2026, 12, 1, 13, 30, tzinfo=timezone.utc), report["nasta_rapport"]
+    stored = datetime.fromisoformat(report["nasta_rapport"]).astimezone(UTC)
+    assert stored == datetime(2026, 12, 1, 13, 30, tzinfo=UTC), report["nasta_rapport"]
     # Shown again as Stockholm time after a reload.
     staff.reload()
     expect(staff.locator("#f-nasta_rapport")).to_have_value("2026-12-01T14:30")
@@ -95,7 +95,8 @@ def test_leaving_an_unsaved_draft_asks_in_the_dialog(live_server, browser_page):
                                             json={"title": "Vattenläcka Horred", "kind": "dricksvatten"})
     incident_id = r.json()["id"]
     first = live_server.api("staff").post(f"{url}/api/v1/incidents/{incident_id}/reports", json={}).json()
-    r = live_server.api("staff").patch(f"{url}/api/v1/reports/{first['id']}", json={"cap_description": "Läcka i Horred."})
+    r = live_server.api("staff").patch(f"{url}/api/v1/reports/{first['id']}",
+                                       json={"cap_description": "Läcka i Horred."})
     assert r.status_code == 200, r.text
     r = live_server.api("leader").post(f"{url}/api/v1/reports/{first['id']}/approve", json={})
     assert r.status_code == 200, r.text
