@@ -149,6 +149,8 @@ STRINGS = {
     "saved": _l("Sparat {time}"),
     "unsaved": _l("Osparade ändringar"),
     "discard": _l("Utkastet har osparade ändringar. Lämna det ändå?"),
+    "discard_title": _l("Lämna utkastet?"),
+    "discard_button": _l("Lämna utan att spara"),
     "saving": _l("Sparar…"),
     "confirm_approve": _l("Fastställa lägesrapport {n}? Den kan aldrig ändras efteråt; en rättelse blir en ny rapport."),
     "approve_title": _l("Fastställa lägesrapport {n}?"),

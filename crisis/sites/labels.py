@@ -52,7 +52,6 @@ def map_strings() -> dict[str, Any]:
                           "Kommungränsen och verksamheterna visas ändå."),
         "marker_label": _("%(name)s, %(category)s: %(status)s", name="{name}", category="{category}",
                           status="{status}"),
-        "entry": _("Post %(n)s", n="{n}"),
         "boundary": _("Kommungräns"),
         "category": _("Kategori"),
         "history_heading": _("Statusrapporter i händelsen"),

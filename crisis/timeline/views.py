@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from crisis.api import operation
 from crisis.incidents import service as incidents
 from crisis.timeline import service
-from crisis.timeline.grouping import by_hour
 
 pages = Blueprint("timeline", __name__)
 
@@ -27,8 +26,7 @@ def timeline(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
     decisions_only = request.args.get("decisions") == "1"
     first = service.hour_page(viewer=current_user, incident_id=incident_id, decisions_only=decisions_only)
-    entries = [dict(e, at=datetime.fromisoformat(e["occurred_at"])) for e in first["items"]]
-    return render_template("incidents/timeline.html", incident=inc, groups=by_hour(entries, at=lambda e: e["at"]),
+    return render_template("incidents/timeline.html", incident=inc, items=first["items"],
                            decisions_only=decisions_only, cursor=first["next"],
                            count=service.count(viewer=current_user, incident_id=incident_id,
                                                decisions_only=decisions_only))

@@ -6,163 +6,166 @@
 (function () {
   "use strict";
   var K = window.Krisrum;
-  var root = document.getElementById("pb-panels");
-  if (!K || !root) return;
 
-  var incidentId = parseInt(root.getAttribute("data-incident"), 10);
-  var canWrite = root.getAttribute("data-can-write") === "true";
-  var canCallout = root.getAttribute("data-can-callout") === "true";
-  var canNotify = root.getAttribute("data-can-notify") === "true";
-  var active = root.getAttribute("data-active") === "true";
-  var S = {};
-  try { S = JSON.parse(root.getAttribute("data-strings") || "{}"); } catch (e) { S = {}; }
-  var base = "/incidents/" + incidentId;
+  K.boot("pb-panels", function (root, cfg) {
+    var incidentId = cfg.incident;
+    var canWrite = cfg.canWrite === true;
+    var canCallout = cfg.canCallout === true;
+    var canNotify = cfg.canNotify === true;
+    var active = cfg.active === true;
+    var S = cfg.strings;
+    var base = "/incidents/" + incidentId;
 
-  var calloutPanel = document.getElementById("callout-panel");
-  var calloutList = document.getElementById("callout-list");
-  var calloutCounts = document.getElementById("callout-counts");
-  var calloutError = document.getElementById("callout-error");
-  var notifyBtn = document.getElementById("callout-notify");
-  var checklistPanel = document.getElementById("checklist-panel");
-  var checklistList = document.getElementById("checklist-list");
-  var checklistProgress = document.getElementById("checklist-progress");
-  var checklistError = document.getElementById("checklist-error");
-  var reminderPanel = document.getElementById("reminder-panel");
-  var reminderText = document.getElementById("reminder-text");
-  var emptyNote = document.getElementById("pb-empty");
-  var lastCallout = null;
-  var lastChecklist = null;
-  var hasCallout = false;
-  var hasChecklist = false;
+    var calloutPanel = document.getElementById("callout-panel");
+    var calloutList = document.getElementById("callout-list");
+    var calloutCounts = document.getElementById("callout-counts");
+    var calloutError = document.getElementById("callout-error");
+    var notifyBtn = document.getElementById("callout-notify");
+    var checklistPanel = document.getElementById("checklist-panel");
+    var checklistList = document.getElementById("checklist-list");
+    var checklistProgress = document.getElementById("checklist-progress");
+    var checklistError = document.getElementById("checklist-error");
+    var reminderPanel = document.getElementById("reminder-panel");
+    var reminderText = document.getElementById("reminder-text");
+    var emptyNote = document.getElementById("pb-empty");
+    var lastCallout = null;
+    var lastChecklist = null;
+    var hasCallout = false;
+    var hasChecklist = false;
 
-  function syncEmpty() {
-    if (emptyNote) emptyNote.hidden = hasCallout || hasChecklist;
-  }
-
-  function telHref(phone) {
-    return "tel:" + String(phone).replace(/[^\d+]/g, "");
-  }
-
-  // ---- call-out ----
-  function mark(entry, state) {
-    K.showError(calloutError, null);
-    var next = entry.state === state ? "pending" : state;
-    K.api("POST", base + "/callout", { action: "mark", entry: entry.id, state: next })
-      .then(renderCallout)
-      .catch(function (e) { K.showError(calloutError, e); });
-  }
-
-  function entryNode(entry) {
-    var who = [K.el("strong", { class: "callout-name", text: entry.name })];
-    if (entry.role) who.push(K.el("span", { class: "callout-role", text: entry.role }));
-    var contact = [];
-    if (entry.phone) {
-      contact.push(K.el("a", { class: "callout-phone", href: telHref(entry.phone), text: entry.phone,
-        "aria-label": K.fmt(S.call || "{name}", { name: entry.name }) + " " + entry.phone }));
+    function syncEmpty() {
+      if (emptyNote) emptyNote.hidden = hasCallout || hasChecklist;
     }
-    var stateText = (S.states || {})[entry.state] || entry.state;
-    if (entry.updated_by && entry.state !== "pending") {
-      stateText += " · " + K.fmt(S.done_by || "{who} {time}", { who: entry.updated_by, time: K.hhmm(entry.updated_at) });
-    }
-    contact.push(K.el("span", { class: "callout-state state-" + entry.state, text: stateText }));
-    var children = [K.el("div", { class: "callout-who" }, who), K.el("div", { class: "callout-contact" }, contact)];
-    if (entry.note) children.push(K.el("p", { class: "callout-note", text: entry.note }));
-    if (canWrite && active) {
-      var buttons = ["reached", "not_reached", "declined"].map(function (state) {
-        return K.el("button", {
-          type: "button", class: "small mark-" + state, "data-state": state,
-          "aria-pressed": entry.state === state ? "true" : "false",
-          "aria-label": (S.mark || {})[state] + ": " + entry.name,
-          text: (S.mark || {})[state] || state,
-          onclick: function () { mark(entry, state); }
-        });
-      });
-      children.push(K.el("div", { class: "callout-actions" }, buttons));
-    }
-    return K.el("li", { class: "callout-entry state-" + entry.state, "data-entry": entry.id }, children);
-  }
 
-  function renderCallout(data) {
-    if (!calloutList || !data) return;
-    lastCallout = data;
-    hasCallout = data.items.length > 0;
-    calloutPanel.hidden = !hasCallout;
-    calloutList.replaceChildren.apply(calloutList, data.items.map(entryNode));
-    var counts = data.counts || {};
-    calloutCounts.textContent = K.fmt(S.counts || "{reached}/{total}", { reached: counts.reached || 0, total: data.items.length });
-    if (notifyBtn) notifyBtn.hidden = !data.items.some(function (e) { return e.email; });
-    syncEmpty();
-  }
+    function telHref(phone) {
+      return "tel:" + String(phone).replace(/[^\d+]/g, "");
+    }
 
-  if (notifyBtn) {
-    notifyBtn.addEventListener("click", function () {
+    // ---- call-out ----
+    function mark(entry, state) {
       K.showError(calloutError, null);
-      notifyBtn.disabled = true;
-      K.api("POST", base + "/callout", { action: "notify" })
-        .then(function (data) { renderCallout(data); calloutError.textContent = S.notify_sent || ""; })
-        .catch(function (e) { K.showError(calloutError, e); })
-        .then(function () { notifyBtn.disabled = false; });
-    });
-  }
-
-  // ---- checklist ----
-  function itemNode(item) {
-    var id = "chk-" + item.id;
-    var box = K.el("input", { type: "checkbox", id: id, checked: item.done, disabled: !(canWrite && active) });
-    box.addEventListener("change", function () {
-      K.showError(checklistError, null);
-      box.disabled = true;
-      K.api("POST", base + "/checklist", { item: item.id, done: box.checked })
-        .then(renderChecklist)
-        .catch(function (e) { box.checked = item.done; box.disabled = false; K.showError(checklistError, e); });
-    });
-    var label = K.el("label", { for: id, text: item.text });
-    var meta = item.done && item.done_by
-      ? K.el("span", { class: "hint checklist-who", text: K.fmt(S.done_by || "{who} {time}", { who: item.done_by, time: K.hhmm(item.done_at) }) })
-      : null;
-    return K.el("li", { class: "checklist-item" + (item.done ? " done" : "") }, [box, label, meta]);
-  }
-
-  function renderChecklist(data) {
-    if (!checklistList || !data) return;
-    lastChecklist = data;
-    hasChecklist = data.items.length > 0;
-    checklistPanel.hidden = !hasChecklist;
-    checklistList.replaceChildren.apply(checklistList, data.items.map(itemNode));
-    var done = data.items.filter(function (i) { return i.done; }).length;
-    checklistProgress.textContent = K.fmt(S.progress || "{done}/{total}", { done: done, total: data.items.length });
-    syncEmpty();
-  }
-
-  // ---- reminders ----
-  function showReminder(data) {
-    if (!reminderPanel || !data) return;
-    reminderText.textContent = (S.reminder || "") + " " + K.hhmm(data.due_at) + " – " + (data.label || "") + ": " + data.text;
-    reminderPanel.hidden = false;
-  }
-
-  // ---- live ----
-  function onEvent(ev) {
-    if (!ev || ev.incident !== incidentId) return;
-    if (ev.type === "callout.updated") renderCallout(ev.data);
-    else if (ev.type === "checklist.updated") renderChecklist(ev.data);
-    else if (ev.type === "reminder.due") showReminder(ev.data);
-    else if (ev.type === "incident.updated" && ev.data && ev.data.status === "closed" && active) {
-      active = false;
-      if (lastCallout) renderCallout(lastCallout);
-      if (lastChecklist) renderChecklist(lastChecklist);
-      if (notifyBtn) notifyBtn.remove();
+      var next = entry.state === state ? "pending" : state;
+      K.api("POST", base + "/callout", { action: "mark", entry: entry.id, state: next })
+        .then(renderCallout)
+        .catch(function (e) { K.showError(calloutError, e); });
     }
-  }
 
-  var loads = [K.api("GET", base + "/checklist").then(renderChecklist)];
-  if (canCallout && calloutList) loads.push(K.api("GET", base + "/callout").then(renderCallout));
-  Promise.all(loads).catch(function (e) { K.showError(checklistError, e); });
+    function entryNode(entry) {
+      var who = [K.el("strong", { class: "callout-name", text: entry.name })];
+      if (entry.role) who.push(K.el("span", { class: "callout-role", text: entry.role }));
+      var contact = [];
+      if (entry.phone) {
+        contact.push(K.el("a", { class: "callout-phone", href: telHref(entry.phone), text: entry.phone,
+          "aria-label": K.fmt(S.call || "{name}", { name: entry.name }) + " " + entry.phone }));
+      }
+      var stateText = (S.states || {})[entry.state] || entry.state;
+      if (entry.updated_by && entry.state !== "pending") {
+        stateText += " · " + K.fmt(S.done_by || "{who} {time}", { who: entry.updated_by, time: K.hhmm(entry.updated_at) });
+      }
+      contact.push(K.el("span", { class: "callout-state state-" + entry.state, text: stateText }));
+      var children = [K.el("div", { class: "callout-who" }, who), K.el("div", { class: "callout-contact" }, contact)];
+      if (entry.note) children.push(K.el("p", { class: "callout-note", text: entry.note }));
+      if (canWrite && active) {
+        var buttons = ["reached", "not_reached", "declined"].map(function (state) {
+          return K.el("button", {
+            type: "button", class: "small mark-" + state, "data-state": state,
+            "aria-pressed": entry.state === state ? "true" : "false",
+            "aria-label": (S.mark || {})[state] + ": " + entry.name,
+            text: (S.mark || {})[state] || state,
+            onclick: function () { mark(entry, state); }
+          });
+        });
+        children.push(K.el("div", { class: "callout-actions" }, buttons));
+      }
+      return K.el("li", { class: "callout-entry state-" + entry.state, "data-entry": entry.id }, children);
+    }
 
-  if (document.getElementById("workspace")) {
-    // The workspace already holds the live connection.
-    document.addEventListener("krisrum:event", function (e) { onEvent(e.detail); });
-  } else if (K.live) {
-    K.live({ incident: incidentId, since: parseInt(root.getAttribute("data-seq"), 10) || 0, onEvent: onEvent });
-  }
+    function renderCallout(data) {
+      if (!calloutList || !data) return;
+      lastCallout = data;
+      hasCallout = data.items.length > 0;
+      calloutPanel.hidden = !hasCallout;
+      calloutList.replaceChildren.apply(calloutList, data.items.map(entryNode));
+      var counts = data.counts || {};
+      calloutCounts.textContent = K.fmt(S.counts || "{reached}/{total}", { reached: counts.reached || 0, total: data.items.length });
+      if (notifyBtn) notifyBtn.hidden = !data.items.some(function (e) { return e.email; });
+      syncEmpty();
+    }
+
+    if (notifyBtn) {
+      notifyBtn.addEventListener("click", function () {
+        K.showError(calloutError, null);
+        notifyBtn.disabled = true;
+        K.api("POST", base + "/callout", { action: "notify" })
+          .then(function (data) { renderCallout(data); calloutError.textContent = S.notify_sent || ""; })
+          .catch(function (e) { K.showError(calloutError, e); })
+          .then(function () { notifyBtn.disabled = false; });
+      });
+    }
+
+    // ---- checklist ----
+    function itemNode(item) {
+      var id = "chk-" + item.id;
+      var box = K.el("input", { type: "checkbox", id: id, checked: item.done, disabled: !(canWrite && active) });
+      box.addEventListener("change", function () {
+        K.showError(checklistError, null);
+        box.disabled = true;
+        K.api("POST", base + "/checklist", { item: item.id, done: box.checked })
+          .then(renderChecklist)
+          .catch(function (e) { box.checked = item.done; box.disabled = false; K.showError(checklistError, e); });
+      });
+      var label = K.el("label", { for: id, text: item.text });
+      var meta = item.done && item.done_by
+        ? K.el("span", { class: "hint checklist-who", text: K.fmt(S.done_by || "{who} {time}", { who: item.done_by, time: K.hhmm(item.done_at) }) })
+        : null;
+      return K.el("li", { class: "checklist-item" + (item.done ? " done" : "") }, [box, label, meta]);
+    }
+
+    function renderChecklist(data) {
+      if (!checklistList || !data) return;
+      lastChecklist = data;
+      hasChecklist = data.items.length > 0;
+      checklistPanel.hidden = !hasChecklist;
+      checklistList.replaceChildren.apply(checklistList, data.items.map(itemNode));
+      var done = data.items.filter(function (i) { return i.done; }).length;
+      checklistProgress.textContent = K.fmt(S.progress || "{done}/{total}", { done: done, total: data.items.length });
+      syncEmpty();
+    }
+
+    // ---- reminders ----
+    function showReminder(data) {
+      if (!reminderPanel || !data) return;
+      reminderText.textContent = (S.reminder || "") + " " + K.hhmm(data.due_at) + " – " + (data.label || "") + ": " + data.text;
+      reminderPanel.hidden = false;
+    }
+
+    // ---- live ----
+    function onEvent(ev) {
+      if (!ev || ev.incident !== incidentId) return;
+      if (ev.type === "callout.updated") renderCallout(ev.data);
+      else if (ev.type === "checklist.updated") renderChecklist(ev.data);
+      else if (ev.type === "reminder.due") showReminder(ev.data);
+      else if (ev.type === "incident.updated" && ev.data && ev.data.status === "closed" && active) {
+        active = false;
+        if (lastCallout) renderCallout(lastCallout);
+        if (lastChecklist) renderChecklist(lastChecklist);
+        if (notifyBtn) notifyBtn.remove();
+      }
+    }
+
+    function loadAll() {
+      var loads = [K.api("GET", base + "/checklist").then(renderChecklist)];
+      if (canCallout && calloutList) loads.push(K.api("GET", base + "/callout").then(renderCallout));
+      return Promise.all(loads).catch(function (e) { K.showError(checklistError, e); });
+    }
+    loadAll();
+
+    if (document.getElementById("workspace")) {
+      // The workspace already holds the live connection.
+      document.addEventListener("krisrum:event", function (e) { onEvent(e.detail); });
+    } else if (K.live) {
+      // Too much missed to replay: the lists again over HTTP (no reload).
+      K.live({ incident: incidentId, since: cfg.seq || 0, onEvent: onEvent, onSnapshot: loadAll });
+    }
+  }, { json: ["strings"] });
 })();

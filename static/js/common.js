@@ -109,21 +109,52 @@
     return iso;
   };
 
-  /* One page bootstrap: K.boot("workspace", function (root, cfg) {…}) runs only
+  /* A <input type="datetime-local"> value in Stockholm time, whatever zone the
+   * browser is in: K.stockholmInput(iso) -> "YYYY-MM-DDTHH:MM" ("" for none);
+   * K.fromStockholmInput("YYYY-MM-DDTHH:MM") -> UTC ISO (null when empty or unreadable). */
+  K.stockholmInput = function (value) {
+    if (!value) return "";
+    var d = value instanceof Date ? value : new Date(value);
+    if (isNaN(d.getTime())) return "";
+    var p = parts(d);
+    return p.y + "-" + p.mo + "-" + p.d + "T" + p.h + ":" + p.mi;
+  };
+  K.fromStockholmInput = function (value) {
+    var m = String(value || "").match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/);
+    return m ? K.stockholmISO(m[1], m[2]) : null;
+  };
+
+  /* One page bootstrap: K.boot("workspace", function (root, cfg, t) {…}) runs only
    * when the page has that root element; cfg holds its data- attributes with
-   * "true"/"false" as booleans and integers as numbers. */
-  K.boot = function (id, init) {
+   * "true"/"false" as booleans and integers as numbers; t is the shared K.t
+   * strings with the page's own data-strings (JSON) on top.
+   * opts.json: names of further data- attributes (camelCase) that hold JSON;
+   * cfg has them parsed ({} when missing or unreadable). */
+  K.boot = function (id, init, opts) {
     var root = document.getElementById(id);
     if (!root) return null;
     var cfg = {};
+    var json = (opts && opts.json) || [];
     Object.keys(root.dataset).forEach(function (k) {
       var v = root.dataset[k];
+      if (json.indexOf(k) !== -1) return;
       if (v === "true") cfg[k] = true;
       else if (v === "false") cfg[k] = false;
       else if (/^-?\d{1,15}$/.test(v)) cfg[k] = parseInt(v, 10);
       else cfg[k] = v;
     });
-    return init(root, cfg);
+    json.forEach(function (k) { cfg[k] = K.parseJSON(root.dataset[k], {}); });
+    var t = {};
+    Object.keys(K.t).forEach(function (k) { t[k] = K.t[k]; });
+    var own = K.parseJSON(root.dataset.strings, {});
+    Object.keys(own).forEach(function (k) { t[k] = own[k]; });
+    return init(root, cfg, t);
+  };
+
+  /* JSON.parse that answers `fallback` for a missing or unreadable text. */
+  K.parseJSON = function (text, fallback) {
+    if (!text) return fallback;
+    try { return JSON.parse(text); } catch (e) { return fallback; }
   };
 
   /* Element builder: el("li", {class: "x", text: userText}, [children]). */
@@ -144,37 +175,63 @@
     return node;
   };
 
-  /* One log-entry renderer: an <li class="entry"> with number, time, kind,
+  /* One log-entry renderer, the same on every page (workspace, wall, timeline,
+   * map panel, reports): an <li class="entry"> with number, time, kind,
    * counterpart, classification, text (struck through when corrected),
-   * decision, author, and correction references.
-   * opts: {correctedBy: number|null, actions: [nodes for the footer], maskConfidential: text} */
+   * decision (decided_by · mandate), author, and correction references.
+   * opts: {correctedBy: number|null, actions: [nodes for the footer],
+   *        maskConfidential: text shown instead of a confidential entry's
+   *          content (its text, counterpart and decision); the marking stays,
+   *        className: extra classes on the <li>, id: the <li>'s id
+   *          (default "entry-N"; null for none)} */
   K.logEntry = function (e, opts) {
     opts = opts || {};
     var t = K.t || {};
     var struck = opts.correctedBy || e.corrected_by || null;
     var conf = e.classification === "confidential";
+    var masked = conf && !!opts.maskConfidential;
     var meta = [
       K.el("span", { class: "entry-no", text: String(e.number) }),
       K.el("time", { class: "entry-time", datetime: e.occurred_at, text: K.hhmm(e.occurred_at),
                       title: K.dateTime(e.occurred_at) }),
       K.el("span", { class: "kind kind-" + e.kind, text: (t.kinds || {})[e.kind] || e.kind })
     ];
-    if (e.counterpart) meta.push(K.el("span", { class: "counterpart", text: e.counterpart }));
+    if (e.counterpart && !masked) meta.push(K.el("span", { class: "counterpart", text: e.counterpart }));
     if (conf) {
       meta.push(K.el("span", { class: "conf-tag",
         text: ((t.classifications || {}).confidential || "") + (e.osl_ground ? " · " + e.osl_ground : "") }));
     }
-    var text = conf && opts.maskConfidential ? opts.maskConfidential : e.text;
     var body = [K.el("div", { class: "entry-meta" }, meta),
-                K.el(struck ? "del" : "p", { class: "entry-text", text: text })];
-    if (e.decided_by) body.push(K.el("p", { class: "entry-decision", text: e.decided_by + (e.mandate ? " · " + e.mandate : "") }));
-    var footer = [K.el("span", { class: "author", text: e.author + (e.position_label ? " (" + e.position_label + ")" : "") })];
+                K.el(struck ? "del" : "p", { class: "entry-text" + (masked ? " entry-masked" : ""),
+                                             text: masked ? opts.maskConfidential : e.text })];
+    if (e.decided_by && !masked) body.push(K.el("p", { class: "entry-decision", text: e.decided_by + (e.mandate ? " · " + e.mandate : "") }));
+    var footer = [];
+    if (e.author) footer.push(K.el("span", { class: "author", text: e.author + (e.position_label ? " (" + e.position_label + ")" : "") }));
     if (e.corrects) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(t.corrects, { n: e.corrects }) }));
     if (struck) footer.push(K.el("span", { class: "corr-ref", text: K.fmt(t.corrected_by, { n: struck }) }));
     body.push(K.el("div", { class: "entry-foot" }, footer.concat(opts.actions || [])));
     return K.el("li", { id: opts.id === undefined ? "entry-" + e.number : opts.id,
-                        class: "entry" + (struck ? " struck" : "") + (e.kind === "system" ? " system" : ""),
-                        "data-number": e.number }, body);
+                        class: "entry" + (struck ? " struck" : "") + (e.kind === "system" ? " system" : "") +
+                               (opts.className ? " " + opts.className : ""),
+                        "data-number": e.number, "data-kind": e.kind }, body);
+  };
+
+  /* A site's map marker, the same on the map page and the wall: status by
+   * colour AND shape AND symbol, a ring and "!" when at risk, "⚡" on backup
+   * power (opts.backup). opts.className: extra classes. */
+  K.SITE_SYMBOL = { operational: "✓", degraded: "–", down: "✕", unknown: "?" };
+  K.siteMarker = function (p, opts) {
+    opts = opts || {};
+    var parts = [];
+    if (p.at_risk) parts.push(K.el("span", { class: "ring" }));
+    parts.push(K.el("span", { class: "shape" }));
+    parts.push(K.el("span", { class: "symbol", text: K.SITE_SYMBOL[p.status] || "?" }));
+    if (p.at_risk) parts.push(K.el("span", { class: "risk-badge", text: "!" }));
+    if (opts.backup && p.on_backup_power) parts.push(K.el("span", { class: "backup-badge", text: "⚡" }));
+    return K.el("span", {
+      class: "site-marker status-" + p.status + (p.at_risk ? " at-risk" : "") + (opts.className ? " " + opts.className : ""),
+      "data-site-key": p.key, "data-status": p.status, "data-at-risk": p.at_risk ? "true" : "false"
+    }, parts);
   };
 
   K.showError = function (node, err) {

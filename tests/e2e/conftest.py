@@ -43,12 +43,14 @@ def _browser() -> Iterator[Any]:
 
 @pytest.fixture
 def browser_page(_browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
-    """browser_page("staff", viewport=(1280, 800)) -> a logged-in page in a fresh context."""
+    """browser_page("staff", viewport=(1280, 800)) -> a logged-in page in a fresh context
+    (timezone_id="America/New_York": a laptop not set to Swedish time)."""
     contexts = []
 
-    def _open(role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE") -> Any:
+    def _open(role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE",
+              timezone_id: str = "Europe/Stockholm") -> Any:
         ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
-                                   timezone_id="Europe/Stockholm")
+                                   timezone_id=timezone_id)
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         page = ctx.new_page()

@@ -97,7 +97,7 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
 
     sizes = wall.evaluate("""() => ({
         scroll: document.documentElement.scrollHeight, height: window.innerHeight,
-        body: parseFloat(getComputedStyle(document.querySelector('#wall-log .wl-text')).fontSize),
+        body: parseFloat(getComputedStyle(document.querySelector('#wall-log .entry-text')).fontSize),
         task: parseFloat(getComputedStyle(document.querySelector('#wall-tasks .wt-task')).fontSize),
         clock: parseFloat(getComputedStyle(document.querySelector('#wall-clock')).fontSize)})""")
     assert sizes["scroll"] <= sizes["height"], sizes
