@@ -1,15 +1,16 @@
 """The only writer of events, and the incident write lock.
 
 Every change to an incident appends an Event in the same transaction as
-the change. The wire form is stashed on the session and handed to the
-realtime bus only after the transaction commits (see `crisis.realtime.bus`),
-so a screen never sees a change that was rolled back, and every `seq` a
-client sees exists in the database for replay.
+the change. Its wire form goes to the realtime bus through the one
+after-commit queue (`crisis.aftercommit`), so a screen never sees a change
+that was rolled back, and every `seq` a client sees exists in the database
+for replay. `data` is the object as the API returns it (built by the caller
+after anything it refers to is flushed, e.g. a log entry's `id`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -19,8 +20,7 @@ from crisis.events.models import EVENT_TYPES, Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.enums import IncidentStatus
-
-PENDING_KEY = "krisrum_pending_events"
+from crisis.realtime import bus
 
 
 def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
@@ -46,20 +46,30 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
                   actor=actor, data=data, confidential=confidential)
     db.session.add(event)
-    db.session.info.setdefault(PENDING_KEY, []).append((event.to_wire(), confidential))
+    bus.event_after_commit(event.to_wire(), confidential)
     return event
 
 
-BROADCAST_KEY = "krisrum_pending_broadcasts"
+def replay_batches(*, incident_id: int, after: int, batch: int = 500) -> Iterator[list[tuple[dict[str, Any], bool]]]:
+    """Every event after `after` as (wire, confidential), in seq order, `batch` rows per query.
 
-
-def queue_broadcast(room: str, name: str, data: dict[str, Any]) -> None:
-    """Emit `name` with `data` to a Socket.IO room after the current transaction commits.
-
-    For live views that are not an incident's event stream (e.g. the TiB
-    inbox, room "inbox"); dropped if the transaction rolls back.
+    For a join's replay: the caller decides per audience what to send for a
+    confidential event. Reads columns, not ORM objects, and never holds more
+    than one batch.
     """
-    db.session.info.setdefault(BROADCAST_KEY, []).append((room, name, data))
+    t = Event.__table__
+    last = after
+    while True:
+        rows = db.session.execute(
+            sa.select(t.c.seq, t.c.type, t.c.at, t.c.actor, t.c.data, t.c.confidential)
+            .where(t.c.incident_id == incident_id, t.c.seq > last).order_by(t.c.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield [({"incident": incident_id, "seq": r.seq, "type": r.type, "at": r.at.isoformat(),
+                 "actor": r.actor, "data": r.data}, bool(r.confidential)) for r in rows]
+        last = rows[-1].seq
+        if len(rows) < batch:
+            return
 
 
 def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int | None = None) -> list[Event]:
