@@ -1,16 +1,26 @@
 """Socket.IO handlers (default namespace). Thin: authorize, join, replay.
 
 A connection without a logged-in user is refused. `join {incident, since}`
-puts the socket in the incident's room for its audience, then replays
-every event after `since` in order, then live events follow. The client
-de-duplicates by `seq`, so a live event that overtakes the replay is harmless.
+puts the socket in the incident's room for its audience and acknowledges AT
+ONCE with `{ok, incident, head, snapshot}`; then every event after `since`
+up to the moment of replay follows in seq order (read from the database in
+batches, sent from a background task), and live events follow. A
+confidential event reaches an observer as `skip {incident, seq}`, so every
+screen sees every seq. The client de-duplicates by `seq`, so a live event
+that overtakes the replay is harmless.
+
+If more than CRISIS_REPLAY_LIMIT events were missed (or `since` is ahead of
+the incident, e.g. after a restore), the ack says `snapshot: true` and no
+replay follows: the client reloads the current state over HTTP and
+continues from `head`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+import sqlalchemy as sa
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
@@ -18,9 +28,11 @@ from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
 from crisis.extensions import db, socketio
 from crisis.incidents.models import Incident
-from crisis.realtime.bus import room_for, user_room
+from crisis.realtime.bus import INBOX_ROOM, disconnect_user, room_for, send_to_sid, skip_for, user_room
 
-REPLAY_LIMIT = 5000
+__all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
+
+REPLAY_BATCH = 500
 
 
 @socketio.on("connect")
@@ -54,25 +66,37 @@ def on_join(data: Any) -> dict[str, Any]:
         since = _int(data.get("since", 0))
         if incident_id is None or since is None or since < 0:
             return {"ok": False, "error": "incident and since must be non-negative integers"}
-        incident = db.session.get(Incident, incident_id)
-        if incident is None:
+        if db.session.get(Incident, incident_id) is None:
             return {"ok": False, "error": "no such incident"}
         confidential_ok = has_perm(current_user, Perm.READ_CONFIDENTIAL)
+        # In the room before reading the head: an event committed after the
+        # read is published after that, so it arrives live; one committed
+        # before is <= head and comes by replay (the client drops repeats by seq).
         join_room(room_for(incident_id, restricted=not confidential_ok))
-        replay = events.since(incident_id=incident_id, seq=since, include_confidential=confidential_ok,
-                              limit=REPLAY_LIMIT)
-        for ev in replay:
-            socketio.emit("event", ev.to_wire(), to=request.sid)
-        head = incident.last_seq
-        # More than the limit missed: tell the client to reload instead.
-        truncated = len(replay) == REPLAY_LIMIT and replay[-1].seq < head
-        return {"ok": True, "incident": incident_id, "head": head, "replayed": len(replay),
-                "truncated": truncated}
+        db.session.rollback()  # a fresh snapshot (SQLite keeps one per transaction)
+        head = db.session.scalar(sa.select(Incident.last_seq).where(Incident.id == incident_id))
+        snapshot = since > head or head - since > current_app.config["CRISIS_REPLAY_LIMIT"]
+        if not snapshot and since < head:
+            socketio.start_background_task(_replay, current_app._get_current_object(),  # type: ignore[attr-defined]
+                                           request.sid, incident_id, since, confidential_ok)
+        # `truncated` is the same as `snapshot`, for clients built before it was named so.
+        return {"ok": True, "incident": incident_id, "head": head, "snapshot": snapshot, "truncated": snapshot}
     finally:
         db.session.remove()
 
 
-INBOX_ROOM = "inbox"
+def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: bool) -> None:
+    """Send every event after `since` to one socket, in seq order (after the join's ack)."""
+    with app.app_context():
+        try:
+            for batch in events.replay_batches(incident_id=incident_id, after=since, batch=REPLAY_BATCH):
+                for wire, confidential in batch:
+                    if confidential and not confidential_ok:
+                        send_to_sid(sid, "skip", skip_for(wire))
+                    else:
+                        send_to_sid(sid, "event", wire)
+        finally:
+            db.session.remove()
 
 
 @socketio.on("join_inbox")
@@ -94,13 +118,3 @@ def on_leave(data: Any) -> dict[str, Any]:
         leave_room(room_for(incident_id, restricted=False))
         leave_room(room_for(incident_id, restricted=True))
     return {"ok": True}
-
-
-def disconnect_user(user_id: int) -> None:
-    """End every socket of a user (logout, role change): the session they were
-    authorised with is no longer valid."""
-    server = socketio.server
-    if server is None:
-        return
-    for sid, _eio in list(server.manager.get_participants("/", user_room(user_id))):
-        server.disconnect(sid, namespace="/")
