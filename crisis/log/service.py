@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, NamedTuple, Optional
 
 import sqlalchemy as sa
 
@@ -65,23 +65,36 @@ def _clean(value: Optional[str], field: str, limit: int) -> Optional[str]:
     return value or None
 
 
-def _held_position(incident_id: int, user: Optional[User], wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """The (key, label) of the position the author holds now in this incident."""
-    if user is None:
+class Author(NamedTuple):
+    """Who writes an entry, read once from the User (a commit expires ORM objects;
+    reading these again inside the write transaction would cost a query)."""
+
+    id: int
+    username: str
+    display_name: str
+
+    @classmethod
+    def of(cls, user: Optional[User]) -> Optional["Author"]:
+        return None if user is None else cls(user.id, user.username, user.display_name)
+
+
+def _held_position(incident_id: int, author: Optional[Author],
+                   wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """The (key, label) of the position the author holds now in this incident (one indexed query)."""
+    if author is None:
         return None, None
-    rows = db.session.execute(
-        sa.select(Position.key, Position.label)
-        .join(Assignment, Assignment.position_id == Position.id)
-        .where(Position.incident_id == incident_id, Assignment.user_id == user.id,
-               Assignment.checked_out_at.is_(None))
-        .order_by(Assignment.checked_in_at.desc())
-    ).all()
+    stmt = (sa.select(Position.key, Position.label)
+            .join(Assignment, Assignment.position_id == Position.id)
+            .where(Position.incident_id == incident_id, Assignment.user_id == author.id,
+                   Assignment.checked_out_at.is_(None))
+            .order_by(Assignment.checked_in_at.desc()).limit(1))
     if wanted:
-        for key, label in rows:
-            if key == wanted:
-                return key, label
-        raise ValidationError(f"You do not hold the position {wanted!r} in this incident; check in first.")
-    return (rows[0][0], rows[0][1]) if rows else (None, None)
+        row = db.session.execute(stmt.where(Position.key == wanted)).first()
+        if row is None:
+            raise ValidationError(f"You do not hold the position {wanted!r} in this incident; check in first.")
+        return row[0], row[1]
+    row = db.session.execute(stmt).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, text: str,
@@ -95,25 +108,41 @@ def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, tex
     Other services call this for their `system` entries, so the entry and the
     change it records commit together or not at all.
     """
-    prev = db.session.scalar(
-        sa.select(LogEntry.hash).where(LogEntry.incident_id == incident.id,
-                                       LogEntry.number == incident.last_log_number))
+    return _write(incident=incident, writer=Author.of(actor), kind=kind, text=text, occurred_at=occurred_at,
+                  counterpart=counterpart, classification=classification, osl_ground=osl_ground,
+                  corrects=corrects, decided_by=decided_by, mandate=mandate, position=position,
+                  author=author)
+
+
+def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text: str,
+           occurred_at: Optional[datetime], counterpart: Optional[str], classification: Classification,
+           osl_ground: Optional[str], corrects: Optional[int], decided_by: Optional[str],
+           mandate: Optional[str], position: Optional[str], author: Optional[str]) -> LogEntry:
+    # The cost of a write is counted in statements: the caller's lock (SELECT
+    # ... FOR UPDATE), the position (when written by a person), the INSERT of
+    # the entry, then at commit the INSERT of the event and one UPDATE of the
+    # incident (number, chain head, seq). The chain head is on the locked
+    # incident row, so the previous entry is never read.
     now = utcnow()
-    pos_key, pos_label = _held_position(incident.id, actor, position)
-    incident.last_log_number += 1
+    pos_key, pos_label = _held_position(incident.id, writer, position)
     entry = LogEntry(
-        incident_id=incident.id, number=incident.last_log_number, kind=kind, text=text,
+        incident_id=incident.id, number=incident.last_log_number + 1, kind=kind, text=text,
         occurred_at=occurred_at or now, recorded_at=now,
-        author_id=actor.id if actor else None,
-        author=author or (actor.display_name if actor else "Krisrum"),
+        author_id=writer.id if writer else None,
+        author=author or (writer.display_name if writer else "Krisrum"),
         position=pos_key, position_label=pos_label, counterpart=counterpart,
         classification=classification, osl_ground=osl_ground, corrects=corrects,
-        decided_by=decided_by, mandate=mandate, prev_hash=prev or hashing.GENESIS, hash="",
+        decided_by=decided_by, mandate=mandate, prev_hash=incident.last_log_hash or hashing.GENESIS, hash="",
     )
     entry.hash = hashing.entry_hash(entry.prev_hash, _fields(entry))
+    incident.last_log_number = entry.number
+    incident.last_log_hash = entry.hash
     db.session.add(entry)
+    # Only this row now, for its id: the event carries the entry as the API
+    # returns it; the incident row is written once, at commit.
+    db.session.flush([entry])
     events.append_event(incident=incident, type="log.appended",
-                        actor=actor.username if actor else None, data=to_dict(entry),
+                        actor=writer.username if writer else None, data=to_dict(entry),
                         confidential=classification is Classification.CONFIDENTIAL)
     return entry
 
@@ -172,16 +201,24 @@ def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
     osl_ground = _clean(osl_ground, "osl_ground", 200)
     decided_by = _clean(decided_by, "decided_by", 200)
     mandate = _clean(mandate, "mandate", 300)
+    writer = Author.of(actor)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         kind_e, cls_e = _validate_user_entry(
             text=text, kind=kind, occurred_at=occurred_at, classification=classification,
             osl_ground=osl_ground, decided_by=decided_by, mandate=mandate, incident=incident)
-        entry = write_entry(incident=incident, actor=actor, kind=kind_e, text=text.strip(),
-                            occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
-                            osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
-                            decided_by=decided_by, mandate=mandate, position=position)
+        entry = _write(incident=incident, writer=writer, kind=kind_e, text=text.strip(),
+                       occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
+                       osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
+                       corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None)
+        _keep_loaded(entry)
     return entry
+
+
+def _keep_loaded(entry: LogEntry) -> None:
+    """Detach the (flushed, never-changing) entry before commit, so the commit does
+    not expire it and the caller's `to_dict` costs no query."""
+    db.session.expunge(entry)
 
 
 def correct(*, actor: User, incident_id: int, number: int, text: str,
@@ -207,6 +244,7 @@ def correct(*, actor: User, incident_id: int, number: int, text: str,
                             occurred_at=original.occurred_at, counterpart=original.counterpart,
                             classification=cls_e, osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
                             corrects=number, decided_by=original.decided_by, mandate=original.mandate)
+        _keep_loaded(entry)
     return entry
 
 
