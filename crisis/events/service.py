@@ -45,7 +45,10 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     incident.last_seq += 1
     event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
                   actor=actor, data=data, confidential=confidential)
-    db.session.add(event)
+    # Inserted now with Core (no unit of work; the returned object stays out of the session).
+    db.session.execute(Event.__table__.insert(), {
+        "incident_id": event.incident_id, "seq": event.seq, "type": type, "at": event.at, "actor": actor,
+        "data": data, "confidential": confidential})
     bus.event_after_commit(event.to_wire(), confidential)
     return event
 

@@ -78,22 +78,27 @@ class Author(NamedTuple):
         return None if user is None else cls(user.id, user.username, user.display_name)
 
 
+# Built once (compiled once): the position the author holds now, newest check-in first.
+_HELD = (sa.select(Position.key, Position.label)
+         .join(Assignment, Assignment.position_id == Position.id)
+         .where(Position.incident_id == sa.bindparam("incident_id"), Assignment.user_id == sa.bindparam("user_id"),
+                Assignment.checked_out_at.is_(None))
+         .order_by(Assignment.checked_in_at.desc()).limit(1))
+_HELD_WANTED = _HELD.where(Position.key == sa.bindparam("wanted"))
+
+
 def _held_position(incident_id: int, author: Optional[Author],
                    wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
     """The (key, label) of the position the author holds now in this incident (one indexed query)."""
     if author is None:
         return None, None
-    stmt = (sa.select(Position.key, Position.label)
-            .join(Assignment, Assignment.position_id == Position.id)
-            .where(Position.incident_id == incident_id, Assignment.user_id == author.id,
-                   Assignment.checked_out_at.is_(None))
-            .order_by(Assignment.checked_in_at.desc()).limit(1))
+    params = {"incident_id": incident_id, "user_id": author.id}
     if wanted:
-        row = db.session.execute(stmt.where(Position.key == wanted)).first()
+        row = db.session.execute(_HELD_WANTED, {**params, "wanted": wanted}).first()
         if row is None:
             raise ValidationError(f"You do not hold the position {wanted!r} in this incident; check in first.")
         return row[0], row[1]
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(_HELD, params).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -120,27 +125,27 @@ def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text:
            mandate: Optional[str], position: Optional[str], author: Optional[str]) -> LogEntry:
     # The cost of a write is counted in statements: the caller's lock (SELECT
     # ... FOR UPDATE), the position (when written by a person), the INSERT of
-    # the entry, then at commit the INSERT of the event and one UPDATE of the
-    # incident (number, chain head, seq). The chain head is on the locked
-    # incident row, so the previous entry is never read.
+    # the entry and of its event, and at commit one UPDATE of the incident
+    # (number, chain head, seq). The chain head is kept on the locked incident
+    # row, so the previous entry is never read. The rows are inserted with
+    # Core (no unit of work); the entry object returned is not in the session.
     now = utcnow()
     pos_key, pos_label = _held_position(incident.id, writer, position)
-    entry = LogEntry(
+    row: dict[str, Any] = dict(
         incident_id=incident.id, number=incident.last_log_number + 1, kind=kind, text=text,
         occurred_at=occurred_at or now, recorded_at=now,
         author_id=writer.id if writer else None,
         author=author or (writer.display_name if writer else "Krisrum"),
         position=pos_key, position_label=pos_label, counterpart=counterpart,
         classification=classification, osl_ground=osl_ground, corrects=corrects,
-        decided_by=decided_by, mandate=mandate, prev_hash=incident.last_log_hash or hashing.GENESIS, hash="",
+        decided_by=decided_by, mandate=mandate, prev_hash=incident.last_log_hash or hashing.GENESIS,
     )
-    entry.hash = hashing.entry_hash(entry.prev_hash, _fields(entry))
+    row["hash"] = hashing.entry_hash(row["prev_hash"], row)
+    result = db.session.execute(LogEntry.__table__.insert(), row)
+    entry = LogEntry(id=result.inserted_primary_key[0], **row)
     incident.last_log_number = entry.number
     incident.last_log_hash = entry.hash
-    db.session.add(entry)
-    # Only this row now, for its id: the event carries the entry as the API
-    # returns it; the incident row is written once, at commit.
-    db.session.flush([entry])
+    # The event carries the entry as the API returns it (with its id).
     events.append_event(incident=incident, type="log.appended",
                         actor=writer.username if writer else None, data=to_dict(entry),
                         confidential=classification is Classification.CONFIDENTIAL)
@@ -211,14 +216,7 @@ def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
                        occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
                        osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
                        corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None)
-        _keep_loaded(entry)
     return entry
-
-
-def _keep_loaded(entry: LogEntry) -> None:
-    """Detach the (flushed, never-changing) entry before commit, so the commit does
-    not expire it and the caller's `to_dict` costs no query."""
-    db.session.expunge(entry)
 
 
 def correct(*, actor: User, incident_id: int, number: int, text: str,
@@ -244,7 +242,6 @@ def correct(*, actor: User, incident_id: int, number: int, text: str,
                             occurred_at=original.occurred_at, counterpart=original.counterpart,
                             classification=cls_e, osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
                             corrects=number, decided_by=original.decided_by, mandate=original.mandate)
-        _keep_loaded(entry)
     return entry
 
 
