@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
+from flask import current_app
 
 from crisis.db import lock_row, utcnow
 from crisis.errors import Conflict, NotFound
@@ -42,6 +43,8 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     """Append an event to a locked incident; it is broadcast after commit."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
+    if current_app.config.get("TESTING"):
+        _check_data(type, data)
     incident.last_seq += 1
     event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
                   actor=actor, data=data, confidential=confidential)
@@ -83,3 +86,29 @@ def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int 
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def _event_models() -> dict[str, Any]:
+    """The API model each event's `data` is (the object as the API returns it)."""
+    from crisis.incidents.schemas import IncidentOut
+    from crisis.log.schemas import LogEntryOut
+    from crisis.playbooks.schemas import CalloutOut, ChecklistOut
+    from crisis.reports.schemas import ReportOut
+    from crisis.sites.schemas import SiteStatusOut
+    from crisis.staffing.schemas import StaffingOut
+    from crisis.tasks.schemas import TaskOut
+
+    return {"log.appended": LogEntryOut, "task.created": TaskOut, "task.updated": TaskOut,
+            "staffing.changed": StaffingOut, "site.status": SiteStatusOut, "incident.updated": IncidentOut,
+            "checklist.updated": ChecklistOut, "callout.updated": CalloutOut, "report.issued": ReportOut}
+
+
+def _check_data(type: str, data: dict[str, Any]) -> None:
+    """Under TESTING: an event's data must be exactly its API model (as JSON), like every API response."""
+    import json
+
+    from crisis.api import check_response
+
+    model = _event_models().get(type)
+    if model is not None:
+        check_response(model, json.loads(json.dumps(data)), f"event {type}")
