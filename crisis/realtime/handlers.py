@@ -9,6 +9,9 @@ confidential event reaches an observer as `skip {incident, seq}`, so every
 screen sees every seq. The client de-duplicates by `seq`, so a live event
 that overtakes the replay is harmless.
 
+A client may join with `batch: true` to get the replay as `events {incident,
+items}` messages (up to 500 payloads each) instead of one message per seq.
+
 If more than CRISIS_REPLAY_LIMIT events were missed (or `since` is ahead of
 the incident, e.g. after a restore), the ack says `snapshot: true` and no
 replay follows: the client reloads the current state over HTTP and
@@ -78,23 +81,32 @@ def on_join(data: Any) -> dict[str, Any]:
         snapshot = since > head or head - since > current_app.config["CRISIS_REPLAY_LIMIT"]
         if not snapshot and since < head:
             socketio.start_background_task(_replay, current_app._get_current_object(),  # type: ignore[attr-defined]
-                                           request.sid, incident_id, since, confidential_ok)
+                                           request.sid, incident_id, since, confidential_ok,
+                                           data.get("batch") is True)
         # `truncated` is the same as `snapshot`, for clients built before it was named so.
         return {"ok": True, "incident": incident_id, "head": head, "snapshot": snapshot, "truncated": snapshot}
     finally:
         db.session.remove()
 
 
-def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: bool) -> None:
-    """Send every event after `since` to one socket, in seq order (after the join's ack)."""
+def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: bool, batched: bool) -> None:
+    """Send every event after `since` to one socket, in seq order (after the join's ack).
+
+    One `event` / `skip` message per seq; or, if the client joined with
+    `batch: true`, one `events {incident, items}` message per database batch
+    whose items are those same payloads in seq order (a skip is the item
+    without `type`): far fewer messages for a long replay.
+    """
     with app.app_context():
         try:
             for batch in events.replay_batches(incident_id=incident_id, after=since, batch=REPLAY_BATCH):
-                for wire, confidential in batch:
-                    if confidential and not confidential_ok:
-                        send_to_sid(sid, "skip", skip_for(wire))
-                    else:
-                        send_to_sid(sid, "event", wire)
+                items = [skip_for(wire) if confidential and not confidential_ok else wire
+                         for wire, confidential in batch]
+                if batched:
+                    send_to_sid(sid, "events", {"incident": incident_id, "items": items})
+                    continue
+                for item in items:
+                    send_to_sid(sid, "event" if "type" in item else "skip", item)
         finally:
             db.session.remove()
 

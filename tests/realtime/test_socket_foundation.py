@@ -149,3 +149,26 @@ def test_logout_disconnects_sockets(app, login, incident):
     assert client.is_connected()
     flask_client.post("/logout")
     assert not client.is_connected()
+
+
+def test_a_batched_join_gets_the_replay_as_few_messages_in_seq_order(socket_client, incident, users, monkeypatch):
+    from crisis.realtime import handlers
+
+    monkeypatch.setattr(handlers, "REPLAY_BATCH", 3)
+    log.append(actor=users["staff"], incident_id=incident.id, text="Hemligt", classification="confidential",
+               osl_ground="OSL 18 kap. 13 §")
+    for i in range(4):
+        log.append(actor=users["staff"], incident_id=incident.id, text=f"Post {i}")
+    observer = socket_client("observer")
+    ack = observer.emit("join", {"incident": incident.id, "since": 0, "batch": True}, callback=True)
+    deadline = time.monotonic() + 10
+    batches = []
+    while sum(len(b["items"]) for b in batches) < ack["head"]:
+        assert time.monotonic() < deadline
+        batches += [p["args"][0] for p in observer.get_received() if p["name"] == "events"]
+        time.sleep(0.005)
+    items = [i for b in batches for i in b["items"]]
+    assert [len(b["items"]) for b in batches][:-1] == [3] * (len(batches) - 1)
+    assert [i["seq"] for i in items] == list(range(1, ack["head"] + 1))
+    skips = [i for i in items if "type" not in i]
+    assert len(skips) == 1 and set(skips[0]) == {"incident", "seq"} and "Hemligt" not in str(items)
