@@ -323,4 +323,10 @@ def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
         if incident is not None and count != incident.last_log_number:
             return hashing.ChainProblem(count + 1, f"entries after {count} are missing "
                                         f"(the incident counted {incident.last_log_number})")
+        if incident is not None:
+            last_hash = db.session.scalar(sa.select(LogEntry.hash).where(
+                LogEntry.incident_id == incident_id, LogEntry.number == count)) if count else hashing.GENESIS
+            if last_hash != incident.last_log_hash:
+                # The next entry would link to the wrong hash.
+                return hashing.ChainProblem(count + 1, f"the incident's chain head does not match entry {count}")
     return problem

@@ -232,3 +232,15 @@ def test_a_failed_commit_publishes_nothing(socket_client, incident, users, monke
         sa.event.remove(db.session(), "before_commit", refuse)
     log.append(actor=users["staff"], incident_id=incident.id, text="Sparad")
     assert [m["data"]["text"] for _, m in seq_messages(client.get_received())] == ["Sparad"]
+
+
+def test_the_chain_head_kept_on_the_incident_is_verified(incident, users):
+    from crisis.incidents.models import Incident
+
+    e = log.append(actor=users["staff"], incident_id=incident.id, text="Sista")
+    assert db.session.get(Incident, incident.id).last_log_hash == e.hash
+    assert log.verify_chain(incident_id=incident.id) is None
+    db.session.execute(sa.update(Incident).where(Incident.id == incident.id).values(last_log_hash="f" * 64))
+    db.session.commit()
+    problem = log.verify_chain(incident_id=incident.id)
+    assert problem is not None and problem.number == e.number + 1 and "chain head" in problem.reason
