@@ -46,12 +46,11 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     if current_app.config.get("TESTING"):
         _check_data(type, data)
     incident.last_seq += 1
-    event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
-                  actor=actor, data=data, confidential=confidential)
-    # Inserted now with Core (no unit of work; the returned object stays out of the session).
-    db.session.execute(Event.__table__.insert(), {
-        "incident_id": event.incident_id, "seq": event.seq, "type": type, "at": event.at, "actor": actor,
-        "data": data, "confidential": confidential})
+    row = {"incident_id": incident.id, "seq": incident.last_seq, "type": type, "at": utcnow(), "actor": actor,
+           "data": data, "confidential": confidential}
+    # Inserted now with Core (no unit of work); the returned object is not in the session.
+    db.session.execute(Event.__table__.insert(), row)
+    event = Event(**row)
     bus.event_after_commit(event.to_wire(), confidential)
     return event
 
