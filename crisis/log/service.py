@@ -122,15 +122,17 @@ def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, tex
 def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text: str,
            occurred_at: Optional[datetime], counterpart: Optional[str], classification: Classification,
            osl_ground: Optional[str], corrects: Optional[int], decided_by: Optional[str],
-           mandate: Optional[str], position: Optional[str], author: Optional[str]) -> LogEntry:
+           mandate: Optional[str], position: Optional[str], author: Optional[str],
+           held: Optional[tuple[Optional[str], Optional[str]]] = None) -> LogEntry:
     # The cost of a write is counted in statements: the caller's lock (SELECT
-    # ... FOR UPDATE), the position (when written by a person), the INSERT of
+    # ... FOR UPDATE), the position (when written by a person; `append` reads
+    # it before taking the lock and passes it as `held`), the INSERT of
     # the entry and of its event, and at commit one UPDATE of the incident
     # (number, chain head, seq). The chain head is kept on the locked incident
     # row, so the previous entry is never read. The rows are inserted with
     # Core (no unit of work); the entry object returned is not in the session.
     now = utcnow()
-    pos_key, pos_label = _held_position(incident.id, writer, position)
+    pos_key, pos_label = held if held is not None else _held_position(incident.id, writer, position)
     row: dict[str, Any] = dict(
         incident_id=incident.id, number=incident.last_log_number + 1, kind=kind, text=text,
         occurred_at=occurred_at or now, recorded_at=now,
@@ -208,14 +210,27 @@ def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
     mandate = _clean(mandate, "mandate", 300)
     writer = Author.of(actor)
     with write_transaction(db.session):
+        # The position the author holds as they save, read before the incident
+        # lock: one statement less while the lock is held (the lock serialises
+        # every writer of the incident).
+        held: Optional[tuple[Optional[str], Optional[str]]] = None
+        try:
+            held = _held_position(incident_id, writer, position)
+        except ValidationError as not_held:
+            held_error: Optional[ValidationError] = not_held
+        else:
+            held_error = None
         incident = events.lock_incident(incident_id=incident_id)
         kind_e, cls_e = _validate_user_entry(
             text=text, kind=kind, occurred_at=occurred_at, classification=classification,
             osl_ground=osl_ground, decided_by=decided_by, mandate=mandate, incident=incident)
+        if held_error is not None:  # reported after "no such incident", "closed" and bad input, as before
+            raise held_error
         entry = _write(incident=incident, writer=writer, kind=kind_e, text=text.strip(),
                        occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
                        osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
-                       corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None)
+                       corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None,
+                       held=held)
     return entry
 
 
