@@ -1,15 +1,19 @@
-"""Work that must wait until the transaction commits: scheduler jobs and mail.
+"""The one after-commit queue: work that must wait until the transaction commits.
 
-The one mechanism for it; every domain uses `defer` (or the scheduler
-helpers `crisis.scheduler.runner.schedule_once_after_commit` /
-`remove_after_commit`, built on it).
+Live broadcasts (incident events, the TiB inbox), scheduler jobs and mail all
+go through `after_commit(callback, *args)`: the callback is queued on the
+current database session, runs after that session's transaction commits, in
+the order queued, and is dropped if the transaction rolls back. Nothing else
+in the code base keeps work on the session.
 
-The scheduler's job store is written through its own database connection
-(on SQLite it would wait for the write lock our transaction holds), and mail
-must never leave for a change that is rolled back. So services queue such
-work on the session with `defer(func, *args)`; it runs after commit, and is
-dropped on rollback. A failure is logged, never raised: the change it follows
-is already committed (and every job re-checks the database when it runs).
+Why after commit: a screen must never see a change that was rolled back (and
+every event `seq` it sees must exist for replay); mail must never leave for a
+rolled-back change; the scheduler's job store writes through its own
+connection, which on SQLite would wait for the write lock our transaction
+holds.
+
+A failing callback is logged, never raised: the change it follows is already
+committed (and every job re-checks the database when it runs).
 """
 
 from __future__ import annotations
@@ -26,16 +30,23 @@ _log = logging.getLogger("krisrum.aftercommit")
 KEY = "krisrum_after_commit"
 
 
-def defer(func: Callable[..., Any], *args: Any) -> None:
-    db.session.info.setdefault(KEY, []).append((func, args))
+def after_commit(callback: Callable[..., Any], *args: Any) -> None:
+    """Run `callback(*args)` once the current session's transaction commits (never on rollback)."""
+    db.session.info.setdefault(KEY, []).append((callback, args))
+
+
+def pending() -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
+    """What the current session would run at commit (for tests and diagnostics)."""
+    return list(db.session.info.get(KEY, ()))
 
 
 def _run(session: Session) -> None:
-    for func, args in session.info.pop(KEY, None) or ():
+    # Popped before running: a callback that itself commits queues afresh.
+    for callback, args in session.info.pop(KEY, None) or ():
         try:
-            func(*args)
+            callback(*args)
         except Exception:
-            _log.exception("after-commit work %s%r failed", getattr(func, "__name__", func), args)
+            _log.exception("after-commit work %s failed", getattr(callback, "__qualname__", callback))
 
 
 def _drop(session: Session) -> None:
@@ -43,6 +54,7 @@ def _drop(session: Session) -> None:
 
 
 def install() -> None:
+    """Hook the queue onto every ORM session (idempotent)."""
     if not sa.event.contains(Session, "after_commit", _run):
         sa.event.listen(Session, "after_commit", _run)
         sa.event.listen(Session, "after_rollback", _drop)

@@ -77,6 +77,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_HOST": env.get("CRISIS_HOST") or "127.0.0.1",
         "CRISIS_PORT": _int("CRISIS_PORT", env.get("CRISIS_PORT") or "5000", 1, 65535),
         "CRISIS_MESSAGE_QUEUE": env.get("CRISIS_MESSAGE_QUEUE", "").strip(),
+        "CRISIS_REPLAY_LIMIT": _int("CRISIS_REPLAY_LIMIT", env.get("CRISIS_REPLAY_LIMIT") or "2000", 1, 1_000_000),
         "CRISIS_SCHEDULER": _bool("CRISIS_SCHEDULER", env.get("CRISIS_SCHEDULER") or "on"),
         "CRISIS_ASSETS": _choice("CRISIS_ASSETS", env.get("CRISIS_ASSETS") or "local", ("cdn", "local")),
         "CRISIS_DEMO": demo,

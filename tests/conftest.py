@@ -137,6 +137,10 @@ def app(tmp_path: Any) -> Iterator[Any]:
         yield app
         db.session.remove()
         db.engine.dispose()
+    # Under TESTING every API response is checked against its declared model
+    # (crisis.api.check_response); a mismatch fails the test that caused it.
+    mismatches = app.extensions.get("krisrum_response_mismatches")
+    assert not mismatches, "API responses that do not match their response model:\n" + "\n".join(mismatches)
 
 
 @pytest.fixture

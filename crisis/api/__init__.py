@@ -131,6 +131,8 @@ def operation(rule: str, method: str, *, summary: str, tag: str,
                 result = {"items": result}
             resp = jsonify(result)
             resp.status_code = status
+            if response is not None and current_app.config.get("TESTING"):
+                check_response(response, resp.get_json(), f"{method} {rule}")
             return resp
 
         @functools.wraps(fn)
@@ -149,6 +151,49 @@ def operation(rule: str, method: str, *, summary: str, tag: str,
         return view
 
     return deco
+
+
+class ResponseModelMismatch(AssertionError):
+    """Under TESTING: an API response is not what its declared `response` model says."""
+
+
+def check_response(model: Any, sent: Any, where: str) -> None:
+    """The response as sent must be exactly its model: valid, nothing undeclared, no
+    required field missing, no value the model would change.
+
+    Runs in tests only (the `operation` decorator calls it under TESTING), so
+    drift between a serialiser and its *Out model fails a test. Raised, not
+    returned as a 500, so the failing test names the endpoint and the fields.
+    """
+    adapter = pydantic.TypeAdapter(model)
+    name = getattr(model, "__name__", repr(model))
+    try:
+        # exclude_unset: a field with a default may be left out (the spec marks it optional).
+        dumped = adapter.dump_python(adapter.validate_python(sent), mode="json", exclude_unset=True)
+        problem = None if dumped == sent else f"differs from {name}: {_difference(sent, dumped)}"
+    except pydantic.ValidationError as e:
+        problem = f"does not match {name}: {e}"
+    if problem:
+        # Also recorded on the app: the test fixture fails the test even if
+        # the test did not look at the (500) response.
+        current_app.extensions.setdefault("krisrum_response_mismatches", []).append(f"{where}: {problem}")
+        raise ResponseModelMismatch(f"{where}: response {problem}")
+
+
+def _difference(sent: Any, dumped: Any, path: str = "") -> str:
+    if isinstance(sent, dict) and isinstance(dumped, dict):
+        undeclared = sorted(set(sent) - set(dumped))
+        missing = sorted(set(dumped) - set(sent))
+        if undeclared or missing:
+            return f"at {path or '(top)'}: undeclared {undeclared}, not sent {missing}"
+        for k in sent:
+            if sent[k] != dumped[k]:
+                return _difference(sent[k], dumped[k], f"{path}.{k}")
+    if isinstance(sent, list) and isinstance(dumped, list) and len(sent) == len(dumped):
+        for i, (a, b) in enumerate(zip(sent, dumped)):
+            if a != b:
+                return _difference(a, b, f"{path}[{i}]")
+    return f"at {path or '(top)'}: sent {sent!r:.200}, model gives {dumped!r:.200}"
 
 
 def build_spec() -> dict[str, Any]:

@@ -1,17 +1,19 @@
 """The only writer of events, and the incident write lock.
 
 Every change to an incident appends an Event in the same transaction as
-the change. The wire form is stashed on the session and handed to the
-realtime bus only after the transaction commits (see `crisis.realtime.bus`),
-so a screen never sees a change that was rolled back, and every `seq` a
-client sees exists in the database for replay.
+the change. Its wire form goes to the realtime bus through the one
+after-commit queue (`crisis.aftercommit`), so a screen never sees a change
+that was rolled back, and every `seq` a client sees exists in the database
+for replay. `data` is the object as the API returns it (built by the caller
+after anything it refers to is flushed, e.g. a log entry's `id`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crisis.db import lock_row, utcnow
@@ -20,8 +22,7 @@ from crisis.events.models import EVENT_TYPES, Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.enums import IncidentStatus
-
-PENDING_KEY = "krisrum_pending_events"
+from crisis.realtime import bus
 
 
 def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
@@ -43,24 +44,38 @@ def append_event(*, incident: Incident, type: str, actor: Optional[str], data: d
     """Append an event to a locked incident; it is broadcast after commit."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
+    if current_app.config.get("TESTING"):
+        _check_data(type, data)
     incident.last_seq += 1
-    event = Event(incident_id=incident.id, seq=incident.last_seq, type=type, at=utcnow(),
-                  actor=actor, data=data, confidential=confidential)
-    db.session.add(event)
-    db.session.info.setdefault(PENDING_KEY, []).append((event.to_wire(), confidential))
+    row = {"incident_id": incident.id, "seq": incident.last_seq, "type": type, "at": utcnow(), "actor": actor,
+           "data": data, "confidential": confidential}
+    # Inserted now with Core (no unit of work); the returned object is not in the session.
+    db.session.execute(Event.__table__.insert(), row)
+    event = Event(**row)
+    bus.event_after_commit(event.to_wire(), confidential)
     return event
 
 
-BROADCAST_KEY = "krisrum_pending_broadcasts"
+def replay_batches(*, incident_id: int, after: int, batch: int = 500) -> Iterator[list[tuple[dict[str, Any], bool]]]:
+    """Every event after `after` as (wire, confidential), in seq order, `batch` rows per query.
 
-
-def queue_broadcast(room: str, name: str, data: dict[str, Any]) -> None:
-    """Emit `name` with `data` to a Socket.IO room after the current transaction commits.
-
-    For live views that are not an incident's event stream (e.g. the TiB
-    inbox, room "inbox"); dropped if the transaction rolls back.
+    For a join's replay: the caller decides per audience what to send for a
+    confidential event. Reads columns, not ORM objects, and never holds more
+    than one batch.
     """
-    db.session.info.setdefault(BROADCAST_KEY, []).append((room, name, data))
+    t = Event.__table__
+    last = after
+    while True:
+        rows = db.session.execute(
+            sa.select(t.c.seq, t.c.type, t.c.at, t.c.actor, t.c.data, t.c.confidential)
+            .where(t.c.incident_id == incident_id, t.c.seq > last).order_by(t.c.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield [({"incident": incident_id, "seq": r.seq, "type": r.type, "at": r.at.isoformat(),
+                 "actor": r.actor, "data": r.data}, bool(r.confidential)) for r in rows]
+        last = rows[-1].seq
+        if len(rows) < batch:
+            return
 
 
 def since(*, incident_id: int, seq: int, include_confidential: bool, limit: int | None = None) -> list[Event]:
@@ -88,3 +103,29 @@ def page(*, incident_id: int, seq: int, include_confidential: bool, limit: int =
     if len(evs) > limit:
         return evs[:limit], evs[limit - 1].seq
     return evs, None
+
+
+def _event_models() -> dict[str, Any]:
+    """The API model each event's `data` is (the object as the API returns it)."""
+    from crisis.incidents.schemas import IncidentOut
+    from crisis.log.schemas import LogEntryOut
+    from crisis.playbooks.schemas import CalloutOut, ChecklistOut
+    from crisis.reports.schemas import ReportOut
+    from crisis.sites.schemas import SiteStatusOut
+    from crisis.staffing.schemas import StaffingOut
+    from crisis.tasks.schemas import TaskOut
+
+    return {"log.appended": LogEntryOut, "task.created": TaskOut, "task.updated": TaskOut,
+            "staffing.changed": StaffingOut, "site.status": SiteStatusOut, "incident.updated": IncidentOut,
+            "checklist.updated": ChecklistOut, "callout.updated": CalloutOut, "report.issued": ReportOut}
+
+
+def _check_data(type: str, data: dict[str, Any]) -> None:
+    """Under TESTING: an event's data must be exactly its API model (as JSON), like every API response."""
+    import json
+
+    from crisis.api import check_response
+
+    model = _event_models().get(type)
+    if model is not None:
+        check_response(model, json.loads(json.dumps(data)), f"event {type}")

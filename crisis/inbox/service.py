@@ -24,14 +24,13 @@ from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import LogKind
 from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
-from crisis.events import service as events
+from crisis.realtime import bus
 from crisis.extensions import db
 from crisis.inbox.models import OPEN_DEVIATION_STATUSES, Deviation, DeviationStatus, DeviationStep
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis import aftercommit
 
-INBOX_ROOM = "inbox"
 FOLLOW_UP_JOB_FUNC = "crisis.inbox.jobs:follow_up"
 MAX_FOLLOW_UP = timedelta(days=30)
 MAX_SINCE_PAST = timedelta(days=366)
@@ -66,7 +65,7 @@ def _aware(value: Optional[datetime], field: str) -> Optional[datetime]:
 def _broadcast(d: Deviation) -> None:
     db.session.flush()
     db.session.expire(d, ["steps"])
-    events.queue_broadcast(INBOX_ROOM, "deviation", d.to_dict())
+    bus.inbox_after_commit("deviation", d.to_dict())
 
 
 def _step(d: Deviation, actor: Optional[User], action: str, text: str = "") -> None:
@@ -186,7 +185,7 @@ def dismiss(*, actor: User, deviation_id: int, reason: str) -> Deviation:
         d.status = DeviationStatus.DISMISSED
         d.follow_up_at = None
         _step(d, actor, "dismissed", reason_v)
-        aftercommit.defer(_remove_job, _job_id(d.id))
+        aftercommit.after_commit(_remove_job, _job_id(d.id))
         _broadcast(d)
     return d
 
@@ -212,7 +211,7 @@ def monitor(*, actor: User, deviation_id: int, follow_up_at: datetime, note: str
         if note_v:
             text += f" {note_v}"
         _step(d, actor, "monitoring", text)
-        aftercommit.defer(_schedule_follow_up, d.id, at)
+        aftercommit.after_commit(_schedule_follow_up, d.id, at)
         _broadcast(d)
     return d
 
@@ -270,7 +269,7 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     d.incident_id = incident.id
     d.follow_up_at = None
     _step(d, actor, "activated", f"Händelse {incident.id} '{incident.title}' skapad och rapporten bifogad.")
-    aftercommit.defer(_remove_job, _job_id(d.id))
+    aftercommit.after_commit(_remove_job, _job_id(d.id))
     _broadcast(d)
     return d
 

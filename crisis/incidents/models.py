@@ -34,6 +34,9 @@ class Incident(db.Model):
     # event sequence are gap-free per incident.
     last_log_number: Mapped[int] = mapped_column(default=0)
     last_seq: Mapped[int] = mapped_column(default=0)
+    # The hash of entry `last_log_number` (the chain's genesis before the
+    # first): the next entry links to it without reading the log.
+    last_log_hash: Mapped[str] = mapped_column(sa.String(64), default="0" * 64, server_default="0" * 64)
 
     @property
     def is_exercise(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, NamedTuple, Optional
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -67,24 +67,42 @@ def _clean(value: Optional[str], field: str, limit: int) -> Optional[str]:
     return value or None
 
 
-def _held_position(incident_id: int, user: Optional[User], wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """The (key, label) of the position the author holds now in this incident."""
-    if user is None:
+class Author(NamedTuple):
+    """Who writes an entry, read once from the User (a commit expires ORM objects;
+    reading these again inside the write transaction would cost a query)."""
+
+    id: int
+    username: str
+    display_name: str
+
+    @classmethod
+    def of(cls, user: Optional[User]) -> Optional["Author"]:
+        return None if user is None else cls(user.id, user.username, user.display_name)
+
+
+# Built once (compiled once): the position the author holds now, newest check-in first.
+_HELD = (sa.select(Position.key, Position.label)
+         .join(Assignment, Assignment.position_id == Position.id)
+         .where(Position.incident_id == sa.bindparam("incident_id"), Assignment.user_id == sa.bindparam("user_id"),
+                Assignment.checked_out_at.is_(None))
+         .order_by(Assignment.checked_in_at.desc()).limit(1))
+_HELD_WANTED = _HELD.where(Position.key == sa.bindparam("wanted"))
+
+
+def _held_position(incident_id: int, author: Optional[Author],
+                   wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """The (key, label) of the position the author holds now in this incident (one indexed query)."""
+    if author is None:
         return None, None
-    rows = db.session.execute(
-        sa.select(Position.key, Position.label)
-        .join(Assignment, Assignment.position_id == Position.id)
-        .where(Position.incident_id == incident_id, Assignment.user_id == user.id,
-               Assignment.checked_out_at.is_(None))
-        .order_by(Assignment.checked_in_at.desc())
-    ).all()
+    params = {"incident_id": incident_id, "user_id": author.id}
     if wanted:
-        for key, label in rows:
-            if key == wanted:
-                return key, label
-        raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.",
-                                 position=wanted))
-    return (rows[0][0], rows[0][1]) if rows else (None, None)
+        row = db.session.execute(_HELD_WANTED, {**params, "wanted": wanted}).first()
+        if row is None:
+            raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.",
+                                     position=wanted))
+        return row[0], row[1]
+    row = db.session.execute(_HELD, params).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, text: str,
@@ -98,25 +116,43 @@ def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, tex
     Other services call this for their `system` entries, so the entry and the
     change it records commit together or not at all.
     """
-    prev = db.session.scalar(
-        sa.select(LogEntry.hash).where(LogEntry.incident_id == incident.id,
-                                       LogEntry.number == incident.last_log_number))
+    return _write(incident=incident, writer=Author.of(actor), kind=kind, text=text, occurred_at=occurred_at,
+                  counterpart=counterpart, classification=classification, osl_ground=osl_ground,
+                  corrects=corrects, decided_by=decided_by, mandate=mandate, position=position,
+                  author=author)
+
+
+def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text: str,
+           occurred_at: Optional[datetime], counterpart: Optional[str], classification: Classification,
+           osl_ground: Optional[str], corrects: Optional[int], decided_by: Optional[str],
+           mandate: Optional[str], position: Optional[str], author: Optional[str],
+           held: Optional[tuple[Optional[str], Optional[str]]] = None) -> LogEntry:
+    # The cost of a write is counted in statements: the caller's lock (SELECT
+    # ... FOR UPDATE), the position (when written by a person; `append` reads
+    # it before taking the lock and passes it as `held`), the INSERT of
+    # the entry and of its event, and at commit one UPDATE of the incident
+    # (number, chain head, seq). The chain head is kept on the locked incident
+    # row, so the previous entry is never read. The rows are inserted with
+    # Core (no unit of work); the entry object returned is not in the session.
     now = utcnow()
-    pos_key, pos_label = _held_position(incident.id, actor, position)
-    incident.last_log_number += 1
-    entry = LogEntry(
-        incident_id=incident.id, number=incident.last_log_number, kind=kind, text=text,
+    pos_key, pos_label = held if held is not None else _held_position(incident.id, writer, position)
+    row: dict[str, Any] = dict(
+        incident_id=incident.id, number=incident.last_log_number + 1, kind=kind, text=text,
         occurred_at=occurred_at or now, recorded_at=now,
-        author_id=actor.id if actor else None,
-        author=author or (actor.display_name if actor else "Krisrum"),
+        author_id=writer.id if writer else None,
+        author=author or (writer.display_name if writer else "Krisrum"),
         position=pos_key, position_label=pos_label, counterpart=counterpart,
         classification=classification, osl_ground=osl_ground, corrects=corrects,
-        decided_by=decided_by, mandate=mandate, prev_hash=prev or hashing.GENESIS, hash="",
+        decided_by=decided_by, mandate=mandate, prev_hash=incident.last_log_hash or hashing.GENESIS,
     )
-    entry.hash = hashing.entry_hash(entry.prev_hash, _fields(entry))
-    db.session.add(entry)
+    row["hash"] = hashing.entry_hash(row["prev_hash"], row)
+    result = db.session.execute(LogEntry.__table__.insert(), row)
+    entry = LogEntry(id=result.inserted_primary_key[0], **row)
+    incident.last_log_number = entry.number
+    incident.last_log_hash = entry.hash
+    # The event carries the entry as the API returns it (with its id).
     events.append_event(incident=incident, type="log.appended",
-                        actor=actor.username if actor else None, data=to_dict(entry),
+                        actor=writer.username if writer else None, data=to_dict(entry),
                         confidential=classification is Classification.CONFIDENTIAL)
     return entry
 
@@ -178,15 +214,29 @@ def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
     osl_ground = _clean(osl_ground, "osl_ground", 200)
     decided_by = _clean(decided_by, "decided_by", 200)
     mandate = _clean(mandate, "mandate", 300)
+    writer = Author.of(actor)
     with write_transaction(db.session):
+        # The position the author holds as they save, read before the incident
+        # lock: one statement less while the lock is held (the lock serialises
+        # every writer of the incident).
+        held: Optional[tuple[Optional[str], Optional[str]]] = None
+        try:
+            held = _held_position(incident_id, writer, position)
+        except ValidationError as not_held:
+            held_error: Optional[ValidationError] = not_held
+        else:
+            held_error = None
         incident = events.lock_incident(incident_id=incident_id)
         kind_e, cls_e = _validate_user_entry(
             text=text, kind=kind, occurred_at=occurred_at, classification=classification,
             osl_ground=osl_ground, decided_by=decided_by, mandate=mandate, incident=incident)
-        entry = write_entry(incident=incident, actor=actor, kind=kind_e, text=text.strip(),
-                            occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
-                            osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
-                            decided_by=decided_by, mandate=mandate, position=position)
+        if held_error is not None:  # reported after "no such incident", "closed" and bad input, as before
+            raise held_error
+        entry = _write(incident=incident, writer=writer, kind=kind_e, text=text.strip(),
+                       occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
+                       osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
+                       corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None,
+                       held=held)
     return entry
 
 
@@ -326,4 +376,10 @@ def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
         if incident is not None and count != incident.last_log_number:
             return hashing.ChainProblem(count + 1, f"entries after {count} are missing "
                                         f"(the incident counted {incident.last_log_number})")
+        if incident is not None:
+            last_hash = db.session.scalar(sa.select(LogEntry.hash).where(
+                LogEntry.incident_id == incident_id, LogEntry.number == count)) if count else hashing.GENESIS
+            if last_hash != incident.last_log_hash:
+                # The next entry would link to the wrong hash.
+                return hashing.ChainProblem(count + 1, f"the incident's chain head does not match entry {count}")
     return problem

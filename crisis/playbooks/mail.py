@@ -64,7 +64,7 @@ def queue_locked(*, incident: Incident, messages: Iterable[tuple[str, str, str, 
     if rows:
         db.session.flush()
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        aftercommit.defer(_start, app, [r.id for r in rows])
+        aftercommit.after_commit(_start, app, [r.id for r in rows])
     return rows
 
 

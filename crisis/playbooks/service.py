@@ -173,7 +173,7 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     if pb.callout:
         callout_changed_locked(incident=incident, actor=actor)
     for rem in reminders:
-        aftercommit.defer(_schedule_reminder, incident.id, rem.key, rem.every_minutes, rem.first_at)
+        aftercommit.after_commit(_schedule_reminder, incident.id, rem.key, rem.every_minutes, rem.first_at)
     if notify:
         _queue_callout_mail(incident=incident, actor=actor, entries=_callout_entries(incident.id))
     return incident
@@ -431,7 +431,7 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
     with write_transaction(db.session):
         incident = db.session.get(Incident, incident_id)
         if incident is None:
-            aftercommit.defer(_remove_job, job_id)
+            aftercommit.after_commit(_remove_job, job_id)
             return False
         incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
         rem = db.session.scalar(sa.select(IncidentReminder).where(
@@ -440,7 +440,7 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
         if rem is None or not rem.active or incident.status.value != "active":
             if rem is not None and rem.active:
                 rem.active = False
-            aftercommit.defer(_remove_job, job_id)
+            aftercommit.after_commit(_remove_job, job_id)
             return False
         slot = _due_slot(rem, utcnow() + REMINDER_SLACK)
         if slot is None or (rem.last_due_at is not None and rem.last_due_at >= slot):
@@ -475,7 +475,7 @@ def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
         IncidentReminder.incident_id == incident.id, IncidentReminder.active.is_(True))))
     for rem in rems:
         rem.active = False
-        aftercommit.defer(_remove_job, rem.job_id)
+        aftercommit.after_commit(_remove_job, rem.job_id)
     if rems:
         log.system_entry(incident=incident, actor=actor,
                          text=record_sv.reminders_stopped((r.kind, r.every_minutes) for r in rems))

@@ -1,20 +1,29 @@
-"""One emit helper, and the session hooks that call it after commit.
+"""Rooms, and the one place that emits to them.
 
 Rooms: `incident:{id}` holds everyone who may read confidential entries,
-`incident:{id}:restricted` holds observers. A confidential event goes only
-to the first room. With CRISIS_MESSAGE_QUEUE set, Flask-SocketIO sends
-through Redis, so events written by any process reach every screen.
+`incident:{id}:restricted` holds observers, `user:{id}` every socket of one
+user (to end them), `inbox` the TiBs' live inbox of deviation reports.
+
+Every event seq of an incident reaches both incident rooms, in the form each
+audience may see: a confidential event goes as `event` to the first room and
+as `skip {incident, seq}` (no data) to the restricted one, so every screen
+sees a gap-free sequence and can tell a missed event from one it may not see.
+
+Nothing is emitted inside a transaction: services call `event_after_commit`
+/ `inbox_after_commit`, which queue the emit on the one after-commit queue
+(`crisis.aftercommit`); it is dropped if the transaction rolls back. With
+CRISIS_MESSAGE_QUEUE set, Flask-SocketIO sends through Redis, so events
+written by any process reach every screen.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from crisis.events.service import BROADCAST_KEY, PENDING_KEY
+from crisis.aftercommit import after_commit, install as _install_queue
 from crisis.extensions import socketio
+
+INBOX_ROOM = "inbox"
 
 
 def room_for(incident_id: int, *, restricted: bool) -> str:
@@ -25,34 +34,52 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def skip_for(wire: dict[str, Any]) -> dict[str, Any]:
+    """What an audience that may not see an event gets instead: its place in the sequence."""
+    return {"incident": wire["incident"], "seq": wire["seq"]}
+
+
 def publish(wire: dict[str, Any], confidential: bool) -> None:
+    """Emit one incident event to both audiences (now; see `event_after_commit`)."""
     incident_id = wire["incident"]
-    rooms = [room_for(incident_id, restricted=False)]
-    if not confidential:
-        rooms.append(room_for(incident_id, restricted=True))
-    socketio.emit("event", wire, to=rooms)
+    full = room_for(incident_id, restricted=False)
+    restricted = room_for(incident_id, restricted=True)
+    if confidential:
+        socketio.emit("event", wire, to=full)
+        socketio.emit("skip", skip_for(wire), to=restricted)
+    else:
+        socketio.emit("event", wire, to=[full, restricted])
 
 
-def publish_to(room: str, event_name: str, data: dict[str, Any]) -> None:
-    """Emit to any room (e.g. "inbox"); called after commit through the session's pending list."""
-    socketio.emit(event_name, data, to=room)
+def emit_to(room: str, name: str, data: dict[str, Any]) -> None:
+    socketio.emit(name, data, to=room)
 
 
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(PENDING_KEY, None)
-    for wire, confidential in pending or ():
-        publish(wire, confidential)
-    for room, event_name, data in session.info.pop(BROADCAST_KEY, None) or ():
-        publish_to(room, event_name, data)
+def event_after_commit(wire: dict[str, Any], confidential: bool) -> None:
+    """Publish an incident event once the current transaction commits."""
+    after_commit(publish, wire, confidential)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
-    session.info.pop(BROADCAST_KEY, None)
+def inbox_after_commit(name: str, data: dict[str, Any]) -> None:
+    """Emit `name` to the TiBs' live inbox once the current transaction commits."""
+    after_commit(emit_to, INBOX_ROOM, name, data)
+
+
+def send_to_sid(sid: str, name: str, data: dict[str, Any]) -> None:
+    """Emit to one socket (a join's replay)."""
+    socketio.emit(name, data, to=sid)
+
+
+def disconnect_user(user_id: int) -> None:
+    """End every socket of a user (logout, role change): the session they were
+    authorised with is no longer valid."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio in list(server.manager.get_participants("/", user_room(user_id))):
+        server.disconnect(sid, namespace="/")
 
 
 def install() -> None:
-    """Hook the bus onto every ORM session (idempotent)."""
-    if not sa.event.contains(Session, "after_commit", _after_commit):
-        sa.event.listen(Session, "after_commit", _after_commit)
-        sa.event.listen(Session, "after_rollback", _after_rollback)
+    """Make sure the after-commit queue that carries every emit is hooked onto the sessions."""
+    _install_queue()

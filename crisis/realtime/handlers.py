@@ -1,15 +1,28 @@
 """Socket.IO handlers (default namespace). Thin: authorize, join, replay.
 
 A connection without a logged-in user is refused. `join {incident, since}`
-puts the socket in the incident's room for its audience, then replays
-every event after `since` in order, then live events follow. The client
-de-duplicates by `seq`, so a live event that overtakes the replay is harmless.
+puts the socket in the incident's room for its audience and acknowledges AT
+ONCE with `{ok, incident, head, snapshot}`; then every event after `since`
+up to the moment of replay follows in seq order (read from the database in
+batches, sent from a background task), and live events follow. A
+confidential event reaches an observer as `skip {incident, seq}`, so every
+screen sees every seq. The client de-duplicates by `seq`, so a live event
+that overtakes the replay is harmless.
+
+A client may join with `batch: true` to get the replay as `events {incident,
+items}` messages (up to 500 payloads each) instead of one message per seq.
+
+If more than CRISIS_REPLAY_LIMIT events were missed (or `since` is ahead of
+the incident, e.g. after a restore), the ack says `snapshot: true` and no
+replay follows: the client reloads the current state over HTTP and
+continues from `head`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,9 +32,11 @@ from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
 from crisis.extensions import db, socketio
 from crisis.incidents.models import Incident
-from crisis.realtime.bus import room_for, user_room
+from crisis.realtime.bus import INBOX_ROOM, disconnect_user, room_for, send_to_sid, skip_for, user_room
 
-REPLAY_LIMIT = 5000
+__all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
+
+REPLAY_BATCH = 500
 
 
 def _live_sockets() -> int:
@@ -68,25 +83,46 @@ def on_join(data: Any) -> dict[str, Any]:
         since = _int(data.get("since", 0))
         if incident_id is None or since is None or since < 0:
             return {"ok": False, "error": "incident and since must be non-negative integers"}
-        incident = db.session.get(Incident, incident_id)
-        if incident is None:
+        if db.session.get(Incident, incident_id) is None:
             return {"ok": False, "error": "no such incident"}
         confidential_ok = has_perm(current_user, Perm.READ_CONFIDENTIAL)
+        # In the room before reading the head: an event committed after the
+        # read is published after that, so it arrives live; one committed
+        # before is <= head and comes by replay (the client drops repeats by seq).
         join_room(room_for(incident_id, restricted=not confidential_ok))
-        replay = events.since(incident_id=incident_id, seq=since, include_confidential=confidential_ok,
-                              limit=REPLAY_LIMIT)
-        for ev in replay:
-            socketio.emit("event", ev.to_wire(), to=request.sid)
-        head = incident.last_seq
-        # More than the limit missed: tell the client to reload instead.
-        truncated = len(replay) == REPLAY_LIMIT and replay[-1].seq < head
-        return {"ok": True, "incident": incident_id, "head": head, "replayed": len(replay),
-                "truncated": truncated}
+        db.session.rollback()  # a fresh snapshot (SQLite keeps one per transaction)
+        head = db.session.scalar(sa.select(Incident.last_seq).where(Incident.id == incident_id))
+        snapshot = since > head or head - since > current_app.config["CRISIS_REPLAY_LIMIT"]
+        if not snapshot and since < head:
+            socketio.start_background_task(_replay, current_app._get_current_object(),  # type: ignore[attr-defined]
+                                           request.sid, incident_id, since, confidential_ok,
+                                           data.get("batch") is True)
+        # `truncated` is the same as `snapshot`, for clients built before it was named so.
+        return {"ok": True, "incident": incident_id, "head": head, "snapshot": snapshot, "truncated": snapshot}
     finally:
         db.session.remove()
 
 
-INBOX_ROOM = "inbox"
+def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: bool, batched: bool) -> None:
+    """Send every event after `since` to one socket, in seq order (after the join's ack).
+
+    One `event` / `skip` message per seq; or, if the client joined with
+    `batch: true`, one `events {incident, items}` message per database batch
+    whose items are those same payloads in seq order (a skip is the item
+    without `type`): far fewer messages for a long replay.
+    """
+    with app.app_context():
+        try:
+            for batch in events.replay_batches(incident_id=incident_id, after=since, batch=REPLAY_BATCH):
+                items = [skip_for(wire) if confidential and not confidential_ok else wire
+                         for wire, confidential in batch]
+                if batched:
+                    send_to_sid(sid, "events", {"incident": incident_id, "items": items})
+                    continue
+                for item in items:
+                    send_to_sid(sid, "event" if "type" in item else "skip", item)
+        finally:
+            db.session.remove()
 
 
 @socketio.on("join_inbox")
@@ -108,13 +144,3 @@ def on_leave(data: Any) -> dict[str, Any]:
         leave_room(room_for(incident_id, restricted=False))
         leave_room(room_for(incident_id, restricted=True))
     return {"ok": True}
-
-
-def disconnect_user(user_id: int) -> None:
-    """End every socket of a user (logout, role change): the session they were
-    authorised with is no longer valid."""
-    server = socketio.server
-    if server is None:
-        return
-    for sid, _eio in list(server.manager.get_participants("/", user_room(user_id))):
-        server.disconnect(sid, namespace="/")

@@ -264,12 +264,12 @@ def schedule_once_after_commit(*, job_id: str, run_at: datetime, func_path: str,
     The job store writes through its own connection, which on SQLite would
     wait for the write lock the caller's transaction holds.
     """
-    aftercommit.defer(_schedule_once_args, job_id, run_at, func_path, tuple(args))
+    aftercommit.after_commit(_schedule_once_args, job_id, run_at, func_path, tuple(args))
 
 
 def remove_after_commit(job_id: str) -> None:
     """`remove` once the current transaction commits (nothing on rollback)."""
-    aftercommit.defer(remove, job_id)
+    aftercommit.after_commit(remove, job_id)
 
 
 def _schedule_once_args(job_id: str, run_at: datetime, func_path: str, args: tuple[Any, ...]) -> None:

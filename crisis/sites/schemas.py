@@ -117,6 +117,7 @@ class SiteProperties(pydantic.BaseModel):
     on_backup_power_since: Optional[str] = None
     fuel_left_hours: Optional[float] = None
     fuel_runs_out_at: Optional[str] = None
+    log_number: Optional[int] = pydantic.Field(None, description="After a status change: the log entry recording it")
 
 
 class SiteFeature(pydantic.BaseModel):
@@ -141,6 +142,7 @@ class SiteCollection(pydantic.BaseModel):
     type: Literal["FeatureCollection"]
     incident: Optional[int] = None
     seq: Optional[int] = pydantic.Field(None, description="The incident's event sequence number this reflects")
+    generated_at: Optional[str] = pydantic.Field(None, description="With ?incident=: when the state was read")
     features: list[SiteFeature]
 
 

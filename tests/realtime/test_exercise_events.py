@@ -8,6 +8,7 @@ from typing import Any
 from crisis.exercises import service
 from crisis.extensions import db
 from crisis.incidents.models import Incident
+from tests.realtime.replay import events, join
 
 
 def _events(client: Any) -> list[dict[str, Any]]:
@@ -17,7 +18,7 @@ def _events(client: Any) -> list[dict[str, Any]]:
 def _joined(socket_client: Any, role: str, incident_id: int) -> Any:
     client = socket_client(role)
     since = db.session.get(Incident, incident_id).last_seq
-    ack = client.emit("join", {"incident": incident_id, "since": since}, callback=True)
+    ack, _ = join(client, incident_id, since)
     assert ack["ok"], ack
     client.get_received()
     return client
@@ -70,7 +71,7 @@ def test_a_page_opened_late_replays_the_stop(socket_client: Any, users: dict[str
     since = db.session.get(Incident, ex.incident_id).last_seq
     service.stop(actor=users["exercise_control"], exercise_id=ex.id)
     client = socket_client("staff")
-    ack = client.emit("join", {"incident": ex.incident_id, "since": since}, callback=True)
+    ack, replayed = join(client, ex.incident_id, since)
     assert ack["ok"]
-    stop = [e for e in _events(client) if e["type"] == "exercise.updated" and e["data"].get("stop")]
+    stop = [e for e in events(replayed) if e["type"] == "exercise.updated" and e["data"].get("stop")]
     assert len(stop) == 1

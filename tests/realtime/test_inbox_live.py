@@ -10,7 +10,7 @@ import pytest
 
 from crisis.db import utcnow, write_transaction
 from crisis.errors import ValidationError
-from crisis.events import service as events
+from crisis.realtime import bus
 from crisis.extensions import db
 from crisis.inbox import service as inbox
 from crisis.playbooks import service as playbooks
@@ -59,7 +59,7 @@ def test_nothing_is_broadcast_on_rollback(socket_client, users):
         inbox.report(actor=users["staff"], what="", contact="x", organisation="y")
     with pytest.raises(RuntimeError):
         with write_transaction(db.session):
-            events.queue_broadcast("inbox", "deviation", {"id": 999})
+            bus.inbox_after_commit("deviation", {"id": 999})
             raise RuntimeError("rolled back")
     assert _named(tib, "deviation") == []
     _report(users["staff"])  # the next commit does not carry the rolled-back one

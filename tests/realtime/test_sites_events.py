@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.realtime.replay import events, join
 from tests.sitehelpers import feature, load
 
 
@@ -56,6 +57,6 @@ def test_replay_after_reconnect_includes_site_status(app, socket_client, users, 
     since = incident.last_seq
     service.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="degraded")
     client = socket_client("observer")
-    client.emit("join", {"incident": incident.id, "since": since}, callback=True)
-    replayed = [p["args"][0]["type"] for p in client.get_received() if p["name"] == "event"]
+    _, messages = join(client, incident.id, since)
+    replayed = [e["type"] for e in events(messages)]
     assert replayed == ["log.appended", "site.status"]

@@ -181,3 +181,66 @@ def test_concurrent_writers_get_gap_free_numbers(app, incident, users):
 
     seqs = list(db.session.scalars(sa.select(Event.seq).where(Event.incident_id == incident_id).order_by(Event.seq)))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_rolled_back_write_is_never_broadcast(socket_client, incident, users):
+    """An entry (and its event) written in a transaction that then rolls back is never
+    published; the next real write, which reuses its seq, is published exactly once."""
+    from crisis import aftercommit
+    from crisis.db import write_transaction
+    from crisis.enums import LogKind
+    from crisis.events import service as events
+    from tests.realtime.replay import join, seq_messages
+
+    client = socket_client("staff")
+    join(client, incident.id, incident.last_seq)
+    client.get_received()
+    head = incident.last_seq
+    with pytest.raises(RuntimeError):
+        with write_transaction(db.session):
+            locked = events.lock_incident(incident_id=incident.id)
+            rolled_back = log.write_entry(incident=locked, actor=users["staff"], kind=LogKind.INFO,
+                                          text="ROLLED BACK")
+            assert rolled_back.id is not None  # inserted, and its event appended and queued ...
+            assert [cb.__name__ for cb, _ in aftercommit.pending()] == ["publish"]
+            raise RuntimeError("... then the transaction fails")
+    real = log.append(actor=users["staff"], incident_id=incident.id, text="real one")
+    got = seq_messages(client.get_received())
+    assert [(name, m["seq"], m["data"]["text"]) for name, m in got] == [("event", head + 1, "real one")]
+    assert real.number == rolled_back.number  # the number and the seq are reused: nothing was published
+    assert log.verify_chain(incident_id=incident.id) is None
+
+
+def test_a_failed_commit_publishes_nothing(socket_client, incident, users, monkeypatch):
+    """The database refuses the commit itself (after the event was queued): nothing is published."""
+    from crisis import aftercommit
+    from tests.realtime.replay import join, seq_messages
+
+    client = socket_client("staff")
+    join(client, incident.id, incident.last_seq)
+    client.get_received()
+
+    def refuse(session):
+        if aftercommit.pending():  # the write's commit, not the read transaction's before it
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("disk full"))
+
+    sa.event.listen(db.session(), "before_commit", refuse)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            log.append(actor=users["staff"], incident_id=incident.id, text="Aldrig sparad")
+    finally:
+        sa.event.remove(db.session(), "before_commit", refuse)
+    log.append(actor=users["staff"], incident_id=incident.id, text="Sparad")
+    assert [m["data"]["text"] for _, m in seq_messages(client.get_received())] == ["Sparad"]
+
+
+def test_the_chain_head_kept_on_the_incident_is_verified(incident, users):
+    from crisis.incidents.models import Incident
+
+    e = log.append(actor=users["staff"], incident_id=incident.id, text="Sista")
+    assert db.session.get(Incident, incident.id).last_log_hash == e.hash
+    assert log.verify_chain(incident_id=incident.id) is None
+    db.session.execute(sa.update(Incident).where(Incident.id == incident.id).values(last_log_hash="f" * 64))
+    db.session.commit()
+    problem = log.verify_chain(incident_id=incident.id)
+    assert problem is not None and problem.number == e.number + 1 and "chain head" in problem.reason
