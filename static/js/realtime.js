@@ -8,6 +8,8 @@
  * Server contract:
  *   event {incident, seq, type, at, actor, data}
  *   skip  {incident, seq}           a seq this screen may not see: applied, no effect
+ *   events {incident, items}       a batched replay (join with batch: true): the
+ *                                  payloads above in seq order, a skip without type
  *   join  {incident, since} -> ack {ok, incident, head, snapshot}; unless
  *         snapshot is true, the replay of seq > since follows the ack.
  *         snapshot: no replay; opts.onSnapshot(head) re-fetches the state by
@@ -154,7 +156,8 @@
     }
 
     function join() {
-      conn.socket.emit("join", { incident: incident, since: confirmed }, onAck);
+      // batch: the replay comes as `events {incident, items}` (a few messages, not one per seq).
+      conn.socket.emit("join", { incident: incident, since: confirmed, batch: true }, onAck);
     }
 
     conn = K.connect({ onStatus: opts.onStatus, onConnect: join });
@@ -165,6 +168,11 @@
     conn.socket.on("skip", function (msg) {
       if (!msg || msg.incident !== incident) return;
       receive(msg.seq, SKIP);
+    });
+    // A batched replay: the same payloads in seq order; an item without `type` is a skip.
+    conn.socket.on("events", function (msg) {
+      if (!msg || msg.incident !== incident || !msg.items) return;
+      msg.items.forEach(function (item) { receive(item.seq, item.type ? item : SKIP); });
     });
     return conn.socket;
   };
