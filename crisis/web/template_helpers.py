@@ -77,6 +77,11 @@ def js_strings() -> dict[str, Any]:
         "exercise_stop_close": _("Jag har uppfattat"),
         "make_task": _("Gör till uppgift"),
         "task_link": _("Uppgift %(id)s: %(title)s", id="{id}", title="{title}"),
+        # K.confirmDialog (static/js/dialog.js)
+        "dialog_cancel": _("Avbryt"),
+        "dialog_confirm": _("Bekräfta"),
+        "dialog_reason": _("Motivering"),
+        "dialog_reason_required": _("Ange en motivering."),
         "levels": labels.as_strings(labels.LEVELS),
         "kinds": labels.as_strings(labels.LOG_KINDS),
         "classifications": labels.as_strings(labels.CLASSIFICATIONS),
