@@ -22,3 +22,13 @@ def test_lesson_history_names_fields_in_swedish(login, users):
     assert "Klart senast 2027-03-01 → 2027-04-01" in text, text
     for key in ("status ", "owner", "deadline", "decided", "proposed"):
         assert key not in text, (key, text)
+
+
+def test_playbook_page_names_map_categories_in_swedish(login):
+    html = login("staff").get("/playbooks").get_data(as_text=True)
+    marked = re.findall(r"Markeras på kartan:</strong>([^<]*)</p>", html)
+    assert marked, "no playbook marks categories on the map"
+    text = " ".join(marked)
+    assert "El, Omsorg, Vård" in text, text
+    for key in ("power", "care", "health", "water", "sewage", "telecom", "school", "rescue"):
+        assert not re.search(rf"\b{key}\b", text), (key, text)
