@@ -80,10 +80,33 @@
     }).catch(function () { /* the active lists are right; the closed list is only history */ });
   }
 
+  // The TiB's inbox counters (new reports, follow-ups due) follow too.
+  var inboxUrl = root.getAttribute("data-inbox-url");
+  function inboxCounts() {
+    if (!inboxUrl) return Promise.resolve();
+    return Promise.all([K.api("GET", "/deviations?status=new"), K.api("GET", "/deviations?status=monitoring")])
+      .then(function (res) {
+        var n = res[0].items.length;
+        var d = res[1].items.filter(function (x) { return x.follow_up_due; }).length;
+        var box = document.querySelector(".pb-start");
+        if (!box) return;
+        var alert = box.querySelector(".pb-inbox-alert");
+        if (!n && !d) { if (alert) alert.remove(); return; }
+        if (!alert) {
+          alert = K.el("p", { class: "pb-inbox-alert" }, [K.el("a", { href: inboxUrl })]);
+          var head = box.querySelector("h2");
+          box.insertBefore(alert, head ? head.nextSibling : box.firstChild);
+        }
+        alert.querySelector("a").textContent = K.fmt(n === 1 ? S.inbox_one : S.inbox_many, { n: n, d: d });
+      });
+  }
+
   function refresh() {
     if (busy) return;
     busy = true;
-    K.api("GET", "/incidents?status=active").then(function (res) {
+    inboxCounts().then(function () {
+      return K.api("GET", "/incidents?status=active");
+    }).then(function (res) {
       var items = res.items || [];
       var real = items.filter(function (i) { return i.mode === "real"; });
       var exercises = items.filter(function (i) { return i.mode === "exercise"; });

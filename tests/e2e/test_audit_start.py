@@ -73,3 +73,23 @@ def test_a_failed_refresh_says_the_picture_is_old(live_server, browser_page):
     _refresh_now(page)
     expect(page.locator("#start-error")).to_have_text("")
     expect(page.locator("#start-updated")).to_contain_text("senast")
+
+
+def test_the_tibs_inbox_counter_follows(live_server, browser_page):
+    tib = browser_page("duty_officer")
+    tib.goto(live_server.url + "/")
+    r = live_server.api("staff").post(f"{live_server.url}/api/v1/deviations",
+                                      json={"what": "Strömavbrott i Horred", "contact": "Elnätsjouren 0320-00 02 02",
+                                            "organisation": "Marks Elnät"})
+    assert r.status_code == 201, r.text
+    dev_id = r.json()["id"]
+    _refresh_now(tib)
+    alert = tib.locator(".pb-start .pb-inbox-alert")
+    expect(alert).to_have_text("Inkorgen: 1 ny avvikelserapport, 0 att följa upp")
+    expect(alert.get_by_role("link")).to_have_attribute("href", "/inbox")
+
+    r = live_server.api("duty_officer").post(f"{live_server.url}/api/v1/deviations/{dev_id}/assess",
+                                             json={"action": "dismiss", "reason": "Planerat arbete"})
+    assert r.status_code == 200, r.text
+    _refresh_now(tib)
+    expect(alert).to_have_count(0)
