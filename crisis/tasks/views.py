@@ -79,6 +79,8 @@ def _board_strings() -> dict[str, str]:
         "count_unknown": _("Antal uppgifter okänt"),
         "no_connection": _("ingen anslutning till servern"),
         "server_error": _("serverfel %(status)s", status="{status}"),
+        # Plain arrows scroll; a move is written to the log, so it takes Shift.
+        "keyboard_hint": _("Skift + pil vänster/höger flyttar kortet till föregående eller nästa kolumn"),
     }
 
 

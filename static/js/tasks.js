@@ -207,7 +207,9 @@
       });
       node.addEventListener("dragend", function () { node.classList.remove("dragging"); });
       node.addEventListener("keydown", function (ev) {
-        if (ev.target !== node || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+        // Shift + arrow: every move is written to the log, so a plain arrow key (scrolling,
+        // a screen reader's reading keys) must never move a card by accident.
+        if (ev.target !== node || !ev.shiftKey || ev.altKey || ev.ctrlKey || ev.metaKey) return;
         var i = STATUSES.indexOf(tasks[t.id].status);
         if (ev.key === "ArrowRight" && i < STATUSES.length - 1) { ev.preventDefault(); move(t.id, STATUSES[i + 1]); }
         else if (ev.key === "ArrowLeft" && i > 0) { ev.preventDefault(); move(t.id, STATUSES[i - 1]); }

@@ -82,3 +82,29 @@ def test_people_are_named_not_keyed(live_server, browser_page):
     fresh = leader.get(f"{live_server.url}/api/v1/tasks/{task['id']}").json()
     leader.patch(f"{live_server.url}/api/v1/tasks/{task['id']}", json={"version": fresh["version"], "priority": "high"})
     expect(page.locator("#task-live")).to_have_text(f"Uppgift {task['id']} ändrad av Leader Testsson")
+
+
+def test_a_plain_arrow_key_never_moves_a_card(live_server, browser_page):
+    """Every move is a log entry: only Shift+arrow moves a focused card; plain arrows write nothing."""
+    incident_id = _new_incident(live_server, "Snöoväder i Örby")
+    leader = live_server.api("leader")
+    task = leader.post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
+                       json={"title": "Plogning till vårdcentralen"}).json()
+    entries_before = leader.get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["log_count"]
+    page = browser_page("staff")
+    page.goto(f"{live_server.url}/incidents/{incident_id}/tasks")
+    card = page.locator(f"#task-{task['id']}")
+    card.focus()
+    for key in ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(800)
+    expect(page.locator(f"#tasks-todo #task-{task['id']}")).to_be_visible()
+    assert leader.get(f"{live_server.url}/api/v1/tasks/{task['id']}").json()["status"] == "todo"
+    assert leader.get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["log_count"] == entries_before
+    expect(page.locator("#task-kb-hint")).to_have_text(
+        "Skift + pil vänster/höger flyttar kortet till föregående eller nästa kolumn")
+
+    page.locator(f"#task-{task['id']}").focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator(f"#tasks-doing #task-{task['id']}")).to_be_focused()
+    assert leader.get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["log_count"] == entries_before + 1
