@@ -94,7 +94,8 @@ def board(incident_id: int) -> Any:
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
         position_labels={p["key"]: p["label"] for p in staff["items"]},
         assignee_options=[{"username": u.username, "name": u.display_name} for u in service.assignable_users()],
-        statuses=labels.STATUSES, priorities=labels.PRIORITIES, task_strings=dict(labels.js_strings(), **_board_strings()),
+        statuses=labels.STATUSES, priorities=labels.PRIORITIES,
+        task_strings=dict(labels.js_strings(), **_board_strings()),
         can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
     )
 

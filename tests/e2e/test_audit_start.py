@@ -24,7 +24,8 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     expect(page.locator("#start-updated")).to_contain_text("Uppdateras av sig själv · senast")
     api = live_server.api("duty_officer")
     r = api.post(f"{live_server.url}/api/v1/incidents",
-                 json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning", "level": "extraordinary"})
+                 json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning",
+                       "level": "extraordinary"})
     assert r.status_code == 201, r.text
     incident = r.json()
 
@@ -48,7 +49,8 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     # closed elsewhere: gone from the active list, on the closed list, level back down
     r = live_server.api("leader").patch(f"{live_server.url}/api/v1/incidents/{incident['id']}",
                                         json={"status": "closed", "reason": "Vattnet har sjunkit undan",
-                                              "decided_by": "Leader Testsson", "mandate": "Krisledningsnämndens delegation"})
+                                              "decided_by": "Leader Testsson",
+                                              "mandate": "Krisledningsnämndens delegation"})
     assert r.status_code == 200, r.text
     _refresh_now(page)
     expect(page.locator("#active-real li", has_text="Skyfall över Fritsla")).to_have_count(0)
