@@ -101,10 +101,30 @@
       });
   }
 
+  // Coming exercises: one that has started leaves this list (it is then a running exercise above).
+  var comingBox = document.getElementById("coming-box");
+  function comingExercises() {
+    if (!comingBox) return Promise.resolve();
+    return K.api("GET", "/exercises?status=scheduled").then(function (res) {
+      var url = comingBox.getAttribute("data-control-url").replace(/0$/, "");
+      var items = (res.items || []).slice().sort(function (a, b) {
+        return a.start_at < b.start_at ? -1 : a.start_at > b.start_at ? 1 : a.id - b.id;
+      });
+      document.getElementById("coming-exercises").replaceChildren.apply(
+        document.getElementById("coming-exercises"), items.map(function (ex) {
+          return K.el("li", {}, [
+            K.el("a", { href: url + ex.id }, [K.el("span", { class: "exercise-tag", text: S.exercise }), " " + ex.title]),
+            " ", K.el("span", { class: "meta",
+              text: comingBox.getAttribute("data-scheduled") + " · " + S.start + " " + K.dateTime(ex.start_at) })]);
+        }));
+      comingBox.hidden = !items.length;
+    });
+  }
+
   function refresh() {
     if (busy) return;
     busy = true;
-    inboxCounts().then(function () {
+    Promise.all([inboxCounts(), comingExercises()]).then(function () {
       return K.api("GET", "/incidents?status=active");
     }).then(function (res) {
       var items = res.items || [];

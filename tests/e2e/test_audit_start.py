@@ -6,6 +6,7 @@ instead of passing it off as current."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import pytest
 from playwright.sync_api import expect
@@ -95,3 +96,24 @@ def test_the_tibs_inbox_counter_follows(live_server, browser_page):
     assert r.status_code == 200, r.text
     _refresh_now(tib)
     expect(alert).to_have_count(0)
+
+
+def test_a_started_exercise_leaves_the_coming_list(live_server, browser_page):
+    from datetime import datetime, timedelta
+
+    control = live_server.api("exercise_control")
+    start_at = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    r = control.post(f"{live_server.url}/api/v1/exercises",
+                     json={"scenario": "vinterelavbrott", "title": "Vinterövning Kinna", "start_at": start_at})
+    assert r.status_code == 201, r.text
+    exercise = r.json()
+    page = browser_page("staff")
+    page.goto(live_server.url + "/")
+    coming = page.locator("#coming-exercises li", has_text="Vinterövning Kinna")
+    expect(coming).to_contain_text("Planerad")
+
+    r = control.post(f"{live_server.url}/api/v1/exercises/{exercise['id']}/start")
+    assert r.status_code == 200, r.text
+    _refresh_now(page)
+    expect(page.locator("#active-exercises li", has_text="Vinterövning Kinna")).to_contain_text("ÖVNING")
+    expect(coming).to_have_count(0)  # no longer "Planerad" once it runs
