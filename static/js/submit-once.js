@@ -2,11 +2,17 @@
  * tap on a slow phone must not open two incidents (and send the call-out
  * twice). A form marked data-submit-once ignores every submit after the
  * first and shows its button as busy; coming back to the page (browser Back)
- * makes it usable again. */
+ * makes it usable again. (A submit button marked data-submit-once marks its form.) */
 (function () {
   "use strict";
-  function forms() { return document.querySelectorAll("form[data-submit-once]"); }
-  Array.prototype.forEach.call(forms(), function (form) {
+  function forms() {
+    var list = Array.prototype.slice.call(document.querySelectorAll("form[data-submit-once]"));
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-submit-once]"), function (b) {
+      if (b.form && list.indexOf(b.form) === -1) list.push(b.form);
+    });
+    return list;
+  }
+  forms().forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       if (ev.defaultPrevented) return;  // another handler stopped it (e.g. a confirmation was declined)
       if (form.getAttribute("data-sent") === "true") { ev.preventDefault(); return; }
@@ -19,7 +25,7 @@
   });
   window.addEventListener("pageshow", function (ev) {
     if (!ev.persisted) return;  // only a page restored from the back-forward cache
-    Array.prototype.forEach.call(forms(), function (form) {
+    forms().forEach(function (form) {
       form.removeAttribute("data-sent");
       Array.prototype.forEach.call(form.querySelectorAll("[aria-disabled=true]"), function (b) {
         b.removeAttribute("aria-disabled");
