@@ -32,3 +32,14 @@ def test_playbook_page_names_map_categories_in_swedish(login):
     assert "El, Omsorg, Vård" in text, text
     for key in ("power", "care", "health", "water", "sewage", "telecom", "school", "rescue"):
         assert not re.search(rf"\b{key}\b", text), (key, text)
+
+
+def test_lesson_form_marks_exercises(login, users):
+    from crisis.incidents import service
+
+    real = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="reinforced")
+    drill = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="staff",
+                           mode="exercise")
+    html = login("staff").get("/lessons").get_data(as_text=True)
+    assert f'<option value="{drill.id}">{drill.id}: ÖVNING: Storm Ylva</option>' in html, html
+    assert f'<option value="{real.id}">{real.id}: Storm Ylva</option>' in html
