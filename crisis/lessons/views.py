@@ -134,7 +134,9 @@ def _incident_choices() -> list[tuple[str, str]]:
     from crisis.incidents import service as incidents
 
     rows = incidents.list_incidents(viewer=current_user)
-    return [("", _("Ingen"))] + [(str(i.id), f"{i.id}: {i.title}") for i in rows]
+    # An exercise is never mistaken for a real incident: it says ÖVNING.
+    return [("", _("Ingen"))] + [(str(i.id), f"{i.id}: {_('ÖVNING')}: {i.title}" if i.is_exercise
+                                  else f"{i.id}: {i.title}") for i in rows]
 
 
 @pages.route("/lessons", methods=["GET", "POST"])

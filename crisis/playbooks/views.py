@@ -128,7 +128,14 @@ def index() -> Any:
     cat = registry.catalog()
     return render_template("playbooks/index.html", catalog=cat, playbooks=list(cat.playbooks.values()),
                            show_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL),
-                           show_errors=has_perm(current_user, Perm.ADMIN))
+                           show_errors=has_perm(current_user, Perm.ADMIN), site_categories=_site_categories())
+
+
+def _site_categories() -> Any:
+    """Category names for "Markeras på kartan" (the playbook file holds keys such as power, care)."""
+    from crisis.sites import labels as site_labels
+
+    return site_labels.CATEGORIES
 
 
 @pages.route("/playbooks/reload", methods=["POST"])

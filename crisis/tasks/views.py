@@ -70,6 +70,21 @@ def task_history(task_id: int) -> list[dict[str, Any]]:
 pages = Blueprint("tasks", __name__)
 
 
+def _board_strings() -> dict[str, str]:
+    """What the board says when it cannot show the truth: the list is missing, not empty."""
+    from flask_babel import gettext as _
+
+    return {
+        "load_failed": _("Uppgifterna kunde inte hämtas (%(why)s). Tavlan nedan är inte komplett – ladda om sidan.",
+                         why="{why}"),
+        "count_unknown": _("Antal uppgifter okänt"),
+        "no_connection": _("ingen anslutning till servern"),
+        "server_error": _("serverfel %(status)s", status="{status}"),
+        # Plain arrows scroll; a move is written to the log, so it takes Shift.
+        "keyboard_hint": _("Skift + pil vänster/höger flyttar kortet till föregående eller nästa kolumn"),
+    }
+
+
 @pages.route("/incidents/<int:incident_id>/tasks")
 @login_required
 def board(incident_id: int) -> Any:
@@ -80,7 +95,8 @@ def board(incident_id: int) -> Any:
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
         position_labels={p["key"]: p["label"] for p in staff["items"]},
         assignee_options=[{"username": u.username, "name": u.display_name} for u in service.assignable_users()],
-        statuses=labels.STATUSES, priorities=labels.PRIORITIES, task_strings=labels.js_strings(),
+        statuses=labels.STATUSES, priorities=labels.PRIORITIES,
+        task_strings=dict(labels.js_strings(), **_board_strings()),
         can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
     )
 

@@ -18,6 +18,7 @@
     done: document.getElementById("dev-done")
   };
   var items = {};   // id -> deviation
+  var loaded = false;   // the list has been fetched at least once
   var baseTitle = document.title;
 
   function isDue(d) {
@@ -34,40 +35,62 @@
     return [K.el("dt", { text: label }), K.el("dd", { text: value })];
   }
 
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
-  function localInput(date) {
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" +
-      pad(date.getHours()) + ":" + pad(date.getMinutes());
+  // Follow-up times are typed and shown in Swedish time, whatever zone the browser is in.
+  function stockholmInput(date) { return K.dateTime(date).replace(" ", "T"); }
+  function fromStockholmInput(value) {
+    var m = String(value).match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/);
+    if (!m) return null;
+    if (K.stockholmISO) return K.stockholmISO(m[1], m[2]);
+    var d = m[1].split("-"), t = m[2].split(":");
+    var asUtc = Date.UTC(+d[0], +d[1] - 1, +d[2], +t[0], +t[1]), guess = asUtc;
+    for (var i = 0; i < 2; i++) {  // the zone's offset at the guess, then at the corrected instant
+      var shown = K.dateTime(new Date(guess)).match(/^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})/);
+      guess = asUtc - (Date.UTC(+shown[1], +shown[2] - 1, +shown[3], +shown[4], +shown[5]) - guess);
+    }
+    return new Date(guess).toISOString();
+  }
+  function when(iso) {  // today: HH:MM; another day: the date too
+    return K.dateTime(iso).slice(0, 10) === K.dateTime(new Date()).slice(0, 10) ? K.hhmm(iso) : K.dateTime(iso);
+  }
+  // A readable Swedish reason: the API's own message, or what went wrong on the way.
+  function errorText(e) {
+    if (e && e.status === 0) return S.no_connection;
+    if (e && e.code && String(e.code).indexOf("http_") !== 0 && e.message) return e.message;
+    return K.fmt(S.server_error, { status: (e && e.status) || "?" });
   }
 
   function actions(d) {
     var id = d.id;
-    var reasonId = "reason-" + id, whenId = "followup-" + id, noteId = "note-" + id;
+    var whenId = "followup-" + id, noteId = "note-" + id, hintId = "followup-hint-" + id;
     var err = K.el("p", { class: "form-error", role: "alert" });
-    var reason = K.el("input", { id: reasonId, name: "reason", maxlength: 2000, required: true });
-    var dismiss = K.el("form", { class: "dev-dismiss" }, [
-      K.el("div", { class: "field" }, [K.el("label", { for: reasonId, text: S.reason }), reason]),
-      K.el("button", { type: "submit", text: S.dismiss })]);
-    dismiss.addEventListener("submit", function (ev) {
-      ev.preventDefault();
+    // Dismissing is final: it asks first, with its own reason field in the dialog.
+    var dismiss = K.el("button", { type: "button", class: "dev-dismiss", text: S.dismiss_button });
+    dismiss.addEventListener("click", function () {
       K.showError(err, null);
-      K.api("POST", "/deviations/" + id + "/assess", { action: "dismiss", reason: reason.value })
-        .then(upsert).catch(function (e) { K.showError(err, e); reason.focus(); });
+      K.confirmDialog({
+        title: K.fmt(S.dismiss_title, { id: id, org: d.organisation }), text: S.dismiss_text,
+        confirmLabel: S.dismiss_confirm, danger: true, reason: { label: S.reason, required: true }
+      }).then(function (res) {
+        if (!res) return;
+        return K.api("POST", "/deviations/" + id + "/assess", { action: "dismiss", reason: res.reason })
+          .then(upsert).catch(function (e) { K.showError(err, { message: errorText(e) }); dismiss.focus(); });
+      });
     });
-    var when = K.el("input", { id: whenId, type: "datetime-local", required: true,
-      value: localInput(new Date(Date.now() + 2 * 3600 * 1000)) });
+    var whenInput = K.el("input", { id: whenId, type: "datetime-local", required: true, "aria-describedby": hintId,
+      value: stockholmInput(new Date(Date.now() + 2 * 3600 * 1000)) });
     var note = K.el("input", { id: noteId, maxlength: 2000 });
     var monitor = K.el("form", { class: "dev-monitor" }, [
-      K.el("div", { class: "field" }, [K.el("label", { for: whenId, text: S.follow_up_at }), when]),
+      K.el("div", { class: "field" }, [K.el("label", { for: whenId, text: S.follow_up_at }), whenInput,
+        K.el("span", { id: hintId, class: "hint", text: S.swedish_time })]),
       K.el("div", { class: "field" }, [K.el("label", { for: noteId, text: S.note }), note]),
       K.el("button", { type: "submit", text: S.monitor })]);
     monitor.addEventListener("submit", function (ev) {
       ev.preventDefault();
       K.showError(err, null);
-      var at = when.value ? new Date(when.value) : null;
-      if (!at || isNaN(at.getTime())) { when.focus(); return; }
-      K.api("POST", "/deviations/" + id + "/assess", { action: "monitor", follow_up_at: at.toISOString(), note: note.value })
-        .then(upsert).catch(function (e) { K.showError(err, e); });
+      var at = whenInput.value ? fromStockholmInput(whenInput.value) : null;
+      if (!at) { whenInput.focus(); return; }
+      K.api("POST", "/deviations/" + id + "/assess", { action: "monitor", follow_up_at: at, note: note.value })
+        .then(upsert).catch(function (e) { K.showError(err, { message: errorText(e) }); });
     });
     var activate = K.el("a", { class: "button primary dev-activate", href: activateUrl + "?deviation=" + id, text: S.activate });
     return K.el("div", { class: "dev-actions" }, [activate, monitor, dismiss, err]);
@@ -87,7 +110,7 @@
       fact(S.where, d.where), fact(S.since, d.since ? K.dateTime(d.since) : ""),
       fact(S.services, d.services), fact(S.contact, d.contact));
     var history = K.el("ol", { class: "dev-history" }, d.history.map(function (s) {
-      return K.el("li", { text: K.hhmm(s.at) + " " + ((S.actions || {})[s.action] || s.action) +
+      return K.el("li", { text: when(s.at) + " " + ((S.actions || {})[s.action] || s.action) +
         (s.actor ? " (" + s.actor + ")" : "") + (s.text && s.action !== "reported" ? ": " + s.text : "") });
     }));
     var children = [K.el("div", { class: "dev-head" }, head), K.el("p", { class: "dev-what", text: d.what }),
@@ -104,6 +127,7 @@
     Object.keys(items).map(Number).sort(function (a, b) { return b - a; }).forEach(function (id) {
       groups[group(items[id])].push(items[id]);
     });
+    var doneTotal = groups.done.length;
     groups.done = groups.done.slice(0, 30);
     Object.keys(lists).forEach(function (k) {
       // Keep an open form (text being typed) when a live update arrives for another report.
@@ -116,6 +140,9 @@
       lists[k].replaceChildren.apply(lists[k], nodes);
     });
     document.getElementById("count-todo").textContent = groups.todo.length ? "(" + groups.todo.length + ")" : "";
+    // Only the latest 30 handled reports are listed: say so rather than look complete.
+    var doneNote = document.getElementById("done-note");
+    if (doneNote) doneNote.textContent = doneTotal > 30 ? K.fmt(S.done_shown, { n: 30, total: doneTotal }) : "";
     document.title = (groups.todo.length ? "(" + groups.todo.length + ") " : "") + baseTitle;
   }
   function withVersion(li, d) { li.__version = d.updated_at; return li; }
@@ -129,12 +156,22 @@
     return K.api("GET", "/deviations").then(function (data) {
       items = {};
       data.items.forEach(function (d) { items[d.id] = d; });
+      loaded = true;
+      K.showError(errNode, null);
       render();
-    }).catch(function (e) { K.showError(errNode, e); });
+    }).catch(function (e) {
+      // A failed load is an error, never an empty inbox ("Inget att bedöma") or an old list passed off as current.
+      K.showError(errNode, { message: K.fmt(loaded ? S.reload_failed : S.load_failed,
+                                            { why: errorText(e), time: K.hhmm(new Date()) }) });
+      if (!loaded) {
+        Object.keys(lists).forEach(function (k) { lists[k].replaceChildren(); });
+        document.getElementById("count-todo").textContent = "(?)";
+      }
+    });
   }
 
   // Follow-up times pass while the page is open: re-group every minute.
-  window.setInterval(render, 60 * 1000);
+  window.setInterval(function () { if (loaded) render(); }, 60 * 1000);
 
   // The shared connection helper (realtime.js): offline banner and reconnect.
   var conn = K.connect({

@@ -18,6 +18,11 @@
   var positionLabels = data("position-labels", {});
   var assignees = data("assignees", []);
   var workspaceUrl = root.getAttribute("data-workspace");
+  // Usernames are keys: people are shown by name (history, live notices).
+  var names = {};
+  assignees.forEach(function (u) { names[u.username] = u.name; });
+  function person(username) { return username ? (names[username] || username) : ""; }
+  var loaded = false;   // until the first load succeeds, no count is shown as if it were known
 
   var STATUSES = ["todo", "doing", "blocked", "done", "cancelled"];
   var OPEN = { todo: true, doing: true, blocked: true };
@@ -127,9 +132,10 @@
       else if (c.field === "priority") text += ": " + ((S.priorities || {})[c.old] || c.old) + " → " + ((S.priorities || {})[c.new] || c.new);
       else if (c.field === "due_at") text += ": " + (c.old ? K.dateTime(c.old) : "–") + " → " + (c.new ? K.dateTime(c.new) : "–");
       else if (c.field === "position") text += ": " + (positionLabels[c.old] || c.old || "–") + " → " + (positionLabels[c.new] || c.new || "–");
+      else if (c.field === "assignee") text += ": " + (person(c.old) || "–") + " → " + (person(c.new) || "–");
       else if (c.field === "created") text += ": " + c.new;
       else text += ": " + (c.old || "–") + " → " + (c.new || "–");
-      return K.el("li", {}, [K.el("time", { datetime: c.at, text: K.dateTime(c.at) }), " " + (c.actor || "Krisrum") + " · " + text]);
+      return K.el("li", {}, [K.el("time", { datetime: c.at, text: K.dateTime(c.at) }), " " + (person(c.actor) || "Krisrum") + " · " + text]);
     }));
   }
 
@@ -137,7 +143,7 @@
     var box = details.querySelector(".task-history-body");
     K.api("GET", "/tasks/" + id + "/history").then(function (res) {
       box.replaceChildren(historyList(res.items));
-    }).catch(function (e) { box.replaceChildren(K.el("p", { class: "form-error", text: e.message })); });
+    }).catch(function (e) { box.replaceChildren(K.el("p", { class: "form-error", text: errorText(e) })); });
   }
 
   function cardNode(t) {
@@ -201,7 +207,9 @@
       });
       node.addEventListener("dragend", function () { node.classList.remove("dragging"); });
       node.addEventListener("keydown", function (ev) {
-        if (ev.target !== node || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+        // Shift + arrow: every move is written to the log, so a plain arrow key (scrolling,
+        // a screen reader's reading keys) must never move a card by accident.
+        if (ev.target !== node || !ev.shiftKey || ev.altKey || ev.ctrlKey || ev.metaKey) return;
         var i = STATUSES.indexOf(tasks[t.id].status);
         if (ev.key === "ArrowRight" && i < STATUSES.length - 1) { ev.preventDefault(); move(t.id, STATUSES[i + 1]); }
         else if (ev.key === "ArrowLeft" && i > 0) { ev.preventDefault(); move(t.id, STATUSES[i - 1]); }
@@ -243,6 +251,7 @@
   }
 
   function updateCounts() {
+    if (!loaded) return;  // "(0)" before the list has arrived (or after it failed) would reassure falsely
     var shown = 0, total = 0;
     STATUSES.forEach(function (s) {
       var list = document.getElementById("tasks-" + s);
@@ -273,6 +282,13 @@
     updateCounts();
   }
 
+  // A readable Swedish reason: the API's own message, or what went wrong on the way.
+  function errorText(e) {
+    if (e && e.status === 0) return S.no_connection;
+    if (e && e.code && e.code.indexOf("http_") !== 0 && e.message) return e.message;
+    return K.fmt(S.server_error, { status: (e && e.status) || "?" });
+  }
+
   function failed(id, err, node) {
     if (err.status === 409 && err.code === "version_conflict") {
       messages[id] = S.conflict + " (" + err.message + ")";
@@ -283,11 +299,11 @@
         place(task, { closeEdit: true, focusCard: true });
         updateCounts();
         announce(messages[id]);
-      });
+      }).catch(function (e2) { failed(id, e2, node); });
       return;
     }
-    messages[id] = err.message || String(err);
-    if (node) K.showError(node, err);
+    messages[id] = errorText(err);
+    if (node) K.showError(node, { message: messages[id] });
     else {
       var card = document.getElementById("task-" + id);
       var msg = card && card.querySelector(".task-msg");
@@ -348,7 +364,7 @@
         announce(K.fmt(S.created, { id: task.id, title: task.title }));
         form.reset();
         title.focus();
-      }).catch(function (e) { K.showError(err, e); }).then(function () { button.disabled = false; });
+      }).catch(function (e) { K.showError(err, { message: errorText(e) }); }).then(function () { button.disabled = false; });
     });
   }
 
@@ -367,6 +383,8 @@
   // ---- load, then live from the sequence the page was rendered at ----
   var since = parseInt(root.getAttribute("data-seq"), 10) || 0;
   K.api("GET", "/incidents/" + incidentId + "/tasks").then(function (res) {
+    loaded = true;
+    document.getElementById("task-board").removeAttribute("aria-busy");
     res.items.forEach(function (t) { upsert(t); });
     updateCounts();
     var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
@@ -383,7 +401,7 @@
           if (ev.data.reminded_at && (!prev || !prev.reminded_at)) {
             announce(K.fmt(S.now_overdue, { id: ev.data.id, title: ev.data.title }));
           } else if (ev.actor && ev.actor !== me && prev && prev.version < ev.data.version) {
-            announce(K.fmt(S.updated_by, { id: ev.data.id, who: ev.actor }));
+            announce(K.fmt(S.updated_by, { id: ev.data.id, who: person(ev.actor) }));
           }
         } else if (ev.type === "staffing.changed") {
           myPositions = [];
@@ -397,5 +415,11 @@
         }
       }
     });
-  }).catch(function (e) { K.showError(document.getElementById("task-load-error"), e); });
+  }).catch(function (e) {
+    // Never an empty board that looks like "no tasks": say that the list is missing, in Swedish.
+    K.showError(document.getElementById("task-load-error"), { message: K.fmt(S.load_failed, { why: errorText(e) }) });
+    countNode.textContent = S.count_unknown;
+    document.getElementById("task-board").removeAttribute("aria-busy");
+    Array.prototype.forEach.call(root.querySelectorAll("[data-count-for]"), function (c) { c.textContent = "(?)"; });
+  });
 })();

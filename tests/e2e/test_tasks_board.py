@@ -40,10 +40,10 @@ def test_task_moved_in_one_page_moves_in_the_other(live_server, browser_page):
     expect(card.locator(".task-title")).to_have_text("Öppna trygghetspunkt <b>Kinnahallen</b>")  # text, not markup
     expect(watcher.locator("#task-form")).to_have_count(0)  # observers only watch
 
-    # keyboard: focus the card, arrow right -> "Pågår"
+    # keyboard: focus the card, Shift+arrow right -> "Pågår" (a plain arrow writes nothing)
     mine = mover.locator("#tasks-todo .task-card", has_text="Öppna trygghetspunkt")
     mine.focus()
-    mover.keyboard.press("ArrowRight")
+    mover.keyboard.press("Shift+ArrowRight")
     expect(mover.locator("#tasks-doing .task-card", has_text="Öppna trygghetspunkt")).to_be_focused()
     expect(mover.locator("#task-live")).to_contain_text("Pågår")
     expect(watcher.locator("#tasks-doing .task-card", has_text="Öppna trygghetspunkt")).to_be_visible()

@@ -121,8 +121,9 @@ def test_the_tib_dismisses_and_monitors_reports(live_server, browser_page):
     tib.goto(live_server.url + "/inbox")
     alarm = tib.locator("#dev-todo li.dev", has_text="Brandlarm utan brand")
     expect(alarm).to_be_visible()
-    alarm.get_by_label("Skäl").fill("Felaktigt larm, återställt av räddningstjänsten")
-    alarm.get_by_role("button", name="Avskriv").click()
+    alarm.get_by_role("button", name="Avskriv…").click()  # final: asks in a dialog with its own reason
+    tib.get_by_role("dialog").get_by_label("Skäl").fill("Felaktigt larm, återställt av räddningstjänsten")
+    tib.get_by_role("dialog").get_by_role("button", name="Avskriv rapporten").click()
     done = tib.locator("#dev-done li.dev", has_text="Brandlarm utan brand")
     expect(done).to_contain_text("Avskriven")
     expect(done).to_contain_text("Felaktigt larm")
