@@ -525,7 +525,7 @@ def start_scheduled(exercise_id: int) -> Optional[Exercise]:
 
 
 def _start(actor: User, exercise_id: int) -> Exercise:
-    from crisis.playbooks.service import activate_locked
+    from crisis.playbooks.activation import activate_locked
 
     with write_transaction(db.session):
         ex = _lock(exercise_id)

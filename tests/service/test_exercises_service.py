@@ -353,7 +353,7 @@ def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, A
 
 def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(app: Any, control: Any) -> None:
     from crisis.incidents.models import Incident as Inc
-    from crisis.playbooks import mail
+    from crisis.playbooks import outbox
     from crisis.playbooks.models import MailMessage, MailState
 
     ex = started(control)
@@ -367,9 +367,9 @@ def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(
 
     with write_transaction(db.session):
         inc = events.lock_incident(incident_id=incident.id)
-        rows_ = mail.queue_locked(incident=inc, messages=[
+        rows_ = outbox.queue_locked(incident=inc, messages=[
             ("karin.verklig@example.org", "Larmning", "Kom in", None)])
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     db.session.expire_all()
     row = db.session.get(MailMessage, rows_[0].id)
     assert row.state is MailState.SUPPRESSED
