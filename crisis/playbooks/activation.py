@@ -27,7 +27,8 @@ from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.playbooks import callout, checklist, registry, reminders as reminder_service
+from crisis.playbooks import callout, checklist, registry
+from crisis.playbooks import reminders as reminder_service
 from crisis.playbooks.loader import Playbook
 from crisis.playbooks.models import (
     CalloutEntry,

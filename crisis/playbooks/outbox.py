@@ -26,13 +26,12 @@ from typing import Any, Iterable, Optional
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from crisis import record_sv
+from crisis import aftercommit, record_sv
 from crisis.db import utcnow, write_transaction
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis import aftercommit
 from crisis.playbooks.models import CalloutEntry, MailMessage, MailState
 
 _log = logging.getLogger("krisrum.mail")

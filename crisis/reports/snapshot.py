@@ -9,7 +9,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 from crisis.db import utcnow
-from crisis.enums import LogKind, OPEN_TASK_STATUSES
+from crisis.enums import OPEN_TASK_STATUSES, LogKind
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
