@@ -39,9 +39,9 @@ SITE_STATE_KEYS = ("operational", "degraded", "down", "unknown", "at_risk")
 
 def sites_summary(incident_id: int) -> dict[str, Any]:
     """Site status per category, the sites down, degraded or at risk, and those on backup power."""
-    from crisis.sites import service as sites
+    from crisis.sites import status as site_status
 
-    return normalise_sites(sites.summary_for_incident(incident_id))
+    return normalise_sites(site_status.summary_for_incident(incident_id))
 
 
 def normalise_sites(raw: dict[str, Any]) -> dict[str, Any]:

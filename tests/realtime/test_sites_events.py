@@ -50,11 +50,11 @@ def test_refused_status_change_broadcasts_nothing(app, socket_client, login, inc
 
 
 def test_replay_after_reconnect_includes_site_status(app, socket_client, users, incident):
-    from crisis.sites import service
+    from crisis.sites import status
 
     load(feature("sub"))
     since = incident.last_seq
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="degraded")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="degraded")
     client = socket_client("observer")
     client.emit("join", {"incident": incident.id, "since": since}, callback=True)
     replayed = [p["args"][0]["type"] for p in client.get_received() if p["name"] == "event"]

@@ -91,7 +91,7 @@ def test_changing_a_task_position_and_priority_is_recorded_with_names(app, users
 
 
 def test_a_site_status_change_is_recorded_with_names(app, users, incident):
-    from crisis.sites import service as sites
+    from crisis.sites import status as sites
 
     load(feature("sub", name="Ställverk Kinna"), feature("vc", ["sub"], category="health", name="Kinna vårdcentral"))
     sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down")
