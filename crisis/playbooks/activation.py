@@ -37,32 +37,12 @@ from crisis.playbooks.models import (
     IncidentReminder,
     PlaybookActivation,
 )
+from crisis.playbooks.schemas import playbook_dict
 
 MAX_CONTEXT = 1000
 
 
 # --- the catalog -------------------------------------------------------------------
-
-def playbook_dict(pb: Playbook, *, with_contacts: bool = True) -> dict[str, Any]:
-    return {
-        "key": pb.key,
-        "title": pb.title,
-        "kind": pb.kind,
-        "description": pb.description,
-        "default_level": pb.default_level.value,
-        "positions": [{"key": p.key, "label": p.label} for p in pb.positions],
-        "callout": ([{"name": c.name, "role": c.role, "phone": c.phone, "email": c.email} for c in pb.callout]
-                    if with_contacts else []),
-        "callout_count": len(pb.callout),
-        "tasks": [{"title": t.title, "description": t.description, "position": t.position,
-                   "due_in_minutes": t.due_in_minutes, "priority": t.priority.value} for t in pb.tasks],
-        "checklist": list(pb.checklist),
-        "first_log": pb.first_log,
-        "reminders": [{"key": r.key, "kind": r.kind.value, "text": r.text, "every_minutes": r.every_minutes,
-                       "first_in_minutes": r.first_after_minutes, "position": r.position} for r in pb.reminders],
-        "highlight_categories": [c.value for c in pb.highlight_categories],
-    }
-
 
 def list_playbooks(*, viewer: User) -> dict[str, Any]:
     """Valid playbooks for everyone; broken files (file:line: message) for admins."""

@@ -24,6 +24,7 @@ from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.playbooks import outbox
 from crisis.playbooks.models import CalloutEntry, CalloutState
+from crisis.playbooks.schemas import callout_entry_dict
 
 
 def callout_entries(incident_id: int) -> list[CalloutEntry]:
@@ -36,7 +37,7 @@ def callout_dict(*, incident_id: int) -> dict[str, Any]:
     counts = {s.value: 0 for s in CalloutState}
     for e in entries:
         counts[e.state.value] += 1
-    return {"incident": incident_id, "items": [e.to_dict() for e in entries], "counts": counts}
+    return {"incident": incident_id, "items": [callout_entry_dict(e) for e in entries], "counts": counts}
 
 
 def callout_changed_locked(*, incident: Incident, actor: Optional[User]) -> None:

@@ -16,12 +16,13 @@ from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.log import service as log
 from crisis.playbooks.models import ChecklistItem
+from crisis.playbooks.schemas import checklist_item_dict
 
 
 def checklist_dict(*, incident_id: int) -> dict[str, Any]:
     items = db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.incident_id == incident_id)
                                .order_by(ChecklistItem.sort_order, ChecklistItem.id))
-    return {"incident": incident_id, "items": [i.to_dict() for i in items]}
+    return {"incident": incident_id, "items": [checklist_item_dict(i) for i in items]}
 
 
 def get_checklist(*, viewer: User, incident_id: int) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from crisis.playbooks.schemas import (
     ChecklistOut,
     PlaybookList,
     PlaybookOut,
+    playbook_dict,
 )
 
 # --- API ------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ def api_list_playbooks() -> dict[str, Any]:
 @operation("/playbooks/<key>", "GET", summary="One playbook", tag="playbooks", response=PlaybookOut, perm="read")
 def api_get_playbook(key: str) -> dict[str, Any]:
     pb = activation.get_playbook(viewer=current_user, key=key)
-    return activation.playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
+    return playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
 
 
 @operation("/playbooks/<key>/activate", "POST",
