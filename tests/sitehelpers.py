@@ -21,9 +21,9 @@ def collection(*features: dict[str, Any]) -> str:
 
 def load(*features: dict[str, Any]) -> Any:
     """Import features through the service as the command line does."""
-    from crisis.sites import service
+    from crisis.sites import register
 
-    return service.import_file(actor=None, filename="test.geojson", text=collection(*features))
+    return register.import_file(actor=None, filename="test.geojson", text=collection(*features))
 
 
 def site_count(include_retired: bool = True) -> int:

@@ -127,19 +127,19 @@ def _staffing(incident_id: int) -> dict[str, Any]:
 
 
 def _site_history(incident_id: int) -> Iterator[dict[str, Any]]:
-    from crisis.sites import service as sites
     from crisis.sites.models import Site, SiteStatus
+    from crisis.sites.schemas import row_dict
 
     names = {site.id: (site.key, site.name) for site in db.session.scalars(sa.select(Site))}
     for row in _keyset(sa.select(SiteStatus).where(SiteStatus.incident_id == incident_id), SiteStatus.id):
         key, name = names[row.site_id]
-        yield dict(sites.row_dict(row), site=key, site_name=name)
+        yield dict(row_dict(row), site=key, site_name=name)
 
 
 def _sites(incident_id: int) -> dict[str, Any]:
-    from crisis.sites import service as sites
+    from crisis.sites import status as site_status
 
-    return {"incident": incident_id, "summary": sites.summary_for_incident(incident_id),
+    return {"incident": incident_id, "summary": site_status.summary_for_incident(incident_id),
             "history": Stream(_site_history(incident_id))}
 
 

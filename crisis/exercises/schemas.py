@@ -1,4 +1,6 @@
-"""Request and response schemas of the exercise API."""
+"""Request and response schemas of the exercise API, and the serialisers that build
+the `*Out` shapes (`to_dict`, `inject_dict`, `observation_dict`, `scenario_dict`)
+and the `inject.delivered` event."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from typing import Any, Literal, Optional
 import pydantic
 
 from crisis.api.schemas import Strict
+from crisis.exercises.clock import scenario_minutes
+from crisis.exercises.models import Exercise, InjectDelivery, Observation
+from crisis.exercises.scenario import Scenario
 
 ExerciseStatusStr = Literal["scheduled", "running", "paused", "ended", "stopped"]
 ChannelStr = Literal["phone", "email", "rakel", "sms", "media", "social", "wis", "visit", "other"]
@@ -127,3 +132,88 @@ class EvaluationOut(pydantic.BaseModel):
     injects: list[dict[str, Any]]
     observations: list[ObservationOut]
     complete: bool
+
+
+# --- serialising ----------------------------------------------------------------------
+
+def _iso(dt: Optional[datetime]) -> Optional[str]:
+    return dt.isoformat() if dt else None
+
+
+def to_dict(ex: Exercise) -> dict[str, Any]:
+    """What anyone may see about an exercise (never its upcoming injects)."""
+    return {
+        "id": ex.id,
+        "scenario": ex.scenario_key,
+        "title": ex.title,
+        "playbook": ex.playbook_key,
+        "start_at": ex.start_at.isoformat(),
+        "speed": ex.speed,
+        "status": ex.status.value,
+        "incident": ex.incident_id,
+        "started_at": _iso(ex.started_at),
+        "paused_at": _iso(ex.paused_at),
+        "total_paused": round(ex.total_paused, 3),
+        "ended_at": _iso(ex.ended_at),
+        "ended_by": ex.ended_by,
+        "stop_reason": ex.stop_reason,
+        "duration_minutes": ex.duration_minutes,
+        "scenario_minutes": round(scenario_minutes(ex), 2),
+        "created_at": ex.created_at.isoformat(),
+    }
+
+
+def inject_dict(d: InjectDelivery, *, reveal: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": d.inject_id,
+        "adhoc": d.adhoc,
+        "offset_minutes": d.offset_minutes,
+        "sender": d.sender,
+        "channel": d.channel,
+        "text": d.text,
+        "target_position": d.target_position,
+        "due_at": _iso(d.due_at),
+        "delivered_at": _iso(d.delivered_at),
+        "log_number": d.log_number,
+        "late": d.late,
+        "state": "delivered" if d.delivered_at else "upcoming",
+    }
+    if reveal:
+        out["expected_action"] = d.expected_action
+    return out
+
+
+def delivered_event(ex: Exercise, d: InjectDelivery, target_label: str) -> dict[str, Any]:
+    """The `inject.delivered` payload: this inject only, nothing about the ones to come."""
+    return {
+        "exercise": ex.id,
+        "inject": d.inject_id,
+        "adhoc": d.adhoc,
+        "sender": d.sender,
+        "channel": d.channel,
+        "target_position": d.target_position,
+        "target_label": target_label,
+        "text": d.text,
+        "log_number": d.log_number,
+        "due_at": _iso(d.due_at),
+        "delivered_at": _iso(d.delivered_at),
+        "late": d.late,
+    }
+
+
+def observation_dict(o: Observation) -> dict[str, Any]:
+    return {"id": o.id, "exercise": o.exercise_id, "inject": o.inject_id, "author": o.author,
+            "text": o.text, "created_at": o.created_at.isoformat()}
+
+
+def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "key": s.key, "title": s.title, "description": s.description, "playbook": s.playbook,
+        "duration_minutes": s.duration_minutes, "objectives": list(s.objectives),
+        "inject_count": len(s.injects),
+    }
+    if full:
+        d["injects"] = [{"id": i.id, "offset_minutes": i.offset_minutes, "sender": i.sender,
+                         "channel": i.channel.value, "text": i.text, "target_position": i.target_position,
+                         "expected_action": i.expected_action} for i in s.injects]
+    return d

@@ -16,6 +16,10 @@ and observers (an evaluation note, not a change to the incident). Upcoming
 injects are seen by exercise control only: participants see an inject once
 it is delivered; once the exercise is over everyone may read the whole
 evaluation.
+
+The exercise clock is `clock` (pure); the evaluation (responses to each
+inject, the after-action report, observations) is `after_action`; the API
+shapes are built in `schemas` (`to_dict`, `inject_dict`, ...).
 """
 
 from __future__ import annotations
@@ -35,23 +39,22 @@ from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
 from crisis import record_sv
-from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
+from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
-from crisis.exercises import evaluation as ev
+from crisis.exercises.clock import due_at, scenario_minutes
 from crisis.exercises.models import (
     OPEN_STATUSES,
     Exercise,
     ExerciseStatus,
     InjectDelivery,
-    Observation,
 )
+from crisis.exercises.schemas import delivered_event, to_dict
 from crisis.exercises.scenario import InjectChannel, Scenario, ScenarioLoadResult, load_scenarios
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.log.models import LogEntry
-from crisis.staffing.models import Assignment, Position
+from crisis.staffing.models import Position
 
 _log = logging.getLogger("krisrum.exercises")
 
@@ -67,7 +70,6 @@ LATE_SECONDS = 5.0
 # changed while it was already running) delivers nothing: the re-scheduled job will.
 EARLY_SECONDS = 1.0
 MAX_TEXT = 5000
-MAX_OBSERVATION = 5000
 INJECT_AUTHOR = "Övningsledning (inspel)"
 
 START_FUNC = "crisis.exercises.jobs:start_exercise"
@@ -120,19 +122,6 @@ def list_scenarios(*, viewer: User) -> list[Scenario]:
     return list(load_all().scenarios.values())
 
 
-def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "key": s.key, "title": s.title, "description": s.description, "playbook": s.playbook,
-        "duration_minutes": s.duration_minutes, "objectives": list(s.objectives),
-        "inject_count": len(s.injects),
-    }
-    if full:
-        d["injects"] = [{"id": i.id, "offset_minutes": i.offset_minutes, "sender": i.sender,
-                         "channel": i.channel.value, "text": i.text, "target_position": i.target_position,
-                         "expected_action": i.expected_action} for i in s.injects]
-    return d
-
-
 def _scenario(key: Any) -> Scenario:
     if not isinstance(key, str) or not key.strip():
         raise ValidationError(_l("Välj ett scenario (dess nyckel)."), code="unknown_scenario")
@@ -141,95 +130,6 @@ def _scenario(key: Any) -> Scenario:
         raise ValidationError(_l("Okänt scenario \"%(key)s\"; GET /api/v1/scenarios listar dem.", key=key),
                               code="unknown_scenario")
     return scenario
-
-
-# --- the exercise clock ---------------------------------------------------------------
-
-def scenario_minutes(ex: Exercise, now: Optional[datetime] = None) -> float:
-    """Scenario minutes elapsed: advancing while running, frozen while paused or over."""
-    if ex.status is ExerciseStatus.RUNNING and ex.clock_at is not None:
-        now = now or utcnow()
-        return ex.clock_minutes + max(0.0, (now - ex.clock_at).total_seconds()) * ex.speed / 60.0
-    return ex.clock_minutes
-
-
-def _due(ex: Exercise, offset_minutes: float) -> datetime:
-    """Wall time at which a scenario offset is reached, from the clock base (or the planned start)."""
-    base = ex.clock_at if ex.clock_at is not None else ex.start_at
-    base_minutes = ex.clock_minutes if ex.clock_at is not None else 0.0
-    return base + timedelta(seconds=(offset_minutes - base_minutes) * 60.0 / ex.speed)
-
-
-# --- serialising ----------------------------------------------------------------------
-
-def _iso(dt: Optional[datetime]) -> Optional[str]:
-    return dt.isoformat() if dt else None
-
-
-def to_dict(ex: Exercise) -> dict[str, Any]:
-    """What anyone may see about an exercise (never its upcoming injects)."""
-    return {
-        "id": ex.id,
-        "scenario": ex.scenario_key,
-        "title": ex.title,
-        "playbook": ex.playbook_key,
-        "start_at": ex.start_at.isoformat(),
-        "speed": ex.speed,
-        "status": ex.status.value,
-        "incident": ex.incident_id,
-        "started_at": _iso(ex.started_at),
-        "paused_at": _iso(ex.paused_at),
-        "total_paused": round(ex.total_paused, 3),
-        "ended_at": _iso(ex.ended_at),
-        "ended_by": ex.ended_by,
-        "stop_reason": ex.stop_reason,
-        "duration_minutes": ex.duration_minutes,
-        "scenario_minutes": round(scenario_minutes(ex), 2),
-        "created_at": ex.created_at.isoformat(),
-    }
-
-
-def inject_dict(d: InjectDelivery, *, reveal: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": d.inject_id,
-        "adhoc": d.adhoc,
-        "offset_minutes": d.offset_minutes,
-        "sender": d.sender,
-        "channel": d.channel,
-        "text": d.text,
-        "target_position": d.target_position,
-        "due_at": _iso(d.due_at),
-        "delivered_at": _iso(d.delivered_at),
-        "log_number": d.log_number,
-        "late": d.late,
-        "state": "delivered" if d.delivered_at else "upcoming",
-    }
-    if reveal:
-        out["expected_action"] = d.expected_action
-    return out
-
-
-def delivered_event(ex: Exercise, d: InjectDelivery, target_label: str) -> dict[str, Any]:
-    """The `inject.delivered` payload: this inject only, nothing about the ones to come."""
-    return {
-        "exercise": ex.id,
-        "inject": d.inject_id,
-        "adhoc": d.adhoc,
-        "sender": d.sender,
-        "channel": d.channel,
-        "target_position": d.target_position,
-        "target_label": target_label,
-        "text": d.text,
-        "log_number": d.log_number,
-        "due_at": _iso(d.due_at),
-        "delivered_at": _iso(d.delivered_at),
-        "late": d.late,
-    }
-
-
-def observation_dict(o: Observation) -> dict[str, Any]:
-    return {"id": o.id, "exercise": o.exercise_id, "inject": o.inject_id, "author": o.author,
-            "text": o.text, "created_at": o.created_at.isoformat()}
 
 
 # --- jobs, applied after commit (a failure is logged; `recover` re-schedules what is missing) --
@@ -313,28 +213,6 @@ def visible_injects(*, viewer: User, exercise: Exercise) -> list[InjectDelivery]
     return [d for d in rows if d.delivered_at is not None]
 
 
-def detail(*, viewer: User, exercise_id: int) -> dict[str, Any]:
-    """An exercise with the injects the viewer may see, each with its linked responses."""
-    ex = get(viewer=viewer, exercise_id=exercise_id)
-    reveal = sees_everything(viewer, ex)
-    rows = visible_injects(viewer=viewer, exercise=ex)
-    evaluations = {e.inject_id: e for e in _evaluate(ex, rows)}
-    out = to_dict(ex)
-    out["control"] = is_control(viewer)
-    out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id)))
-                      for d in rows]
-    out["positions"] = position_labels(ex)
-    return out
-
-
-def _responses(e: Optional[ev.InjectEvaluation]) -> dict[str, Any]:
-    if e is None or not e.delivered:
-        return {"responses": [], "response_seconds": None}
-    return {"responses": [{"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how,
-                           "seconds": round(r.seconds, 1)} for r in e.responses],
-            "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1)}
-
-
 def position_labels(ex: Exercise) -> dict[str, str]:
     """key -> name of the exercise's positions: its incident's, and before it starts its playbook's
     (so no screen or record shows a position's key)."""
@@ -354,59 +232,6 @@ def _position_labels(incident_id: Optional[int]) -> dict[str, str]:
         return {}
     return dict(db.session.execute(sa.select(Position.key, Position.label)
                                    .where(Position.incident_id == incident_id)).all())
-
-
-# --- evaluation (after-action) -----------------------------------------------------------
-
-def _evaluate(ex: Exercise, rows: list[InjectDelivery]) -> list[ev.InjectEvaluation]:
-    injects = [ev.InjectRecord(d.inject_id, d.target_position, d.log_number, d.delivered_at) for d in rows]
-    if ex.incident_id is None:
-        return ev.evaluate(injects, [], [])
-    from crisis.tasks.models import Task
-
-    entries = [ev.EntryRecord(number=e.number, recorded_at=e.recorded_at, kind=e.kind.value,
-                              author_id=e.author_id, position=e.position, text=e.text)
-               for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id))]
-    tasks = [ev.TaskRecord(t.id, t.created_at, t.origin_log_number, t.title)
-             for t in db.session.scalars(sa.select(Task).where(Task.incident_id == ex.incident_id,
-                                                               Task.origin_log_number.is_not(None)))]
-    holdings = [ev.Holding(a.user_id, key, a.checked_in_at, a.checked_out_at)
-                for a, key in db.session.execute(
-                    sa.select(Assignment, Position.key).join(Position, Assignment.position_id == Position.id)
-                    .where(Position.incident_id == ex.incident_id)).all()]
-    # Injects never count as responses, including ones the viewer may not see yet.
-    all_numbers = [n for n in db.session.scalars(sa.select(InjectDelivery.log_number).where(
-        InjectDelivery.exercise_id == ex.id, InjectDelivery.log_number.is_not(None)))]
-    extra = [ev.InjectRecord(f"__{n}", "", n, None) for n in all_numbers]
-    result = ev.evaluate(injects + extra, entries, tasks, holdings)
-    return result[:len(injects)]
-
-
-def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
-    """The after-action report: every inject with its time to first linked response, and observations."""
-    ex = get(viewer=viewer, exercise_id=exercise_id)
-    reveal = sees_everything(viewer, ex)
-    rows = visible_injects(viewer=viewer, exercise=ex)
-    evaluations = _evaluate(ex, rows)
-    labels = position_labels(ex)
-    items = []
-    for d, e in zip(rows, evaluations):
-        item = inject_dict(d, reveal=reveal)
-        item["target_label"] = labels.get(d.target_position, d.target_position)
-        item.update(_responses(e))
-        first = e.first
-        item["first_response"] = None if first is None else {
-            "kind": first.kind, "ref": first.ref, "at": first.at.isoformat(), "how": first.how}
-        items.append(item)
-    summary = ev.summarize(evaluations).to_dict()
-    return {
-        "exercise": to_dict(ex),
-        "summary": summary,
-        "injects": items,
-        "observations": [observation_dict(o) for o in observations(viewer=viewer, exercise_id=ex.id)]
-        if may_read_observations(viewer, ex) else [],
-        "complete": reveal,
-    }
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -436,7 +261,7 @@ def _check_start(start_at: Any, now: datetime) -> datetime:
     return start_at
 
 
-def _check_text(value: Any, field: str, limit: int, *, required: bool = True) -> Optional[str]:
+def check_text(value: Any, field: str, limit: int, *, required: bool = True) -> Optional[str]:
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
@@ -450,7 +275,7 @@ def _check_text(value: Any, field: str, limit: int, *, required: bool = True) ->
 
 # --- locking ------------------------------------------------------------------------------
 
-def _lock(exercise_id: int) -> Exercise:
+def lock_exercise(exercise_id: int) -> Exercise:
     ex = lock_row(db.session, Exercise, exercise_id)
     if ex is None:
         raise NotFound(_l("Övning %(id)s finns inte.", id=exercise_id))
@@ -485,7 +310,7 @@ def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None,
     sc = _scenario(scenario)
     start = _check_start(start_at, now)
     speed_v = _check_speed(speed)
-    title_v = _check_text(title, "title", 200, required=False) or sc.title
+    title_v = check_text(title, "title", 200, required=False) or sc.title
     with write_transaction(db.session):
         ex = Exercise(scenario_key=sc.key, title=title_v, playbook_key=sc.playbook,
                       duration_minutes=sc.duration_minutes, start_at=start, speed=speed_v,
@@ -497,7 +322,7 @@ def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None,
                 exercise_id=ex.id, inject_id=inj.id, sort_order=order, offset_minutes=inj.offset_minutes,
                 sender=inj.sender, channel=inj.channel.value, text=inj.text,
                 target_position=inj.target_position, expected_action=inj.expected_action,
-                due_at=_due(ex, inj.offset_minutes)))
+                due_at=due_at(ex, inj.offset_minutes)))
         _queue_add(start_job_id(ex.id), start, START_FUNC, (ex.id,))
     _log.info("exercise %s (%s) scheduled for %s by %s", ex.id, sc.key, start.isoformat(), actor.username)
     return ex
@@ -525,10 +350,10 @@ def start_scheduled(exercise_id: int) -> Optional[Exercise]:
 
 
 def _start(actor: User, exercise_id: int) -> Exercise:
-    from crisis.playbooks.service import activate_locked
+    from crisis.playbooks.activation import activate_locked
 
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.SCHEDULED, action=_l("startas"))
         incident = activate_locked(
             actor=actor, playbook_key=ex.playbook_key, title=ex.title,
@@ -541,7 +366,7 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         ex.clock_at = now
         ex.clock_minutes = 0.0
         for d in deliveries(ex.id):
-            d.due_at = _due(ex, d.offset_minutes)
+            d.due_at = due_at(ex, d.offset_minutes)
         log.system_entry(incident=incident, actor=actor, text=(
             record_sv.exercise_started(title=ex.title, speed=ex.speed)))
         _announce(ex, incident, actor)
@@ -557,7 +382,7 @@ def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
     """The inject job: deliver one inject if its exercise runs and it is not delivered yet. Idempotent."""
     with write_transaction(db.session):
         try:
-            ex = _lock(exercise_id)
+            ex = lock_exercise(exercise_id)
         except NotFound:
             return None
         if ex.status is not ExerciseStatus.RUNNING or ex.incident_id is None:
@@ -596,16 +421,16 @@ def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text
                target_position: str, expected_action: Optional[str] = None) -> InjectDelivery:
     """An ad-hoc inject: written by exercise control during the exercise and delivered at once."""
     check(actor, Perm.EXERCISES)
-    sender_v = _check_text(sender, "sender", 200)
-    text_v = _check_text(text, "text", MAX_TEXT)
-    expected_v = _check_text(expected_action, "expected_action", MAX_TEXT, required=False)
+    sender_v = check_text(sender, "sender", 200)
+    text_v = check_text(text, "text", MAX_TEXT)
+    expected_v = check_text(expected_action, "expected_action", MAX_TEXT, required=False)
     try:
         channel_v = InjectChannel(channel)
     except ValueError:
         raise ValidationError(_l("Okänd kanal \"%(value)s\"; välj en av: %(allowed)s.", value=channel,
                                  allowed=", ".join(c.value for c in InjectChannel))) from None
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED, action=_l("få ett inspel"))
         incident = _lock_incident(ex)
         assert incident is not None
@@ -631,7 +456,7 @@ def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text
 def pause(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.RUNNING, action=_l("pausas"))
         incident = _lock_incident(ex)
         now = utcnow()
@@ -650,7 +475,7 @@ def pause(*, actor: User, exercise_id: int) -> Exercise:
 def resume(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.PAUSED, action=_l("återupptas"))
         incident = _lock_incident(ex)
         now = utcnow()
@@ -660,7 +485,7 @@ def resume(*, actor: User, exercise_id: int) -> Exercise:
         ex.clock_at = now
         ex.status = ExerciseStatus.RUNNING
         for d in _undelivered(ex.id):
-            d.due_at = _due(ex, d.offset_minutes)
+            d.due_at = due_at(ex, d.offset_minutes)
         _queue_deliveries(ex)
         if incident is not None:
             log.system_entry(incident=incident, actor=actor,
@@ -674,7 +499,7 @@ def set_speed(*, actor: User, exercise_id: int, speed: Any) -> Exercise:
     check(actor, Perm.EXERCISES)
     speed_v = _check_speed(speed)
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, *OPEN_STATUSES, action=_l("få en ny hastighet"))
         incident = _lock_incident(ex)
         now = utcnow()
@@ -684,7 +509,7 @@ def set_speed(*, actor: User, exercise_id: int, speed: Any) -> Exercise:
         ex.speed = speed_v
         if ex.status is not ExerciseStatus.PAUSED:
             for d in _undelivered(ex.id):
-                d.due_at = _due(ex, d.offset_minutes)
+                d.due_at = due_at(ex, d.offset_minutes)
         if ex.status is ExerciseStatus.RUNNING:
             _queue_deliveries(ex)
         if incident is not None:
@@ -715,7 +540,7 @@ def end(*, actor: User, exercise_id: int) -> Exercise:
     """End as planned (or cancel a scheduled one): no more injects; the exercise incident is closed."""
     check(actor, Perm.EXERCISES)
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, *OPEN_STATUSES, action=_l("avslutas"))
         incident = _lock_incident(ex)
         _finish(ex, incident, actor, ExerciseStatus.ENDED)
@@ -732,9 +557,9 @@ def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exer
     """ÖVNINGSSTOPP: halt at once, log it, and tell every open page of the exercise incident."""
     if not may_stop(actor):
         check(actor, Perm.EXERCISES)  # the right 401/403
-    reason_v = _check_text(reason, "reason", 1000, required=False)
+    reason_v = check_text(reason, "reason", 1000, required=False)
     with write_transaction(db.session):
-        ex = _lock(exercise_id)
+        ex = lock_exercise(exercise_id)
         _require_status(ex, *OPEN_STATUSES, action=_l("stoppas"))
         incident = _lock_incident(ex)
         _finish(ex, incident, actor, ExerciseStatus.STOPPED)
@@ -750,41 +575,6 @@ def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exer
                                    text="ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP.")
     _log.warning("ÖVNINGSSTOPP for exercise %s by %s", exercise_id, actor.username)
     return ex
-
-
-# --- observations --------------------------------------------------------------------------------
-
-def may_read_observations(viewer: User, ex: Exercise) -> bool:
-    return may_observe(viewer) or (has_perm(viewer, Perm.READ) and ex.is_over)
-
-
-def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
-    ex = get(viewer=viewer, exercise_id=exercise_id)
-    if not may_read_observations(viewer, ex):
-        raise Forbidden(_l("Iakttagelser visas för övningsledning och observatörer tills övningen är slut."))
-    return list(db.session.scalars(sa.select(Observation).where(Observation.exercise_id == exercise_id)
-                                   .order_by(Observation.created_at, Observation.id)))
-
-
-def add_observation(*, actor: User, exercise_id: int, text: str, inject: Optional[str] = None) -> Observation:
-    check(actor, Perm.READ)
-    if not may_observe(actor):
-        raise Forbidden(_l("Iakttagelser skrivs av övningsledning och observatörer."))
-    text_v = _check_text(text, "text", MAX_OBSERVATION)
-    with write_transaction(db.session):
-        ex = _lock(exercise_id)
-        if inject is not None:
-            exists = db.session.scalar(sa.select(InjectDelivery.id).where(
-                InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject))
-            if exists is None:
-                raise ValidationError(_l("Övningen har inget inspel \"%(inject)s\".", inject=inject))
-            if not sees_everything(actor, ex) and not db.session.scalar(
-                    sa.select(InjectDelivery.delivered_at).where(InjectDelivery.id == exists)):
-                raise ValidationError(_l("Inspelet \"%(inject)s\" har inte levererats ännu.", inject=inject))
-        o = Observation(exercise_id=ex.id, inject_id=inject, author_id=actor.id, author=actor.display_name,
-                        text=text_v, created_at=utcnow())
-        db.session.add(o)
-    return o
 
 
 # --- recovery ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The exercise API (/api/v1/scenarios, /api/v1/exercises...) and pages (/exercises...).
 
-Thin: every rule about who sees what lives in `crisis.exercises.service`.
+Thin: every rule about who sees what lives in the services: `crisis.exercises.service`
+(running an exercise) and `crisis.exercises.after_action` (its evaluation).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
-from crisis.exercises import evaluation, service
+from crisis.exercises import after_action, evaluation, service
 from crisis.exercises.schemas import (
     AdhocInjectIn,
     EvaluationOut,
@@ -32,6 +33,10 @@ from crisis.exercises.schemas import (
     ScenarioOut,
     SpeedIn,
     StopIn,
+    inject_dict,
+    observation_dict,
+    scenario_dict,
+    to_dict,
 )
 from crisis.extensions import db
 from crisis.incidents.models import Incident
@@ -44,32 +49,32 @@ from crisis.web.template_helpers import TZ
            tag="exercises", response=Items[ScenarioOut], perm="read")
 def list_scenarios() -> list[dict[str, Any]]:
     full = service.is_control(current_user)
-    return [service.scenario_dict(s, full=full) for s in service.list_scenarios(viewer=current_user)]
+    return [scenario_dict(s, full=full) for s in service.list_scenarios(viewer=current_user)]
 
 
 @operation("/exercises", "GET", summary="Exercises, latest first", tag="exercises", query=ExerciseQuery,
            response=Items[ExerciseOut], perm="read")
 def list_exercises(query: ExerciseQuery) -> list[dict[str, Any]]:
-    return [service.to_dict(e) for e in service.list_exercises(viewer=current_user, status=query.status)]
+    return [to_dict(e) for e in service.list_exercises(viewer=current_user, status=query.status)]
 
 
 @operation("/exercises", "POST", summary="Schedule an exercise of a scenario", tag="exercises",
            body=ExerciseCreate, response=ExerciseOut, status=201, perm="exercises")
 def create_exercise(body: ExerciseCreate) -> dict[str, Any]:
     ex = service.schedule(actor=current_user, **body.model_dump())
-    return service.to_dict(ex)
+    return to_dict(ex)
 
 
 @operation("/exercises/<int:exercise_id>", "GET", summary="One exercise with the injects you may see "
            "(participants: delivered only) and the responses linked to them", tag="exercises",
            response=ExerciseDetailOut, perm="read")
 def get_exercise(exercise_id: int) -> dict[str, Any]:
-    return service.detail(viewer=current_user, exercise_id=exercise_id)
+    return after_action.detail(viewer=current_user, exercise_id=exercise_id)
 
 
 def _action(fn: Any, exercise_id: int, **kw: Any) -> dict[str, Any]:
     ex = fn(actor=current_user, exercise_id=exercise_id, **kw)
-    return service.to_dict(ex)
+    return to_dict(ex)
 
 
 @operation("/exercises/<int:exercise_id>/start", "POST", summary="Start now: create the exercise incident "
@@ -114,28 +119,28 @@ def speed_exercise(exercise_id: int, body: SpeedIn) -> dict[str, Any]:
            tag="exercises", body=AdhocInjectIn, response=InjectOut, status=201, perm="exercises")
 def adhoc_inject(exercise_id: int, body: AdhocInjectIn) -> dict[str, Any]:
     d = service.add_inject(actor=current_user, exercise_id=exercise_id, **body.model_dump())
-    return service.inject_dict(d, reveal=True)
+    return inject_dict(d, reveal=True)
 
 
 @operation("/exercises/<int:exercise_id>/observations", "GET", summary="Evaluation observations (exercise "
            "control and observers; everyone once the exercise is over)", tag="exercises",
            response=Items[ObservationOut], perm="read")
 def list_observations(exercise_id: int) -> list[dict[str, Any]]:
-    return [service.observation_dict(o) for o in service.observations(viewer=current_user, exercise_id=exercise_id)]
+    return [observation_dict(o) for o in after_action.observations(viewer=current_user, exercise_id=exercise_id)]
 
 
 @operation("/exercises/<int:exercise_id>/observations", "POST", summary="Write an observation, optionally "
            "about one inject", tag="exercises", body=ObservationIn, response=ObservationOut, status=201,
            perm="exercises, or the observer role")
 def add_observation(exercise_id: int, body: ObservationIn) -> dict[str, Any]:
-    o = service.add_observation(actor=current_user, exercise_id=exercise_id, **body.model_dump())
-    return service.observation_dict(o)
+    o = after_action.add_observation(actor=current_user, exercise_id=exercise_id, **body.model_dump())
+    return observation_dict(o)
 
 
 @operation("/exercises/<int:exercise_id>/evaluation", "GET", summary="The after-action report: every inject "
            "with the time to its first linked response", tag="exercises", response=EvaluationOut, perm="read")
 def get_evaluation(exercise_id: int) -> dict[str, Any]:
-    return service.after_action(viewer=current_user, exercise_id=exercise_id)
+    return after_action.after_action(viewer=current_user, exercise_id=exercise_id)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def control(exercise_id: int) -> Any:
 @pages.route("/exercises/<int:exercise_id>/evaluation")
 @login_required
 def evaluation_page(exercise_id: int) -> Any:
-    report = service.after_action(viewer=current_user, exercise_id=exercise_id)
+    report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     ex = service.get(viewer=current_user, exercise_id=exercise_id)
     return render_template("exercises/evaluation.html", exercise=ex, incident=_incident(ex), report=report,
                            statuses=STATUS_LABELS, channels=CHANNEL_LABELS, how=HOW_LABELS,
@@ -219,7 +224,7 @@ def evaluation_page(exercise_id: int) -> Any:
 @pages.route("/exercises/<int:exercise_id>/evaluation.json")
 @login_required
 def evaluation_json(exercise_id: int) -> Response:
-    report = service.after_action(viewer=current_user, exercise_id=exercise_id)
+    report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     body = json.dumps(dict(report, marking="ÖVNING"), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="OVNING-utvardering-{exercise_id}.json"'})
@@ -234,7 +239,7 @@ CSV_COLUMNS = ["marking", "inject", "adhoc", "offset_minutes", "target_position"
 @pages.route("/exercises/<int:exercise_id>/evaluation.csv")
 @login_required
 def evaluation_csv(exercise_id: int) -> Response:
-    report = service.after_action(viewer=current_user, exercise_id=exercise_id)
+    report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     rows = []
     for item in report["injects"]:
         first = item.get("first_response") or {}

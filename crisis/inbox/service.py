@@ -169,7 +169,8 @@ def _remove_job(job_id: str) -> None:
     runner.remove(job_id)
 
 
-def _schedule_follow_up(deviation_id: int, at: datetime) -> None:
+def schedule_follow_up(deviation_id: int, at: datetime) -> None:
+    """Schedule the follow-up job of a monitored report (call after commit; recovery uses it too)."""
     from crisis.scheduler import runner
 
     runner.schedule_once(job_id=_job_id(deviation_id), run_at=at, func_path=FOLLOW_UP_JOB_FUNC,
@@ -211,7 +212,7 @@ def monitor(*, actor: User, deviation_id: int, follow_up_at: datetime, note: str
         if note_v:
             text += f" {note_v}"
         _step(d, actor, "monitoring", text)
-        aftercommit.after_commit(_schedule_follow_up, d.id, at)
+        aftercommit.after_commit(schedule_follow_up, d.id, at)
         _broadcast(d)
     return d
 

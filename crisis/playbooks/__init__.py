@@ -1,7 +1,7 @@
 """Playbooks: validated YAML templates that start an incident (see playbooks/README.md).
 
 The loader and validation are pure (no Flask, no database); `init_app`
-registers the Flask side (service, views) and imports it only when called.
+registers the Flask side (services, views) and imports it only when called.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
 
     from crisis import registry as app_registry
     from crisis.auth.permissions import Perm
-    from crisis.playbooks import cli, registry, service, views
+    from crisis.playbooks import cli, registry, reminders, views
 
     reg = app_registry.of(app)
     registry.reload(app)
@@ -57,6 +57,6 @@ def init_app(app: Flask) -> None:
     reg.add_nav("playbooks.index", _l("Handlingsplaner"), Perm.READ)
     reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
-    reg.on_close(service.stop_reminders_locked)
+    reg.on_close(reminders.stop_reminders_locked)
     reg.on_scheduler_start("crisis.playbooks.jobs:recover")  # recurring reminders lost in downtime
     app.cli.add_command(cli.validate_playbooks)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crisis.extensions import db
-from crisis.playbooks import service
+from crisis.playbooks import reminders as reminder_service
 
 
 def fire_reminder(incident_id: int, key: str) -> None:
     """A recurring reminder of an incident; idempotent per due time, stops itself once closed."""
-    service.fire_reminder(incident_id=incident_id, key=key)
+    reminder_service.fire_reminder(incident_id=incident_id, key=key)
 
 
 def recover() -> None:
@@ -36,12 +36,12 @@ def recover() -> None:
     for incident_id, key, every, first_at, job_id in reminders:
         if job_id in existing:
             continue
-        service.fire_reminder(incident_id=incident_id, key=key)  # a missed due time, once
+        reminder_service.fire_reminder(incident_id=incident_id, key=key)  # a missed due time, once
         # Anchored at first_at: the interval trigger picks the next due time.
         runner.schedule_interval(job_id=job_id, minutes=every, first_at=first_at,
-                                 func_path=service.REMINDER_JOB_FUNC, args=(incident_id, key))
+                                 func_path=reminder_service.REMINDER_JOB_FUNC, args=(incident_id, key))
     for deviation_id, at in follow_ups:
         if f"deviation-followup:{deviation_id}" in existing:
             continue
         if not inbox.follow_up_due(deviation_id=deviation_id, due_at=at.isoformat()):
-            inbox._schedule_follow_up(deviation_id, at)
+            inbox.schedule_follow_up(deviation_id, at)

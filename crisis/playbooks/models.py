@@ -71,14 +71,6 @@ class ChecklistItem(db.Model):
     done_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     done_at: Mapped[Optional[datetime]]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "done": self.done,
-            "done_by": self.done_by,
-            "done_at": self.done_at.isoformat() if self.done_at else None,
-        }
 
 
 class CalloutEntry(db.Model):
@@ -97,19 +89,6 @@ class CalloutEntry(db.Model):
     updated_at: Mapped[Optional[datetime]]
     notified_at: Mapped[Optional[datetime]]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "role": self.role,
-            "phone": self.phone,
-            "email": self.email,
-            "state": self.state.value,
-            "note": self.note,
-            "updated_by": self.updated_by,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
-            "notified_at": self.notified_at.isoformat() if self.notified_at else None,
-        }
 
 
 class IncidentReminder(db.Model):

@@ -1,10 +1,15 @@
+"""Request and response schemas of the playbooks API, and the serialisers that build
+the `*Out` shapes (`playbook_dict`, `callout_entry_dict`, `checklist_item_dict`)."""
+
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 import pydantic
 
 from crisis.api.schemas import Strict
+from crisis.playbooks.loader import Playbook
+from crisis.playbooks.models import CalloutEntry, ChecklistItem
 
 
 class PositionOut(pydantic.BaseModel):
@@ -113,3 +118,51 @@ class ChecklistOut(pydantic.BaseModel):
 class ChecklistIn(Strict):
     item: int = pydantic.Field(ge=1)
     done: bool
+
+
+# --- serialising ----------------------------------------------------------------------
+
+def playbook_dict(pb: Playbook, *, with_contacts: bool = True) -> dict[str, Any]:
+    return {
+        "key": pb.key,
+        "title": pb.title,
+        "kind": pb.kind,
+        "description": pb.description,
+        "default_level": pb.default_level.value,
+        "positions": [{"key": p.key, "label": p.label} for p in pb.positions],
+        "callout": ([{"name": c.name, "role": c.role, "phone": c.phone, "email": c.email} for c in pb.callout]
+                    if with_contacts else []),
+        "callout_count": len(pb.callout),
+        "tasks": [{"title": t.title, "description": t.description, "position": t.position,
+                   "due_in_minutes": t.due_in_minutes, "priority": t.priority.value} for t in pb.tasks],
+        "checklist": list(pb.checklist),
+        "first_log": pb.first_log,
+        "reminders": [{"key": r.key, "kind": r.kind.value, "text": r.text, "every_minutes": r.every_minutes,
+                       "first_in_minutes": r.first_after_minutes, "position": r.position} for r in pb.reminders],
+        "highlight_categories": [c.value for c in pb.highlight_categories],
+    }
+
+
+def callout_entry_dict(entry: CalloutEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "name": entry.name,
+        "role": entry.role,
+        "phone": entry.phone,
+        "email": entry.email,
+        "state": entry.state.value,
+        "note": entry.note,
+        "updated_by": entry.updated_by,
+        "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+        "notified_at": entry.notified_at.isoformat() if entry.notified_at else None,
+    }
+
+
+def checklist_item_dict(item: ChecklistItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "done": item.done,
+        "done_by": item.done_by,
+        "done_at": item.done_at.isoformat() if item.done_at else None,
+    }

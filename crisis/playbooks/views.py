@@ -1,7 +1,8 @@
 """Playbooks: the API (list, activate, call-out, checklist) and the pages
 (/playbooks, the TiB's three-screen activation flow, the call-out page).
 
-Thin: every read and write goes through `crisis.playbooks.service`.
+Thin: every read and write goes through the playbooks' services (`activation`,
+`callout`, `checklist`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError, ValidationError
 from crisis.incidents import service as incidents
-from crisis.playbooks import registry, service
+from crisis.playbooks import activation, callout, checklist, registry
 from crisis.playbooks.schemas import (
     ActivateIn,
     CalloutIn,
@@ -28,6 +29,7 @@ from crisis.playbooks.schemas import (
     ChecklistOut,
     PlaybookList,
     PlaybookOut,
+    playbook_dict,
 )
 
 # --- API ------------------------------------------------------------------------------
@@ -36,20 +38,20 @@ from crisis.playbooks.schemas import (
 @operation("/playbooks", "GET", summary="The valid playbooks (admins also get the broken files)",
            tag="playbooks", response=PlaybookList, perm="read")
 def api_list_playbooks() -> dict[str, Any]:
-    return service.list_playbooks(viewer=current_user)
+    return activation.list_playbooks(viewer=current_user)
 
 
 @operation("/playbooks/<key>", "GET", summary="One playbook", tag="playbooks", response=PlaybookOut, perm="read")
 def api_get_playbook(key: str) -> dict[str, Any]:
-    pb = service.get_playbook(viewer=current_user, key=key)
-    return service.playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
+    pb = activation.get_playbook(viewer=current_user, key=key)
+    return playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
 
 
 @operation("/playbooks/<key>/activate", "POST",
            summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
            tag="playbooks", body=ActivateIn, status=201, perm="create_incident")
 def api_activate(key: str, body: ActivateIn) -> dict[str, Any]:
-    incident = service.activate(actor=current_user, playbook_key=key, title=body.title, context=body.context,
+    incident = activation.activate(actor=current_user, playbook_key=key, title=body.title, context=body.context,
                                 deviation_id=body.deviation, notify=body.notify)
     return incident.to_dict()
 
@@ -57,7 +59,7 @@ def api_activate(key: str, body: ActivateIn) -> dict[str, Any]:
 @operation("/incidents/<int:incident_id>/callout", "GET", summary="The call-out list (larmning) and its state",
            tag="playbooks", response=CalloutOut, perm="read_confidential")
 def api_get_callout(incident_id: int) -> dict[str, Any]:
-    return service.get_callout(viewer=current_user, incident_id=incident_id)
+    return callout.get_callout(viewer=current_user, incident_id=incident_id)
 
 
 @operation("/incidents/<int:incident_id>/callout", "POST",
@@ -67,24 +69,24 @@ def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
     if body.action == "mark":
         if body.entry is None or body.state is None:
             raise ValidationError(_l("Markering (mark) behöver entry och state."))
-        return service.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
+        return callout.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
                                     state=body.state, note=body.note)
     if body.action == "add":
-        return service.add_callout(actor=current_user, incident_id=incident_id, name=body.name or "",
+        return callout.add_callout(actor=current_user, incident_id=incident_id, name=body.name or "",
                                    role=body.role or "", phone=body.phone or "", email=body.email)
-    return service.notify_callout(actor=current_user, incident_id=incident_id, entry_ids=body.entries)
+    return callout.notify_callout(actor=current_user, incident_id=incident_id, entry_ids=body.entries)
 
 
 @operation("/incidents/<int:incident_id>/checklist", "GET", summary="The activation checklist",
            tag="playbooks", response=ChecklistOut, perm="read")
 def api_get_checklist(incident_id: int) -> dict[str, Any]:
-    return service.get_checklist(viewer=current_user, incident_id=incident_id)
+    return checklist.get_checklist(viewer=current_user, incident_id=incident_id)
 
 
 @operation("/incidents/<int:incident_id>/checklist", "POST", summary="Tick (or untick) a checklist item",
            tag="playbooks", body=ChecklistIn, response=ChecklistOut, perm="write_log")
 def api_post_checklist(incident_id: int, body: ChecklistIn) -> dict[str, Any]:
-    return service.set_checklist_item(actor=current_user, incident_id=incident_id, item_id=body.item,
+    return checklist.set_checklist_item(actor=current_user, incident_id=incident_id, item_id=body.item,
                                       done=body.done)
 
 
@@ -146,7 +148,7 @@ def reload() -> Any:
 
     if not EmptyForm().validate_on_submit():
         abort(400)
-    cat = service.reload_catalog(actor=current_user)
+    cat = activation.reload_catalog(actor=current_user)
     flash(_("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
           "ok" if not cat.all_errors else "error")
     return redirect(url_for("playbooks.index"))
@@ -209,7 +211,7 @@ def go(key: str) -> Any:
     deviation_id = _deviation_param(form.deviation.data)
     if form.validate_on_submit():
         try:
-            incident = service.activate(actor=current_user, playbook_key=key, title=form.title.data,
+            incident = activation.activate(actor=current_user, playbook_key=key, title=form.title.data,
                                         context=form.context.data or "", deviation_id=deviation_id,
                                         notify=bool(form.notify.data))
         except ApiError as e:
@@ -229,7 +231,7 @@ def go(key: str) -> Any:
 def callout_page(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
     return render_template("playbooks/callout.html", incident=inc,
-                           activation=service.activation_for(incident_id=incident_id))
+                           activation=activation.activation_for(incident_id=incident_id))
 
 
 # --- helpers ------------------------------------------------------------------------------

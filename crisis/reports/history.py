@@ -1,7 +1,7 @@
 """What changed between two versions of a lägesrapport: a field-by-field diff.
 
 Pure module: no Flask, no database. It works on the report dictionaries the
-API returns (`crisis.reports.service.to_dict`), so the same function serves
+API returns (`crisis.reports.schemas.to_dict`), so the same function serves
 the page, the API and the tests. The previous version of a report is the
 report it supersedes (a correction) or else the report before it.
 

@@ -67,7 +67,7 @@ class Report(db.Model):
     kommunikation: Mapped[str] = mapped_column(sa.Text, default="")
     nasta_rapport: Mapped[Optional[datetime]]
 
-    # The incident as it stood when the draft was made (see service.take_snapshot).
+    # The incident as it stood when the draft was made (see snapshot.take_snapshot).
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # A drawn warning area (GeoJSON Polygon/MultiPolygon); none = the kommun boundary.
     area: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)

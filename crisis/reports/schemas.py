@@ -1,12 +1,16 @@
-"""Request and response schemas of the reports API."""
+"""Request and response schemas of the reports API, and the serialiser (`to_dict`)
+that builds the `ReportOut` shape."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, Optional
 
 import pydantic
 
 from crisis.api.schemas import Strict
+from crisis.reports import text
+from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report
 
 StatusStr = Literal["draft", "approved", "sent", "acknowledged"]
 CategoryStr = Literal["Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport",
@@ -107,3 +111,44 @@ class ReportOut(pydantic.BaseModel):
     previous: Optional[int] = pydantic.Field(None, description="GET one report: the previous version's number")
     changes: Optional[list[dict[str, Any]]] = pydantic.Field(
         None, description="GET one report: what changed since the previous version, field by field")
+
+
+# --- serialising ---------------------------------------------------------------
+
+def _iso(dt: Optional[datetime]) -> Optional[str]:
+    return dt.isoformat() if dt else None
+
+
+def to_dict(report: Report, *, exercise: Optional[bool] = None, superseded_by: Optional[int] = None) -> dict[str, Any]:
+    if exercise is None:
+        exercise = (report.snapshot or {}).get("incident", {}).get("mode") == "exercise"
+    d: dict[str, Any] = {
+        "id": report.id,
+        "incident": report.incident_id,
+        "number": report.number,
+        "status": report.status.value,
+        "version": report.version,
+        "supersedes": report.supersedes,
+        "superseded_by": superseded_by,
+        "exercise": exercise,
+        "marking": text.EXERCISE_MARK if exercise else None,
+        "created_at": report.created_at.isoformat(),
+        "created_by": report.created_by,
+        "updated_at": report.updated_at.isoformat(),
+        "updated_by": report.updated_by,
+    }
+    for f in NARRATIVE_FIELDS:
+        d[f] = getattr(report, f) or ""
+    d["nasta_rapport"] = _iso(report.nasta_rapport)
+    for f in CAP_TEXT_FIELDS + CAP_CHOICE_FIELDS:
+        d[f] = getattr(report, f) or ""
+    d.update({
+        "area": report.area,
+        "snapshot": report.snapshot or {},
+        "approved_at": _iso(report.approved_at), "approved_by": report.approved_by,
+        "sent_at": _iso(report.sent_at), "sent_by": report.sent_by,
+        "sent_channel": report.sent_channel, "sent_recipient": report.sent_recipient,
+        "acknowledged_at": _iso(report.acknowledged_at), "acknowledged_by": report.acknowledged_by,
+        "acknowledged_recorded_by": report.acknowledged_recorded_by,
+    })
+    return d

@@ -1,4 +1,4 @@
-"""Lägesrapporter: drafting, approving (fastställa), sending, acknowledging; exports.
+"""Lägesrapporter: drafting, approving (fastställa), sending, acknowledging (the lifecycle).
 
 The only writer of reports. A report is numbered 1..n per incident without
 gaps (the number is taken under the incident's write lock and drafts are
@@ -8,6 +8,9 @@ category, decisions and actions in the log since the previous report, open
 tasks, staffing, level) and the narrative carried forward from the previous
 report. Approval freezes it for good (also in the database, see models);
 a correction is a new report that `supersedes` the old one.
+
+The snapshot of the lägesbild is taken by `snapshot`; the exports (WIS text,
+CAP) are `export`; the API shape is `schemas.to_dict`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -27,20 +28,20 @@ from flask_babel import lazy_gettext as _l
 from crisis import labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
-from crisis.config import ROOT
 from crisis.db import utcnow, write_transaction
-from crisis.enums import LogKind, OPEN_TASK_STATUSES
+from crisis.enums import LogKind
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.events.models import Event
 from crisis.extensions import db
+from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.log.models import LogEntry
 from crisis.reports import cap, history, text
+from crisis.reports.schemas import to_dict
+from crisis.reports.snapshot import take_snapshot
 from crisis.reports.models import (CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report,
                                    ReportStatus)
-from crisis.staffing import service as staffing
 
 _log = logging.getLogger("krisrum.reports")
 
@@ -68,45 +69,6 @@ DEFAULT_RECIPIENT = "Länsstyrelsen"
 
 # --- serialising ---------------------------------------------------------------
 
-def _iso(dt: Optional[datetime]) -> Optional[str]:
-    return dt.isoformat() if dt else None
-
-
-def to_dict(report: Report, *, exercise: Optional[bool] = None, superseded_by: Optional[int] = None) -> dict[str, Any]:
-    if exercise is None:
-        exercise = (report.snapshot or {}).get("incident", {}).get("mode") == "exercise"
-    d: dict[str, Any] = {
-        "id": report.id,
-        "incident": report.incident_id,
-        "number": report.number,
-        "status": report.status.value,
-        "version": report.version,
-        "supersedes": report.supersedes,
-        "superseded_by": superseded_by,
-        "exercise": exercise,
-        "marking": text.EXERCISE_MARK if exercise else None,
-        "created_at": report.created_at.isoformat(),
-        "created_by": report.created_by,
-        "updated_at": report.updated_at.isoformat(),
-        "updated_by": report.updated_by,
-    }
-    for f in NARRATIVE_FIELDS:
-        d[f] = getattr(report, f) or ""
-    d["nasta_rapport"] = _iso(report.nasta_rapport)
-    for f in CAP_TEXT_FIELDS + CAP_CHOICE_FIELDS:
-        d[f] = getattr(report, f) or ""
-    d.update({
-        "area": report.area,
-        "snapshot": report.snapshot or {},
-        "approved_at": _iso(report.approved_at), "approved_by": report.approved_by,
-        "sent_at": _iso(report.sent_at), "sent_by": report.sent_by,
-        "sent_channel": report.sent_channel, "sent_recipient": report.sent_recipient,
-        "acknowledged_at": _iso(report.acknowledged_at), "acknowledged_by": report.acknowledged_by,
-        "acknowledged_recorded_by": report.acknowledged_recorded_by,
-    })
-    return d
-
-
 def _superseded_map(incident_id: int) -> dict[int, int]:
     rows = db.session.execute(sa.select(Report.supersedes, Report.number).where(
         Report.incident_id == incident_id, Report.supersedes.is_not(None))).all()
@@ -118,104 +80,10 @@ def report_dict(report: Report) -> dict[str, Any]:
     return to_dict(report, superseded_by=_superseded_map(report.incident_id).get(report.number))
 
 
-# --- snapshot ------------------------------------------------------------------
-
-def _entry_item(e: LogEntry) -> dict[str, Any]:
-    d = log.masked_dict(e)  # reports leave the organisation: confidential text never goes in
-    return {k: d.get(k) for k in ("number", "kind", "occurred_at", "text", "author", "position_label",
-                                  "counterpart", "decided_by", "mandate", "classification")}
-
-
-def _log_since(incident_id: int, after: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = list(db.session.scalars(sa.select(LogEntry).where(
-        LogEntry.incident_id == incident_id, LogEntry.number > after,
-        LogEntry.kind.in_([LogKind.DECISION, LogKind.ACTION])).order_by(LogEntry.number)))
-    corrected = set(db.session.scalars(sa.select(LogEntry.corrects).where(
-        LogEntry.incident_id == incident_id, LogEntry.corrects.is_not(None))))
-    rows = [e for e in rows if e.number not in corrected]  # a corrected entry is replaced by its correction
-    return ([_entry_item(e) for e in rows if e.kind is LogKind.DECISION],
-            [_entry_item(e) for e in rows if e.kind is LogKind.ACTION])
-
-
-SITE_STATE_KEYS = ("operational", "degraded", "down", "unknown", "at_risk")
-
-
-def sites_summary(incident_id: int) -> dict[str, Any]:
-    """Site status per category, the sites down, degraded or at risk, and those on backup power."""
-    from crisis.sites import service as sites
-
-    return normalise_sites(sites.summary_for_incident(incident_id))
-
-
-def normalise_sites(raw: dict[str, Any]) -> dict[str, Any]:
-    """The site register's summary in the report's snapshot shape (kept small: it is stored)."""
-    categories = {row["category"]: {s: int(row.get(s, 0) or 0) for s in SITE_STATE_KEYS}
-                  for row in raw.get("categories") or ()}
-    problems = [{"key": p.get("key"), "name": p.get("name") or p.get("key"), "category": p.get("category"),
-                 "status": p.get("status") or "unknown", "at_risk": bool(p.get("at_risk")),
-                 "note": p.get("note") or None, "styrel_priority": p.get("styrel_priority")}
-                for p in raw.get("attention") or ()]
-    backup = [{"key": b.get("key"), "name": b.get("name") or b.get("key"), "category": b.get("category"),
-               "fuel_left_hours": b.get("fuel_left_hours")} for b in raw.get("on_backup_power") or ()]
-    return {"available": True, "categories": categories, "problems": problems, "on_backup_power": backup}
-
-
-def tasks_summary(incident_id: int) -> dict[str, Any]:
-    """The open tasks (overdue first, then by due time)."""
-    from crisis.tasks import service as tasks
-    from crisis.tasks.models import Task
-
-    rows = list(db.session.scalars(sa.select(Task).where(
-        Task.incident_id == incident_id, Task.status.in_(OPEN_TASK_STATUSES))))
-    now = utcnow()
-    items = []
-    for t in rows:
-        d = tasks.to_dict(t)
-        items.append({k: d.get(k) for k in ("id", "title", "status", "priority", "position", "assignee",
-                                             "assignee_name", "due_at", "overdue")})
-    far = "9999"
-    items.sort(key=lambda t: (not t["overdue"], t["due_at"] or far, t["id"]))
-    return {"available": True, "open": items, "open_count": len(items),
-            "overdue_count": sum(1 for t in items if t["overdue"]), "at": now.isoformat()}
-
-
-def _staffing_items(incident_id: int) -> list[dict[str, Any]]:
-    return [{"key": p["key"], "label": p["label"], "holders": [h["name"] for h in p["holders"]]}
-            for p in staffing.staffing_dict(incident_id=incident_id)["items"]]
-
-
-def take_snapshot(*, incident: Incident, since_log: int, previous: Optional[int]) -> dict[str, Any]:
-    """The incident as it stands now, for the report. Called inside the write transaction."""
-    decisions, actions = _log_since(incident.id, since_log)
-    return {
-        "taken_at": utcnow().isoformat(),
-        "incident": {"id": incident.id, "title": incident.title, "kind": incident.kind,
-                     "mode": incident.mode.value, "level": incident.level.value,
-                     "status": incident.status.value},
-        "level": incident.level.value,
-        "log_head": incident.last_log_number,
-        "since_log": since_log,
-        "previous_report": previous,
-        "decisions": decisions,
-        "actions": actions,
-        "sites": sites_summary(incident.id),
-        "tasks": tasks_summary(incident.id),
-        "staffing": _staffing_items(incident.id),
-    }
-
-
 # --- reading -----------------------------------------------------------------
 
-def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
-    return incident
-
-
 def list_reports(*, viewer: User, incident_id: int) -> list[Report]:
-    check(viewer, Perm.READ)
-    _incident(incident_id)
+    incidents.get(viewer=viewer, incident_id=incident_id)
     return list(db.session.scalars(sa.select(Report).where(Report.incident_id == incident_id)
                                    .order_by(Report.number.desc())))
 
@@ -228,7 +96,7 @@ def get(*, viewer: User, report_id: int) -> Report:
     return report
 
 
-def _by_number(incident_id: int, number: int) -> Optional[Report]:
+def by_number(incident_id: int, number: int) -> Optional[Report]:
     return db.session.scalar(sa.select(Report).where(Report.incident_id == incident_id,
                                                      Report.number == number))
 
@@ -236,7 +104,7 @@ def _by_number(incident_id: int, number: int) -> Optional[Report]:
 def previous_version(report: Report) -> Optional[Report]:
     """The report this one corrects, or else the one before it."""
     number = report.supersedes or report.number - 1
-    return _by_number(report.incident_id, number) if number >= 1 else None
+    return by_number(report.incident_id, number) if number >= 1 else None
 
 
 def changes(*, viewer: User, report_id: int) -> dict[str, Any]:
@@ -348,7 +216,7 @@ def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -
                               number=draft), code="draft_exists")
         last = db.session.scalar(sa.select(sa.func.max(Report.number)).where(Report.incident_id == incident_id)) or 0
         if supersedes is not None:
-            old = _by_number(incident_id, supersedes)
+            old = by_number(incident_id, supersedes)
             if old is None:
                 raise ValidationError(_l("Det finns ingen rapport %(number)s i händelsen att rätta.", number=supersedes))
             if old.is_draft:
@@ -469,9 +337,11 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
             raise ValidationError(_l("En rapport behöver åtminstone avsnittet Händelse innan den fastställs."))
         # An approved report must always be able to produce its CAP message:
         # check it now, before the report is frozen, and say what is missing.
-        missing, other = cap_problems(report, incident)
+        from crisis.reports import export
+
+        missing, other = export.cap_problems(report, incident)
         if missing or other:
-            names = ", ".join(_(CAP_FIELD_LABELS[f]) for f in missing)
+            names = ", ".join(_(export.CAP_FIELD_LABELS[f]) for f in missing)
             if missing:
                 message = _("Rapporten kan inte fastställas: varningen till allmänheten (CAP) saknar %(fields)s. "
                             "Fyll i det under Information till allmänheten och försök igen.", fields=names)
@@ -605,114 +475,6 @@ def remind_due(*, incident_id: int, now: Optional[datetime] = None) -> bool:
                              data=dict(key, text=f"Nästa lägesrapport {text.local_time(due, '%H:%M')}",
                                        incident=incident_id))
     return True
-
-
-# --- exports -------------------------------------------------------------------
-
-def wis_text(*, viewer: User, report_id: int) -> tuple[Report, str]:
-    report = get(viewer=viewer, report_id=report_id)
-    return report, text.render_wis_text(to_dict(report), kommun=current_app.config.get("CRISIS_KOMMUN", ""))
-
-
-@lru_cache(maxsize=4)
-def _boundary(path: str) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.get("type") == "FeatureCollection":
-        geoms = [f["geometry"] for f in data["features"]]
-        if len(geoms) == 1:
-            return geoms[0]
-        coords = []
-        for g in geoms:
-            coords += [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-        return {"type": "MultiPolygon", "coordinates": coords}
-    return data.get("geometry", data)
-
-
-def _token(value: str) -> str:
-    import re
-    return re.sub(r"[^A-Za-z0-9._@:-]+", "-", value).strip("-") or "krisrum"
-
-
-def cap_sender() -> str:
-    configured = current_app.config.get("CRISIS_CAP_SENDER")
-    if configured:
-        return _token(configured)
-    return "krisrum." + _token(current_app.config.get("CRISIS_KOMMUN", "kommun").lower())
-
-
-def cap_identifier(report: Report) -> str:
-    return f"{cap_sender()}.incident-{report.incident_id}.report-{report.number}"
-
-
-# The report fields behind the required CAP elements, with the labels the report form shows.
-# (Plain msgids, translated where used: the same strings are marked in reports/views.py FIELD_LABELS.)
-CAP_FIELD_LABELS = {
-    "cap_headline": "Rubrik till allmänheten",
-    "cap_description": "Information till allmänheten",
-    "cap_area_desc": "Område (beskrivning)",
-}
-_CAP_REQUIRED = {"headline is required": "cap_headline", "description is required": "cap_description",
-                 "area_desc is required": "cap_area_desc"}
-
-
-def cap_problems(report: Report, incident: Incident) -> tuple[list[str], list[str]]:
-    """Why this report could not produce a valid CAP message if approved now:
-    (missing report fields, other reasons). Both empty when it can."""
-    try:
-        msg = build_cap(report, incident, sent=utcnow())
-    except cap.CapInputError as e:
-        missing = [_CAP_REQUIRED[err] for err in e.errors if err in _CAP_REQUIRED]
-        return missing, [err for err in e.errors if err not in _CAP_REQUIRED]
-    except ValueError as e:
-        return [], [str(e)]
-    return [], list(cap.validate_cap(cap.render_cap(msg)))
-
-
-def build_cap(report: Report, incident: Incident, sent: Optional[datetime] = None) -> cap.CapMessage:
-    """The public warning of an approved report as a CapMessage (raises CapInputError).
-    `sent` stands in for the approval time when checking a draft before approval."""
-    prev = _by_number(report.incident_id, report.supersedes) if report.supersedes else None
-    refs = []
-    if prev is not None and prev.approved_at is not None:
-        refs.append(cap.CapReference(cap_sender(), cap_identifier(prev), prev.approved_at))
-    geometry = report.area or _boundary(str(ROOT / "static" / current_app.config["CRISIS_BOUNDARY"]))
-    kommun = current_app.config.get("CRISIS_KOMMUN", "")
-    return cap.CapMessage(
-        identifier=cap_identifier(report), sender=cap_sender(), sent=sent or report.approved_at,
-        exercise=incident.is_exercise, msg_type="Update" if refs else "Alert",
-        references=refs, category=report.cap_category, event=incident.kind or incident.title,
-        urgency=report.cap_urgency, severity=report.cap_severity, certainty=report.cap_certainty,
-        sender_name=f"{kommun} – central krisledning" if kommun else "Central krisledning",
-        headline=report.cap_headline or incident.title, description=report.cap_description,
-        instruction=report.cap_instruction or None, area_desc=report.cap_area_desc or kommun,
-        polygons=cap.geojson_to_cap_rings(geometry),
-        note=f"Lägesrapport {report.number}" + (f", ersätter {report.supersedes}" if report.supersedes else ""),
-    )
-
-
-def cap_xml(*, viewer: User, report_id: int) -> tuple[Report, bytes]:
-    """OASIS CAP 1.2, validated before it is served; a report that cannot make one is a 409 with the reasons."""
-    report = get(viewer=viewer, report_id=report_id)
-    incident = _incident(report.incident_id)
-    if report.is_draft:
-        raise Conflict(_("Lägesrapport %(n)s är ett utkast. Varningen till allmänheten (CAP) görs bara av en "
-                         "fastställd rapport.", n=report.number), code="not_approved")
-    try:
-        msg = build_cap(report, incident)
-    except cap.CapInputError as e:
-        missing = [_(CAP_FIELD_LABELS[_CAP_REQUIRED[err]]) for err in e.errors if err in _CAP_REQUIRED]
-        reason = (_("saknar %(fields)s", fields=", ".join(missing)) if missing else "; ".join(e.errors))
-        raise Conflict(_("Lägesrapport %(n)s kan inte bli en giltig varning till allmänheten (CAP): %(reason)s.",
-                         n=report.number, reason=reason), code="cap_invalid", details=e.errors) from None
-    except ValueError as e:
-        raise Conflict(_("Varningsområdet i lägesrapport %(n)s kan inte bli en CAP-polygon: %(reason)s.",
-                         n=report.number, reason=str(e)), code="cap_invalid", details=[str(e)]) from None
-    xml = cap.render_cap(msg)
-    errors = cap.validate_cap(xml)
-    if errors:
-        raise Conflict(_("Varningen till allmänheten (CAP) för lägesrapport %(n)s är inte giltig: %(reason)s.",
-                         n=report.number, reason="; ".join(errors[:5])), code="cap_invalid", details=errors)
-    return report, xml
 
 
 def may_approve(user: User) -> bool:

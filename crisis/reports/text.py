@@ -1,7 +1,7 @@
 """Plain-text forms of a lägesrapport: the WIS paste and the prefill lines.
 
 Pure module: no Flask, no database. It works on the report dictionary the
-API returns (`crisis.reports.service.to_dict`). The record is kept in
+API returns (`crisis.reports.schemas.to_dict`). The record is kept in
 Swedish whatever language the screen shows (like the log), because it is
 sent to Länsstyrelsen as it stands; so the vocabulary here is fixed
 Swedish, not translated.

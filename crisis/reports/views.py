@@ -14,9 +14,9 @@ from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm
 from crisis.incidents import service as incidents
-from crisis.reports import service, text
+from crisis.reports import export, service, text
 from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS
-from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, ReportOut, ReportPatch, SendIn
+from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, ReportOut, ReportPatch, SendIn, to_dict
 
 # --- API -----------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, Repor
 def list_reports(incident_id: int) -> list[dict[str, Any]]:
     reports = service.list_reports(viewer=current_user, incident_id=incident_id)
     superseded = {r.supersedes: r.number for r in reports if r.supersedes}
-    return [service.to_dict(r, superseded_by=superseded.get(r.number)) for r in reports]
+    return [to_dict(r, superseded_by=superseded.get(r.number)) for r in reports]
 
 
 @operation("/incidents/<int:incident_id>/reports", "POST",
@@ -86,7 +86,7 @@ def acknowledge_report(report_id: int, body: AcknowledgeIn) -> dict[str, Any]:
            summary="The report's public information as OASIS CAP 1.2 (validated; Exercise for exercises)",
            tag="reports", response=str, perm="read", content_type="application/xml")
 def report_cap(report_id: int) -> Response:
-    report, xml = service.cap_xml(viewer=current_user, report_id=report_id)
+    report, xml = export.cap_xml(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
     return Response(xml, mimetype="application/xml", headers={
         "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
@@ -240,7 +240,7 @@ def report_print(report_id: int) -> Any:
 def report_cap_page(report_id: int) -> Response:
     """The CAP link on the reports page: the XML, or (when the report cannot
     make one) a readable Swedish page from the error handler, never raw JSON."""
-    report, xml = service.cap_xml(viewer=current_user, report_id=report_id)
+    report, xml = export.cap_xml(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
     return Response(xml, mimetype="application/xml", headers={
         "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
@@ -249,7 +249,7 @@ def report_cap_page(report_id: int) -> Response:
 @pages.route("/reports/<int:report_id>/wis.txt")
 @login_required
 def report_wis(report_id: int) -> Response:
-    report, body = service.wis_text(viewer=current_user, report_id=report_id)
+    report, body = export.wis_text(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
     disposition = "attachment" if request.args.get("download") == "1" else "inline"
     return Response(body, mimetype="text/plain; charset=utf-8", headers={

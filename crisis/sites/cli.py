@@ -23,7 +23,7 @@ from crisis.errors import ApiError
 @with_appcontext
 def import_sites(file: Path) -> None:
     """Import sites from FILE (.geojson/.json: RFC 7946; .csv: key, name, category, lat, lon, ...)."""
-    from crisis.sites import service
+    from crisis.sites import register
 
     shown = str(file)
 
@@ -57,8 +57,8 @@ def import_sites(file: Path) -> None:
         bar.update(1)
 
     try:
-        result = service.import_file(actor=None, filename=file.name, text=text, progress=progress)
-    except service.SiteFileRejected as e:
+        result = register.import_file(actor=None, filename=file.name, text=text, progress=progress)
+    except register.SiteFileRejected as e:
         fail(e.errors)
     except ApiError as e:
         fail([e.message])

@@ -2,7 +2,9 @@
 
 Field values of the register (category, keys, coordinates, Styrel class)
 are checked by the same rules as a file import (`crisis.sites.importer`),
-so the request models only fix the shape and the types.
+so the request models only fix the shape and the types. The serialisers
+of a site's register fields (`site_values`) and of a status report
+(`row_dict`) stand at the end, next to what they build.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from crisis.api.schemas import Strict
 from crisis.errors import ValidationError
+from crisis.sites.models import Site, SiteStatus
 
 StateStr = Literal["operational", "degraded", "down", "unknown"]
 
@@ -196,3 +199,39 @@ class SummaryOut(pydantic.BaseModel):
     totals: dict[str, int]
     attention: list[dict[str, Any]]
     on_backup_power: list[dict[str, Any]]
+
+
+# --- serialising ---------------------------------------------------------------
+
+def site_values(site: Site) -> dict[str, Any]:
+    """The register's fields, JSON-ready; `to_feature` makes a Feature of it."""
+    return {
+        "id": site.id,
+        "key": site.key,
+        "name": site.name,
+        "category": site.category.value,
+        "geometry": site.geometry,
+        "address": site.address,
+        "owner": site.owner,
+        "contact": site.contact,
+        "backup_power": site.backup_power,
+        "fuel_hours": site.fuel_hours,
+        "styrel_priority": site.styrel_priority,
+        "depends_on": list(site.depends_on or []),
+        "retired": site.retired,
+        "updated_at": site.updated_at.isoformat(),
+    }
+
+
+def row_dict(row: SiteStatus) -> dict[str, Any]:
+    """A status report as the API returns it."""
+    return {
+        "id": row.id,
+        "status": row.status.value,
+        "note": row.note,
+        "set_by": row.set_by,
+        "set_at": row.set_at.isoformat(),
+        "on_backup_power": row.on_backup_power,
+        "on_backup_power_since": row.on_backup_power_since.isoformat() if row.on_backup_power_since else None,
+        "log_number": row.log_number,
+    }

@@ -1,6 +1,7 @@
 """Site register API and pages: `/api/v1/sites...`, `/sites`, `/incidents/{id}/map`.
 
-Thin: every read and write goes through `crisis.sites.service`.
+Thin: every read and write goes through `crisis.sites.register` (the register)
+or `crisis.sites.status` (a site's status in an incident).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
-from crisis.sites import labels, service
+from crisis.sites import labels
+from crisis.sites import register as site_register
+from crisis.sites import status as site_status
 from crisis.sites.forms import ActionForm, ImportForm, SiteForm
 from crisis.sites.models import Site
 from crisis.sites.schemas import (
     HistoryOut, HistoryQuery, ImportIn, ImportOut, SiteCollection, SiteCreate, SiteFeature, SitePatch,
-    SiteQuery, SitesQuery, StatusIn, SiteStatusOut, SummaryOut,
+    SiteQuery, SitesQuery, StatusIn, SiteStatusOut, SummaryOut, site_values,
 )
 
 # --------------------------------------------------------------------------
@@ -32,15 +35,15 @@ def _feature(site: Site, incident_id: Optional[int] = None) -> dict[str, Any]:
     if incident_id is None:
         from crisis.sites.importer import to_feature
 
-        return to_feature(service.site_values(site))
+        return to_feature(site_values(site))
     incidents.get(viewer=current_user, incident_id=incident_id)
-    return service.situation(incident_id=incident_id, include_retired=True).feature(site)
+    return site_status.situation(incident_id=incident_id, include_retired=True).feature(site)
 
 
 @operation("/sites", "GET", summary="The site register as a GeoJSON FeatureCollection; ?incident=ID adds status "
            "and at_risk", tag="sites", query=SitesQuery, response=SiteCollection, perm="read")
 def sites_list(query: SitesQuery) -> dict[str, Any]:
-    return service.feature_collection(viewer=current_user, incident_id=query.incident,
+    return site_status.feature_collection(viewer=current_user, incident_id=query.incident,
                                       include_retired=query.include_retired)
 
 
@@ -48,39 +51,39 @@ def sites_list(query: SitesQuery) -> dict[str, Any]:
            response=SiteFeature, status=201, perm="manage_sites")
 def sites_create(body: SiteCreate) -> dict[str, Any]:
     data = body.register_data()
-    site = service.create(actor=current_user, data=data)
+    site = site_register.create(actor=current_user, data=data)
     return _feature(site)
 
 
 @operation("/sites/import", "POST", summary="Import a GeoJSON or CSV site file (all or nothing, upsert by key)",
            tag="sites", body=ImportIn, response=ImportOut, perm="manage_sites")
 def sites_import(body: ImportIn) -> dict[str, Any]:
-    result = service.import_file(actor=current_user, filename=body.filename, text=body.content)
+    result = site_register.import_file(actor=current_user, filename=body.filename, text=body.content)
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
 @operation("/sites/<site_id>", "GET", summary="One site (site_id: the numeric id or the key)", tag="sites",
            query=SiteQuery, response=SiteFeature, perm="read")
 def sites_get(site_id: str, query: SiteQuery) -> dict[str, Any]:
-    return _feature(service.get(viewer=current_user, site_id=site_id), query.incident)
+    return _feature(site_register.get(viewer=current_user, site_id=site_id), query.incident)
 
 
 @operation("/sites/<site_id>", "PATCH", summary="Change a site's register fields (the key never changes)",
            tag="sites", body=SitePatch, response=SiteFeature, perm="manage_sites")
 def sites_update(site_id: str, body: SitePatch) -> dict[str, Any]:
-    return _feature(service.update(actor=current_user, site_id=site_id, data=body.register_data()))
+    return _feature(site_register.update(actor=current_user, site_id=site_id, data=body.register_data()))
 
 
 @operation("/sites/<site_id>/retire", "POST", summary="Retire a site (refused while others depend on it)",
            tag="sites", response=SiteFeature, perm="manage_sites")
 def sites_retire(site_id: str) -> dict[str, Any]:
-    return _feature(service.retire(actor=current_user, site_id=site_id))
+    return _feature(site_register.retire(actor=current_user, site_id=site_id))
 
 
 @operation("/sites/<site_id>/restore", "POST", summary="Bring a retired site back", tag="sites",
            response=SiteFeature, perm="manage_sites")
 def sites_restore(site_id: str) -> dict[str, Any]:
-    return _feature(service.restore(actor=current_user, site_id=site_id))
+    return _feature(site_register.restore(actor=current_user, site_id=site_id))
 
 
 @operation("/sites/<site_id>/history", "GET",
@@ -88,7 +91,7 @@ def sites_restore(site_id: str) -> dict[str, Any]:
                    "(both lists newest first, paginated with limit/before and limit/log_before)",
            tag="sites", query=HistoryQuery, response=HistoryOut, perm="read")
 def sites_history(site_id: str, query: HistoryQuery) -> dict[str, Any]:
-    return service.history(viewer=current_user, incident_id=query.incident, site_id=site_id, limit=query.limit,
+    return site_status.history(viewer=current_user, incident_id=query.incident, site_id=site_id, limit=query.limit,
                            before=query.before, log_before=query.log_before)
 
 
@@ -96,14 +99,14 @@ def sites_history(site_id: str, query: HistoryQuery) -> dict[str, Any]:
            summary="Report a site's status (site_id: the numeric id or the key); writes a status log entry "
            "and broadcasts site.status", tag="sites", body=StatusIn, response=SiteStatusOut, perm="write_log")
 def sites_set_status(incident_id: int, site_id: str, body: StatusIn) -> dict[str, Any]:
-    return service.set_status(actor=current_user, incident_id=incident_id, site_id=site_id, **body.model_dump())
+    return site_status.set_status(actor=current_user, incident_id=incident_id, site_id=site_id, **body.model_dump())
 
 
 @operation("/incidents/<int:incident_id>/sites/summary", "GET",
            summary="Per category: operational/degraded/down/unknown/at risk; sites needing attention by Styrel "
            "priority; fuel left on backup power", tag="sites", response=SummaryOut, perm="read")
 def sites_summary(incident_id: int) -> dict[str, Any]:
-    return service.get_summary(viewer=current_user, incident_id=incident_id)
+    return site_status.get_summary(viewer=current_user, incident_id=incident_id)
 
 
 # --------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def _register_page(form: Optional[SiteForm] = None, errors: Optional[list[str]] 
     may_manage = has_perm(current_user, Perm.MANAGE_SITES)
     if may_manage and form is None:
         form = _site_form()
-    sites = service.list_sites(viewer=current_user, include_retired=may_manage)
+    sites = site_register.list_sites(viewer=current_user, include_retired=may_manage)
     keys = {s.key: s for s in sites}
     dependents: dict[str, list[Site]] = {}
     for s in sites:
@@ -232,7 +235,7 @@ def create() -> Any:
     if errors:
         return _register_page(form, errors, 422)
     try:
-        site = service.create(actor=current_user, data=data)
+        site = site_register.create(actor=current_user, data=data)
     except ApiError as e:
         return _register_page(form, _errors_of(e), e.status)
     flash(_("%(name)s lades till i registret.", name=site.name), "ok")
@@ -247,7 +250,7 @@ def _wtf_errors(form: SiteForm) -> list[str]:
 @login_required
 @require(Perm.MANAGE_SITES)
 def edit(site_id: int) -> Any:
-    site = service.get(viewer=current_user, site_id=site_id)
+    site = site_register.get(viewer=current_user, site_id=site_id)
     form = _site_form(site)
     errors: list[str] = []
     if request.method == "POST":
@@ -257,7 +260,7 @@ def edit(site_id: int) -> Any:
             data = _form_data(form, errors)
             if not errors:
                 try:
-                    service.update(actor=current_user, site_id=site.id, data=data)
+                    site_register.update(actor=current_user, site_id=site.id, data=data)
                 except ApiError as e:
                     errors = _errors_of(e)
                 else:
@@ -272,7 +275,7 @@ def edit(site_id: int) -> Any:
 def retire(site_id: int) -> Any:
     if ActionForm().validate_on_submit():
         try:
-            site = service.retire(actor=current_user, site_id=site_id)
+            site = site_register.retire(actor=current_user, site_id=site_id)
             flash(_("%(name)s är avregistrerad.", name=site.name), "ok")
         except ApiError as e:
             flash(e.message, "error")
@@ -285,7 +288,7 @@ def retire(site_id: int) -> Any:
 def restore(site_id: int) -> Any:
     if ActionForm().validate_on_submit():
         try:
-            site = service.restore(actor=current_user, site_id=site_id)
+            site = site_register.restore(actor=current_user, site_id=site_id)
             flash(_("%(name)s är återställd i registret.", name=site.name), "ok")
         except ApiError as e:
             flash(e.message, "error")
@@ -305,7 +308,7 @@ def import_file() -> Any:
     except UnicodeDecodeError:
         return _register_page(errors=[_("%(file)s: filen är inte UTF-8-text.", file=upload.filename)], status=422)
     try:
-        result = service.import_file(actor=current_user, filename=upload.filename, text=text)
+        result = site_register.import_file(actor=current_user, filename=upload.filename, text=text)
     except ApiError as e:
         errors = [f"{upload.filename}: {m}" for m in _errors_of(e)]
         return _register_page(errors=[_("Inget importerades.")] + errors, status=e.status)
@@ -319,7 +322,7 @@ def import_file() -> Any:
 @require(Perm.READ)
 def export() -> Response:
     name = f"{current_app.config['CRISIS_KOMMUN']} – samhällsviktig verksamhet"
-    collection = service.export_geojson(viewer=current_user, name=name)
+    collection = site_register.export_geojson(viewer=current_user, name=name)
     body = json.dumps(collection, ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/geo+json", headers={
         "Content-Disposition": 'attachment; filename="verksamheter.geojson"'})

@@ -34,9 +34,9 @@ def assert_valid_geojson(fc):
 
 
 def test_sites_with_incident_is_geojson_with_status_and_at_risk(app, login, users, incident):
-    from crisis.sites import service
+    from crisis.sites import register
 
-    service.import_file(actor=None, filename=DEMO_FILE.name, text=DEMO_FILE.read_text(encoding="utf-8"))
+    register.import_file(actor=None, filename=DEMO_FILE.name, text=DEMO_FILE.read_text(encoding="utf-8"))
     staff = login("staff")
     r = staff.put(f"{BASE}/incidents/{incident.id}/sites/power-skene-fs/status", json={"status": "down"})
     assert r.status_code == 200, r.get_json()

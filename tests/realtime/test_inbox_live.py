@@ -13,7 +13,7 @@ from crisis.errors import ValidationError
 from crisis.realtime import bus
 from crisis.extensions import db
 from crisis.inbox import service as inbox
-from crisis.playbooks import service as playbooks
+from crisis.playbooks import activation, callout, checklist
 from crisis.scheduler import runner
 
 
@@ -87,16 +87,16 @@ def test_a_monitored_report_resurfaces_live_when_its_follow_up_time_comes(app, s
 
 
 def test_callout_and_checklist_events_in_the_incident_room(socket_client, users):
-    inc = playbooks.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="")
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="")
     staff = socket_client("staff")
     observer = socket_client("observer")
     for c in (staff, observer):
         c.emit("join", {"incident": inc.id, "since": inc.last_seq}, callback=True)
         c.get_received()
-    entry = playbooks.get_callout(viewer=users["staff"], incident_id=inc.id)["items"][0]
-    playbooks.mark_callout(actor=users["staff"], incident_id=inc.id, entry_id=entry["id"], state="reached")
-    item = playbooks.get_checklist(viewer=users["staff"], incident_id=inc.id)["items"][0]
-    playbooks.set_checklist_item(actor=users["staff"], incident_id=inc.id, item_id=item["id"], done=True)
+    entry = callout.get_callout(viewer=users["staff"], incident_id=inc.id)["items"][0]
+    callout.mark_callout(actor=users["staff"], incident_id=inc.id, entry_id=entry["id"], state="reached")
+    item = checklist.get_checklist(viewer=users["staff"], incident_id=inc.id)["items"][0]
+    checklist.set_checklist_item(actor=users["staff"], incident_id=inc.id, item_id=item["id"], done=True)
 
     staff_types = [e["type"] for e in _named(staff, "event")]
     assert staff_types == ["log.appended", "callout.updated", "log.appended", "checklist.updated"]

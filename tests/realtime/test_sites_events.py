@@ -51,11 +51,11 @@ def test_refused_status_change_broadcasts_nothing(app, socket_client, login, inc
 
 
 def test_replay_after_reconnect_includes_site_status(app, socket_client, users, incident):
-    from crisis.sites import service
+    from crisis.sites import status
 
     load(feature("sub"))
     since = incident.last_seq
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="degraded")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="degraded")
     client = socket_client("observer")
     _, messages = join(client, incident.id, since)
     replayed = [e["type"] for e in events(messages)]

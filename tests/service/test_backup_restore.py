@@ -35,7 +35,7 @@ def _fill(app: Any) -> None:
     from crisis.incidents import service as incidents
     from crisis.log import service as log
     from crisis.reports import service as reports
-    from crisis.sites import service as sites
+    from crisis.sites import status as sites
     from crisis.tasks import service as tasks
     from tests.sitehelpers import feature, load
 

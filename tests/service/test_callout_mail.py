@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from crisis.db import write_transaction
 from crisis.extensions import db
 from crisis.log.models import LogEntry
-from crisis.playbooks import mail, service
+from crisis.playbooks import activation, outbox
 from crisis.playbooks.models import CalloutEntry, MailMessage
 
 ELAVBROTT_EMAILS = ["kommundirektor@marks-kommun.example", "beredskap@marks-kommun.example"]
@@ -66,9 +66,9 @@ def _states(incident_id: int) -> dict[str, str]:
 
 def test_dry_run_is_the_default_and_is_logged(app, users):
     assert app.config["CRISIS_MAIL_DRY_RUN"] is True
-    inc = service.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
                            context="", notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert _states(inc.id) == {a: "dry_run" for a in ELAVBROTT_EMAILS}
     (text,) = _mail_log(inc.id)
     assert text.startswith("Provläge för e-post: inget skickades.")
@@ -77,9 +77,9 @@ def test_dry_run_is_the_default_and_is_logged(app, users):
 
 
 def test_sent_through_smtp_after_commit(app, users, smtp):
-    inc = service.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
                            context="Ellevio: 3 200 kunder utan ström", notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert sorted(rcpt for _f, rcpts, _c in smtp.messages for rcpt in rcpts) == sorted(ELAVBROTT_EMAILS)
     sender, _rcpts, raw = smtp.messages[0]
     assert sender == "krisrum@mark.example"
@@ -97,9 +97,9 @@ def test_sent_through_smtp_after_commit(app, users, smtp):
 def test_exercise_mail_only_to_the_allowlist_and_marked_ovning(app, users, smtp):
     app.config["CRISIS_EXERCISE_MAIL_ALLOWLIST"] = ["beredskap@marks-kommun.example"]
     with write_transaction(db.session):
-        inc = service.activate_locked(actor=users["exercise_control"], playbook_key="elavbrott",
+        inc = activation.activate_locked(actor=users["exercise_control"], playbook_key="elavbrott",
                                       title="Övning elavbrott", context="", mode="exercise", notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert [r for _f, rcpts, _c in smtp.messages for r in rcpts] == ["beredskap@marks-kommun.example"]
     raw = smtp.messages[0][2]
     assert _subject(raw) == "ÖVNING: Larmning: Övning elavbrott"
@@ -114,17 +114,17 @@ def test_exercise_mail_only_to_the_allowlist_and_marked_ovning(app, users, smtp)
 def test_exercise_allowlist_by_domain(app, users, smtp):
     app.config["CRISIS_EXERCISE_MAIL_ALLOWLIST"] = ["@marks-kommun.example"]
     with write_transaction(db.session):
-        inc = service.activate_locked(actor=users["leader"], playbook_key="elavbrott", title="Övning",
+        inc = activation.activate_locked(actor=users["leader"], playbook_key="elavbrott", title="Övning",
                                       context="", mode="exercise", notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert set(_states(inc.id).values()) == {"sent"}
 
 
 def test_a_server_that_does_not_answer_is_logged(app, users):
     app.config.update(CRISIS_SMTP_HOST="127.0.0.1", CRISIS_SMTP_PORT=_free_port(), CRISIS_MAIL_DRY_RUN=False)
-    inc = service.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
                            notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert set(_states(inc.id).values()) == {"failed"}
     (text,) = _mail_log(inc.id)
     assert text.startswith("E-post kunde inte skickas till kommundirektor@marks-kommun.example")
@@ -135,17 +135,17 @@ def test_a_server_that_does_not_answer_is_logged(app, users):
 def test_never_sent_for_a_rolled_back_change(app, users, smtp):
     with pytest.raises(RuntimeError):
         with write_transaction(db.session):
-            service.activate_locked(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott",
+            activation.activate_locked(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott",
                                     context="", notify=True)
             raise RuntimeError("a later step failed")
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert smtp.messages == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailMessage)) == 0
 
 
 def test_notify_later_from_the_callout_api(app, users, login, smtp):
-    inc = service.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="")
-    mail.wait_for_deliveries()
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="")
+    outbox.wait_for_deliveries()
     assert smtp.messages == []
     url = f"/api/v1/incidents/{inc.id}/callout"
     entries = login("duty_officer").get(url).get_json()["items"]
@@ -154,5 +154,5 @@ def test_notify_later_from_the_callout_api(app, users, login, smtp):
     assert login("duty_officer").post(url, json={"action": "notify", "entries": [no_mail["id"]]}).status_code == 422
     resp = login("duty_officer").post(url, json={"action": "notify", "entries": [kd["id"]]})
     assert resp.status_code == 200
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     assert [r for _f, rcpts, _c in smtp.messages for r in rcpts] == ["kommundirektor@marks-kommun.example"]

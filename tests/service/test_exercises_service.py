@@ -13,7 +13,9 @@ from crisis.db import utcnow
 from crisis.enums import IncidentStatus, Level, LogKind, Mode
 from crisis.errors import Conflict, Forbidden, ValidationError
 from crisis.events.models import Event
-from crisis.exercises import service
+from crisis.exercises import after_action, service
+from crisis.exercises import clock as exercise_clock
+from crisis.exercises.schemas import to_dict
 from crisis.exercises.models import Exercise, ExerciseStatus, InjectDelivery, Observation
 from crisis.extensions import db
 from crisis.incidents.models import Incident
@@ -24,11 +26,12 @@ SCENARIO = "vinterelavbrott"  # playbook elavbrott, 20 injects over 180 minutes
 
 
 class Clock:
-    """Controls the exercise service's clock (`utcnow` in crisis.exercises.service)."""
+    """Controls the exercise services' clock (`utcnow` in crisis.exercises.service, .clock, .after_action)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = utcnow()
-        monkeypatch.setattr(service, "utcnow", lambda: self.now)
+        for module in (service, exercise_clock, after_action):
+            monkeypatch.setattr(module, "utcnow", lambda: self.now)
 
     def advance(self, seconds: float) -> datetime:
         self.now = self.now + timedelta(seconds=seconds)
@@ -79,7 +82,7 @@ def test_schedule_stores_the_injects_and_a_start_job(control: Any) -> None:
     last = injects[-1]
     assert last.due_at == start_at + timedelta(seconds=last.offset_minutes * 60 / 60)
     assert runner.job_ids(f"exercise-start:{ex.id}") == [f"exercise-start:{ex.id}"]
-    assert service.to_dict(ex)["scenario"] == SCENARIO
+    assert to_dict(ex)["scenario"] == SCENARIO
 
 
 @pytest.mark.parametrize("kwargs, code", [
@@ -218,11 +221,11 @@ def test_pause_and_resume_shift_the_remaining_offsets(control: Any, clock: Clock
     paused = service.pause(actor=control, exercise_id=ex.id)
     assert paused.status is ExerciseStatus.PAUSED
     assert runner.job_ids(f"inject:{ex.id}:") == []
-    assert service.scenario_minutes(paused) == pytest.approx(6)
+    assert exercise_clock.scenario_minutes(paused) == pytest.approx(6)
     # nothing is delivered while paused
     clock.advance(600)
     assert service.deliver(ex.id, "sarf-trad") is None
-    assert service.scenario_minutes(paused) == pytest.approx(6)
+    assert exercise_clock.scenario_minutes(paused) == pytest.approx(6)
     resumed = service.resume(actor=control, exercise_id=ex.id)
     assert resumed.status is ExerciseStatus.RUNNING and resumed.total_paused == pytest.approx(600)
     r = rows(ex.id)
@@ -240,7 +243,7 @@ def test_speed_change_keeps_elapsed_scenario_time(control: Any, clock: Clock) ->
     t0 = ex.started_at
     clock.advance(60)  # 60 scenario minutes at 60x
     changed = service.set_speed(actor=control, exercise_id=ex.id, speed=1)
-    assert changed.speed == 1 and service.scenario_minutes(changed) == pytest.approx(60)
+    assert changed.speed == 1 and exercise_clock.scenario_minutes(changed) == pytest.approx(60)
     later = next(d for d in rows(ex.id).values() if d.offset_minutes > 60)
     assert later.due_at == t0 + timedelta(seconds=60) + timedelta(minutes=later.offset_minutes - 60)
     with pytest.raises(ValidationError):
@@ -353,7 +356,7 @@ def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, A
 
 def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(app: Any, control: Any) -> None:
     from crisis.incidents.models import Incident as Inc
-    from crisis.playbooks import mail
+    from crisis.playbooks import outbox
     from crisis.playbooks.models import MailMessage, MailState
 
     ex = started(control)
@@ -367,9 +370,9 @@ def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(
 
     with write_transaction(db.session):
         inc = events.lock_incident(incident_id=incident.id)
-        rows_ = mail.queue_locked(incident=inc, messages=[
+        rows_ = outbox.queue_locked(incident=inc, messages=[
             ("karin.verklig@example.org", "Larmning", "Kom in", None)])
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     db.session.expire_all()
     row = db.session.get(MailMessage, rows_[0].id)
     assert row.state is MailState.SUPPRESSED
@@ -381,24 +384,24 @@ def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(
 def test_observations_by_control_and_observers_only(users: dict[str, Any], control: Any) -> None:
     ex = started(control)
     service.deliver(ex.id, "elnat-larm")
-    o1 = service.add_observation(actor=users["observer"], exercise_id=ex.id, text="Samverkan svarade snabbt.",
+    o1 = after_action.add_observation(actor=users["observer"], exercise_id=ex.id, text="Samverkan svarade snabbt.",
                                  inject="elnat-larm")
-    o2 = service.add_observation(actor=control, exercise_id=ex.id, text="Stabsorientering försenad.")
+    o2 = after_action.add_observation(actor=control, exercise_id=ex.id, text="Stabsorientering försenad.")
     assert (o1.inject_id, o2.inject_id) == ("elnat-larm", None)
     with pytest.raises(Forbidden):
-        service.add_observation(actor=users["staff"], exercise_id=ex.id, text="x")
+        after_action.add_observation(actor=users["staff"], exercise_id=ex.id, text="x")
     with pytest.raises(ValidationError):
-        service.add_observation(actor=control, exercise_id=ex.id, text="x", inject="finns-inte")
+        after_action.add_observation(actor=control, exercise_id=ex.id, text="x", inject="finns-inte")
     # an observer cannot name an inject that is still to come
     with pytest.raises(ValidationError):
-        service.add_observation(actor=users["observer"], exercise_id=ex.id, text="x", inject="overlamning")
+        after_action.add_observation(actor=users["observer"], exercise_id=ex.id, text="x", inject="overlamning")
     with pytest.raises(ValidationError):
-        service.add_observation(actor=control, exercise_id=ex.id, text="  ")
+        after_action.add_observation(actor=control, exercise_id=ex.id, text="  ")
     # participants read them once the exercise is over
     with pytest.raises(Forbidden):
-        service.observations(viewer=users["staff"], exercise_id=ex.id)
+        after_action.observations(viewer=users["staff"], exercise_id=ex.id)
     service.end(actor=control, exercise_id=ex.id)
-    assert len(service.observations(viewer=users["staff"], exercise_id=ex.id)) == 2
+    assert len(after_action.observations(viewer=users["staff"], exercise_id=ex.id)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Observation)) == 2
 
 
@@ -406,16 +409,16 @@ def test_participants_never_see_upcoming_injects(users: dict[str, Any], control:
     ex = started(control)
     service.deliver(ex.id, "elnat-larm")
     for role in ("staff", "leader", "duty_officer", "observer"):
-        d = service.detail(viewer=users[role], exercise_id=ex.id)
+        d = after_action.detail(viewer=users[role], exercise_id=ex.id)
         assert [i["id"] for i in d["injects"]] == ["elnat-larm"]
         assert "expected_action" not in d["injects"][0]
-        report = service.after_action(viewer=users[role], exercise_id=ex.id)
+        report = after_action.after_action(viewer=users[role], exercise_id=ex.id)
         assert [i["id"] for i in report["injects"]] == ["elnat-larm"] and not report["complete"]
-    full = service.detail(viewer=control, exercise_id=ex.id)
+    full = after_action.detail(viewer=control, exercise_id=ex.id)
     assert len(full["injects"]) == 20 and full["injects"][1]["state"] == "upcoming"
     assert full["injects"][0]["expected_action"]
     service.end(actor=control, exercise_id=ex.id)
-    assert len(service.detail(viewer=users["staff"], exercise_id=ex.id)["injects"]) == 20
+    assert len(after_action.detail(viewer=users["staff"], exercise_id=ex.id)["injects"]) == 20
 
 
 def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock) -> None:
@@ -439,7 +442,7 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
     e1 = log.append(actor=staff, incident_id=ex.incident_id, text="Kontakt med Ellevio, ny prognos kl 12.")
     # the second inject becomes a task (made from its entry)
     task = tasks.create_from_log(actor=users["leader"], incident_id=ex.incident_id, number=n2)
-    report = service.after_action(viewer=control, exercise_id=ex.id)
+    report = after_action.after_action(viewer=control, exercise_id=ex.id)
     items = {i["id"]: i for i in report["injects"]}
     a, b = items["elnat-larm"], items["hemtjanst-skene"]
     assert a["first_response"]["kind"] == "log" and a["first_response"]["ref"] == e1.number
@@ -455,7 +458,7 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
     assert service.deliver(ex.id, "sarf-trad") is not None
     n3 = rows(ex.id)["sarf-trad"].log_number
     e3 = log.append(actor=users["duty_officer"], incident_id=ex.incident_id, text=f"Svar på #{n3}: väghållaren larmad.")
-    items = {i["id"]: i for i in service.after_action(viewer=control, exercise_id=ex.id)["injects"]}
+    items = {i["id"]: i for i in after_action.after_action(viewer=control, exercise_id=ex.id)["injects"]}
     assert items["sarf-trad"]["first_response"]["ref"] == e3.number
     assert items["sarf-trad"]["first_response"]["how"] == "reference"
     assert n1 < n2 < n3 and t0 is not None

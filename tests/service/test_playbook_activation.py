@@ -12,7 +12,7 @@ from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log.models import LogEntry
-from crisis.playbooks import registry, service
+from crisis.playbooks import activation, registry
 from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, PlaybookActivation
 from crisis.scheduler import runner
 from crisis.staffing.models import Position
@@ -37,7 +37,7 @@ def test_catalog_loads_every_shipped_playbook(app):
 def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     pb = registry.get(key)
     tib = users["duty_officer"]
-    incident = service.activate(actor=tib, playbook_key=key, title=f"Test {pb.title}",
+    incident = activation.activate(actor=tib, playbook_key=key, title=f"Test {pb.title}",
                                 context="Larm från SOS Alarm 03:12, omfattning oklar")
     db.session.expire_all()
     inc = db.session.get(Incident, incident.id)
@@ -84,7 +84,7 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
 
     act = db.session.scalar(sa.select(PlaybookActivation).where(PlaybookActivation.incident_id == inc.id))
     assert act.playbook_key == key and act.highlight_categories == [c.value for c in pb.highlight_categories]
-    assert service.highlight_categories(incident_id=inc.id) == [c.value for c in pb.highlight_categories]
+    assert activation.highlight_categories(incident_id=inc.id) == [c.value for c in pb.highlight_categories]
 
     types = [e.type for e in db.session.scalars(sa.select(Event).where(Event.incident_id == inc.id).order_by(Event.seq))]
     assert types.count("task.created") == len(pb.tasks)
@@ -95,7 +95,7 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
 
 
 def test_reminder_job_details(app, users):
-    inc = service.activate(actor=users["leader"], playbook_key="elavbrott", title="Elavbrott", context="")
+    inc = activation.activate(actor=users["leader"], playbook_key="elavbrott", title="Elavbrott", context="")
     jobs = {}
     with runner._job_store() as sched:
         for job in sched.get_jobs():
@@ -110,7 +110,7 @@ def test_reminder_job_details(app, users):
 
 
 def test_no_context_means_first_log_unchanged(app, users):
-    inc = service.activate(actor=users["admin"], playbook_key="storm", title="Storm", context="   ")
+    inc = activation.activate(actor=users["admin"], playbook_key="storm", title="Storm", context="   ")
     text = db.session.scalar(sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id, LogEntry.number == 2))
     assert text == registry.get("storm").first_log
 
@@ -118,7 +118,7 @@ def test_no_context_means_first_log_unchanged(app, users):
 @pytest.mark.parametrize("role", ["staff", "observer", "exercise_control"])
 def test_roles_without_create_incident_cannot_activate(app, users, role):
     with pytest.raises(ApiError) as exc:
-        service.activate(actor=users[role], playbook_key="storm", title="Storm", context="")
+        activation.activate(actor=users[role], playbook_key="storm", title="Storm", context="")
     assert exc.value.status == 403
     assert _count(Incident) == 0
 
@@ -131,17 +131,17 @@ def _nothing_stored() -> None:
 
 def test_unknown_playbook_is_404_and_nothing_is_stored(app, users):
     with pytest.raises(NotFound):
-        service.activate(actor=users["duty_officer"], playbook_key="finns-inte", title="X", context="")
+        activation.activate(actor=users["duty_officer"], playbook_key="finns-inte", title="X", context="")
     _nothing_stored()
 
 
 def test_bad_input_stores_nothing(app, users):
     with pytest.raises(ValidationError):
-        service.activate(actor=users["duty_officer"], playbook_key="storm", title="   ", context="")
+        activation.activate(actor=users["duty_officer"], playbook_key="storm", title="   ", context="")
     with pytest.raises(ValidationError):
-        service.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="x" * 1001)
+        activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="x" * 1001)
     with pytest.raises(NotFound):
-        service.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="", deviation_id=99)
+        activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="", deviation_id=99)
     _nothing_stored()
     assert runner.job_ids("reminder:") == []
 
@@ -160,7 +160,7 @@ def test_everything_or_nothing_when_a_late_step_fails(app, users, monkeypatch):
 
     monkeypatch.setattr(tasks, "create_locked", flaky)
     with pytest.raises(ValidationError):
-        service.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="")
+        activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="")
     _nothing_stored()
     assert runner.job_ids() == []
 
@@ -169,7 +169,7 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
     from crisis.db import write_transaction
 
     with write_transaction(db.session):
-        inc = service.activate_locked(actor=users["exercise_control"], playbook_key="dricksvatten",
+        inc = activation.activate_locked(actor=users["exercise_control"], playbook_key="dricksvatten",
                                       title="Övning vatten", context="Inspel 1", mode="exercise")
     db.session.expire_all()
     inc = db.session.get(Incident, inc.id)
@@ -180,10 +180,10 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
     # a deviation report is real: it never starts an exercise
     with pytest.raises(ValidationError):
         with write_transaction(db.session):
-            service.activate_locked(actor=users["exercise_control"], playbook_key="storm", title="Ö",
+            activation.activate_locked(actor=users["exercise_control"], playbook_key="storm", title="Ö",
                                     context="", mode="exercise", deviation_id=1)
     # staff may not start even an exercise
     with pytest.raises(ApiError) as exc:
         with write_transaction(db.session):
-            service.activate_locked(actor=users["staff"], playbook_key="storm", title="Ö", context="", mode="exercise")
+            activation.activate_locked(actor=users["staff"], playbook_key="storm", title="Ö", context="", mode="exercise")
     assert exc.value.status == 403

@@ -16,7 +16,7 @@ from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.log.models import LogEntry
-from crisis.playbooks import jobs, registry, service
+from crisis.playbooks import activation, jobs, registry, reminders
 from crisis.playbooks.models import IncidentReminder
 from crisis.scheduler import runner
 
@@ -87,10 +87,10 @@ def _close(users, incident_id: int) -> None:
 
 
 def test_fires_once_per_due_time_and_says_what_and_who(app, users, testlarm):
-    inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
-    assert service.fire_reminder(incident_id=inc.id, key="nu") is True
-    assert service.fire_reminder(incident_id=inc.id, key="nu") is False  # same due time: nothing
-    assert service.fire_reminder(incident_id=inc.id, key="senare") is False  # not due yet
+    inc = activation.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
+    assert reminders.fire_reminder(incident_id=inc.id, key="nu") is True
+    assert reminders.fire_reminder(incident_id=inc.id, key="nu") is False  # same due time: nothing
+    assert reminders.fire_reminder(incident_id=inc.id, key="senare") is False  # not due yet
     texts = _reminder_entries(inc.id)
     assert len(texts) == 1
     assert texts[0].startswith("Påminnelse – Stabsmöte: Stabsmöte nu. Ansvarig: Stabschef.")
@@ -103,14 +103,14 @@ def test_fires_once_per_due_time_and_says_what_and_who(app, users, testlarm):
     rem.first_at = rem.first_at - timedelta(minutes=15)
     rem.last_due_at = rem.first_at
     db.session.commit()
-    assert service.fire_reminder(incident_id=inc.id, key="nu") is True
-    assert service.fire_reminder(incident_id=inc.id, key="nu") is False
+    assert reminders.fire_reminder(incident_id=inc.id, key="nu") is True
+    assert reminders.fire_reminder(incident_id=inc.id, key="nu") is False
     assert len(_reminder_entries(inc.id)) == 2
     assert _rem(inc.id, "nu").fired_count == 2
 
 
 def test_closing_stops_the_reminders_and_removes_their_jobs(app, users, testlarm):
-    inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
+    inc = activation.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
     assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == [f"reminder:{inc.id}:nu", f"reminder:{inc.id}:senare"]
     _close(users, inc.id)
     assert runner.job_ids("reminder:") == []
@@ -124,14 +124,14 @@ def test_closing_stops_the_reminders_and_removes_their_jobs(app, users, testlarm
 
 
 def test_a_job_of_a_closed_incident_removes_itself(app, users, testlarm, monkeypatch):
-    inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
+    inc = activation.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
     # Closing without the hook (as if the hook had failed): the job itself notices.
     from crisis import registry
 
     monkeypatch.setattr(registry.of(app), "close_hooks", [])
     _close(users, inc.id)
     assert f"reminder:{inc.id}:nu" in runner.job_ids()
-    assert service.fire_reminder(incident_id=inc.id, key="nu") is False
+    assert reminders.fire_reminder(incident_id=inc.id, key="nu") is False
     assert f"reminder:{inc.id}:nu" not in runner.job_ids()
     assert not _rem(inc.id, "nu").active
     assert _reminder_entries(inc.id) == []
@@ -141,7 +141,7 @@ def test_reminders_survive_a_restart_fire_once_and_stop_when_closed(app, users, 
     try:
         # Activated while no scheduler runs (a web process with CRISIS_SCHEDULER=off):
         # the jobs are in the shared job store.
-        inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Storm", context="")
+        inc = activation.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Storm", context="")
         assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == [f"reminder:{inc.id}:nu", f"reminder:{inc.id}:senare"]
         time.sleep(2.5)  # the first reminder comes due while the scheduler is down
         assert _reminder_entries(inc.id) == []
@@ -171,7 +171,7 @@ def test_activation_while_the_scheduler_runs_fires_the_first_reminder(app, users
     try:
         runner.start_background(app)
         start = utcnow()
-        inc = service.activate(actor=users["leader"], playbook_key=testlarm, title="Vatten", context="")
+        inc = activation.activate(actor=users["leader"], playbook_key=testlarm, title="Vatten", context="")
         assert _wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
         (ev,) = _due_events(inc.id)
         assert abs((datetime.fromisoformat(ev["due_at"]) - start).total_seconds()) < 5
@@ -180,7 +180,7 @@ def test_activation_while_the_scheduler_runs_fires_the_first_reminder(app, users
 
 
 def test_lost_jobs_are_recreated_at_scheduler_start(app, users, testlarm):
-    inc = service.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
+    inc = activation.activate(actor=users["duty_officer"], playbook_key=testlarm, title="Test", context="")
     for key in ("nu", "senare"):
         runner.remove(f"reminder:{inc.id}:{key}")  # e.g. a job store restored from an older backup
     assert runner.job_ids("reminder:") == []

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from crisis.extensions import db
 from crisis.log.models import LogEntry
-from crisis.playbooks import mail, registry, service as playbooks
+from crisis.playbooks import activation as playbooks, outbox, registry
 from crisis.tasks import service as tasks
 from crisis.tasks.models import Task
 from tests.sitehelpers import feature, load
@@ -61,7 +61,7 @@ def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
     assert app.config["CRISIS_MAIL_DRY_RUN"] is True
     inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
                              context="", notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     texts = _texts(inc.id)
     _assert_plain(texts, _forbidden())
 
@@ -91,7 +91,7 @@ def test_changing_a_task_position_and_priority_is_recorded_with_names(app, users
 
 
 def test_a_site_status_change_is_recorded_with_names(app, users, incident):
-    from crisis.sites import service as sites
+    from crisis.sites import status as sites
 
     load(feature("sub", name="Ställverk Kinna"), feature("vc", ["sub"], category="health", name="Kinna vårdcentral"))
     sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down")
@@ -106,7 +106,7 @@ def test_a_mail_failure_is_a_readable_sentence(app, users):
     app.config.update(CRISIS_SMTP_HOST="127.0.0.1", CRISIS_SMTP_PORT=_free_port(), CRISIS_MAIL_DRY_RUN=False)
     inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
                              notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     (text,) = [t for t in _texts(inc.id) if t.startswith("E-post")]
     assert text == ("E-post kunde inte skickas till kommundirektor@marks-kommun.example och "
                     "beredskap@marks-kommun.example (e-postservern gick inte att nå). Ring i stället.")
@@ -121,7 +121,7 @@ def test_no_mail_server_configured_is_said_without_the_setting_name(app, users):
     app.config.update(CRISIS_SMTP_HOST="", CRISIS_MAIL_DRY_RUN=False)
     inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
                              notify=True)
-    mail.wait_for_deliveries()
+    outbox.wait_for_deliveries()
     (text,) = [t for t in _texts(inc.id) if t.startswith("E-post")]
     assert "(ingen e-postserver är inställd)" in text
     _assert_plain([text], _forbidden())

@@ -9,7 +9,7 @@ import pytest
 
 from crisis.errors import Conflict, ValidationError
 from crisis.incidents import service as incidents
-from crisis.reports import cap, service
+from crisis.reports import cap, export, service
 
 NS = {"cap": cap.CAP_NS}
 PUBLIC = {"cap_headline": "Elavbrott i Kinna och Skene",
@@ -30,7 +30,7 @@ def _parse(xml: bytes) -> ET.Element:
 
 def test_real_incident_gives_a_valid_actual_alert(app: Any, users: dict[str, Any], incident: Any) -> None:
     report = _approved(users, incident.id)
-    _r, xml = service.cap_xml(viewer=users["observer"], report_id=report.id)
+    _r, xml = export.cap_xml(viewer=users["observer"], report_id=report.id)
     root = _parse(xml)
     assert root.findtext("cap:status", namespaces=NS) == "Actual"
     assert root.findtext("cap:scope", namespaces=NS) == "Public"
@@ -51,7 +51,7 @@ def test_real_incident_gives_a_valid_actual_alert(app: Any, users: dict[str, Any
 def test_exercise_incident_is_never_actual(app: Any, users: dict[str, Any]) -> None:
     exercise = incidents.create(actor=users["leader"], title="Övning Höstvind", kind="storm", mode="exercise")
     report = _approved(users, exercise.id)
-    _r, xml = service.cap_xml(viewer=users["staff"], report_id=report.id)
+    _r, xml = export.cap_xml(viewer=users["staff"], report_id=report.id)
     root = _parse(xml)
     assert root.findtext("cap:status", namespaces=NS) == "Exercise"
     assert root.findtext("cap:info/cap:headline", namespaces=NS).startswith("ÖVNING")
@@ -62,7 +62,7 @@ def test_drawn_area_and_a_correction_as_update(app: Any, users: dict[str, Any], 
     square = {"type": "Polygon", "coordinates": [[[12.6, 57.4], [12.7, 57.4], [12.7, 57.5], [12.6, 57.5],
                                                   [12.6, 57.4]]]}
     first = _approved(users, incident.id, area=square, cap_area_desc="Centrala Kinna")
-    _r, xml = service.cap_xml(viewer=users["staff"], report_id=first.id)
+    _r, xml = export.cap_xml(viewer=users["staff"], report_id=first.id)
     root = _parse(xml)
     assert root.findtext("cap:info/cap:area/cap:polygon", namespaces=NS) == \
         "57.4,12.6 57.4,12.7 57.5,12.7 57.5,12.6 57.4,12.6"
@@ -72,7 +72,7 @@ def test_drawn_area_and_a_correction_as_update(app: Any, users: dict[str, Any], 
     fix = service.create(actor=users["staff"], incident_id=incident.id, supersedes=first.number)
     service.update(actor=users["staff"], report_id=fix.id, fields={"cap_headline": "Rättelse: elavbrott"})
     fix = service.approve(actor=users["leader"], report_id=fix.id)
-    _r, xml = service.cap_xml(viewer=users["staff"], report_id=fix.id)
+    _r, xml = export.cap_xml(viewer=users["staff"], report_id=fix.id)
     root = _parse(xml)
     assert root.findtext("cap:msgType", namespaces=NS) == "Update"
     refs = root.findtext("cap:references", namespaces=NS)
@@ -83,7 +83,7 @@ def test_drawn_area_and_a_correction_as_update(app: Any, users: dict[str, Any], 
 def test_draft_and_incomplete_reports_give_409_with_reasons(app: Any, users: dict[str, Any], incident: Any) -> None:
     report = service.create(actor=users["staff"], incident_id=incident.id)
     with pytest.raises(Conflict) as e:
-        service.cap_xml(viewer=users["staff"], report_id=report.id)
+        export.cap_xml(viewer=users["staff"], report_id=report.id)
     assert e.value.code == "not_approved"
     # No public description written: approval refuses before freezing, and says what is missing in Swedish.
     with pytest.raises(ValidationError) as v:
@@ -95,7 +95,7 @@ def test_draft_and_incomplete_reports_give_409_with_reasons(app: Any, users: dic
     # Once written, approval works and the approved report always makes its CAP message.
     service.update(actor=users["staff"], report_id=report.id, fields={"cap_description": "Strömavbrott i Kinna."})
     service.approve(actor=users["leader"], report_id=report.id)
-    _r, xml = service.cap_xml(viewer=users["staff"], report_id=report.id)
+    _r, xml = export.cap_xml(viewer=users["staff"], report_id=report.id)
     assert cap.validate_cap(xml) == []
 
 

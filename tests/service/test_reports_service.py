@@ -181,7 +181,7 @@ def test_bad_input_is_refused(app: Any, users: dict[str, Any], incident: Any) ->
 
 
 def _two_sites(users: dict[str, Any]) -> None:
-    from crisis.sites import service as sites
+    from crisis.sites import register as sites
 
     admin = users["admin"]
     sites.create(actor=admin, data={"key": "power-kinna", "name": "Kinna fördelningsstation", "category": "power",
@@ -192,7 +192,7 @@ def _two_sites(users: dict[str, Any]) -> None:
 
 
 def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident: Any) -> None:
-    from crisis.sites import service as sites
+    from crisis.sites import status as sites
     from crisis.tasks import service as tasks
 
     _two_sites(users)

@@ -13,14 +13,14 @@ from crisis.errors import Conflict, Forbidden, NotFound, ValidationError
 from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.log.models import LogEntry
-from crisis.sites import service
+from crisis.sites import register, status
 from crisis.sites.demo import DEMO_FILE
 from crisis.sites.models import Site, SiteStatus
 from tests.sitehelpers import collection, feature, load, props, site_count, status_count
 
 
 def _at_risk(incident_id: int) -> dict[str, bool]:
-    view = service.situation(incident_id=incident_id)
+    view = status.situation(incident_id=incident_id)
     return {site.key: site.key in view.at_risk for site in view.sites}
 
 
@@ -33,7 +33,7 @@ def _site(key: str) -> Site:
 
 
 def test_demo_file_imports_every_site(app):
-    result = service.import_file(actor=None, filename=DEMO_FILE.name, text=DEMO_FILE.read_text(encoding="utf-8"))
+    result = register.import_file(actor=None, filename=DEMO_FILE.name, text=DEMO_FILE.read_text(encoding="utf-8"))
     assert len(result.created) == 81 and not result.updated
     assert site_count() == 81
     water = _site("water-kinna-vv")
@@ -60,8 +60,8 @@ def test_broken_file_changes_nothing(app):
         feature("c", category="hospital"),           # unknown category
         feature("d", ["nowhere"]),                   # unknown dependency
     )
-    with pytest.raises(service.SiteFileRejected) as info:
-        service.import_file(actor=None, filename="broken.geojson", text=broken)
+    with pytest.raises(register.SiteFileRejected) as info:
+        register.import_file(actor=None, filename="broken.geojson", text=broken)
     errors = info.value.errors
     assert any(e.startswith('feature 2 (key "b")') and "longitude 200.0 out of range" in e for e in errors)
     assert any(e.startswith('feature 3 (key "c")') and 'unknown category "hospital"' in e for e in errors)
@@ -79,8 +79,8 @@ def test_broken_file_changes_nothing(app):
     ("bad.txt", "key;name\n", "unsupported file type"),
 ])
 def test_malformed_files_are_rejected_with_their_place(app, name, text, expected):
-    with pytest.raises(service.SiteFileRejected) as info:
-        service.import_file(actor=None, filename=name, text=text)
+    with pytest.raises(register.SiteFileRejected) as info:
+        register.import_file(actor=None, filename=name, text=text)
     assert any(expected in e for e in info.value.errors), info.value.errors
     assert site_count() == 0
 
@@ -89,7 +89,7 @@ def test_csv_import_with_swedish_spreadsheet_conventions(app):
     text = ("key;name;category;lat;lon;backup_power;fuel_hours;styrel_priority;depends_on\n"
             "power-x;Station X;power;57,50;12,70;nej;;;\n"
             "water-y;Vattenverk Y;water;57,51;12,71;ja;24,5;2;power-x\n")
-    result = service.import_file(actor=None, filename="sites.csv", text=text)
+    result = register.import_file(actor=None, filename="sites.csv", text=text)
     assert sorted(result.created) == ["power-x", "water-y"]
     y = _site("water-y")
     assert y.geometry == {"type": "Point", "coordinates": [12.71, 57.51]}
@@ -98,35 +98,35 @@ def test_csv_import_with_swedish_spreadsheet_conventions(app):
 
 def test_import_rejects_a_cycle_through_stored_sites(app):
     load(feature("a"), feature("b", ["a"]))
-    with pytest.raises(service.SiteFileRejected) as info:
+    with pytest.raises(register.SiteFileRejected) as info:
         load(feature("a", ["b"]))
     assert any("dependency cycle: a -> b -> a" in e for e in info.value.errors), info.value.errors
     assert _site("a").depends_on == []
 
 
 def test_import_rejects_self_dependency(app):
-    with pytest.raises(service.SiteFileRejected) as info:
+    with pytest.raises(register.SiteFileRejected) as info:
         load(feature("a", ["a"]))
     assert info.value.errors == ['feature 1 (key "a"): depends on itself']
 
 
 def test_import_brings_a_retired_site_back(app, users):
     load(feature("a"))
-    service.retire(actor=users["admin"], site_id="a")
+    register.retire(actor=users["admin"], site_id="a")
     result = load(feature("a"))
     assert result.updated == ["a"] and _site("a").retired is False
 
 
 def test_import_needs_manage_sites(app, users):
     with pytest.raises(Forbidden):
-        service.import_file(actor=users["staff"], filename="x.geojson", text=collection(feature("a")))
-    result = service.import_file(actor=users["admin"], filename="x.geojson", text=collection(feature("a")))
+        register.import_file(actor=users["staff"], filename="x.geojson", text=collection(feature("a")))
+    result = register.import_file(actor=users["admin"], filename="x.geojson", text=collection(feature("a")))
     assert result.created == ["a"]
 
 
 def test_progress_is_reported_per_site(app):
     seen = []
-    service.import_file(actor=None, filename="x.geojson", text=collection(feature("a"), feature("b")),
+    register.import_file(actor=None, filename="x.geojson", text=collection(feature("a"), feature("b")),
                         progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
 
@@ -140,21 +140,21 @@ def test_chain_cascade(app, users, incident):
     load(feature("sub"), feature("vv", ["sub"], category="water"), feature("sabo", ["vv"], category="care"),
          feature("hemtjanst", ["sabo"], category="care"), feature("other"))
     staff = users["staff"]
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
     assert data["properties"]["status"] == "down" and data["properties"]["at_risk"] is False
     assert {c["key"]: c["at_risk_causes"] for c in data["at_risk_changed"]} == {
         "vv": ["sub"], "sabo": ["sub"], "hemtjanst": ["sub"]}
     assert _at_risk(incident.id) == {"sub": False, "vv": True, "sabo": True, "hemtjanst": True, "other": False}
 
     # The middle fails too: the end of the chain now has two causes.
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="degraded")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="degraded")
     assert data["properties"]["at_risk"] is True and data["properties"]["at_risk_causes"] == ["sub"]
     assert {c["key"]: c["at_risk_causes"] for c in data["at_risk_changed"]} == {
         "sabo": ["sub", "vv"], "hemtjanst": ["sub", "vv"]}
 
     # Repaired from the bottom up: nothing is at risk any more.
-    service.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational")
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="operational")
+    status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="operational")
     assert all(not c["at_risk"] for c in data["at_risk_changed"])
     assert not any(_at_risk(incident.id).values())
 
@@ -168,17 +168,17 @@ def test_diamond_cascade(app, users, incident):
     load(feature("top"), feature("left", ["top"]), feature("right", ["top"]),
          feature("bottom", ["left", "right"], category="health"))
     staff = users["staff"]
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="top", status="down")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="top", status="down")
     changed = {c["key"]: c for c in data["at_risk_changed"]}
     assert set(changed) == {"left", "right", "bottom"}
     assert changed["bottom"]["at_risk_causes"] == ["top"]  # one cause, reached two ways
 
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="left", status="down")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="left", status="down")
     assert [c["key"] for c in data["at_risk_changed"]] == ["bottom"]
     assert data["at_risk_changed"][0]["at_risk_causes"] == ["left", "top"]
 
     # top is back: right is fine, bottom still at risk through left.
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="top", status="operational")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="top", status="operational")
     changed = {c["key"]: c for c in data["at_risk_changed"]}
     assert changed["right"]["at_risk"] is False
     assert changed["left"]["at_risk"] is False
@@ -188,7 +188,7 @@ def test_diamond_cascade(app, users, incident):
 
 def test_unknown_status_does_not_cascade(app, users, incident):
     load(feature("a"), feature("b", ["a"]))
-    data = service.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="unknown")
+    data = status.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="unknown")
     assert data["at_risk_changed"] == [] and not _at_risk(incident.id)["b"]
 
 
@@ -197,9 +197,9 @@ def test_statuses_are_per_incident(app, users, incident):
 
     load(feature("a"), feature("b", ["a"]))
     exercise = incidents.create(actor=users["duty_officer"], title="Övning", kind="övning", mode="exercise")
-    service.set_status(actor=users["staff"], incident_id=exercise.id, site_id="a", status="down")
+    status.set_status(actor=users["staff"], incident_id=exercise.id, site_id="a", status="down")
     assert _at_risk(exercise.id)["b"] is True
-    fc = service.feature_collection(viewer=users["observer"], incident_id=incident.id)
+    fc = status.feature_collection(viewer=users["observer"], incident_id=incident.id)
     assert props(fc)["a"]["status"] == "unknown" and props(fc)["b"]["at_risk"] is False
 
 
@@ -210,7 +210,7 @@ def test_statuses_are_per_incident(app, users, incident):
 def test_status_writes_a_log_entry_and_an_event(app, users, incident):
     load(feature("sub", name="Skene fördelningsstation"), feature("vv", ["sub"], name="Kinna vattenverk"))
     before_seq = incident.last_seq
-    data = service.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down",
+    data = status.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down",
                               note="Ellevio: stormskador")
     entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident.id)
                               .order_by(LogEntry.number.desc()).limit(1))
@@ -231,16 +231,16 @@ def test_status_writes_a_log_entry_and_an_event(app, users, incident):
 def test_status_by_numeric_id_or_key(app, users, incident):
     load(feature("a"))
     site = _site("a")
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id=site.id, status="degraded")
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id=str(site.id), status="down")
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="operational")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id=site.id, status="degraded")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id=str(site.id), status="down")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="operational")
     assert status_count() == 3
 
 
 def test_backup_power_countdown_starts_at_the_switch(app, users, incident):
     load(feature("vv", category="water", backup_power=True, fuel_hours=24))
     staff = users["staff"]
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
                               on_backup_power=True)
     since = data["properties"]["on_backup_power_since"]
     assert data["properties"]["on_backup_power"] is True and data["properties"]["fuel_left_hours"] == 24.0
@@ -249,14 +249,14 @@ def test_backup_power_countdown_starts_at_the_switch(app, users, incident):
     row.on_backup_power_since = utcnow() - timedelta(hours=10)
     db.session.commit()
     # A later report that says nothing about power keeps counting from the switch.
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="degraded", note="Låg tryck")
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="degraded", note="Låg tryck")
     assert data["properties"]["on_backup_power"] is True and data["properties"]["on_backup_power_since"] != since
     assert 13.9 <= data["properties"]["fuel_left_hours"] <= 14.0
-    summary = service.summary_for_incident(incident.id)
+    summary = status.summary_for_incident(incident.id)
     assert [b["key"] for b in summary["on_backup_power"]] == ["vv"]
     assert 13.9 <= summary["on_backup_power"][0]["fuel_left_hours"] <= 14.0
     # Back on the grid.
-    data = service.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
+    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
                               on_backup_power=False)
     assert data["properties"]["on_backup_power"] is False and data["properties"]["fuel_left_hours"] is None
     texts = [e.text for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.kind == LogKind.STATUS)
@@ -268,9 +268,9 @@ def test_backup_power_countdown_starts_at_the_switch(app, users, incident):
 
 def test_fuel_never_goes_negative():
     now = utcnow()
-    assert service.fuel_left_hours(10, now - timedelta(hours=30), now) == 0.0
-    assert service.fuel_left_hours(None, now, now) is None
-    assert service.fuel_left_hours(10, None, now) is None
+    assert status.fuel_left_hours(10, now - timedelta(hours=30), now) == 0.0
+    assert status.fuel_left_hours(None, now, now) is None
+    assert status.fuel_left_hours(10, None, now) is None
 
 
 def _nothing_stored(incident_id: int, before: tuple[int, int, int]) -> bool:
@@ -293,7 +293,7 @@ def test_bad_status_reports_store_nothing(app, users, incident, role, kwargs, er
     load(feature("a"))
     before = (status_count(), incident.last_log_number, incident.last_seq)
     with pytest.raises(error):
-        service.set_status(actor=users[role], incident_id=incident.id, **kwargs)
+        status.set_status(actor=users[role], incident_id=incident.id, **kwargs)
     assert _nothing_stored(incident.id, before)
 
 
@@ -301,15 +301,15 @@ def test_status_of_a_retired_site_or_in_a_closed_incident_is_refused(app, users,
     from crisis.incidents import service as incidents
 
     load(feature("a"), feature("b"))
-    service.retire(actor=users["admin"], site_id="b")
+    register.retire(actor=users["admin"], site_id="b")
     with pytest.raises(Conflict, match="avvecklad"):
-        service.set_status(actor=users["staff"], incident_id=incident.id, site_id="b", status="down")
+        status.set_status(actor=users["staff"], incident_id=incident.id, site_id="b", status="down")
     incidents.update(actor=users["leader"], incident_id=incident.id, status="closed", decided_by="K",
                      mandate="Krisledningsplanen", reason="Klart")
     with pytest.raises(Conflict, match="avslutad"):
-        service.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="down")
+        status.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="down")
     with pytest.raises(NotFound):
-        service.set_status(actor=users["staff"], incident_id=9999, site_id="a", status="down")
+        status.set_status(actor=users["staff"], incident_id=9999, site_id="a", status="down")
     assert status_count() == 0
 
 
@@ -318,13 +318,13 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
 
     load(feature("sub", name="Skene fördelningsstation"), feature("vv", ["sub"], name="Kinna vattenverk"))
     staff = users["staff"]
-    service.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="degraded", note="Första")
-    service.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down", note="Andra")
+    status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="degraded", note="Första")
+    status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down", note="Andra")
     log.append(actor=staff, incident_id=incident.id, text="Ellevio ringer om Skene fördelningsstation.")
     log.append(actor=staff, incident_id=incident.id, text="Ovidkommande post.")
     log.append(actor=staff, incident_id=incident.id, text="Hemligt om Skene fördelningsstation.",
                classification="confidential", osl_ground="OSL 18 kap. 13 §")
-    h = service.history(viewer=staff, incident_id=incident.id, site_id="sub")
+    h = status.history(viewer=staff, incident_id=incident.id, site_id="sub")
     assert [r["note"] for r in h["history"]] == ["Andra", "Första"]
     texts = [e["text"] for e in h["log"]]
     assert texts[0] == "Hemligt om Skene fördelningsstation."
@@ -332,10 +332,10 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
     assert not any("Ovidkommande" in t for t in texts)
     assert sum(1 for e in h["log"] if e["kind"] == "status") == 2
     # Observers never see confidential entries here either.
-    observed = service.history(viewer=users["observer"], incident_id=incident.id, site_id="sub")
+    observed = status.history(viewer=users["observer"], incident_id=incident.id, site_id="sub")
     assert not any("Hemligt" in e["text"] for e in observed["log"])
     # The dependent shows its cause with name and status.
-    vv = service.history(viewer=staff, incident_id=incident.id, site_id="vv")
+    vv = status.history(viewer=staff, incident_id=incident.id, site_id="vv")
     assert vv["at_risk_causes"] == [{"id": _site("sub").id, "key": "sub", "name": "Skene fördelningsstation",
                                      "status": "down"}]
     assert vv["history"] == []
@@ -351,10 +351,10 @@ def test_summary_per_category_and_attention_by_styrel(app, users, incident):
          feature("skola", ["sub"], category="school", styrel_priority=5),
          feature("mast", category="telecom"), feature("vc", category="health", styrel_priority=2))
     staff = users["staff"]
-    service.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
-    service.set_status(actor=staff, incident_id=incident.id, site_id="vc", status="degraded")
-    service.set_status(actor=staff, incident_id=incident.id, site_id="mast", status="operational")
-    summary = service.summary_for_incident(incident.id)
+    status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
+    status.set_status(actor=staff, incident_id=incident.id, site_id="vc", status="degraded")
+    status.set_status(actor=staff, incident_id=incident.id, site_id="mast", status="operational")
+    summary = status.summary_for_incident(incident.id)
     cats = {c["category"]: c for c in summary["categories"]}
     assert [c["category"] for c in summary["categories"]] == ["health", "water", "power", "telecom", "school"]
     assert cats["health"] == {"category": "health", "operational": 0, "degraded": 1, "down": 0, "unknown": 1,
@@ -364,9 +364,9 @@ def test_summary_per_category_and_attention_by_styrel(app, users, incident):
     # Styrel 1 first; within class 2 the degraded site before the one only at risk; none last.
     assert [a["key"] for a in summary["attention"]] == ["lasarett", "vc", "vv", "skola", "sub"]
     assert summary["attention"][0]["at_risk_causes"] == ["sub"]
-    assert service.get_summary(viewer=users["observer"], incident_id=incident.id)["categories"] == summary["categories"]
+    assert status.get_summary(viewer=users["observer"], incident_id=incident.id)["categories"] == summary["categories"]
     with pytest.raises(NotFound):
-        service.get_summary(viewer=users["observer"], incident_id=4242)
+        status.get_summary(viewer=users["observer"], incident_id=4242)
 
 
 # --------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def _data(**overrides):
 def test_create_validates_like_the_importer(app, users):
     admin = users["admin"]
     load(feature("sub"))
-    site = service.create(actor=admin, data=_data(depends_on=["sub"], styrel_priority=2, fuel_hours="12,5",
+    site = register.create(actor=admin, data=_data(depends_on=["sub"], styrel_priority=2, fuel_hours="12,5",
                                                   backup_power=True))
     assert site.key == "water-new" and site.depends_on == ["sub"] and site.fuel_hours == 12.5
     cases = [
@@ -398,27 +398,27 @@ def test_create_validates_like_the_importer(app, users):
     ]
     for data, message in cases:
         with pytest.raises(ValidationError) as info:
-            service.create(actor=admin, data=data)
+            register.create(actor=admin, data=data)
         assert message in info.value.message, info.value.message
         assert not info.value.message.startswith("feature 1")
     with pytest.raises(Conflict):
-        service.create(actor=admin, data=_data())
+        register.create(actor=admin, data=_data())
     with pytest.raises(Forbidden):
-        service.create(actor=users["leader"], data=_data(key="y"))
+        register.create(actor=users["leader"], data=_data(key="y"))
     assert site_count() == 2
 
 
 def test_update_keeps_the_key_and_rejects_cycles(app, users):
     admin = users["admin"]
     load(feature("a"), feature("b", ["a"]), feature("c", ["b"]))
-    site = service.update(actor=admin, site_id="a", data={"name": "Ny", "styrel_priority": 3})
+    site = register.update(actor=admin, site_id="a", data={"name": "Ny", "styrel_priority": 3})
     assert site.name == "Ny" and site.styrel_priority == 3 and site.category.value == "power"
     with pytest.raises(ValidationError, match=r"dependency cycle: a -> c -> b -> a"):
-        service.update(actor=admin, site_id="a", data={"depends_on": ["c"]})
+        register.update(actor=admin, site_id="a", data={"depends_on": ["c"]})
     with pytest.raises(ValidationError, match="kan inte ändras"):
-        service.update(actor=admin, site_id="a", data={"key": "z"})
+        register.update(actor=admin, site_id="a", data={"key": "z"})
     with pytest.raises(ValidationError, match="Okända fält"):
-        service.update(actor=admin, site_id="a", data={"retired": True})
+        register.update(actor=admin, site_id="a", data={"retired": True})
     db.session.expire_all()
     assert _site("a").depends_on == [] and _site("a").name == "Ny"
 
@@ -427,25 +427,25 @@ def test_retire_is_refused_while_others_depend(app, users, incident):
     admin = users["admin"]
     load(feature("a"), feature("b", ["a"]))
     with pytest.raises(Conflict, match="beror på"):
-        service.retire(actor=admin, site_id="a")
-    service.retire(actor=admin, site_id="b")
-    service.retire(actor=admin, site_id="a")
+        register.retire(actor=admin, site_id="a")
+    register.retire(actor=admin, site_id="b")
+    register.retire(actor=admin, site_id="a")
     assert site_count(include_retired=False) == 0
-    assert service.feature_collection(viewer=users["observer"])["features"] == []
-    assert len(service.feature_collection(viewer=users["observer"], include_retired=True)["features"]) == 2
+    assert status.feature_collection(viewer=users["observer"])["features"] == []
+    assert len(status.feature_collection(viewer=users["observer"], include_retired=True)["features"]) == 2
     # b cannot come back before a: its dependency is gone.
     with pytest.raises(ValidationError, match='unknown site "a"'):
-        service.restore(actor=admin, site_id="b")
-    service.restore(actor=admin, site_id="a")
-    service.restore(actor=admin, site_id="b")
+        register.restore(actor=admin, site_id="b")
+    register.restore(actor=admin, site_id="a")
+    register.restore(actor=admin, site_id="b")
     assert site_count(include_retired=False) == 2
 
 
 def test_feature_collection_reflects_the_incident_sequence(app, users, incident):
     load(feature("a"), feature("b", ["a"]))
-    service.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="down", note="Brand")
+    status.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="down", note="Brand")
     db.session.expire_all()
-    fc = service.feature_collection(viewer=users["observer"], incident_id=incident.id)
+    fc = status.feature_collection(viewer=users["observer"], incident_id=incident.id)
     from crisis.incidents.models import Incident
 
     assert fc["seq"] == db.session.get(Incident, incident.id).last_seq
@@ -465,6 +465,6 @@ def test_demo_seed_hook_loads_sites_and_a_cascade(app, users):
     incident = incidents.create(actor=users["duty_officer"], title=DEMO_INCIDENT_TITLE, kind="elavbrott")
     load_demo_sites()
     assert site_count() == 81
-    summary = service.summary_for_incident(incident.id)
+    summary = status.summary_for_incident(incident.id)
     assert summary["totals"]["down"] == 1 and summary["totals"]["at_risk"] > 10
     assert {b["key"] for b in summary["on_backup_power"]} >= {"health-skene-lasarett", "sewage-skene-arv"}

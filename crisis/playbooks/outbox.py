@@ -1,4 +1,4 @@
-"""E-mail notification of the call-out, through an outbox.
+"""The call-out's mail outbox: e-mail notification of the call-out.
 
 Messages are written to `mail_messages` inside the caller's transaction and
 delivered only after it commits, in a background thread (SMTP can be slow;
@@ -26,13 +26,12 @@ from typing import Any, Iterable, Optional
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from crisis import record_sv
+from crisis import aftercommit, record_sv
 from crisis.db import utcnow, write_transaction
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis import aftercommit
 from crisis.playbooks.models import CalloutEntry, MailMessage, MailState
 
 _log = logging.getLogger("krisrum.mail")
@@ -148,9 +147,9 @@ def process(ids: list[int]) -> dict[int, MailState]:
                 continue
             log.system_entry(incident=incident, actor=None, text=_log_text(done, cfg))
             if any(s is MailState.SENT for _r, s, _e in done):
-                from crisis.playbooks import service
+                from crisis.playbooks import callout
 
-                service.callout_changed_locked(incident=incident, actor=None)
+                callout.callout_changed_locked(incident=incident, actor=None)
     return {r.id: outcome[r.id][0] for r in rows}
 
 

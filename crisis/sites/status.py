@@ -1,9 +1,10 @@
-"""The site register and site status: the only writer of sites and statuses.
+"""Site status within an incident: the only writer of site statuses.
 
-The register (create, update, retire, import) is for administrators
-(`Perm.MANAGE_SITES`); a site's status within an incident is reported by the
-staff (`Perm.WRITE_LOG`): every report writes a `status` log entry and a
-`site.status` event in the same transaction, so every open map recolours.
+A site's status is reported by the staff (`Perm.WRITE_LOG`): every report
+writes a `status` log entry and a `site.status` event in the same
+transaction, so every open map recolours. Also the map's view of the
+register in an incident (features with status), a site's history panel and
+the summary (map panel, wall screen, lägesrapport).
 
 `at_risk` is never stored: it is computed from the stored dependencies and
 the latest statuses each time (`crisis.sites.risk`), so it is always
@@ -12,114 +13,32 @@ consistent with what the register and the reports say now.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Mapping, Optional, Union
-from zoneinfo import ZoneInfo
+from typing import Any, Optional
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
+from flask_babel import lazy_gettext as _l
 
+from crisis import record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
-from crisis import record_sv, timefmt
-from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.errors import Conflict, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
-from crisis.incidents.models import Incident
+from crisis.incidents import service as incidents
 from crisis.log import service as log
 from crisis.sites import importer, risk
 from crisis.sites.models import Site, SiteStatus
+from crisis.sites.register import SiteRef, all_sites, dependency_graph, resolve
+from crisis.sites.schemas import row_dict, site_values
 
 MAX_NOTE = 2000
-TZ = ZoneInfo("Europe/Stockholm")
 
 # For ordering lists: the worst first.
 _SEVERITY = {SiteState.DOWN.value: 0, SiteState.DEGRADED.value: 1}
-# Register fields an administrator may set (the key only on create).
-EDITABLE = ("name", "category", "geometry", "address", "owner", "contact", "backup_power", "fuel_hours",
-            "styrel_priority", "depends_on")
-
-SiteRef = Union[int, str]
-
-
-class SiteFileRejected(ValidationError):
-    """A site file with errors: nothing was stored. `errors` names each
-    feature or row, as the importer reported it."""
-
-    code = "site_file_rejected"
-
-    def __init__(self, errors: list[str]) -> None:
-        count = len(errors)
-        super().__init__(_l("Filen med verksamheter avvisades (%(count)s fel); inget sparades: %(first)s%(more)s",
-                            count=count, first=errors[0], more=" …" if count > 1 else ""), details=errors)
-        self.errors = errors
-
-
-# --------------------------------------------------------------------------
-# Reading the register
-
-
-def _all_sites(include_retired: bool = False) -> list[Site]:
-    stmt = sa.select(Site).order_by(Site.name, Site.id)
-    if not include_retired:
-        stmt = stmt.where(Site.retired.is_(False))
-    return list(db.session.scalars(stmt))
-
-
-def _resolve(site_ref: SiteRef) -> Site:
-    """A site by its numeric id, or by its key. Text made only of digits is
-    taken as an id."""
-    site: Optional[Site]
-    if isinstance(site_ref, int) or (isinstance(site_ref, str) and site_ref.isdigit()):
-        site = db.session.get(Site, int(site_ref))
-    else:
-        site = db.session.scalar(sa.select(Site).where(Site.key == str(site_ref)))
-    if site is None:
-        raise NotFound(_l("Verksamheten %(site)s finns inte.", site=site_ref))
-    return site
-
-
-def list_sites(*, viewer: User, include_retired: bool = False) -> list[Site]:
-    check(viewer, Perm.READ)
-    return _all_sites(include_retired)
-
-
-def get(*, viewer: User, site_id: SiteRef) -> Site:
-    check(viewer, Perm.READ)
-    return _resolve(site_id)
-
-
-def site_values(site: Site) -> dict[str, Any]:
-    """The register's fields, JSON-ready; `to_feature` makes a Feature of it."""
-    return {
-        "id": site.id,
-        "key": site.key,
-        "name": site.name,
-        "category": site.category.value,
-        "geometry": site.geometry,
-        "address": site.address,
-        "owner": site.owner,
-        "contact": site.contact,
-        "backup_power": site.backup_power,
-        "fuel_hours": site.fuel_hours,
-        "styrel_priority": site.styrel_priority,
-        "depends_on": list(site.depends_on or []),
-        "retired": site.retired,
-        "updated_at": site.updated_at.isoformat(),
-    }
-
-
-def _graph(sites: Iterable[Site]) -> dict[str, list[str]]:
-    return {site.key: list(site.depends_on or []) for site in sites}
-
-
-# --------------------------------------------------------------------------
-# Status within an incident
 
 
 @dataclass
@@ -134,7 +53,7 @@ class Situation:
     at_risk: set[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.graph = _graph(self.sites)
+        self.graph = dependency_graph(self.sites)
         self.recompute()
 
     def recompute(self) -> None:
@@ -193,14 +112,9 @@ def _latest(incident_id: int) -> dict[int, SiteStatus]:
 def situation(*, incident_id: int, include_retired: bool = False) -> Situation:
     """Sites, latest statuses and at_risk in one incident (no permission check:
     callers check)."""
-    return Situation(_all_sites(include_retired), _latest(incident_id), utcnow())
+    return Situation(all_sites(include_retired), _latest(incident_id), utcnow())
 
 
-def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
-    return incident
 
 
 def feature_collection(*, viewer: User, incident_id: Optional[int] = None,
@@ -211,9 +125,9 @@ def feature_collection(*, viewer: User, incident_id: Optional[int] = None,
     reflects, so a map can go live from exactly there."""
     check(viewer, Perm.READ)
     if incident_id is None:
-        sites = _all_sites(include_retired)
+        sites = all_sites(include_retired)
         return importer.to_feature_collection([site_values(site) for site in sites])
-    incident = _incident(incident_id)
+    incident = incidents.get(viewer=viewer, incident_id=incident_id)
     state = situation(incident_id=incident_id, include_retired=include_retired)
     return {"type": "FeatureCollection", "incident": incident.id, "seq": incident.last_seq,
             "generated_at": state.now.isoformat(), "features": [state.feature(site) for site in state.sites]}
@@ -279,7 +193,7 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
         raise ValidationError(_l("on_backup_power ska vara true, false eller utelämnas."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
-        site = _resolve(site_id)
+        site = resolve(site_id)
         if site.retired:
             raise Conflict(_l("Verksamheten %(site)s är avvecklad; återställ den i registret först.", site=site.name),
                            code="site_retired")
@@ -335,9 +249,8 @@ def history(*, viewer: User, incident_id: int, site_id: SiteRef, limit: int = HI
     entries, and entries naming it; newest first, numbered below `log_before`).
     Each page has at most `limit` items; `next_before` / `log_next_before`
     continue it, or are None at the end. Observers get no confidential entries."""
-    check(viewer, Perm.READ)
-    _incident(incident_id)
-    site = _resolve(site_id)
+    incidents.get(viewer=viewer, incident_id=incident_id)
+    site = resolve(site_id)
     view = situation(incident_id=incident_id, include_retired=True)
     stmt = sa.select(SiteStatus).where(SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id)
     if before is not None:
@@ -392,20 +305,6 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def row_dict(row: SiteStatus) -> dict[str, Any]:
-    """A status report as the API returns it."""
-    return {
-        "id": row.id,
-        "status": row.status.value,
-        "note": row.note,
-        "set_by": row.set_by,
-        "set_at": row.set_at.isoformat(),
-        "on_backup_power": row.on_backup_power,
-        "on_backup_power_since": row.on_backup_power_since.isoformat() if row.on_backup_power_since else None,
-        "log_number": row.log_number,
-    }
-
-
 # --------------------------------------------------------------------------
 # Summary (the map's panel, the wall screen, the lägesrapport)
 
@@ -455,179 +354,5 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
 
 
 def get_summary(*, viewer: User, incident_id: int) -> dict[str, Any]:
-    check(viewer, Perm.READ)
-    _incident(incident_id)
+    incidents.get(viewer=viewer, incident_id=incident_id)
     return summary_for_incident(incident_id)
-
-
-# --------------------------------------------------------------------------
-# Writing the register
-
-_PLACE = re.compile(r'^feature 1(?: \(key "[^"]*"\))?: ')
-
-
-def _validate(values: Mapping[str, Any], others: list[Site]) -> importer.SiteRecord:
-    """One site's values checked by the same rules as a file import (the
-    importer), including its dependencies against the other active sites."""
-    properties = {name: values.get(name) for name in ("key", *EDITABLE) if name != "geometry"}
-    feature = {"type": "Feature", "geometry": values.get("geometry"), "properties": properties}
-    try:
-        text = json.dumps({"type": "FeatureCollection", "features": [feature]}, allow_nan=True)
-    except (TypeError, ValueError):
-        raise ValidationError(_l("Verksamhetens uppgifter är inte giltiga JSON-värden.")) from None
-    try:
-        records = importer.parse_geojson(text, [s.key for s in others], existing_depends_on=_graph(others))
-    except importer.SiteImportError as error:
-        messages = [_PLACE.sub("", message).replace(" (feature 1)", "") for message in error.errors]
-        raise ValidationError(_l("Uppgifterna om verksamheten är ogiltiga: %(errors)s", errors="; ".join(messages)), details=messages) from None
-    return records[0]
-
-
-def _apply(site: Site, record: importer.SiteRecord) -> bool:
-    """Copy a validated record onto a site; True if anything changed."""
-    values = record.to_dict()
-    changed = False
-    for name in EDITABLE:
-        value = values[name]
-        if name == "category":
-            value = SiteCategory(value)
-        if getattr(site, name) != value:
-            setattr(site, name, value)
-            changed = True
-    return changed
-
-
-def create(*, actor: User, data: Mapping[str, Any]) -> Site:
-    """Add a site to the register. `data` has the register's fields (see
-    EDITABLE) and `key`."""
-    check(actor, Perm.MANAGE_SITES)
-    with write_transaction(db.session):
-        everyone = _all_sites(include_retired=True)
-        existing = next((s for s in everyone if s.key == data.get("key")), None)
-        if existing is not None:
-            raise Conflict(
-                _l("Det finns redan en avvecklad verksamhet med nyckeln \"%(key)s\"; återställ den i stället.",
-                   key=existing.key) if existing.retired
-                else _l("Det finns redan en verksamhet med nyckeln \"%(key)s\".", key=existing.key))
-        record = _validate(data, [s for s in everyone if not s.retired])
-        now = utcnow()
-        site = Site(key=record.key, created_at=now, updated_at=now, retired=False)
-        _apply(site, record)
-        db.session.add(site)
-    return site
-
-
-def update(*, actor: User, site_id: SiteRef, data: Mapping[str, Any]) -> Site:
-    """Change a site's register fields (PATCH semantics). The key never
-    changes: other sites and old reports refer to it."""
-    check(actor, Perm.MANAGE_SITES)
-    unknown = sorted(set(data) - set(EDITABLE) - {"key"})
-    if unknown:
-        raise ValidationError(_l("Okända fält: %(fields)s.", fields=", ".join(unknown)))
-    with write_transaction(db.session):
-        site = _resolve(site_id)
-        if "key" in data and data["key"] != site.key:
-            raise ValidationError(_l("En verksamhets nyckel kan inte ändras (andra verksamheter beror på den via nyckeln); "
-                                     "avveckla den och skapa en ny."))
-        merged = {**site_values(site), **data, "key": site.key}
-        others = [s for s in _all_sites() if s.id != site.id]
-        record = _validate(merged, others)
-        if _apply(site, record):
-            site.updated_at = utcnow()
-    return site
-
-
-def _dependents(site: Site) -> list[Site]:
-    return [s for s in _all_sites() if s.id != site.id and site.key in (s.depends_on or [])]
-
-
-def retire(*, actor: User, site_id: SiteRef) -> Site:
-    """Take a site off the register (its reports are kept). Refused while
-    other active sites depend on it."""
-    check(actor, Perm.MANAGE_SITES)
-    with write_transaction(db.session):
-        site = _resolve(site_id)
-        if site.retired:
-            return site
-        dependents = _dependents(site)
-        if dependents:
-            raise Conflict(_ln("%(num)s verksamhet beror på %(site)s: %(names)s; ta bort det beroendet först.",
-                               "%(num)s verksamheter beror på %(site)s: %(names)s; ta bort de beroendena först.",
-                               len(dependents), site=site.name, names=", ".join(s.name for s in dependents[:10])),
-                           code="site_has_dependents")
-        site.retired = True
-        site.updated_at = utcnow()
-    return site
-
-
-def restore(*, actor: User, site_id: SiteRef) -> Site:
-    """Bring a retired site back; its dependencies must still exist."""
-    check(actor, Perm.MANAGE_SITES)
-    with write_transaction(db.session):
-        site = _resolve(site_id)
-        if not site.retired:
-            return site
-        others = [s for s in _all_sites() if s.id != site.id]
-        _validate(site_values(site), others)
-        site.retired = False
-        site.updated_at = utcnow()
-    return site
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged)
-
-
-def import_file(*, actor: Optional[User], filename: str, text: str,
-                progress: Optional[Callable[[int, int], None]] = None) -> ImportResult:
-    """Import a GeoJSON or CSV site file: all or nothing, upsert by key.
-
-    The whole file is validated first (the importer), with its dependencies
-    checked against the file and the stored active sites together; any error
-    raises SiteFileRejected listing every problem, and nothing is stored.
-    Then every site is written in one transaction; `progress(done, total)`
-    is called after each. A retired site named in the file comes back.
-    `actor=None` is the command line (the operator of the server).
-    """
-    if actor is not None:
-        check(actor, Perm.MANAGE_SITES)
-    with write_transaction(db.session):
-        everyone = {site.key: site for site in _all_sites(include_retired=True)}
-        active = [site for site in everyone.values() if not site.retired]
-        try:
-            records = importer.parse_site_file(filename, text, [s.key for s in active],
-                                               existing_depends_on=_graph(active))
-        except importer.SiteImportError as error:
-            raise SiteFileRejected(error.errors) from None
-        result = ImportResult()
-        now = utcnow()
-        for done, record in enumerate(records, start=1):
-            site = everyone.get(record.key)
-            if site is None:
-                site = Site(key=record.key, created_at=now, updated_at=now, retired=False)
-                _apply(site, record)
-                db.session.add(site)
-                result.created.append(record.key)
-            elif _apply(site, record) or site.retired:
-                site.retired = False
-                site.updated_at = now
-                result.updated.append(record.key)
-            else:
-                result.unchanged.append(record.key)
-            if progress is not None:
-                progress(done, len(records))
-    return result
-
-
-def export_geojson(*, viewer: User, name: str) -> dict[str, Any]:
-    """The active register as a FeatureCollection that `import-sites` takes back."""
-    check(viewer, Perm.READ)
-    collection = importer.to_feature_collection([site_values(s) for s in _all_sites()], name=name)
-    return collection
