@@ -53,11 +53,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from crisis import models  # noqa: F401  (register every table)
     from crisis.db import configure_sqlite
     from crisis.errors import register_error_handlers
-    from crisis.realtime import bus
+    from crisis.realtime import bus, websocket
 
     with app.app_context():
         configure_sqlite(ext.db.engine)
     bus.install()
+    websocket.install()  # whole WebSocket frames (simple-websocket writes partial ones under load)
     register_error_handlers(app)
     _register_domains(app)
     _register_security_headers(app)
