@@ -103,6 +103,7 @@ def test_make_task_from_log_entry(live_server, browser_page):
     page.press("#entry-text", "Enter")
     entry = page.locator("#log-list .entry", has_text="Röj träd")
     expect(entry).to_be_visible()
+    entry.hover()  # with a mouse, an entry's buttons show on hover (or keyboard focus)
     entry.locator(".make-task-btn").click()
     link = entry.locator(".entry-task")
     expect(link).to_contain_text("Röj träd över väg 154")
