@@ -37,6 +37,9 @@ test-all: test test-e2e
 bench: setup
 	$(PY) bench/fanout.py
 	$(PY) bench/inject_timing.py
+	$(PY) bench/growth.py
+	$(PY) bench/writes.py
+	$(PY) bench/replay.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
