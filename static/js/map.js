@@ -179,7 +179,11 @@
     function loadPlaces() {
       var url = cfg.placesUrl;
       if (!url || !map) return;
-      map.createPane("places").style.zIndex = 350;  // above the tiles and areas, below the markers
+      // Above the markers (a town's sites cluster on the town itself), never catching clicks;
+      // the name sits just below the point, so the cluster icon stays readable.
+      var pane = map.createPane("places");
+      pane.style.zIndex = 640;
+      pane.style.pointerEvents = "none";
       fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (gj) {
         (gj.features || []).forEach(function (f) {
           var c = f.geometry.coordinates;
