@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: setup run test test-e2e test-all bench translations clean
+.PHONY: setup run lint test test-e2e test-all bench translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -24,9 +24,17 @@ setup: $(VENV)/.installed translations
 run: setup
 	$(PY) -m crisis.server --demo
 
-# The suite without the browser tests (which need Chromium: make test-e2e).
-# PostgreSQL/Redis tests run when CRISIS_TEST_DATABASE_URL / CRISIS_TEST_REDIS_URL are set.
-test: setup
+# The gate every change passes: pyflakes and syntax errors anywhere (the wider
+# rule set in pyproject.toml is not clean yet: `.venv/bin/ruff check .`), and a
+# strict type check of the pure modules listed in pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check --select F,E9 crisis tests bench migrations wsgi.py
+	$(VENV)/bin/mypy
+
+# The lint gate, then the suite without the browser tests (which need Chromium:
+# make test-e2e). PostgreSQL/Redis tests run when CRISIS_TEST_DATABASE_URL /
+# CRISIS_TEST_REDIS_URL are set.
+test: lint
 	$(PYTEST) -m "not e2e"
 
 test-e2e: setup

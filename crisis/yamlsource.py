@@ -191,7 +191,7 @@ class _Builder:
             raise YamlSourceError("mapping keys must be plain scalars", _line(key_node))
         if key_node.tag == _MERGE_TAG:
             raise YamlSourceError("merge keys (<<) are not supported", _line(key_node))
-        key = self._loader.construct_object(key_node, deep=True)
+        key: object = self._loader.construct_object(key_node, deep=True)
         if isinstance(key, bool) or not isinstance(key, (str, int)):
             raise YamlSourceError(
                 f"mapping key {key_node.value!r} must be text (quote it)", _line(key_node)
@@ -200,4 +200,5 @@ class _Builder:
 
 
 def _line(node: Node) -> int:
-    return node.start_mark.line + 1
+    line: int = node.start_mark.line
+    return line + 1

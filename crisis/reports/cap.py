@@ -355,8 +355,8 @@ def render_cap(msg: CapMessage) -> bytes:
         _sub(alert, "references", format_references(msg.references))
     _render_info(ET.SubElement(alert, _q("info")), msg)
     ET.indent(alert, space="  ")
-    return ET.tostring(alert, encoding="utf-8", xml_declaration=True,
-                       default_namespace=CAP_NS)
+    xml: bytes = ET.tostring(alert, encoding="utf-8", xml_declaration=True, default_namespace=CAP_NS)
+    return xml
 
 
 def _render_info(info: ET.Element, msg: CapMessage) -> None:

@@ -52,7 +52,8 @@ def local_time(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str
 def is_exercise(report: Mapping[str, Any]) -> bool:
     if "exercise" in report:
         return bool(report["exercise"])
-    return (report.get("snapshot") or {}).get("incident", {}).get("mode") == "exercise"
+    mode = (report.get("snapshot") or {}).get("incident", {}).get("mode")
+    return bool(mode == "exercise")
 
 
 def _clean(text: Any) -> str:
