@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from crisis.scheduler import runner
 from crisis.tasks import service as tasks
 from tests.conftest import PASSWORD, PG_URL
 from tests.service.test_exercise_restart import fast_scenario
+from tests.service.test_exercise_restart import wait_for as _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 10
@@ -69,15 +70,6 @@ def _events(incident_id: int, type_: str) -> int:
         Event.incident_id == incident_id, Event.type == type_))
     db.session.rollback()
     return n
-
-
-def _wait_for(pred: Callable[[], bool], timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
 
 
 @pytest.mark.slow
