@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from crisis.auth.models import User
 from crisis.config import ROOT
@@ -20,7 +21,6 @@ from crisis.incidents.models import Incident
 from crisis.reports import cap, service, text
 from crisis.reports.models import Report
 from crisis.reports.schemas import to_dict
-from crisis.reports.service import _
 
 
 def wis_text(*, viewer: User, report_id: int) -> tuple[Report, str]:

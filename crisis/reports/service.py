@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crisis import labels
@@ -46,13 +46,6 @@ from crisis.reports.models import (CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE
 _log = logging.getLogger("krisrum.reports")
 
 MAX_NARRATIVE = 20_000
-def _(msgid: str, **values: Any) -> str:
-    """Translate a user-facing message (Swedish source) in a request; plain Swedish outside one (CLI, jobs)."""
-    if has_request_context():
-        return gettext(msgid, **values)
-    return msgid % values if values else msgid
-
-
 MAX_CAP_TEXT = {"cap_headline": 300, "cap_description": 5000, "cap_instruction": 5000, "cap_area_desc": 300}
 MAX_SHORT = 200
 DEFAULT_INTERVAL = timedelta(hours=4)
