@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 def flask(env: dict[str, str], *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     t = time.monotonic()
-    res = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     return time.monotonic() - t, res
 
 
@@ -65,8 +66,9 @@ def fill(env: dict[str, str], n: int) -> None:
         user = auth.create(username="chef", password="correct-horse-1", role="leader", display_name="Carl Chef")
         inc = incidents.create(actor=user, title="Långt elavbrott", kind="elavbrott", level="staff")
         inc_id = inc.id
-        last = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == inc_id)
-                                 .order_by(LogEntry.number.desc()).limit(1))
+        last = db.session.scalar(
+            sa.select(LogEntry).where(LogEntry.incident_id == inc_id).order_by(LogEntry.number.desc()).limit(1)
+        )
         prev, number = last.hash, last.number
         seq = db.session.scalar(sa.select(sa.func.max(Event.seq)).where(Event.incident_id == inc_id)) or 0
         db.session.rollback()
@@ -77,15 +79,35 @@ def fill(env: dict[str, str], n: int) -> None:
             number += 1
             seq += 1
             at = start + timedelta(milliseconds=i)
-            fields = {"incident_id": inc_id, "number": number, "kind": "info",
-                      "text": f"Lägesuppdatering {i}: elen tillbaka i delar av Kinna, reservkraft på Skene lasarett.",
-                      "occurred_at": at, "recorded_at": at, "author": "Carl Chef", "position": None,
-                      "counterpart": None, "classification": "internal", "osl_ground": None, "corrects": None,
-                      "decided_by": None, "mandate": None}
+            fields = {
+                "incident_id": inc_id,
+                "number": number,
+                "kind": "info",
+                "text": f"Lägesuppdatering {i}: elen tillbaka i delar av Kinna, reservkraft på Skene lasarett.",
+                "occurred_at": at,
+                "recorded_at": at,
+                "author": "Carl Chef",
+                "position": None,
+                "counterpart": None,
+                "classification": "internal",
+                "osl_ground": None,
+                "corrects": None,
+                "decided_by": None,
+                "mandate": None,
+            }
             h = hashing.entry_hash(prev, fields)
             batch.append(dict(fields, author_id=user.id, position_label=None, prev_hash=prev, hash=h))
-            events.append({"incident_id": inc_id, "seq": seq, "type": "log.appended", "at": at, "actor": "chef",
-                           "data": {"number": number, "text": fields["text"]}, "confidential": False})
+            events.append(
+                {
+                    "incident_id": inc_id,
+                    "seq": seq,
+                    "type": "log.appended",
+                    "at": at,
+                    "actor": "chef",
+                    "data": {"number": number, "text": fields["text"]},
+                    "confidential": False,
+                }
+            )
             prev = h
             if len(batch) == 2000 or i == n - 1:
                 db.session.execute(sa.insert(LogEntry), batch)
@@ -105,8 +127,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="krisrum-bench-backup-"))
     source = args.db_url or f"sqlite:///{work / 'source.sqlite3'}"
     target = args.db_url or f"sqlite:///{work / 'restored.sqlite3'}"
-    env = dict(os.environ, CRISIS_TESTING="on", CRISIS_DATABASE_URL=source, CRISIS_SCHEDULER="off",
-               CRISIS_MESSAGE_QUEUE="", CRISIS_SECRET_KEY="bench-backup-secret-0123456789")
+    env = dict(
+        os.environ,
+        CRISIS_TESTING="on",
+        CRISIS_DATABASE_URL=source,
+        CRISIS_SCHEDULER="off",
+        CRISIS_MESSAGE_QUEUE="",
+        CRISIS_SECRET_KEY="bench-backup-secret-0123456789",
+    )
     if source.startswith("postgresql"):
         reset_pg(source)
     _t, res = flask(env, "init-db")
@@ -127,20 +155,25 @@ def main() -> None:
     assert res.returncode == 0, res.stderr + res.stdout
     restore_line = res.stdout.strip().splitlines()[-1]
     verify_s, ver = flask(env_t, "verify-log")
-    print(json.dumps({
-        "dialect": "postgresql" if source.startswith("postgresql") else "sqlite",
-        "entries": args.entries,
-        "fill_s": round(fill_s, 1),
-        "cli_start_s": round(cli_s, 2),
-        "backup_process_s": round(backup_s, 2),
-        "backup_s": float(re.search(r"([0-9.]+) s$", backup_line).group(1)),
-        "restore_process_s": round(restore_s, 2),
-        "restore_s": float(re.search(r"([0-9.]+) s in all", restore_line).group(1)),
-        "verify_log_s": round(verify_s, 2),
-        "file_bytes": file.stat().st_size,
-        "backup_output": backup_line,
-        "verify_log_ok": ver.returncode == 0,
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "dialect": "postgresql" if source.startswith("postgresql") else "sqlite",
+                "entries": args.entries,
+                "fill_s": round(fill_s, 1),
+                "cli_start_s": round(cli_s, 2),
+                "backup_process_s": round(backup_s, 2),
+                "backup_s": float(re.search(r"([0-9.]+) s$", backup_line).group(1)),
+                "restore_process_s": round(restore_s, 2),
+                "restore_s": float(re.search(r"([0-9.]+) s in all", restore_line).group(1)),
+                "verify_log_s": round(verify_s, 2),
+                "file_bytes": file.stat().st_size,
+                "backup_output": backup_line,
+                "verify_log_ok": ver.returncode == 0,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

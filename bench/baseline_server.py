@@ -20,8 +20,9 @@ import socketio  # noqa: E402
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
 REDIS = sys.argv[3] if len(sys.argv) > 3 else ""
-sio = socketio.Server(async_mode="gevent",
-                      client_manager=socketio.RedisManager(REDIS, channel="bench-baseline") if REDIS else None)
+sio = socketio.Server(
+    async_mode="gevent", client_manager=socketio.RedisManager(REDIS, channel="bench-baseline") if REDIS else None
+)
 
 
 def trigger_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:

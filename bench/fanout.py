@@ -34,8 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -55,8 +56,13 @@ def percentiles(values: list[float]) -> dict[str, Any]:
     if len(values) < 2:
         return {"count": len(values)}
     q = statistics.quantiles(values, n=100, method="inclusive")
-    return {"count": len(values), "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2),
-            "p99_ms": round(q[98], 2), "max_ms": round(max(values), 2)}
+    return {
+        "count": len(values),
+        "p50_ms": round(q[49], 2),
+        "p95_ms": round(q[94], 2),
+        "p99_ms": round(q[98], 2),
+        "max_ms": round(max(values), 2),
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -76,6 +82,7 @@ def rss_mb(pid: int) -> float:
 
 
 # --- client processes ---------------------------------------------------------
+
 
 def client_worker(url: str, n: int, cookie: str, join: str) -> None:
     """Subprocess: open n sockets, print READY, record events until a line on stdin, print them as JSON."""
@@ -99,7 +106,7 @@ def client_worker(url: str, n: int, cookie: str, join: str) -> None:
             await asyncio.to_thread(sys.stdin.readline)
             out = []
             for s in sockets:
-                for ev, t in zip(s.events, s.received_at):
+                for ev, t in zip(s.events, s.received_at, strict=True):
                     data = ev.get("data") or {}
                     marker = data.get("marker")
                     if marker is None and str(data.get("text", "")).split(":", 1)[0].isdigit():
@@ -119,10 +126,23 @@ class Clients:
         k = max(2, min(4, n // 500))
         per = [n // k + (1 if i < n % k else 0) for i in range(k)]
         t0 = time.monotonic()
-        self.procs = [subprocess.Popen([sys.executable, __file__, "--worker", urls[i % len(urls)], str(c), cookie,
-                                        json.dumps(join) if join else ""],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                      for i, c in enumerate(per)]
+        self.procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    urls[i % len(urls)],
+                    str(c),
+                    cookie,
+                    json.dumps(join) if join else "",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for i, c in enumerate(per)
+        ]
         self.connected = 0
         for p in self.procs:
             line = p.stdout.readline()  # type: ignore[union-attr]
@@ -142,8 +162,15 @@ class Clients:
         return out
 
 
-def fanout(urls: list[str], n: int, messages: int, send: Callable[[int], float], cookie: str = "",
-           join: dict[str, Any] | None = None, server_pids: list[int] | None = None) -> dict[str, Any]:
+def fanout(
+    urls: list[str],
+    n: int,
+    messages: int,
+    send: Callable[[int], float],
+    cookie: str = "",
+    join: dict[str, Any] | None = None,
+    server_pids: list[int] | None = None,
+) -> dict[str, Any]:
     clients = Clients(urls, n, cookie, join)
     sent: dict[int, float] = {}
     for m in range(messages):
@@ -154,19 +181,29 @@ def fanout(urls: list[str], n: int, messages: int, send: Callable[[int], float],
     got = clients.collect()
     latencies = [(t - sent[m]) * 1000 for m, t in got if m in sent]
     stats = percentiles(latencies)
-    stats.update(clients=n, connected=clients.connected, connect_seconds=clients.connect_seconds,
-                 missing=n * messages - len(latencies), server_rss_mb=rss)
+    stats.update(
+        clients=n,
+        connected=clients.connected,
+        connect_seconds=clients.connect_seconds,
+        missing=n * messages - len(latencies),
+        server_rss_mb=rss,
+    )
     return stats
 
 
 # --- servers ------------------------------------------------------------------
 
+
 class App:
     """One or more Krisrum processes on one database (and Redis if given), an incident, a writer."""
 
     def __init__(self, workdir: Path, n: int, processes: int = 1, redis: str = "") -> None:
-        env = {"CRISIS_LOGIN_RATE_LIMIT": "100000 per minute", "CRISIS_MAX_SOCKETS": str(n + 100),
-               "CRISIS_WORKER_CONNECTIONS": str(n + 1100), "CRISIS_MESSAGE_QUEUE": redis}
+        env = {
+            "CRISIS_LOGIN_RATE_LIMIT": "100000 per minute",
+            "CRISIS_MAX_SOCKETS": str(n + 100),
+            "CRISIS_WORKER_CONNECTIONS": str(n + 1100),
+            "CRISIS_MESSAGE_QUEUE": redis,
+        }
         db_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
         self.servers = [LiveServer(workdir, db_url=db_url, env=env).start()]
         for _ in range(processes - 1):
@@ -174,8 +211,11 @@ class App:
             s.info = self.servers[0].info
             self.servers.append(s)
         first = self.servers[0]
-        self.inc = first.api("duty_officer").post(first.url + "/api/v1/incidents",
-                                                  json={"title": "Bench", "kind": "bench"}).json()
+        self.inc = (
+            first.api("duty_officer")
+            .post(first.url + "/api/v1/incidents", json={"title": "Bench", "kind": "bench"})
+            .json()
+        )
         self.cookie = cookie_header(first.cookie_session("observer"))
         self.writer = first.api("staff")
         self.log_url = f"{first.url}/api/v1/incidents/{self.inc['id']}/log"
@@ -190,8 +230,15 @@ class App:
         return t
 
     def run(self, n: int, messages: int) -> dict[str, Any]:
-        out = fanout([s.url for s in self.servers], n, messages, self.send, self.cookie, self.join,
-                     [s.proc.pid for s in self.servers if s.proc])
+        out = fanout(
+            [s.url for s in self.servers],
+            n,
+            messages,
+            self.send,
+            self.cookie,
+            self.join,
+            [s.proc.pid for s in self.servers if s.proc],
+        )
         # The writer's POST round trip (the write itself, before any fan-out).
         out["post"] = percentiles(self.post_ms)
         return out
@@ -207,8 +254,14 @@ class Baseline:
         for _ in range(processes):
             port = free_port()
             args = [sys.executable, str(ROOT / "bench" / "baseline_server.py"), str(port), str(n + 1100)]
-            self.procs.append(subprocess.Popen(args + ([redis] if redis else []), stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.DEVNULL, start_new_session=True))
+            self.procs.append(
+                subprocess.Popen(
+                    args + ([redis] if redis else []),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
             self.urls.append(f"http://127.0.0.1:{port}")
         for url in self.urls:
             for _ in range(200):
@@ -221,8 +274,14 @@ class Baseline:
         self.post_ms: list[float] = []
 
     def send(self, m: int) -> float:
-        body = {"incident": 1, "seq": m, "type": "log.appended", "at": "", "actor": "bench",
-                "data": {"marker": m, "text": "x" * PAYLOAD_SIZE}}
+        body = {
+            "incident": 1,
+            "seq": m,
+            "type": "log.appended",
+            "at": "",
+            "actor": "bench",
+            "data": {"marker": m, "text": "x" * PAYLOAD_SIZE},
+        }
         t = time.monotonic()
         self.http.post(self.urls[0] + "/trigger", json=body).raise_for_status()
         self.post_ms.append((time.monotonic() - t) * 1000)
@@ -241,8 +300,13 @@ class Baseline:
 
 def compare(app: dict[str, Any], base: dict[str, Any], target_p95_ms: float | None = None) -> dict[str, Any]:
     ratio = round(app["p95_ms"] / base["p95_ms"], 2) if app.get("p95_ms") and base.get("p95_ms") else None
-    out = {"app": app, "baseline": base, "p95_ratio": ratio, "target_ratio": TARGET_RATIO,
-           "within_ratio": ratio is not None and ratio <= TARGET_RATIO}
+    out = {
+        "app": app,
+        "baseline": base,
+        "p95_ratio": ratio,
+        "target_ratio": TARGET_RATIO,
+        "within_ratio": ratio is not None and ratio <= TARGET_RATIO,
+    }
     if target_p95_ms is not None:
         out.update(target_p95_ms=target_p95_ms, within_p95=bool(app.get("p95_ms")) and app["p95_ms"] < target_p95_ms)
     return out
@@ -269,10 +333,16 @@ def api_under_sockets(workdir: Path, sockets: int, requests_n: int = 200) -> dic
         loaded = measure()
         rss = rss_mb(app.servers[0].proc.pid)  # type: ignore[union-attr]
         clients.collect()
-        return {"sockets": sockets, "connected": clients.connected, "connect_seconds": clients.connect_seconds,
-                "no_sockets": idle, "with_sockets": loaded, "server_rss_mb": rss,
-                "target_p95_ms": TARGET_API_P95_MS,
-                "within_target": bool(loaded.get("p95_ms")) and loaded["p95_ms"] < TARGET_API_P95_MS}
+        return {
+            "sockets": sockets,
+            "connected": clients.connected,
+            "connect_seconds": clients.connect_seconds,
+            "no_sockets": idle,
+            "with_sockets": loaded,
+            "server_rss_mb": rss,
+            "target_p95_ms": TARGET_API_P95_MS,
+            "within_target": bool(loaded.get("p95_ms")) and loaded["p95_ms"] < TARGET_API_P95_MS,
+        }
     finally:
         app.stop()
 
@@ -281,14 +351,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, nargs="*", default=[200, 1000, 5000])
     parser.add_argument("--messages", type=int, default=40)
-    parser.add_argument("--redis", default=os.environ.get("CRISIS_TEST_REDIS_URL", ""),
-                        help="Redis URL for the two-process scenario (default: CRISIS_TEST_REDIS_URL; none = skip)")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("CRISIS_TEST_REDIS_URL", ""),
+        help="Redis URL for the two-process scenario (default: CRISIS_TEST_REDIS_URL; none = skip)",
+    )
     parser.add_argument("--redis-clients", type=int, default=1000)
     parser.add_argument("--api-sockets", type=int, default=2000, help="0 = skip the API scenario")
     args = parser.parse_args()
-    results: dict[str, Any] = {"benchmark": "fanout", "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                               "cpus": os.cpu_count(), "messages": args.messages, "one_process": [],
-                               "two_processes_redis": None, "api_read": None}
+    results: dict[str, Any] = {
+        "benchmark": "fanout",
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cpus": os.cpu_count(),
+        "messages": args.messages,
+        "one_process": [],
+        "two_processes_redis": None,
+        "api_read": None,
+    }
 
     def report(key: str, item: Any) -> None:
         print(json.dumps({key: item}), file=sys.stderr, flush=True)

@@ -28,9 +28,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,12 +42,17 @@ PASSWORD = "correct-horse-1"
 def make_app(workdir: Path) -> Any:
     from crisis import create_app
 
-    return create_app({
-        "CRISIS_DATABASE_URL": f"sqlite:///{workdir / 'growth.sqlite3'}",
-        "CRISIS_SCHEDULER": "off", "CRISIS_ASSETS": "local", "CRISIS_MESSAGE_QUEUE": "",
-        "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute", "CRISIS_TESTING": "on",
-        "WTF_CSRF_ENABLED": False,
-    })
+    return create_app(
+        {
+            "CRISIS_DATABASE_URL": f"sqlite:///{workdir / 'growth.sqlite3'}",
+            "CRISIS_SCHEDULER": "off",
+            "CRISIS_ASSETS": "local",
+            "CRISIS_MESSAGE_QUEUE": "",
+            "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute",
+            "CRISIS_TESTING": "on",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 def seed(app: Any, n: int) -> tuple[int, float]:
@@ -74,8 +80,12 @@ def measure(get: Callable[[], Any], repeat: int) -> dict[str, Any]:
         body = resp.get_data()
         times.append(time.perf_counter() - t)
         size, status = len(body), resp.status_code
-    return {"status": status, "bytes": size, "ms": round(statistics.median(times) * 1000, 1),
-            "ms_all": [round(x * 1000, 1) for x in times]}
+    return {
+        "status": status,
+        "bytes": size,
+        "ms": round(statistics.median(times) * 1000, 1),
+        "ms_all": [round(x * 1000, 1) for x in times],
+    }
 
 
 def run_size(n: int, repeat: int) -> dict[str, Any]:
@@ -94,12 +104,15 @@ def run_size(n: int, repeat: int) -> dict[str, Any]:
         out["events_default"] = measure(lambda: client.get(f"{api}/events"), repeat)
         for key in ("workspace_page", "log_api_default", "timeline_page", "timeline_first_hour", "events_default"):
             assert out[key]["status"] == 200, (key, out[key])
-        out["workspace_total"] = {k: round(out["workspace_page"][k] + out["log_api_default"][k], 1)
-                                  for k in ("bytes", "ms")}
-        out["timeline_total"] = {k: round(out["timeline_page"][k] + out["timeline_first_hour"][k], 1)
-                                 for k in ("bytes", "ms")}
+        out["workspace_total"] = {
+            k: round(out["workspace_page"][k] + out["log_api_default"][k], 1) for k in ("bytes", "ms")
+        }
+        out["timeline_total"] = {
+            k: round(out["timeline_page"][k] + out["timeline_first_hour"][k], 1) for k in ("bytes", "ms")
+        }
         with app.app_context():
             from crisis.extensions import db
+
             db.session.remove()
             db.engine.dispose()
         return out
@@ -110,15 +123,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    results = {"bench": "growth", "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "repeat": args.repeat, "sizes": []}
+    results = {
+        "bench": "growth",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "repeat": args.repeat,
+        "sizes": [],
+    }
     for n in args.sizes:
         res = run_size(n, args.repeat)
         print(json.dumps(res), file=sys.stderr, flush=True)
         results["sizes"].append(res)
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"growth-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
+    path = out_dir / f"growth-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(json.dumps(results, indent=2))
     print(f"written to {path}", file=sys.stderr)

@@ -39,12 +39,22 @@ LEAD_MINUTES = 2.0  # scenario minutes before the first inject: time to connect 
 
 
 def scenario_yaml(n: int, step_minutes: float) -> str:
-    lines = ["title: Mätövning inspel", "playbook: elavbrott",
-             f"duration_minutes: {int(LEAD_MINUTES + n * step_minutes) + 1}", "injects:"]
+    lines = [
+        "title: Mätövning inspel",
+        "playbook: elavbrott",
+        f"duration_minutes: {int(LEAD_MINUTES + n * step_minutes) + 1}",
+        "injects:",
+    ]
     for i in range(n):
-        lines += [f"  - id: matning-{i:03d}", f"    offset_minutes: {round(LEAD_MINUTES + i * step_minutes, 4)}",
-                  "    sender: Motspel (spelad)", "    channel: phone", f"    text: Mätinspel {i}.",
-                  "    target_position: samverkan", "    expected_action: Ingen."]
+        lines += [
+            f"  - id: matning-{i:03d}",
+            f"    offset_minutes: {round(LEAD_MINUTES + i * step_minutes, 4)}",
+            "    sender: Motspel (spelad)",
+            "    channel: phone",
+            f"    text: Mätinspel {i}.",
+            "    target_position: samverkan",
+            "    expected_action: Ingen.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -107,15 +117,21 @@ def run(n: int, speed: float, step_minutes: float) -> dict[str, Any]:
             server.stop()
 
     values = sorted(lateness_ms.values())
-    result: dict[str, Any] = {"count": len(values), "expected": n, "speed": speed,
-                              "spacing_s": round(step_minutes * 60 / speed, 3)}
+    result: dict[str, Any] = {
+        "count": len(values),
+        "expected": n,
+        "speed": speed,
+        "spacing_s": round(step_minutes * 60 / speed, 3),
+    }
     if values:
-        result.update({
-            "p50_ms": round(percentile(values, 50), 1),
-            "p95_ms": round(percentile(values, 95), 1),
-            "max_ms": round(values[-1], 1),
-            "min_ms": round(values[0], 1),
-        })
+        result.update(
+            {
+                "p50_ms": round(percentile(values, 50), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+                "max_ms": round(values[-1], 1),
+                "min_ms": round(values[0], 1),
+            }
+        )
     result["all_within_1s"] = len(values) == n and all(abs(v) <= 1000.0 for v in values)
     return result
 

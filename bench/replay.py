@@ -41,20 +41,44 @@ def main() -> None:
         server = LiveServer(Path(tmp), env={"CRISIS_REPLAY_LIMIT": str(n + 10)}).start()
         try:
             api = server.api("staff")
-            inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                                  json={"title": "Replay", "kind": "bench"}).json()
-            api.post(f"{server.url}/api/v1/incidents/{inc['id']}/log",
-                     json={"text": "En rad som den i en riktig dagbok, med lite längd åt den."}).raise_for_status()
+            inc = (
+                server.api("duty_officer")
+                .post(server.url + "/api/v1/incidents", json={"title": "Replay", "kind": "bench"})
+                .json()
+            )
+            api.post(
+                f"{server.url}/api/v1/incidents/{inc['id']}/log",
+                json={"text": "En rad som den i en riktig dagbok, med lite längd åt den."},
+            ).raise_for_status()
             engine = sa.create_engine(server.db_url)
             with engine.begin() as conn:
-                last = conn.execute(sa.text("SELECT seq, type, at, actor, data, confidential FROM events "
-                                            "WHERE incident_id = :i ORDER BY seq DESC LIMIT 1"),
-                                    {"i": inc["id"]}).one()
+                last = conn.execute(
+                    sa.text(
+                        "SELECT seq, type, at, actor, data, confidential FROM events "
+                        "WHERE incident_id = :i ORDER BY seq DESC LIMIT 1"
+                    ),
+                    {"i": inc["id"]},
+                ).one()
                 start = last.seq
-                rows = [{"i": inc["id"], "seq": start + k, "type": last.type, "at": last.at, "actor": last.actor,
-                         "data": last.data, "c": last.confidential} for k in range(1, n - start + 1)]
-                conn.execute(sa.text("INSERT INTO events (incident_id, seq, type, at, actor, data, confidential) "
-                                     "VALUES (:i, :seq, :type, :at, :actor, :data, :c)"), rows)
+                rows = [
+                    {
+                        "i": inc["id"],
+                        "seq": start + k,
+                        "type": last.type,
+                        "at": last.at,
+                        "actor": last.actor,
+                        "data": last.data,
+                        "c": last.confidential,
+                    }
+                    for k in range(1, n - start + 1)
+                ]
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO events (incident_id, seq, type, at, actor, data, confidential) "
+                        "VALUES (:i, :seq, :type, :at, :actor, :data, :c)"
+                    ),
+                    rows,
+                )
                 conn.execute(sa.text("UPDATE incidents SET last_seq = :n WHERE id = :i"), {"n": n, "i": inc["id"]})
             engine.dispose()
 
@@ -77,12 +101,18 @@ def main() -> None:
                     elif name == "events":
                         seqs.extend(item["seq"] for item in payload["items"])
                 t_end = time.perf_counter()
-                out["modes"].append({
-                    "mode": "batch" if batched else "one message per event", "messages": messages,
-                    "head": ack["head"], "snapshot": ack["snapshot"],
-                    "ack_ms": round((t_ack - t0) * 1000, 1), "replay_s": round(t_end - t0, 3),
-                    "events_per_s": round(n / (t_end - t0)), "complete_in_order": seqs == list(range(1, n + 1)),
-                })
+                out["modes"].append(
+                    {
+                        "mode": "batch" if batched else "one message per event",
+                        "messages": messages,
+                        "head": ack["head"],
+                        "snapshot": ack["snapshot"],
+                        "ack_ms": round((t_ack - t0) * 1000, 1),
+                        "replay_s": round(t_end - t0, 3),
+                        "events_per_s": round(n / (t_end - t0)),
+                        "complete_in_order": seqs == list(range(1, n + 1)),
+                    }
+                )
             client.disconnect()
             print(json.dumps(out, indent=2))
         finally:

@@ -53,11 +53,17 @@ def make_app(url: str) -> Any:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
         engine.dispose()
-    return create_app({"CRISIS_TESTING": "on", "CRISIS_DATABASE_URL": url, "CRISIS_SCHEDULER": "off",
-                       "CRISIS_MESSAGE_QUEUE": "",
-                       # Not TESTING: that adds the response-model checks of the test suite.
-                       "TESTING": False,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 10}})
+    return create_app(
+        {
+            "CRISIS_TESTING": "on",
+            "CRISIS_DATABASE_URL": url,
+            "CRISIS_SCHEDULER": "off",
+            "CRISIS_MESSAGE_QUEUE": "",
+            # Not TESTING: that adds the response-model checks of the test suite.
+            "TESTING": False,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 10},
+        }
+    )
 
 
 def run_threads(n: int, target: Any) -> float:
@@ -101,8 +107,10 @@ def bench_db(label: str, url: str, writer_counts: list[int], per_writer: int, ro
     with app.app_context():
         db.create_all()
         duty = users.create(username="tib", password="correct-horse-1", role="duty_officer")
-        writer_ids = [users.create(username=f"w{i}", password="correct-horse-1", role="staff").id
-                      for i in range(max(writer_counts))]
+        writer_ids = [
+            users.create(username=f"w{i}", password="correct-horse-1", role="staff").id
+            for i in range(max(writer_counts))
+        ]
         inc_service = incidents.create(actor=duty, title="Service", kind="bench").id
         inc_bare = incidents.create(actor=duty, title="Bare", kind="bench").id
         db.session.commit()
@@ -136,10 +144,21 @@ def bench_db(label: str, url: str, writer_counts: list[int], per_writer: int, ro
                     with lock:
                         number = next(numbers)
                     now = utcnow()
-                    conn.execute(table.insert().values(
-                        incident_id=inc_bare, number=number, kind="info", text=f"bare {i} {n}",
-                        occurred_at=now, recorded_at=now, author_id=None, author="bench",
-                        classification="internal", prev_hash="0" * 64, hash="0" * 64))
+                    conn.execute(
+                        table.insert().values(
+                            incident_id=inc_bare,
+                            number=number,
+                            kind="info",
+                            text=f"bare {i} {n}",
+                            occurred_at=now,
+                            recorded_at=now,
+                            author_id=None,
+                            author="bench",
+                            classification="internal",
+                            prev_hash="0" * 64,
+                            hash="0" * 64,
+                        )
+                    )
                     conn.commit()
 
         def service(i: int, barrier: threading.Barrier) -> None:
@@ -167,17 +186,27 @@ def bench_db(label: str, url: str, writer_counts: list[int], per_writer: int, ro
                 c2 = time.process_time()
                 bare_cpu.append(c1 - c0)
                 service_cpu.append(c2 - c1)
-            out["runs"].append({
-                "writers": writers, "entries_per_round": total, "rounds": rounds,
-                "bare_per_s": round(total / min(bare_t), 1), "service_per_s": round(total / min(service_t), 1),
-                "ratio": round(min(service_t) / min(bare_t), 2),
-                "ratio_median": round(statistics.median(s / b for s, b in zip(service_t, bare_t)), 2),
-                "cpu_ms_per_entry": {"bare": round(min(bare_cpu) / total * 1000, 3),
-                                     "service": round(min(service_cpu) / total * 1000, 3)},
-            })
+            out["runs"].append(
+                {
+                    "writers": writers,
+                    "entries_per_round": total,
+                    "rounds": rounds,
+                    "bare_per_s": round(total / min(bare_t), 1),
+                    "service_per_s": round(total / min(service_t), 1),
+                    "ratio": round(min(service_t) / min(bare_t), 2),
+                    "ratio_median": round(statistics.median(s / b for s, b in zip(service_t, bare_t, strict=True)), 2),
+                    "cpu_ms_per_entry": {
+                        "bare": round(min(bare_cpu) / total * 1000, 3),
+                        "service": round(min(service_cpu) / total * 1000, 3),
+                    },
+                }
+            )
         problem = log.verify_chain(incident_id=inc_service)
-        nums = list(db.session.scalars(sa.select(LogEntry.number).where(LogEntry.incident_id == inc_service)
-                                       .order_by(LogEntry.number)))
+        nums = list(
+            db.session.scalars(
+                sa.select(LogEntry.number).where(LogEntry.incident_id == inc_service).order_by(LogEntry.number)
+            )
+        )
         out["gap_free"] = nums == list(range(1, len(nums) + 1))
         out["chain_ok"] = problem is None
         db.session.remove()

@@ -25,8 +25,12 @@ def _select_locale() -> str:
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
-                instance_path=str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
     app.config.update(load_config(overrides))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "crisis" / "translations")
 
@@ -47,8 +51,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # server it creates; ones declared later would reach only the first app.
     from crisis.realtime import handlers  # noqa: F401
 
-    ext.socketio.init_app(app, message_queue=app.config["CRISIS_MESSAGE_QUEUE"] or None,
-                          cors_allowed_origins=None, manage_session=True)
+    ext.socketio.init_app(
+        app, message_queue=app.config["CRISIS_MESSAGE_QUEUE"] or None, cors_allowed_origins=None, manage_session=True
+    )
 
     from crisis import models  # noqa: F401  (register every table)
     from crisis.db import configure_sqlite
@@ -64,6 +69,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_security_headers(app)
 
     from crisis.cli import register_cli
+
     register_cli(app)
     return app
 
@@ -85,18 +91,20 @@ def _register_security_headers(app: Flask) -> None:
     tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(app.config["CRISIS_TILE_URL"].replace("{s}", "a")))
     tile_hosts = tile_origin.replace("://a.", "://*.")
     cdn = " ".join(CDN_ORIGINS) if app.config["CRISIS_ASSETS"] == "cdn" else ""
-    csp = "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {cdn}".strip(),
-        f"style-src 'self' {cdn}".strip(),
-        f"img-src 'self' data: {tile_hosts}",
-        "connect-src 'self' ws: wss:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    csp = "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {cdn}".strip(),
+            f"style-src 'self' {cdn}".strip(),
+            f"img-src 'self' data: {tile_hosts}",
+            "connect-src 'self' ws: wss:",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
     @app.after_request
     def _headers(resp: Any) -> Any:
@@ -107,4 +115,3 @@ def _register_security_headers(app: Flask) -> None:
         if request.path.startswith("/api/") or (current_user and current_user.is_authenticated):
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
-

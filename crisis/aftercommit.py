@@ -19,7 +19,8 @@ committed (and every job re-checks the database when it runs).
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

@@ -37,10 +37,11 @@ import hashlib
 import json
 import os
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -65,6 +66,7 @@ class BackupInfo:
 
 # --- tables -------------------------------------------------------------------------
 
+
 def _model_tables() -> list[sa.Table]:
     import crisis.models  # noqa: F401  (register every table)
     from crisis.db import Base
@@ -88,10 +90,11 @@ def _tables_in(conn: sa.Connection) -> list[sa.Table]:
 
 # --- value encoding (by column type, so the file is the same for both databases) ------
 
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
@@ -120,7 +123,8 @@ def _decoder(column: sa.Column[Any]) -> Callable[[Any], Any]:
 
 # --- schema revision ---------------------------------------------------------------------
 
-def _revision_of(conn: sa.Connection) -> Optional[str]:
+
+def _revision_of(conn: sa.Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     revs = [r for (r,) in conn.execute(sa.text("SELECT version_num FROM alembic_version"))]
@@ -137,6 +141,7 @@ def head_revision(migrations_dir: str) -> str:
 
 
 # --- backup ----------------------------------------------------------------------------------
+
 
 class _Writer:
     def __init__(self, fh: Any) -> None:
@@ -162,7 +167,7 @@ def _snapshot(engine: Engine) -> sa.Connection:
     return conn
 
 
-def backup(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: Optional[str] = None) -> BackupInfo:
+def backup(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str | None = None) -> BackupInfo:
     """Write a consistent backup of the whole database to `file` (which must not exist).
 
     With `migrations_dir`, the database must be at this Krisrum's schema revision (its tables are
@@ -182,20 +187,33 @@ def backup(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: Opti
             if revision is None:
                 raise BackupError("the database has no schema (run `flask --app wsgi init-db` first)")
             if migrations_dir is not None and revision != head_revision(migrations_dir):
-                raise BackupError(f"the database is at schema revision {revision}, this Krisrum expects "
-                                  f"{head_revision(migrations_dir)}: run `flask --app wsgi init-db` first")
-            info = BackupInfo(revision=revision, dialect=engine.dialect.name,
-                              created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                raise BackupError(
+                    f"the database is at schema revision {revision}, this Krisrum expects "
+                    f"{head_revision(migrations_dir)}: run `flask --app wsgi init-db` first"
+                )
+            info = BackupInfo(
+                revision=revision,
+                dialect=engine.dialect.name,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
             with open(partial, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as gz:
                 w = _Writer(gz)
-                w.line({"format": FORMAT, "version": VERSION, "revision": info.revision,
-                        "dialect": info.dialect, "created_at": info.created_at})
+                w.line(
+                    {
+                        "format": FORMAT,
+                        "version": VERSION,
+                        "revision": info.revision,
+                        "dialect": info.dialect,
+                        "created_at": info.created_at,
+                    }
+                )
                 for table in _tables_in(conn):
                     cols = [c.name for c in table.columns]
                     w.line({"table": table.name, "columns": cols})
                     order = list(table.primary_key.columns) or list(table.columns)
                     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
-                        sa.select(*table.columns).order_by(*order))
+                        sa.select(*table.columns).order_by(*order)
+                    )
                     n = 0
                     for row in result:
                         w.line([_encode(v) for v in row])
@@ -217,6 +235,7 @@ def backup(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: Opti
 
 # --- reading and checking a backup file ---------------------------------------------------------
 
+
 def _lines(path: Path) -> Iterator[tuple[bytes, Any]]:
     try:
         with gzip.open(path, "rb") as fh:
@@ -230,14 +249,14 @@ def _lines(path: Path) -> Iterator[tuple[bytes, Any]]:
         raise BackupError(f"{path} is not a readable Krisrum backup ({e or type(e).__name__})") from None
 
 
-def _walk(path: Path, on_row: Optional[Callable[[str, list[str], list[Any]], None]] = None) -> BackupInfo:
+def _walk(path: Path, on_row: Callable[[str, list[str], list[Any]], None] | None = None) -> BackupInfo:
     """Read the whole file, checking its structure and checksum; call on_row for every row."""
     digest = hashlib.sha256()
-    info: Optional[BackupInfo] = None
-    table: Optional[str] = None
+    info: BackupInfo | None = None
+    table: str | None = None
     columns: list[str] = []
     counts: dict[str, int] = {}
-    end: Optional[dict[str, Any]] = None
+    end: dict[str, Any] | None = None
     for raw, obj in _lines(path):
         if end is not None:
             raise BackupError(f"{path}: data after the end marker")
@@ -245,10 +264,15 @@ def _walk(path: Path, on_row: Optional[Callable[[str, list[str], list[Any]], Non
             if not (isinstance(obj, dict) and obj.get("format") == FORMAT):
                 raise BackupError(f"{path} is not a Krisrum backup (no krisrum-backup header)")
             if obj.get("version") != VERSION:
-                raise BackupError(f"{path}: backup format version {obj.get('version')} is not supported "
-                                  f"(this Krisrum reads version {VERSION})")
-            info = BackupInfo(revision=str(obj.get("revision")), dialect=str(obj.get("dialect")),
-                              created_at=str(obj.get("created_at")))
+                raise BackupError(
+                    f"{path}: backup format version {obj.get('version')} is not supported "
+                    f"(this Krisrum reads version {VERSION})"
+                )
+            info = BackupInfo(
+                revision=str(obj.get("revision")),
+                dialect=str(obj.get("dialect")),
+                created_at=str(obj.get("created_at")),
+            )
             digest.update(raw)
             continue
         if isinstance(obj, list):
@@ -290,17 +314,18 @@ def check(file: str | os.PathLike[str]) -> BackupInfo:
 
 # --- restore -----------------------------------------------------------------------------------
 
+
 def row_counts(conn: sa.Connection) -> dict[str, int]:
-    return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for t in _tables_in(conn)}
+    return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in _tables_in(conn)}
 
 
 def _non_empty(conn: sa.Connection) -> dict[str, int]:
     return {name: n for name, n in row_counts(conn).items() if n}
 
 
-def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str,
-            upgrade: Callable[[], None]) -> BackupInfo:
+def restore(
+    engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str, upgrade: Callable[[], None]
+) -> BackupInfo:
     """Restore `file` into the empty database behind `engine`.
 
     `upgrade` creates the schema (the Alembic migrations) when the database
@@ -313,8 +338,10 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
     info = check(path)  # the whole file, before anything is touched
     head = head_revision(migrations_dir)
     if info.revision != head:
-        raise BackupError(f"the backup has schema revision {info.revision}, this Krisrum {head}: restore it "
-                          "with the Krisrum version that made it, then upgrade (init-db)")
+        raise BackupError(
+            f"the backup has schema revision {info.revision}, this Krisrum {head}: restore it "
+            "with the Krisrum version that made it, then upgrade (init-db)"
+        )
     known = {t.name: t for t in _model_tables()}
     known[JOBSTORE_TABLE] = _jobstore_table()
     unknown = sorted(set(info.counts) - set(known))
@@ -326,12 +353,15 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
         if current is None:
             tables = [t for t in sa.inspect(conn).get_table_names() if t != JOBSTORE_TABLE]
             if tables:
-                raise BackupError("the database is not empty: it has tables but no Krisrum schema version "
-                                  f"({', '.join(sorted(tables)[:5])}...)")
+                raise BackupError(
+                    "the database is not empty: it has tables but no Krisrum schema version "
+                    f"({', '.join(sorted(tables)[:5])}...)"
+                )
         else:
             if current != head:
-                raise BackupError(f"the database is at schema revision {current}, not {head}; "
-                                  "restore into a new, empty database")
+                raise BackupError(
+                    f"the database is at schema revision {current}, not {head}; restore into a new, empty database"
+                )
             busy = _non_empty(conn)
             if busy:
                 listed = ", ".join(f"{k}: {v}" for k, v in sorted(busy.items()))
@@ -350,8 +380,10 @@ def restore(engine: Engine, file: str | os.PathLike[str], *, migrations_dir: str
                     known[JOBSTORE_TABLE].create(conn, checkfirst=True)
                 busy = _non_empty(conn)
                 if busy:
-                    raise BackupError("the database stopped being empty while the restore started "
-                                      f"({', '.join(sorted(busy))}); nothing was restored")
+                    raise BackupError(
+                        "the database stopped being empty while the restore started "
+                        f"({', '.join(sorted(busy))}); nothing was restored"
+                    )
                 _insert_all(conn, path, known)
                 if engine.dialect.name == "postgresql":
                     _reset_sequences(conn, [known[name] for name in info.counts])
@@ -378,7 +410,7 @@ def _insert_all(conn: sa.Connection, path: Path, known: dict[str, sa.Table]) -> 
             if missing:
                 raise BackupError(f"{path}: table {table} has columns this Krisrum does not know: {missing}")
             state.update(table=table, columns=columns, decoders=[_decoder(t.c[c]) for c in columns])
-        state["rows"].append({c: dec(v) for c, dec, v in zip(state["columns"], state["decoders"], values)})
+        state["rows"].append({c: dec(v) for c, dec, v in zip(state["columns"], state["decoders"], values, strict=True)})
         if len(state["rows"]) >= BATCH:
             flush()
 
@@ -394,8 +426,12 @@ def _reset_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
         pk = list(t.primary_key.columns)
         if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
             continue
-        seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, :c)"),
-                           {"t": t.name, "c": pk[0].name}).scalar()
+        seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": pk[0].name}).scalar()
         if seq:
-            conn.execute(sa.text(f'SELECT setval(:s, COALESCE((SELECT MAX("{pk[0].name}") FROM "{t.name}"), 1), '
-                                 f'(SELECT MAX("{pk[0].name}") FROM "{t.name}") IS NOT NULL)'), {"s": seq})
+            conn.execute(
+                sa.text(
+                    f'SELECT setval(:s, COALESCE((SELECT MAX("{pk[0].name}") FROM "{t.name}"), 1), '
+                    f'(SELECT MAX("{pk[0].name}") FROM "{t.name}") IS NOT NULL)'
+                ),
+                {"s": seq},
+            )

@@ -106,9 +106,11 @@ def backup(file: str) -> None:
     except bk.BackupError as e:
         fail(str(e))
     rows = sum(info.counts.values())
-    click.echo(f"Backup written to {file}: {len(info.counts)} tables, {rows} rows, "
-               f"{Path(file).stat().st_size} bytes, schema {info.revision}, "
-               f"{time.monotonic() - started:.1f} s")
+    click.echo(
+        f"Backup written to {file}: {len(info.counts)} tables, {rows} rows, "
+        f"{Path(file).stat().st_size} bytes, schema {info.revision}, "
+        f"{time.monotonic() - started:.1f} s"
+    )
 
 
 @click.command("restore")
@@ -141,8 +143,9 @@ def restore(file: str) -> None:
         fail(f"{e}")
     db.session.remove()
     rows = sum(info.counts.values())
-    click.echo(f"Restored {rows} rows in {len(info.counts)} tables from {file} (made {info.created_at} "
-               f"on {info.dialect}).")
+    click.echo(
+        f"Restored {rows} rows in {len(info.counts)} tables from {file} (made {info.created_at} on {info.dialect})."
+    )
     bad = 0
     for iid in db.session.scalars(sa.select(Incident.id).order_by(Incident.id)):
         problem = log.verify_chain(incident_id=iid)

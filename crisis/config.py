@@ -7,8 +7,9 @@ Every key is documented in `config.example.env`. The rest of the code reads
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dotenv import load_dotenv
 
@@ -63,9 +64,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     default_db = f"sqlite:///{ROOT / 'instance' / 'krisrum.sqlite3'}"
     db_url = env.get("CRISIS_DATABASE_URL") or default_db
     if db_url.startswith("postgres://"):
-        db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
+        db_url = "postgresql+psycopg://" + db_url[len("postgres://") :]
     elif db_url.startswith("postgresql://"):
-        db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://") :]
 
     demo = _bool("CRISIS_DEMO", env.get("CRISIS_DEMO", "off"))
     debug = _bool("CRISIS_DEBUG", env.get("CRISIS_DEBUG", "off"))
@@ -102,8 +103,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             a.strip().lower() for a in env.get("CRISIS_EXERCISE_MAIL_ALLOWLIST", "").split(",") if a.strip()
         ],
         # Capacity of one web process (python -m crisis.server, one gevent worker).
-        "CRISIS_WORKER_CONNECTIONS": _int("CRISIS_WORKER_CONNECTIONS",
-                                          env.get("CRISIS_WORKER_CONNECTIONS") or "6000", 10, 1_000_000),
+        "CRISIS_WORKER_CONNECTIONS": _int(
+            "CRISIS_WORKER_CONNECTIONS", env.get("CRISIS_WORKER_CONNECTIONS") or "6000", 10, 1_000_000
+        ),
         "CRISIS_MAX_SOCKETS": _int("CRISIS_MAX_SOCKETS", env.get("CRISIS_MAX_SOCKETS") or "5000", 1, 1_000_000),
         # Reverse proxies (nginx) in front that set X-Forwarded-For/-Proto/-Host;
         # 0 = none (their headers are then not trusted).
@@ -125,8 +127,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         pool = cfg["CRISIS_DB_POOL_SIZE"]
         cfg["SQLALCHEMY_ENGINE_OPTIONS"].update(pool_size=pool, max_overflow=pool, pool_timeout=30)
     if cfg["CRISIS_MAX_SOCKETS"] >= cfg["CRISIS_WORKER_CONNECTIONS"]:
-        raise ConfigError("CRISIS_MAX_SOCKETS must be below CRISIS_WORKER_CONNECTIONS "
-                          "(the difference is what stays free for HTTP requests)")
+        raise ConfigError(
+            "CRISIS_MAX_SOCKETS must be below CRISIS_WORKER_CONNECTIONS "
+            "(the difference is what stays free for HTTP requests)"
+        )
     if overrides:
         # Anything else (Flask keys, e.g. TESTING) is passed through as given.
         cfg.update({k: v for k, v in overrides.items() if not k.startswith("CRISIS_")})

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -29,8 +30,9 @@ def safe(value: Any) -> str:
     return "'" + s if s[:1] in FORMULA_STARTS else s
 
 
-def lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
-          rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[str]:
+def lines(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, rows_per_chunk: int = ROWS_PER_CHUNK
+) -> Iterator[str]:
     """The CSV text in chunks: BOM and header first, then `rows_per_chunk` rows per chunk.
 
     Each row is a mapping; the cells are `row.get(column)` for each column.
@@ -61,8 +63,11 @@ def response(filename: str, columns: Sequence[str], rows: Iterable[Mapping[str, 
     while the response is sent (with the request context kept alive)."""
     from flask import Response, stream_with_context
 
-    resp = Response(stream_with_context(lines(columns, rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    resp = Response(
+        stream_with_context(lines(columns, rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -6,8 +6,9 @@ import contextlib
 import contextvars
 import sqlite3
 import threading
-from datetime import datetime, timezone
-from typing import Any, Iterator, Optional, TypeVar
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -37,24 +38,25 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
-    registry = registry(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
-                        type_annotation_map={datetime: UTCDateTime()})
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={datetime: UTCDateTime()}
+    )
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- SQLite: WAL, foreign keys, and write transactions that lock up front ---
@@ -78,6 +80,7 @@ def immediate_writes() -> Iterator[None]:
         yield
     finally:
         _immediate.reset(token)
+
 
 # --- One SQLite writer at a time inside this process, waiting cooperatively ---
 #
@@ -112,8 +115,9 @@ def _hold_write_lock(info: dict[str, Any]) -> None:
     if info.get(_WRITE_LOCK_KEY):
         return
     if not process_write_lock().acquire(timeout=_WRITE_LOCK_WAIT):
-        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None,
-                                      sqlite3.OperationalError("database is locked (waited for the write lock)"))
+        raise sa.exc.OperationalError(
+            "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (waited for the write lock)")
+        )
     info[_WRITE_LOCK_KEY] = True
 
 
@@ -178,7 +182,7 @@ def configure_sqlite(engine: Engine) -> None:
         _release_write_lock(record.info)
 
 
-def lock_row(session: Any, model: type[T], row_id: int) -> Optional[T]:
+def lock_row(session: Any, model: type[T], row_id: int) -> T | None:
     """Load a row for writing (fresh from the database), holding its lock until commit.
 
     On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the enclosing

@@ -30,8 +30,9 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Message, *, code: str | None = None, status: int | None = None,
-                 details: Any = None) -> None:
+    def __init__(
+        self, message: Message, *, code: str | None = None, status: int | None = None, details: Any = None
+    ) -> None:
         super().__init__(message)
         self._message = message
         if code:
@@ -82,9 +83,16 @@ def error_response(code: str, message: str, status: int, details: Any = None) ->
 
 
 _HTTP_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
 }
 
 

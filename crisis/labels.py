@@ -16,7 +16,8 @@ sees every Swedish name as a msgid.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext
 
@@ -46,7 +47,7 @@ class LabelTable(Mapping[str, Any]):
         """code -> fixed Swedish name (a copy)."""
         return dict(self._sv)
 
-    def sv(self, key: Any, default: Optional[str] = None) -> str:
+    def sv(self, key: Any, default: str | None = None) -> str:
         """The fixed Swedish name (for the record); `default` (or the key) if unknown."""
         key = getattr(key, "value", key)
         if key in self._sv:
@@ -59,191 +60,229 @@ def as_strings(table: Mapping[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in table.items()}
 
 
-LEVELS = LabelTable({
-    "normal": N_("Normalläge"),
-    "monitoring": N_("Bevakningsläge"),
-    "reinforced": N_("Förstärkningsläge"),
-    "staff": N_("Stabsläge"),
-    "extraordinary": N_("Extraordinär händelse"),
-    "heightened_alert": N_("Höjd beredskap"),
-})
-LOG_KINDS = LabelTable({
-    "info": N_("Info"),
-    "decision": N_("Beslut"),
-    "action": N_("Åtgärd"),
-    "incoming": N_("Inkommande"),
-    "outgoing": N_("Utgående"),
-    "status": N_("Status"),
-    "system": N_("System"),
-})
-CLASSIFICATIONS = LabelTable({
-    "public": N_("Offentlig"),
-    "internal": N_("Intern"),
-    "confidential": N_("Sekretess"),
-})
-ROLES = LabelTable({
-    "admin": N_("Administratör"),
-    "leader": N_("Krisledning (chef)"),
-    "staff": N_("Stab"),
-    "duty_officer": N_("Tjänsteman i beredskap (TiB)"),
-    "exercise_control": N_("Övningsledning"),
-    "observer": N_("Observatör (läsbehörighet)"),
-})
+LEVELS = LabelTable(
+    {
+        "normal": N_("Normalläge"),
+        "monitoring": N_("Bevakningsläge"),
+        "reinforced": N_("Förstärkningsläge"),
+        "staff": N_("Stabsläge"),
+        "extraordinary": N_("Extraordinär händelse"),
+        "heightened_alert": N_("Höjd beredskap"),
+    }
+)
+LOG_KINDS = LabelTable(
+    {
+        "info": N_("Info"),
+        "decision": N_("Beslut"),
+        "action": N_("Åtgärd"),
+        "incoming": N_("Inkommande"),
+        "outgoing": N_("Utgående"),
+        "status": N_("Status"),
+        "system": N_("System"),
+    }
+)
+CLASSIFICATIONS = LabelTable(
+    {
+        "public": N_("Offentlig"),
+        "internal": N_("Intern"),
+        "confidential": N_("Sekretess"),
+    }
+)
+ROLES = LabelTable(
+    {
+        "admin": N_("Administratör"),
+        "leader": N_("Krisledning (chef)"),
+        "staff": N_("Stab"),
+        "duty_officer": N_("Tjänsteman i beredskap (TiB)"),
+        "exercise_control": N_("Övningsledning"),
+        "observer": N_("Observatör (läsbehörighet)"),
+    }
+)
 MODES = LabelTable({"real": N_("Skarp"), "exercise": N_("ÖVNING")})
 STATUSES = LabelTable({"active": N_("Aktiv"), "closed": N_("Avslutad")})
-POSITIONS = LabelTable({
-    "krisledningschef": N_("Krisledningschef"),
-    "stabschef": N_("Stabschef"),
-    "ledningsstod": N_("Ledningsstöd/dagbok"),
-    "analys": N_("Analys/lägesbild"),
-    "planering": N_("Planering"),
-    "kommunikation": N_("Kommunikation"),
-    "samverkan": N_("Samverkan"),
-    "resurs": N_("Resurs/logistik"),
-    "personal": N_("Personal"),
-    "samband": N_("Samband"),
-})
+POSITIONS = LabelTable(
+    {
+        "krisledningschef": N_("Krisledningschef"),
+        "stabschef": N_("Stabschef"),
+        "ledningsstod": N_("Ledningsstöd/dagbok"),
+        "analys": N_("Analys/lägesbild"),
+        "planering": N_("Planering"),
+        "kommunikation": N_("Kommunikation"),
+        "samverkan": N_("Samverkan"),
+        "resurs": N_("Resurs/logistik"),
+        "personal": N_("Personal"),
+        "samband": N_("Samband"),
+    }
+)
 
 # The site register.
-SITE_CATEGORIES = LabelTable({
-    "health": N_("Vård"),
-    "care": N_("Omsorg"),
-    "rescue": N_("Räddningstjänst"),
-    "water": N_("Dricksvatten"),
-    "sewage": N_("Avlopp"),
-    "power": N_("El"),
-    "roads": N_("Väghållning"),
-    "telecom": N_("Elektronisk kommunikation"),
-    "school": N_("Skola och förskola"),
-    "other": N_("Övrigt"),
-})
-SITE_STATES = LabelTable({
-    "operational": N_("I drift"),
-    "degraded": N_("Begränsad drift"),
-    "down": N_("Ur drift"),
-    "unknown": N_("Okänd"),
-})
+SITE_CATEGORIES = LabelTable(
+    {
+        "health": N_("Vård"),
+        "care": N_("Omsorg"),
+        "rescue": N_("Räddningstjänst"),
+        "water": N_("Dricksvatten"),
+        "sewage": N_("Avlopp"),
+        "power": N_("El"),
+        "roads": N_("Väghållning"),
+        "telecom": N_("Elektronisk kommunikation"),
+        "school": N_("Skola och förskola"),
+        "other": N_("Övrigt"),
+    }
+)
+SITE_STATES = LabelTable(
+    {
+        "operational": N_("I drift"),
+        "degraded": N_("Begränsad drift"),
+        "down": N_("Ur drift"),
+        "unknown": N_("Okänd"),
+    }
+)
 # The same inside a sentence ("Kinna vårdcentral: ur drift."), with the derived "at risk".
-SITE_STATES_IN_TEXT = LabelTable({
-    "operational": N_("i drift"),
-    "degraded": N_("begränsad drift"),
-    "down": N_("ur drift"),
-    "unknown": N_("okänd status"),
-    "at_risk": N_("i riskzon"),
-})
+SITE_STATES_IN_TEXT = LabelTable(
+    {
+        "operational": N_("i drift"),
+        "degraded": N_("begränsad drift"),
+        "down": N_("ur drift"),
+        "unknown": N_("okänd status"),
+        "at_risk": N_("i riskzon"),
+    }
+)
 
 # Tasks.
-TASK_STATUSES = LabelTable({
-    "todo": N_("Att göra"),
-    "doing": N_("Pågår"),
-    "blocked": N_("Blockerad"),
-    "done": N_("Klar"),
-    "cancelled": N_("Avbruten"),
-})
+TASK_STATUSES = LabelTable(
+    {
+        "todo": N_("Att göra"),
+        "doing": N_("Pågår"),
+        "blocked": N_("Blockerad"),
+        "done": N_("Klar"),
+        "cancelled": N_("Avbruten"),
+    }
+)
 PRIORITIES = LabelTable({"high": N_("Hög"), "normal": N_("Normal"), "low": N_("Låg")})
-TASK_FIELDS = LabelTable({
-    "created": N_("Skapad"),
-    "title": N_("Titel"),
-    "description": N_("Beskrivning"),
-    "status": N_("Status"),
-    "priority": N_("Prioritet"),
-    "position": N_("Funktion"),
-    "assignee": N_("Ansvarig"),
-    "due_at": N_("Klar senast"),
-})
+TASK_FIELDS = LabelTable(
+    {
+        "created": N_("Skapad"),
+        "title": N_("Titel"),
+        "description": N_("Beskrivning"),
+        "status": N_("Status"),
+        "priority": N_("Prioritet"),
+        "position": N_("Funktion"),
+        "assignee": N_("Ansvarig"),
+        "due_at": N_("Klar senast"),
+    }
+)
 
 # Exercises.
-EXERCISE_STATUSES = LabelTable({
-    "scheduled": N_("Planerad"),
-    "running": N_("Pågår"),
-    "paused": N_("Pausad"),
-    "ended": N_("Avslutad"),
-    "stopped": N_("ÖVNINGSSTOPP"),
-})
-INJECT_CHANNELS = LabelTable({
-    "phone": N_("Telefon"),
-    "email": N_("E-post"),
-    "rakel": N_("Rakel"),
-    "sms": N_("Sms"),
-    "media": N_("Media"),
-    "social": N_("Sociala medier"),
-    "wis": N_("WIS"),
-    "visit": N_("Besök"),
-    "other": N_("Övrigt"),
-})
+EXERCISE_STATUSES = LabelTable(
+    {
+        "scheduled": N_("Planerad"),
+        "running": N_("Pågår"),
+        "paused": N_("Pausad"),
+        "ended": N_("Avslutad"),
+        "stopped": N_("ÖVNINGSSTOPP"),
+    }
+)
+INJECT_CHANNELS = LabelTable(
+    {
+        "phone": N_("Telefon"),
+        "email": N_("E-post"),
+        "rakel": N_("Rakel"),
+        "sms": N_("Sms"),
+        "media": N_("Media"),
+        "social": N_("Sociala medier"),
+        "wis": N_("WIS"),
+        "visit": N_("Besök"),
+        "other": N_("Övrigt"),
+    }
+)
 
 # Playbooks (handlingsplaner): call-out states and reminder kinds.
-CALLOUT_STATES = LabelTable({
-    "pending": N_("ej larmad ännu"),
-    "reached": N_("nådd"),
-    "not_reached": N_("ej nådd"),
-    "declined": N_("avböjer"),
-})
-REMINDER_KINDS = LabelTable({
-    "report": N_("Lägesrapport"),
-    "meeting": N_("Stabsmöte"),
-    "check": N_("Kontroll"),
-    "handover": N_("Avlösning"),
-    "other": N_("Påminnelse"),
-})
+CALLOUT_STATES = LabelTable(
+    {
+        "pending": N_("ej larmad ännu"),
+        "reached": N_("nådd"),
+        "not_reached": N_("ej nådd"),
+        "declined": N_("avböjer"),
+    }
+)
+REMINDER_KINDS = LabelTable(
+    {
+        "report": N_("Lägesrapport"),
+        "meeting": N_("Stabsmöte"),
+        "check": N_("Kontroll"),
+        "handover": N_("Avlösning"),
+        "other": N_("Påminnelse"),
+    }
+)
 
 # Deviation reports (avvikelserapporter): statuses and the steps of their history.
-DEVIATION_STATUSES = LabelTable({
-    "new": N_("ny"),
-    "monitoring": N_("under bevakning"),
-    "dismissed": N_("avskriven"),
-    "activated": N_("aktiverad"),
-})
-DEVIATION_ACTIONS = LabelTable({
-    "reported": N_("rapporterad"),
-    "monitoring": N_("bevakning"),
-    "follow_up_due": N_("uppföljningstiden nådd"),
-    "dismissed": N_("avskriven"),
-    "activated": N_("handlingsplan aktiverad"),
-})
+DEVIATION_STATUSES = LabelTable(
+    {
+        "new": N_("ny"),
+        "monitoring": N_("under bevakning"),
+        "dismissed": N_("avskriven"),
+        "activated": N_("aktiverad"),
+    }
+)
+DEVIATION_ACTIONS = LabelTable(
+    {
+        "reported": N_("rapporterad"),
+        "monitoring": N_("bevakning"),
+        "follow_up_due": N_("uppföljningstiden nådd"),
+        "dismissed": N_("avskriven"),
+        "activated": N_("handlingsplan aktiverad"),
+    }
+)
 
 # Report (lägesrapport) statuses.
-REPORT_STATUSES = LabelTable({
-    "draft": N_("Utkast"),
-    "approved": N_("Fastställd"),
-    "sent": N_("Skickad"),
-    "acknowledged": N_("Kvitterad"),
-})
+REPORT_STATUSES = LabelTable(
+    {
+        "draft": N_("Utkast"),
+        "approved": N_("Fastställd"),
+        "sent": N_("Skickad"),
+        "acknowledged": N_("Kvitterad"),
+    }
+)
 
 # Fields a user fills in, named in error messages: "Fältet Rubrik ...".
-FIELDS = LabelTable({
-    "title": N_("Rubrik"),
-    "text": N_("Text"),
-    "description": N_("Beskrivning"),
-    "reason": N_("Motivering"),
-    "note": N_("Anteckning"),
-    "sender": N_("Avsändare"),
-    "expected_action": N_("Förväntad åtgärd"),
-    "owner": N_("Ansvarig"),
-    "observation": N_("Iakttagelse"),
-    "recommendation": N_("Rekommendation"),
-    "what": N_("Vad har hänt"),
-    "contact": N_("Kontaktuppgifter"),
-    "organisation": N_("Organisation"),
-    "where": N_("Var"),
-    "services": N_("Berörda verksamheter"),
-    "name": N_("Namn"),
-    "role": N_("Roll"),
-    "context": N_("Bakgrund"),
-    "decided_by": N_("Beslutsfattare"),
-    "mandate": N_("Mandat"),
-    "osl_ground": N_("Sekretessgrund (OSL)"),
-    "counterpart": N_("Motpart"),
-    "follow_up_at": N_("Uppföljningstid"),
-    "since": N_("Sedan"),
-    "occurred_at": N_("Tidpunkt"),
-    "deadline": N_("Senast klart"),
-})
-DECISION_FIELDS = LabelTable({
-    "decided_by": N_("beslutsfattare (decided_by)"),
-    "mandate": N_("mandat (mandate)"),
-    "reason": N_("motivering (reason)"),
-})
+FIELDS = LabelTable(
+    {
+        "title": N_("Rubrik"),
+        "text": N_("Text"),
+        "description": N_("Beskrivning"),
+        "reason": N_("Motivering"),
+        "note": N_("Anteckning"),
+        "sender": N_("Avsändare"),
+        "expected_action": N_("Förväntad åtgärd"),
+        "owner": N_("Ansvarig"),
+        "observation": N_("Iakttagelse"),
+        "recommendation": N_("Rekommendation"),
+        "what": N_("Vad har hänt"),
+        "contact": N_("Kontaktuppgifter"),
+        "organisation": N_("Organisation"),
+        "where": N_("Var"),
+        "services": N_("Berörda verksamheter"),
+        "name": N_("Namn"),
+        "role": N_("Roll"),
+        "context": N_("Bakgrund"),
+        "decided_by": N_("Beslutsfattare"),
+        "mandate": N_("Mandat"),
+        "osl_ground": N_("Sekretessgrund (OSL)"),
+        "counterpart": N_("Motpart"),
+        "follow_up_at": N_("Uppföljningstid"),
+        "since": N_("Sedan"),
+        "occurred_at": N_("Tidpunkt"),
+        "deadline": N_("Senast klart"),
+    }
+)
+DECISION_FIELDS = LabelTable(
+    {
+        "decided_by": N_("beslutsfattare (decided_by)"),
+        "mandate": N_("mandat (mandate)"),
+        "reason": N_("motivering (reason)"),
+    }
+)
 
 
 def field(name: str) -> Any:

@@ -1,16 +1,15 @@
 """Imports every model module so the metadata (and Alembic) sees every table."""
 
+from crisis.api.idempotency import IdempotencyKey  # noqa: F401
 from crisis.auth.models import ApiToken, User  # noqa: F401
 from crisis.events.models import Event  # noqa: F401
-from crisis.incidents.models import Incident  # noqa: F401
-from crisis.log.models import LogEntry  # noqa: F401
-from crisis.staffing.models import Assignment, Position  # noqa: F401
-from crisis.sites.models import Site, SiteStatus  # noqa: F401
-from crisis.tasks.models import Task, TaskChange  # noqa: F401
-from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
-from crisis.playbooks.models import (  # noqa: F401
-    CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation)
-from crisis.reports.models import Report  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
+from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
+from crisis.incidents.models import Incident  # noqa: F401
 from crisis.lessons.models import Lesson, LessonChange  # noqa: F401
-from crisis.api.idempotency import IdempotencyKey  # noqa: F401
+from crisis.log.models import LogEntry  # noqa: F401
+from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation  # noqa: F401
+from crisis.reports.models import Report  # noqa: F401
+from crisis.sites.models import Site, SiteStatus  # noqa: F401
+from crisis.staffing.models import Assignment, Position  # noqa: F401
+from crisis.tasks.models import Task, TaskChange  # noqa: F401

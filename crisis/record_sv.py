@@ -15,8 +15,8 @@ nothing from the web layer or the services.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Optional, Sequence
 
 from crisis import labels
 from crisis.timefmt import hhmm
@@ -41,17 +41,29 @@ def _join(items: Sequence[str]) -> str:
 
 # --- handlingsplaner (playbooks) -------------------------------------------------------------
 
-def playbook_activated(*, title: str, positions: int, tasks: int, checklist: int, callout: int,
-                       reminders: Iterable[tuple[str, int, datetime]] = (),
-                       categories: Iterable[str] = ()) -> str:
+
+def playbook_activated(
+    *,
+    title: str,
+    positions: int,
+    tasks: int,
+    checklist: int,
+    callout: int,
+    reminders: Iterable[tuple[str, int, datetime]] = (),
+    categories: Iterable[str] = (),
+) -> str:
     """The activation's summary. `reminders`: (kind code, every minutes, first time);
     `categories`: site category codes the map highlights."""
-    parts = [f"Handlingsplanen «{title}» aktiverad: {_count(positions, 'stabsfunktion', 'stabsfunktioner')}, "
-             f"{_count(tasks, 'första uppgift', 'första uppgifter')}, "
-             f"checklista med {_count(checklist, 'punkt', 'punkter')}, "
-             f"larmlista med {_count(callout, 'kontakt', 'kontakter')}."]
-    rems = [f"{labels.REMINDER_KINDS.sv(kind).lower()} var {every} min, första kl. {hhmm(first)}"
-            for kind, every, first in reminders]
+    parts = [
+        f"Handlingsplanen «{title}» aktiverad: {_count(positions, 'stabsfunktion', 'stabsfunktioner')}, "
+        f"{_count(tasks, 'första uppgift', 'första uppgifter')}, "
+        f"checklista med {_count(checklist, 'punkt', 'punkter')}, "
+        f"larmlista med {_count(callout, 'kontakt', 'kontakter')}."
+    ]
+    rems = [
+        f"{labels.REMINDER_KINDS.sv(kind).lower()} var {every} min, första kl. {hhmm(first)}"
+        for kind, every, first in reminders
+    ]
     if rems:
         parts.append("Återkommande påminnelser: " + "; ".join(rems) + ".")
     names = [labels.SITE_CATEGORIES.sv(c) for c in categories]
@@ -71,12 +83,12 @@ def reminders_stopped(reminders: Iterable[tuple[str, int]]) -> str:
     return "Återkommande påminnelser stoppade: " + _join(names) + "."
 
 
-def reminder_due(*, kind: str, text: str, position_label: Optional[str], next_at: datetime) -> str:
+def reminder_due(*, kind: str, text: str, position_label: str | None, next_at: datetime) -> str:
     who = f" Ansvarig: {position_label}." if position_label else ""
     return f"Påminnelse – {labels.REMINDER_KINDS.sv(kind, 'Påminnelse')}: {text}{who} Nästa gång kl. {hhmm(next_at)}."
 
 
-def callout_state(*, name: str, role: str, state: str, note: Optional[str]) -> str:
+def callout_state(*, name: str, role: str, state: str, note: str | None) -> str:
     who = f"{name} ({role})" if role else name
     text = f"Larmning: {who} – {labels.CALLOUT_STATES.sv(state)}."
     return f"{text} {note}" if note else text
@@ -84,7 +96,8 @@ def callout_state(*, name: str, role: str, state: str, note: Optional[str]) -> s
 
 # --- e-post om larmning (call-out mail) ------------------------------------------------------
 
-def _mail_reason(error: Optional[str]) -> str:
+
+def _mail_reason(error: str | None) -> str:
     """A readable Swedish reason for a technical mail error (the technical text stays in the outbox)."""
     e = error or ""
     if e.startswith("no_smtp_host"):
@@ -105,16 +118,20 @@ def mail_sent(addresses: Sequence[str], subject: str) -> str:
 
 
 def mail_dry_run(addresses: Sequence[str], subject: str) -> str:
-    return ("Provläge för e-post: inget skickades. E-post med ämnet "
-            f"«{subject}» skulle ha gått till {', '.join(addresses)}.")
+    return (
+        "Provläge för e-post: inget skickades. E-post med ämnet "
+        f"«{subject}» skulle ha gått till {', '.join(addresses)}."
+    )
 
 
 def mail_suppressed(addresses: Sequence[str]) -> str:
-    return (f"ÖVNING: e-post till {', '.join(addresses)} skickades inte "
-            "(adressen finns inte bland dem som får e-post under övningar).")
+    return (
+        f"ÖVNING: e-post till {', '.join(addresses)} skickades inte "
+        "(adressen finns inte bland dem som får e-post under övningar)."
+    )
 
 
-def mail_failed(failures: Sequence[tuple[str, Optional[str]]]) -> str:
+def mail_failed(failures: Sequence[tuple[str, str | None]]) -> str:
     """(address, technical error) per failed message: one readable sentence."""
     by_reason: dict[str, list[str]] = {}
     for address, error in failures:
@@ -125,8 +142,8 @@ def mail_failed(failures: Sequence[tuple[str, Optional[str]]]) -> str:
 
 # --- uppgifter (tasks) -----------------------------------------------------------------------
 
-def task_details(*, position_label: Optional[str], assignee: Optional[str], due: Optional[str],
-                 priority: Optional[str]) -> str:
+
+def task_details(*, position_label: str | None, assignee: str | None, due: str | None, priority: str | None) -> str:
     """' (funktion X, ansvarig Y, klar senast Z, prioritet hög)' or ''. `priority` is a code, normal left out."""
     parts = []
     if position_label:
@@ -140,8 +157,15 @@ def task_details(*, position_label: Optional[str], assignee: Optional[str], due:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-TASK_FIELDS = {"title": "titel", "description": "beskrivning", "status": "status", "priority": "prioritet",
-               "position": "funktion", "assignee": "ansvarig", "due_at": "klar senast"}
+TASK_FIELDS = {
+    "title": "titel",
+    "description": "beskrivning",
+    "status": "status",
+    "priority": "prioritet",
+    "position": "funktion",
+    "assignee": "ansvarig",
+    "due_at": "klar senast",
+}
 
 
 def task_status(code: str) -> str:
@@ -154,9 +178,12 @@ def task_priority(code: str) -> str:
 
 # --- övningar (exercises) --------------------------------------------------------------------
 
+
 def exercise_started(*, title: str, speed: float) -> str:
-    return (f"ÖVNING startad: scenariot «{title}», hastighet {speed:g}×. "
-            "Inspel kommer som inkommande poster till respektive funktion.")
+    return (
+        f"ÖVNING startad: scenariot «{title}», hastighet {speed:g}×. "
+        "Inspel kommer som inkommande poster till respektive funktion."
+    )
 
 
 def exercise_context(*, title: str, control: str) -> str:
@@ -171,6 +198,7 @@ def inject_channel(code: str) -> str:
 
 # --- händelser (incidents) -------------------------------------------------------------------
 
+
 def level(code: str) -> str:
     """A level inside a sentence: 'stabsläge', 'höjd beredskap'."""
     name = labels.LEVELS.sv(code)
@@ -178,6 +206,7 @@ def level(code: str) -> str:
 
 
 # --- avvikelserapporter (deviation reports) --------------------------------------------------
+
 
 def deviation_action(code: str) -> str:
     return labels.DEVIATION_ACTIONS.sv(code)

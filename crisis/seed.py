@@ -64,16 +64,30 @@ def _seed_demo_incident() -> None:
     chef = users.get_by_username(username="chef")
     tib = users.get_by_username(username="tib")
     dagbok = users.get_by_username(username="dagbok")
-    inc = incidents.create(actor=tib, title="Demo: elavbrott i Skene och Kinna", kind="elavbrott",
-                           level="reinforced",
-                           description="Exempeldata. Omfattande elavbrott efter storm; flera nätstationer ur drift.")
+    inc = incidents.create(
+        actor=tib,
+        title="Demo: elavbrott i Skene och Kinna",
+        kind="elavbrott",
+        level="reinforced",
+        description="Exempeldata. Omfattande elavbrott efter storm; flera nätstationer ur drift.",
+    )
     staffing.check_in(actor=tib, incident_id=inc.id, position="stabschef", user="stab")
     staffing.check_in(actor=dagbok, incident_id=inc.id, position="ledningsstod")
     staffing.check_in(actor=chef, incident_id=inc.id, position="krisledningschef")
-    log.append(actor=dagbok, incident_id=inc.id, kind="incoming", counterpart="Ellevio driftcentral",
-               text="Ellevio bekräftar avbrott i Skene och södra Kinna, ca 3 200 kunder. Prognos okänd.")
-    log.append(actor=dagbok, incident_id=inc.id, kind="action", counterpart="Hemtjänsten Skene",
-               text="Hemtjänsten kontaktad: inventerar brukare med trygghetslarm och hemsjukvårdsutrustning.")
+    log.append(
+        actor=dagbok,
+        incident_id=inc.id,
+        kind="incoming",
+        counterpart="Ellevio driftcentral",
+        text="Ellevio bekräftar avbrott i Skene och södra Kinna, ca 3 200 kunder. Prognos okänd.",
+    )
+    log.append(
+        actor=dagbok,
+        incident_id=inc.id,
+        kind="action",
+        counterpart="Hemtjänsten Skene",
+        text="Hemtjänsten kontaktad: inventerar brukare med trygghetslarm och hemsjukvårdsutrustning.",
+    )
 
 
 def print_logins(echo: Callable[[str], None]) -> None:

@@ -19,8 +19,10 @@ from __future__ import annotations
 import os
 import sys
 
-_BOOTSTRAP = ("from gevent import monkey; monkey.patch_all(); import runpy; "
-              "runpy.run_module('crisis.server', run_name='__main__', alter_sys=True)")
+_BOOTSTRAP = (
+    "from gevent import monkey; monkey.patch_all(); import runpy; "
+    "runpy.run_module('crisis.server', run_name='__main__', alter_sys=True)"
+)
 
 
 def _patched() -> bool:
@@ -51,7 +53,9 @@ def ensure_env_file(path: Path = ROOT / ".env") -> None:
         return
     path.write_text(
         "# Written by `make run` on first start; see config.example.env for every setting.\n"
-        f"CRISIS_SECRET_KEY={secrets.token_hex(32)}\n", encoding="utf-8")
+        f"CRISIS_SECRET_KEY={secrets.token_hex(32)}\n",
+        encoding="utf-8",
+    )
     path.chmod(0o600)
 
 
@@ -149,10 +153,14 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m crisis.server",
         description="Migrate the database and serve Krisrum (gunicorn, one gevent worker). "
-                    "Listens on CRISIS_HOST:CRISIS_PORT; every setting is in config.example.env.")
-    parser.add_argument("--demo", action="store_true",
-                        help="demo mode (what `make run` uses): write .env with a fresh secret key if missing, "
-                             "load the Marks kommun demo data once and print the demo logins")
+        "Listens on CRISIS_HOST:CRISIS_PORT; every setting is in config.example.env.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo mode (what `make run` uses): write .env with a fresh secret key if missing, "
+        "load the Marks kommun demo data once and print the demo logins",
+    )
     return parser.parse_args(argv)
 
 
@@ -197,8 +205,11 @@ def _hint_first_admin(app: Any) -> None:
         has_users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
         db.session.remove()
     if not has_users:
-        print("No users yet. Create the first administrator with:\n"
-              "  flask --app wsgi create-user NAME --role admin --password '…'", flush=True)
+        print(
+            "No users yet. Create the first administrator with:\n"
+            "  flask --app wsgi create-user NAME --role admin --password '…'",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -7,23 +7,22 @@ exports and templates all format through it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Europe/Stockholm")
 
 
-def local(dt: Optional[datetime]) -> Optional[datetime]:
+def local(dt: datetime | None) -> datetime | None:
     """The moment in Swedish time (None stays None)."""
     return dt.astimezone(TZ) if dt else None
 
 
-def hhmm(dt: Optional[datetime]) -> str:
+def hhmm(dt: datetime | None) -> str:
     """'14:32' in Swedish time; '' for None."""
     return dt.astimezone(TZ).strftime("%H:%M") if dt else ""
 
 
-def date_hhmm(dt: Optional[datetime]) -> str:
+def date_hhmm(dt: datetime | None) -> str:
     """'2026-11-24 14:32' in Swedish time; '' for None."""
     return dt.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
 

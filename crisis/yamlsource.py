@@ -172,9 +172,7 @@ class _Builder:
             key = self._key(key_node)
             line = _line(key_node)
             if key in first_seen:
-                raise YamlSourceError(
-                    f"duplicate key {key!r} (first defined on line {first_seen[key]})", line
-                )
+                raise YamlSourceError(f"duplicate key {key!r} (first defined on line {first_seen[key]})", line)
             first_seen[key] = line
             child = (*path, key)
             self.lines[child] = line
@@ -193,9 +191,7 @@ class _Builder:
             raise YamlSourceError("merge keys (<<) are not supported", _line(key_node))
         key: object = self._loader.construct_object(key_node, deep=True)
         if isinstance(key, bool) or not isinstance(key, (str, int)):
-            raise YamlSourceError(
-                f"mapping key {key_node.value!r} must be text (quote it)", _line(key_node)
-            )
+            raise YamlSourceError(f"mapping key {key_node.value!r} must be text (quote it)", _line(key_node))
         return key
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import os
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +20,6 @@ PASSWORD = "correct-horse-1"
 ROLES = ("admin", "leader", "staff", "duty_officer", "exercise_control", "observer")
 PG_URL = os.environ.get("CRISIS_TEST_DATABASE_URL", "").strip()
 REDIS_URL = os.environ.get("CRISIS_TEST_REDIS_URL", "").strip()
-
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -150,9 +150,16 @@ def users(app: Any) -> dict[str, Any]:
     """One user per role, username = role name."""
     from crisis.auth import service
 
-    return {role: service.create(username=role.replace("_", "-"), password=PASSWORD, role=role,
-                                 display_name=f"{role.title()} Testsson", phone="0320-000 00")
-            for role in ROLES}
+    return {
+        role: service.create(
+            username=role.replace("_", "-"),
+            password=PASSWORD,
+            role=role,
+            display_name=f"{role.title()} Testsson",
+            phone="0320-000 00",
+        )
+        for role in ROLES
+    }
 
 
 @pytest.fixture
@@ -172,8 +179,7 @@ def login(app: Any, users: dict[str, Any]) -> Callable[[str], Any]:
 def incident(app: Any, users: dict[str, Any]) -> Any:
     from crisis.incidents import service
 
-    return service.create(actor=users["duty_officer"], title="Elavbrott i Kinna", kind="elavbrott",
-                          level="staff")
+    return service.create(actor=users["duty_officer"], title="Elavbrott i Kinna", kind="elavbrott", level="staff")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import requests
 
@@ -26,8 +26,15 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, workdir: Path, *, db_url: Optional[str] = None, env: Optional[dict[str, str]] = None,
-                 port: Optional[int] = None, setup: bool = True) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        db_url: str | None = None,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        setup: bool = True,
+    ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -36,23 +43,35 @@ class LiveServer:
         self.info_path = self.workdir / f"live-info-{self.port}.json"
         self.extra_env = env or {}
         self.setup = setup
-        self.proc: Optional[subprocess.Popen[bytes]] = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.info: dict[str, Any] = {}
         self.log_path = self.workdir / f"server-{self.port}.log"
 
-    def start(self, timeout: float = 30) -> "LiveServer":
+    def start(self, timeout: float = 30) -> LiveServer:
         env = dict(os.environ)
-        env.update({
-            "CRISIS_TESTING": "on", "CRISIS_DATABASE_URL": self.db_url, "CRISIS_SCHEDULER": "off",
-            "CRISIS_ASSETS": "local", "CRISIS_MESSAGE_QUEUE": "", "CRISIS_SECRET_KEY": "live-test-secret-key-0123456789",
-            "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute", "KRISRUM_TEST_SETUP": "1" if self.setup else "0",
-            "CRISIS_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
-        })
+        env.update(
+            {
+                "CRISIS_TESTING": "on",
+                "CRISIS_DATABASE_URL": self.db_url,
+                "CRISIS_SCHEDULER": "off",
+                "CRISIS_ASSETS": "local",
+                "CRISIS_MESSAGE_QUEUE": "",
+                "CRISIS_SECRET_KEY": "live-test-secret-key-0123456789",
+                "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute",
+                "KRISRUM_TEST_SETUP": "1" if self.setup else "0",
+                "CRISIS_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+            }
+        )
         env.update(self.extra_env)
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "serve_app.py"), str(self.port),
-                                      str(self.info_path)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "serve_app.py"), str(self.port), str(self.info_path)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -111,12 +130,13 @@ class RawSocket:
         self.events: list[dict[str, Any]] = []
         self.received_at: list[float] = []  # time.monotonic() of each event (system-wide clock)
         self.acks: dict[int, Any] = {}
-        self.refused: Optional[dict[str, Any]] = None
+        self.refused: dict[str, Any] | None = None
         self._reader: Any = None
         self._next_ack = 0
 
-    async def connect(self, http: Any, url: str, cookie: str = "", timeout: float = 60,
-                      headers: Optional[dict[str, str]] = None) -> bool:
+    async def connect(
+        self, http: Any, url: str, cookie: str = "", timeout: float = 60, headers: dict[str, str] | None = None
+    ) -> bool:
         """Open the WebSocket and the default namespace; False if the server refused it (see `refused`)."""
         import asyncio
 
@@ -126,8 +146,9 @@ class RawSocket:
         hdrs = dict(headers or {})
         if cookie:
             hdrs["Cookie"] = cookie
-        self.ws = await asyncio.wait_for(http.ws_connect(ws_url, headers=hdrs,
-                                                         timeout=aiohttp.ClientWSTimeout(ws_close=10)), timeout)
+        self.ws = await asyncio.wait_for(
+            http.ws_connect(ws_url, headers=hdrs, timeout=aiohttp.ClientWSTimeout(ws_close=10)), timeout
+        )
         opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
         if not opening.startswith("0"):
             raise RuntimeError(f"unexpected Engine.IO opening {opening!r}")

@@ -39,8 +39,13 @@ def main() -> None:
             for role in ROLES:
                 name = role.replace("_", "-")
                 if users.get_by_username(username=name) is None:
-                    u = users.create(username=name, password=PASSWORD, role=role,
-                                     display_name=f"{role.title()} Testsson", phone="0320-000 00")
+                    u = users.create(
+                        username=name,
+                        password=PASSWORD,
+                        role=role,
+                        display_name=f"{role.title()} Testsson",
+                        phone="0320-000 00",
+                    )
                     _tok, plain = users.create_token(user_id=u.id, name="tests")
                     info["tokens"][role] = plain  # type: ignore[index]
             if info["tokens"]:  # first start only; a restart keeps the first tokens

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
 
-def feature(key: str, deps: Iterable[str] = (), category: str = "power", lon: float = 12.7, lat: float = 57.5,
-            **props: Any) -> dict[str, Any]:
-    properties = {"key": key, "name": props.pop("name", f"Site {key}"), "category": category,
-                  "depends_on": list(deps), **props}
+def feature(
+    key: str, deps: Iterable[str] = (), category: str = "power", lon: float = 12.7, lat: float = 57.5, **props: Any
+) -> dict[str, Any]:
+    properties = {
+        "key": key,
+        "name": props.pop("name", f"Site {key}"),
+        "category": category,
+        "depends_on": list(deps),
+        **props,
+    }
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 

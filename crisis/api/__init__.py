@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from flask_login import current_user
-from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
 
 from crisis.api import idempotency
 from crisis.errors import ApiError, ValidationError
@@ -34,11 +36,16 @@ def _authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     if not current_user.is_authenticated:
-        raise ApiError(_l("Du måste logga in (sessionscookie eller Authorization: Bearer)."), code="unauthorized", status=401)
+        raise ApiError(
+            _l("Du måste logga in (sessionscookie eller Authorization: Bearer)."), code="unauthorized", status=401
+        )
     # A browser session must prove the request came from our own pages; a
     # bearer token cannot be sent by another site, so it needs no CSRF token.
-    if (request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization")
-            and current_app.config.get("WTF_CSRF_ENABLED", True)):
+    if (
+        request.method not in ("GET", "HEAD", "OPTIONS")
+        and not request.headers.get("Authorization")
+        and current_app.config.get("WTF_CSRF_ENABLED", True)
+    ):
         csrf.protect()
 
 
@@ -48,12 +55,12 @@ class Operation:
     path: str
     summary: str
     tag: str
-    body: Optional[type[pydantic.BaseModel]] = None
-    query: Optional[type[pydantic.BaseModel]] = None
+    body: type[pydantic.BaseModel] | None = None
+    query: type[pydantic.BaseModel] | None = None
     response: Any = None
     status: int = 200
     public: bool = False
-    perm: Optional[str] = None
+    perm: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -78,17 +85,31 @@ def parse_body(model: type[pydantic.BaseModel]) -> Any:
     try:
         data = json.loads(raw) if raw.strip() else None
     except json.JSONDecodeError as e:
-        raise ApiError(_l("Felaktig JSON på rad %(line)s, kolumn %(column)s: %(error)s.", line=e.lineno, column=e.colno,
-                          error=e.msg), code="malformed_json") from None
+        raise ApiError(
+            _l(
+                "Felaktig JSON på rad %(line)s, kolumn %(column)s: %(error)s.",
+                line=e.lineno,
+                column=e.colno,
+                error=e.msg,
+            ),
+            code="malformed_json",
+        ) from None
     if not isinstance(data, dict):
         raise ValidationError(_l("Innehållet måste vara ett JSON-objekt."))
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as e:
         details = _format_errors(e)[1]
-        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
-                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
-                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
+        raise ValidationError(
+            _ln(
+                "Ogiltigt värde i fältet %(field)s: %(error)s",
+                "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s",
+                len(details),
+                field=details[0]["field"],
+                error=details[0]["message"],
+            ),
+            details=details,
+        ) from None
 
 
 def parse_query(model: type[pydantic.BaseModel]) -> Any:
@@ -96,21 +117,37 @@ def parse_query(model: type[pydantic.BaseModel]) -> Any:
         return model.model_validate(request.args.to_dict())
     except pydantic.ValidationError as e:
         details = _format_errors(e)[1]
-        raise ValidationError(_ln("Ogiltigt värde i fältet %(field)s: %(error)s",
-                                  "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s", len(details),
-                                  field=details[0]["field"], error=details[0]["message"]), details=details) from None
+        raise ValidationError(
+            _ln(
+                "Ogiltigt värde i fältet %(field)s: %(error)s",
+                "Ogiltiga värden i %(num)s fält, först %(field)s: %(error)s",
+                len(details),
+                field=details[0]["field"],
+                error=details[0]["message"],
+            ),
+            details=details,
+        ) from None
 
 
 def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
 
 
-def operation(rule: str, method: str, *, summary: str, tag: str,
-              body: Optional[type[pydantic.BaseModel]] = None,
-              query: Optional[type[pydantic.BaseModel]] = None,
-              response: Any = None, status: int = 200, public: bool = False,
-              perm: Optional[str] = None, endpoint: Optional[str] = None,
-              **extra: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def operation(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    body: type[pydantic.BaseModel] | None = None,
+    query: type[pydantic.BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    public: bool = False,
+    perm: str | None = None,
+    endpoint: str | None = None,
+    **extra: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register an API route and describe it for /api/openapi.json.
 
     The view gets `body=` and/or `query=` (validated pydantic models) as
@@ -145,9 +182,21 @@ def operation(rule: str, method: str, *, summary: str, tag: str,
         idempotent = method.upper() in idempotency.WRITE_METHODS and not public
 
         bp.add_url_rule(rule, endpoint or fn.__name__, view, methods=[method])
-        REGISTRY.append(Operation(method=method.lower(), path="/api/v1" + _openapi_path(rule),
-                                  summary=summary, tag=tag, body=body, query=query,
-                                  response=response, status=status, public=public, perm=perm, extra=extra))
+        REGISTRY.append(
+            Operation(
+                method=method.lower(),
+                path="/api/v1" + _openapi_path(rule),
+                summary=summary,
+                tag=tag,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                public=public,
+                perm=perm,
+                extra=extra,
+            )
+        )
         return view
 
     return deco
@@ -190,7 +239,7 @@ def _difference(sent: Any, dumped: Any, path: str = "") -> str:
             if sent[k] != dumped[k]:
                 return _difference(sent[k], dumped[k], f"{path}.{k}")
     if isinstance(sent, list) and isinstance(dumped, list) and len(sent) == len(dumped):
-        for i, (a, b) in enumerate(zip(sent, dumped)):
+        for i, (a, b) in enumerate(zip(sent, dumped, strict=True)):
             if a != b:
                 return _difference(a, b, f"{path}[{i}]")
     return f"at {path or '(top)'}: sent {sent!r:.200}, model gives {dumped!r:.200}"
@@ -222,22 +271,39 @@ def build_spec() -> dict[str, Any]:
             entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(op.body)}}}
         params = []
         for name in re.findall(r"{([a-z_]+)}", op.path):
-            params.append({"name": name, "in": "path", "required": True,
-                           "schema": {"type": "integer"} if name.endswith("id") or name in ("n",) else {"type": "string"}})
+            params.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"} if name.endswith("id") or name in ("n",) else {"type": "string"},
+                }
+            )
         if op.query is not None:
             for name, f in op.query.model_fields.items():
-                params.append({"name": name, "in": "query", "required": f.is_required(),
-                               "description": f.description or "",
-                               "schema": ref(f.annotation) if f.annotation is not None else {}})
+                params.append(
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": f.is_required(),
+                        "description": f.description or "",
+                        "schema": ref(f.annotation) if f.annotation is not None else {},
+                    }
+                )
         if op.method in ("post", "put", "patch", "delete") and not op.public:
-            params.append({"name": idempotency.HEADER, "in": "header", "required": False,
-                           "description": "Makes the write safe to retry: a retry with the same key (per user, "
-                           "kept 24 h) returns the first answer (header Idempotent-Replayed: true) and writes "
-                           "nothing new; the same key with a different request is 422 "
-                           "(idempotency_key_reused); while the first is still running, 409. 1-255 visible "
-                           "ASCII characters, e.g. a UUID.",
-                           "schema": {"type": "string", "minLength": 1, "maxLength": 255,
-                                      "pattern": "^[\\x21-\\x7e]+$"}})
+            params.append(
+                {
+                    "name": idempotency.HEADER,
+                    "in": "header",
+                    "required": False,
+                    "description": "Makes the write safe to retry: a retry with the same key (per user, "
+                    "kept 24 h) returns the first answer (header Idempotent-Replayed: true) and writes "
+                    "nothing new; the same key with a different request is 422 "
+                    "(idempotency_key_reused); while the first is still running, 409. 1-255 visible "
+                    "ASCII characters, e.g. a UUID.",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+                }
+            )
         if params:
             entry["parameters"] = params
         ok: dict[str, Any] = {"description": "OK"}
@@ -245,20 +311,31 @@ def build_spec() -> dict[str, Any]:
             ctype = op.extra.get("content_type", "application/json")
             ok["content"] = {ctype: {"schema": ref(op.response) if ctype == "application/json" else {"type": "string"}}}
         entry["responses"][str(op.status)] = ok
-        for code, text in (("400", "Bad request"), ("401", "Not logged in"), ("403", "Role not allowed"),
-                           ("404", "Not found"), ("409", "Conflict"), ("422", "Invalid input")):
+        for code, text in (
+            ("400", "Bad request"),
+            ("401", "Not logged in"),
+            ("403", "Role not allowed"),
+            ("404", "Not found"),
+            ("409", "Conflict"),
+            ("422", "Invalid input"),
+        ):
             if op.public and code in ("401", "403"):
                 continue
-            entry["responses"][code] = {"description": text, "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            entry["responses"][code] = {
+                "description": text,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
         if op.public:
             entry["security"] = []
         paths.setdefault(op.path, {})[op.method] = entry
 
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Krisrum API", "version": "1",
-                 "description": "The JSON API of Krisrum. Errors are {\"error\": {\"code\", \"message\"}}."},
+        "info": {
+            "title": "Krisrum API",
+            "version": "1",
+            "description": 'The JSON API of Krisrum. Errors are {"error": {"code", "message"}}.',
+        },
         "servers": [{"url": "/"}],
         "components": {
             "schemas": components,

@@ -31,9 +31,10 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, request
@@ -67,11 +68,11 @@ class IdempotencyKey(db.Model):
     fingerprint: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of method, path and body
     method: Mapped[str] = mapped_column(sa.String(8))
     path: Mapped[str] = mapped_column(sa.String(500))
-    status: Mapped[Optional[int]]  # None until the answer is stored
-    content_type: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    body: Mapped[Optional[str]] = mapped_column(sa.Text)
+    status: Mapped[int | None]  # None until the answer is stored
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    body: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    completed_at: Mapped[Optional[datetime]]
+    completed_at: Mapped[datetime | None]
 
 
 @dataclass
@@ -81,17 +82,18 @@ class _Pending:
     fingerprint: str
     method: str
     path: str
-    wrote: bool = False      # some flush in this request changed rows
-    adding: bool = False     # the key row was added to the committing transaction
+    wrote: bool = False  # some flush in this request changed rows
+    adding: bool = False  # the key row was added to the committing transaction
     committed: bool = False  # ... and that transaction committed
 
 
-_pending: contextvars.ContextVar[Optional[_Pending]] = contextvars.ContextVar("krisrum_idempotency", default=None)
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("krisrum_idempotency", default=None)
 _prune_lock = threading.Lock()
 _last_prune = 0.0
 
 
 # --- the hook into the service's write transaction --------------------------------------------
+
 
 def _after_flush(session: Session, _ctx: Any) -> None:
     p = _pending.get()
@@ -105,8 +107,9 @@ def _before_commit(session: Session) -> None:
         return
     if not (in_write_transaction() or p.wrote or session.new or session.dirty or session.deleted):
         return  # ending a read-only transaction: nothing to tie the key to
-    session.add(IdempotencyKey(user_id=p.user_id, key=p.key, fingerprint=p.fingerprint,
-                               method=p.method, path=p.path[:500]))
+    session.add(
+        IdempotencyKey(user_id=p.user_id, key=p.key, fingerprint=p.fingerprint, method=p.method, path=p.path[:500])
+    )
     p.adding = True
 
 
@@ -124,8 +127,12 @@ def _after_rollback(session: Session) -> None:
 
 
 def install() -> None:
-    for name, fn in (("after_flush", _after_flush), ("before_commit", _before_commit),
-                     ("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+    for name, fn in (
+        ("after_flush", _after_flush),
+        ("before_commit", _before_commit),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
         if not sa.event.contains(Session, name, fn):
             sa.event.listen(Session, name, fn)
 
@@ -135,6 +142,7 @@ install()
 
 # --- the request side ------------------------------------------------------------------------------
 
+
 def _fingerprint() -> str:
     raw = request.get_data(cache=True)
     try:
@@ -142,46 +150,63 @@ def _fingerprint() -> str:
     except (ValueError, UnicodeDecodeError):
         canonical = raw
     h = hashlib.sha256()
-    h.update(f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n".encode("utf-8"))
+    h.update(f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n".encode())
     h.update(canonical)
     return h.hexdigest()
 
 
-def _find(user_id: int, key: str) -> Optional[IdempotencyKey]:
+def _find(user_id: int, key: str) -> IdempotencyKey | None:
     db.session.rollback()  # a fresh read: see what other requests committed
-    row = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
-                                                            IdempotencyKey.key == key))
+    row = db.session.scalar(
+        sa.select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
     return row
 
 
 def _answer(row: IdempotencyKey, fingerprint: str) -> Response:
     """The response for a key that exists: replay, or say why not."""
     if row.fingerprint != fingerprint:
-        raise ApiError(_l("Nyckeln %(header)s «%(key)s» har redan använts för en annan begäran (%(method)s "
-                          "%(path)s). Använd en ny nyckel för en ny begäran.", header=HEADER, key=row.key,
-                          method=row.method, path=row.path),
-                       code="idempotency_key_reused", status=422)
+        raise ApiError(
+            _l(
+                "Nyckeln %(header)s «%(key)s» har redan använts för en annan begäran (%(method)s "
+                "%(path)s). Använd en ny nyckel för en ny begäran.",
+                header=HEADER,
+                key=row.key,
+                method=row.method,
+                path=row.path,
+            ),
+            code="idempotency_key_reused",
+            status=422,
+        )
     if row.status is None:
         if utcnow() - row.created_at > LOST_AFTER:
-            raise Conflict(_l("Begäran med denna %(header)s sparades, men svaret gick förlorat (servern "
-                              "stoppades). Inget sparades igen; ladda om sidan för att se resultatet.", header=HEADER),
-                           code="idempotency_key_answer_lost")
-        raise Conflict(_l("En begäran med denna %(header)s behandlas fortfarande; försök igen om en stund.",
-                          header=HEADER),
-                       code="idempotency_key_in_progress")
+            raise Conflict(
+                _l(
+                    "Begäran med denna %(header)s sparades, men svaret gick förlorat (servern "
+                    "stoppades). Inget sparades igen; ladda om sidan för att se resultatet.",
+                    header=HEADER,
+                ),
+                code="idempotency_key_answer_lost",
+            )
+        raise Conflict(
+            _l("En begäran med denna %(header)s behandlas fortfarande; försök igen om en stund.", header=HEADER),
+            code="idempotency_key_in_progress",
+        )
     resp = Response(row.body or "", status=row.status, content_type=row.content_type or "application/json")
     resp.headers[REPLAYED_HEADER] = "true"
     return resp
 
 
 def _store(p: _Pending, resp: Response) -> None:
-    body: Optional[str] = None
+    body: str | None = None
     if not resp.is_streamed and not resp.direct_passthrough:
         body = resp.get_data(as_text=True)
     with write_transaction(db.session):
-        db.session.execute(sa.update(IdempotencyKey).where(
-            IdempotencyKey.user_id == p.user_id, IdempotencyKey.key == p.key).values(
-            status=resp.status_code, content_type=resp.content_type, body=body, completed_at=utcnow()))
+        db.session.execute(
+            sa.update(IdempotencyKey)
+            .where(IdempotencyKey.user_id == p.user_id, IdempotencyKey.key == p.key)
+            .values(status=resp.status_code, content_type=resp.content_type, body=body, completed_at=utcnow())
+        )
     _maybe_prune()
 
 
@@ -195,7 +220,7 @@ def _maybe_prune() -> None:
     prune()
 
 
-def prune(now: Optional[datetime] = None) -> int:
+def prune(now: datetime | None = None) -> int:
     """Delete expired keys; returns how many."""
     cutoff = (now or utcnow()) - TTL
     with write_transaction(db.session):
@@ -209,8 +234,11 @@ def run(user_id: int, call: Callable[[], Response]) -> Response:
     if key is None or request.method not in WRITE_METHODS:
         return call()
     if not KEY_PATTERN.fullmatch(key):
-        raise ApiError(_l("%(header)s måste vara 1 till 255 synliga ASCII-tecken (t.ex. ett UUID).", header=HEADER),
-                       code="invalid_idempotency_key", status=400)
+        raise ApiError(
+            _l("%(header)s måste vara 1 till 255 synliga ASCII-tecken (t.ex. ett UUID).", header=HEADER),
+            code="invalid_idempotency_key",
+            status=400,
+        )
     fingerprint = _fingerprint()
     row = _find(user_id, key)
     if row is not None and utcnow() - row.created_at > TTL:

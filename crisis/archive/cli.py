@@ -28,7 +28,8 @@ def verify_archive(file: str) -> None:
     if problem is not None:
         click.echo(f"FILE: {problem.message}", err=True)
         sys.exit(1)
-    click.echo(f"OK: incident {summary['incident']}, {summary['files']} files, {summary['entries']} log entries, "
-               f"chain head {summary['chain_head'][:16]}…, exported {summary['exported_at']} "
-               f"by {summary['exported_by']}")
-
+    click.echo(
+        f"OK: incident {summary['incident']}, {summary['files']} files, {summary['entries']} log entries, "
+        f"chain head {summary['chain_head'][:16]}…, exported {summary['exported_at']} "
+        f"by {summary['exported_by']}"
+    )

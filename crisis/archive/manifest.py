@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 from crisis.log import hashing
 
@@ -25,15 +26,34 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build(files: Mapping[str, bytes], *, incident_id: int, chain_head: str, entry_count: int,
-          exported_at: str, exported_by: str) -> dict[str, Any]:
-    return build_from_digests({name: (sha256(data), len(data)) for name, data in files.items()},
-                              incident_id=incident_id, chain_head=chain_head, entry_count=entry_count,
-                              exported_at=exported_at, exported_by=exported_by)
+def build(
+    files: Mapping[str, bytes],
+    *,
+    incident_id: int,
+    chain_head: str,
+    entry_count: int,
+    exported_at: str,
+    exported_by: str,
+) -> dict[str, Any]:
+    return build_from_digests(
+        {name: (sha256(data), len(data)) for name, data in files.items()},
+        incident_id=incident_id,
+        chain_head=chain_head,
+        entry_count=entry_count,
+        exported_at=exported_at,
+        exported_by=exported_by,
+    )
 
 
-def build_from_digests(digests: Mapping[str, tuple[str, int]], *, incident_id: int, chain_head: str,
-                       entry_count: int, exported_at: str, exported_by: str) -> dict[str, Any]:
+def build_from_digests(
+    digests: Mapping[str, tuple[str, int]],
+    *,
+    incident_id: int,
+    chain_head: str,
+    entry_count: int,
+    exported_at: str,
+    exported_by: str,
+) -> dict[str, Any]:
     """The manifest from each file's (SHA-256 hex digest, size), as computed while it was streamed."""
     return {
         "format": FORMAT,
@@ -111,7 +131,7 @@ def _chain_maps(entries: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def verify_package(files: Mapping[str, bytes]) -> tuple[Optional[Problem], dict[str, Any]]:
+def verify_package(files: Mapping[str, bytes]) -> tuple[Problem | None, dict[str, Any]]:
     """The first problem in an unpacked archive (name -> bytes), or None; plus a summary."""
     if MANIFEST not in files:
         return Problem(f"{MANIFEST}: missing"), {}
@@ -133,8 +153,12 @@ def verify_package(files: Mapping[str, bytes]) -> tuple[Optional[Problem], dict[
             return Problem(f"{name}: hash mismatch"), {}
         if meta.get("size") != len(files[name]):
             return Problem(f"{name}: size mismatch"), {}
-    summary = {"files": len(listed), "incident": manifest.get("incident"),
-               "exported_at": manifest.get("exported_at"), "exported_by": manifest.get("exported_by")}
+    summary = {
+        "files": len(listed),
+        "incident": manifest.get("incident"),
+        "exported_at": manifest.get("exported_at"),
+        "exported_by": manifest.get("exported_by"),
+    }
     if "log.json" not in files:
         return Problem("log.json: missing"), summary
     try:

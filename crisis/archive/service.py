@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zipfile
-from typing import Any, Callable, Iterable, Iterator, Optional
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -37,9 +38,24 @@ from crisis.incidents.models import Incident
 from crisis.log import export, hashing
 from crisis.log import service as log
 
-CSV_COLUMNS = ["number", "occurred_at", "recorded_at", "kind", "author", "position", "counterpart",
-               "classification", "osl_ground", "text", "corrects", "corrected_by", "decided_by", "mandate",
-               "prev_hash", "hash"]
+CSV_COLUMNS = [
+    "number",
+    "occurred_at",
+    "recorded_at",
+    "kind",
+    "author",
+    "position",
+    "counterpart",
+    "classification",
+    "osl_ground",
+    "text",
+    "corrects",
+    "corrected_by",
+    "decided_by",
+    "mandate",
+    "prev_hash",
+    "hash",
+]
 CHUNK = 500
 
 
@@ -60,7 +76,7 @@ def content_disposition(name: str) -> str:
 
 def _keyset(stmt: Any, key: Any, chunk: int = CHUNK) -> Iterator[Any]:
     """The rows of `stmt` ordered by `key` (a unique column), `chunk` per query."""
-    last: Optional[Any] = None
+    last: Any | None = None
     while True:
         page = stmt if last is None else stmt.where(key > last)
         rows = list(db.session.scalars(page.order_by(key).limit(chunk)))
@@ -74,7 +90,7 @@ def _keyset(stmt: Any, key: Any, chunk: int = CHUNK) -> Iterator[Any]:
             return
 
 
-def _log_items(incident_id: int, cap: int, kind: Optional[LogKind] = None) -> Iterator[dict[str, Any]]:
+def _log_items(incident_id: int, cap: int, kind: LogKind | None = None) -> Iterator[dict[str, Any]]:
     for e, corrected_by in export.iter_entries(incident_id=incident_id, upto=cap, kind=kind):
         d = log.to_dict(e, corrected_by)
         d.update(incident_id=e.incident_id, prev_hash=e.prev_hash)
@@ -103,8 +119,7 @@ def _tasks(incident_id: int) -> Iterator[dict[str, Any]]:
 
     for t in _keyset(sa.select(Task).where(Task.incident_id == incident_id), Task.id):
         d = tasks.to_dict(t)
-        changes = db.session.scalars(sa.select(TaskChange).where(TaskChange.task_id == t.id)
-                                     .order_by(TaskChange.id))
+        changes = db.session.scalars(sa.select(TaskChange).where(TaskChange.task_id == t.id).order_by(TaskChange.id))
         d["history"] = [tasks.change_dict(c) for c in changes]
         yield d
 
@@ -114,15 +129,22 @@ def _staffing(incident_id: int) -> dict[str, Any]:
 
     positions = []
     for p in staffing.positions(incident_id=incident_id):
-        positions.append({
-            "key": p.key, "label": p.label,
-            "assignments": [{
-                "user": a.user.username, "name": a.user.display_name,
-                "checked_in_at": a.checked_in_at.isoformat(),
-                "checked_out_at": a.checked_out_at.isoformat() if a.checked_out_at else None,
-                "handover_note": a.handover_note,
-            } for a in sorted(p.assignments, key=lambda a: (a.checked_in_at, a.id))],
-        })
+        positions.append(
+            {
+                "key": p.key,
+                "label": p.label,
+                "assignments": [
+                    {
+                        "user": a.user.username,
+                        "name": a.user.display_name,
+                        "checked_in_at": a.checked_in_at.isoformat(),
+                        "checked_out_at": a.checked_out_at.isoformat() if a.checked_out_at else None,
+                        "handover_note": a.handover_note,
+                    }
+                    for a in sorted(p.assignments, key=lambda a: (a.checked_in_at, a.id))
+                ],
+            }
+        )
     return {"incident": incident_id, "items": positions}
 
 
@@ -139,8 +161,11 @@ def _site_history(incident_id: int) -> Iterator[dict[str, Any]]:
 def _sites(incident_id: int) -> dict[str, Any]:
     from crisis.sites import status as site_status
 
-    return {"incident": incident_id, "summary": site_status.summary_for_incident(incident_id),
-            "history": Stream(_site_history(incident_id))}
+    return {
+        "incident": incident_id,
+        "summary": site_status.summary_for_incident(incident_id),
+        "history": Stream(_site_history(incident_id)),
+    }
 
 
 def _events(incident_id: int, cap: int) -> Iterator[dict[str, Any]]:
@@ -189,8 +214,12 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
     state: dict[str, Any] = {"count": 0, "head": hashing.GENESIS}
     members: list[tuple[str, Callable[[], Iterable[Any]]]] = [
         ("incident.json", _json(incident_dict)),
-        ("log.json", lambda: manifest.iter_dumps(
-            {"incident": incident_id, "entries": Stream(_counted(_log_items(incident_id, log_cap), state))})),
+        (
+            "log.json",
+            lambda: manifest.iter_dumps(
+                {"incident": incident_id, "entries": Stream(_counted(_log_items(incident_id, log_cap), state))}
+            ),
+        ),
         ("log.csv", lambda: csvexport.lines(CSV_COLUMNS, _log_items(incident_id, log_cap))),
         ("decisions.json", lambda: manifest.iter_dumps(Stream(_log_items(incident_id, log_cap, LogKind.DECISION)))),
         ("reports.json", lambda: manifest.iter_dumps(Stream(_reports(incident_id)))),
@@ -216,9 +245,14 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
                         if out:
                             yield out
                 digests[name] = (digest.hexdigest(), size)
-            man = manifest.build_from_digests(digests, incident_id=incident_id, chain_head=state["head"],
-                                              entry_count=state["count"], exported_at=utcnow().isoformat(),
-                                              exported_by=exported_by)
+            man = manifest.build_from_digests(
+                digests,
+                incident_id=incident_id,
+                chain_head=state["head"],
+                entry_count=state["count"],
+                exported_at=utcnow().isoformat(),
+                exported_by=exported_by,
+            )
             zf.writestr(manifest.MANIFEST, manifest.dumps(man))
         yield sink.take()
 
@@ -235,6 +269,3 @@ def read_zip(data_or_path: Any) -> dict[str, bytes]:
     """Unpack an archive (raises zipfile.BadZipFile / OSError when unreadable)."""
     with zipfile.ZipFile(data_or_path) as zf:
         return {info.filename: zf.read(info) for info in zf.infolist() if not info.is_dir()}
-
-
-

@@ -7,11 +7,16 @@ from crisis.api import operation
 from crisis.archive import service
 
 
-@operation("/incidents/<int:incident_id>/archive", "GET",
-           summary="The archive package (ZIP, streamed): log with corrections and hashes, decisions, reports, "
-                   "tasks, staffing, site status, events, and a SHA-256 manifest; check it with `verify-archive`",
-           tag="archive", perm="lead + read_confidential (leader, admin)",
-           response=bytes, content_type="application/zip")
+@operation(
+    "/incidents/<int:incident_id>/archive",
+    "GET",
+    summary="The archive package (ZIP, streamed): log with corrections and hashes, decisions, reports, "
+    "tasks, staffing, site status, events, and a SHA-256 manifest; check it with `verify-archive`",
+    tag="archive",
+    perm="lead + read_confidential (leader, admin)",
+    response=bytes,
+    content_type="application/zip",
+)
 def incident_archive(incident_id: int) -> Response:
     incident, chunks = service.stream(actor=current_user, incident_id=incident_id)
     resp = Response(stream_with_context(chunks), mimetype="application/zip")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -18,18 +17,19 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(200))
-    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=32,
-                                               values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    phone: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(64))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change, deactivation or role change: it is part of the
     # session, so every existing session of the user ends at once.
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -60,6 +60,6 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[Optional[datetime]]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from crisis.enums import Role
 from crisis.errors import ApiError, Forbidden
@@ -15,15 +16,15 @@ from crisis.labels import ROLES
 
 
 class Perm(StrEnum):
-    READ = "read"                          # see incidents, log (non-confidential), map, tasks
+    READ = "read"  # see incidents, log (non-confidential), map, tasks
     READ_CONFIDENTIAL = "read_confidential"
-    WRITE_LOG = "write_log"                # log entries, corrections, tasks, site status
-    STAFFING = "staffing"                  # check in / out, positions
-    CREATE_INCIDENT = "create_incident"    # also: activate playbooks, TiB inbox
-    LEAD = "lead"                          # level changes, close incidents, approve reports
-    EXERCISES = "exercises"                # schedule and run exercises
+    WRITE_LOG = "write_log"  # log entries, corrections, tasks, site status
+    STAFFING = "staffing"  # check in / out, positions
+    CREATE_INCIDENT = "create_incident"  # also: activate playbooks, TiB inbox
+    LEAD = "lead"  # level changes, close incidents, approve reports
+    EXERCISES = "exercises"  # schedule and run exercises
     MANAGE_SITES = "manage_sites"
-    ADMIN = "admin"                        # users, tokens
+    ADMIN = "admin"  # users, tokens
 
 
 _STAFF = {Perm.READ, Perm.READ_CONFIDENTIAL, Perm.WRITE_LOG, Perm.STAFFING}
@@ -49,7 +50,9 @@ def check(user: Any, perm: Perm) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise ApiError(_l("Du måste logga in."), code="unauthorized", status=401)
     if not has_perm(user, perm):
-        raise Forbidden(_l("Din roll (%(role)s) får inte göra detta.", role=ROLES.get(user.role.value, user.role.value)))
+        raise Forbidden(
+            _l("Din roll (%(role)s) får inte göra detta.", role=ROLES.get(user.role.value, user.role.value))
+        )
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from typing import Optional
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -39,8 +38,11 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise ValidationError(
-            _l("Okänd roll \"%(value)s\"; välj en av: %(allowed)s.", value=value,
-               allowed=", ".join(r.value for r in Role))
+            _l(
+                'Okänd roll "%(value)s"; välj en av: %(allowed)s.',
+                value=value,
+                allowed=", ".join(r.value for r in Role),
+            )
         ) from None
 
 
@@ -51,7 +53,7 @@ def get(*, user_id: int) -> User:
     return user
 
 
-def get_by_username(*, username: str) -> Optional[User]:
+def get_by_username(*, username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username.lower()))
 
 
@@ -59,26 +61,45 @@ def list_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.username)))
 
 
-def create(*, username: str, password: str, role: str, display_name: str | None = None,
-           phone: str | None = None, email: str | None = None) -> User:
+def create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+) -> User:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise ValidationError(_l("Ett användarnamn är 2–64 tecken: a–z, 0–9, \".\", \"_\" eller \"-\"."))
+        raise ValidationError(_l('Ett användarnamn är 2–64 tecken: a–z, 0–9, ".", "_" eller "-".'))
     _check_password_rules(password)
     role_enum = parse_role(role)
     with write_transaction(db.session):
         if get_by_username(username=username) is not None:
-            raise Conflict(_l("Användarnamnet \"%(username)s\" är upptaget.", username=username))
-        user = User(username=username, display_name=(display_name or username).strip()[:200],
-                    role=role_enum, password_hash=_hasher.hash(password),
-                    phone=phone or None, email=email or None)
+            raise Conflict(_l('Användarnamnet "%(username)s" är upptaget.', username=username))
+        user = User(
+            username=username,
+            display_name=(display_name or username).strip()[:200],
+            role=role_enum,
+            password_hash=_hasher.hash(password),
+            phone=phone or None,
+            email=email or None,
+        )
         db.session.add(user)
     return user
 
 
-def update(*, user_id: int, role: str | None = None, active: bool | None = None,
-           password: str | None = None, display_name: str | None = None,
-           phone: str | None = None, email: str | None = None) -> User:
+def update(
+    *,
+    user_id: int,
+    role: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+) -> User:
     """Change a user. A new role, deactivation or a new password ends the user's
     sessions (the epoch is bumped) and, once committed, their open sockets: a
     socket keeps the session it was authorised with, so it must not outlive it."""
@@ -108,7 +129,7 @@ def update(*, user_id: int, role: str | None = None, active: bool | None = None,
     return user
 
 
-def authenticate(*, username: str, password: str) -> Optional[User]:
+def authenticate(*, username: str, password: str) -> User | None:
     """The active user with these credentials, or None. Constant-ish time."""
     user = get_by_username(username=username.strip()) if username else None
     try:
@@ -123,7 +144,7 @@ def authenticate(*, username: str, password: str) -> Optional[User]:
     return user
 
 
-def load_session_user(session_id: str) -> Optional[User]:
+def load_session_user(session_id: str) -> User | None:
     """flask-login's user_loader: `id:epoch`, so a bumped epoch ends old sessions."""
     try:
         uid_s, epoch_s = session_id.split(":", 1)
@@ -162,7 +183,7 @@ def revoke_token(*, token_id: int) -> None:
             tok.revoked_at = utcnow()
 
 
-def user_for_token(token: str) -> Optional[User]:
+def user_for_token(token: str) -> User | None:
     tok = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
     if tok is None or tok.revoked_at is not None or not tok.user.active:
         return None

@@ -44,6 +44,7 @@ def _login_limit() -> str:
 
 # --- API ---
 
+
 class LoginIn(Strict):
     username: str = pydantic.Field(min_length=1, max_length=64)
     password: str = pydantic.Field(min_length=1, max_length=256)
@@ -59,8 +60,16 @@ class UserOut(pydantic.BaseModel):
     active: bool
 
 
-@operation("/auth/login", "POST", summary="Log in; sets the session cookie", tag="auth",
-           body=LoginIn, response=UserOut, public=True, endpoint="login")
+@operation(
+    "/auth/login",
+    "POST",
+    summary="Log in; sets the session cookie",
+    tag="auth",
+    body=LoginIn,
+    response=UserOut,
+    public=True,
+    endpoint="login",
+)
 @limiter.limit(_login_limit)
 def api_login(body: LoginIn) -> dict[str, Any]:
     user = service.authenticate(username=body.username, password=body.password)
@@ -76,6 +85,7 @@ def api_me() -> dict[str, Any]:
 
 
 # --- Pages ---
+
 
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -122,11 +132,16 @@ def admin_users() -> Any:
 
 def _render_admin(new_token: str | None = None) -> str:
     tokens = list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc())))
-    return render_template("auth/admin_users.html", users=service.list_users(), tokens=tokens,
-                           create_form=UserCreateForm(prefix="new"), token_form=TokenForm(prefix="tok"),
-                           empty_form=EmptyForm(), update_form_for=lambda u: UserUpdateForm(
-                               prefix=f"u{u.id}", role=u.role.value, active=u.active),
-                           new_token=new_token)
+    return render_template(
+        "auth/admin_users.html",
+        users=service.list_users(),
+        tokens=tokens,
+        create_form=UserCreateForm(prefix="new"),
+        token_form=TokenForm(prefix="tok"),
+        empty_form=EmptyForm(),
+        update_form_for=lambda u: UserUpdateForm(prefix=f"u{u.id}", role=u.role.value, active=u.active),
+        new_token=new_token,
+    )
 
 
 @pages.route("/admin/users", methods=["POST"])
@@ -136,9 +151,14 @@ def admin_users_create() -> Any:
     form = UserCreateForm(prefix="new")
     if form.validate_on_submit():
         try:
-            user = service.create(username=form.username.data, password=form.password.data,
-                                  role=form.role.data, display_name=form.display_name.data,
-                                  phone=form.phone.data, email=form.email.data)
+            user = service.create(
+                username=form.username.data,
+                password=form.password.data,
+                role=form.role.data,
+                display_name=form.display_name.data,
+                phone=form.phone.data,
+                email=form.email.data,
+            )
             flash(_("Användaren %(name)s skapades.", name=user.username), "ok")
         except ApiError as e:
             flash(e.message, "error")
@@ -158,8 +178,9 @@ def admin_users_update(user_id: int) -> Any:
             flash(_("Du kan inte ta bort din egen administratörsroll."), "error")
         else:
             try:
-                service.update(user_id=user_id, role=form.role.data, active=form.active.data,
-                               password=form.password.data or None)
+                service.update(
+                    user_id=user_id, role=form.role.data, active=form.active.data, password=form.password.data or None
+                )
                 flash(_("Användaren uppdaterades."), "ok")
             except ApiError as e:
                 flash(e.message, "error")
@@ -191,4 +212,3 @@ def admin_tokens_revoke(token_id: int) -> Any:
         service.revoke_token(token_id=token_id)
         flash(_("Tokenen återkallades."), "ok")
     return redirect(url_for("auth.admin_users"))
-

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,9 +10,18 @@ from crisis.db import utcnow
 from crisis.extensions import db
 
 EVENT_TYPES = (
-    "incident.updated", "log.appended", "task.created", "task.updated", "staffing.changed",
-    "site.status", "inject.delivered", "exercise.updated", "report.issued", "reminder.due",
-    "callout.updated", "checklist.updated",
+    "incident.updated",
+    "log.appended",
+    "task.created",
+    "task.updated",
+    "staffing.changed",
+    "site.status",
+    "inject.delivered",
+    "exercise.updated",
+    "report.issued",
+    "reminder.due",
+    "callout.updated",
+    "checklist.updated",
 )
 
 
@@ -25,7 +34,7 @@ class Event(db.Model):
     seq: Mapped[int]
     type: Mapped[str] = mapped_column(sa.String(40))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    actor: Mapped[str | None] = mapped_column(sa.String(200))
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # Confidential events (a confidential log entry) never reach observers:
     # not live, not on replay.

@@ -10,18 +10,19 @@ after anything it refers to is flushed, e.g. a log entry's `id`).
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crisis.db import lock_row, utcnow
+from crisis.enums import IncidentStatus
 from crisis.errors import Conflict, NotFound
 from crisis.events.models import EVENT_TYPES, Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
-from crisis.enums import IncidentStatus
 from crisis.realtime import bus
 
 
@@ -39,16 +40,24 @@ def lock_incident(*, incident_id: int, allow_closed: bool = False) -> Incident:
     return incident
 
 
-def append_event(*, incident: Incident, type: str, actor: Optional[str], data: dict[str, Any],
-                 confidential: bool = False) -> Event:
+def append_event(
+    *, incident: Incident, type: str, actor: str | None, data: dict[str, Any], confidential: bool = False
+) -> Event:
     """Append an event to a locked incident; it is broadcast after commit."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
     if current_app.config.get("TESTING"):
         _check_data(type, data)
     incident.last_seq += 1
-    row = {"incident_id": incident.id, "seq": incident.last_seq, "type": type, "at": utcnow(), "actor": actor,
-           "data": data, "confidential": confidential}
+    row = {
+        "incident_id": incident.id,
+        "seq": incident.last_seq,
+        "type": type,
+        "at": utcnow(),
+        "actor": actor,
+        "data": data,
+        "confidential": confidential,
+    }
     # Inserted now with Core (no unit of work); the returned object is not in the session.
     db.session.execute(Event.__table__.insert(), row)
     event = Event(**row)
@@ -68,11 +77,26 @@ def replay_batches(*, incident_id: int, after: int, batch: int = 500) -> Iterato
     while True:
         rows = db.session.execute(
             sa.select(t.c.seq, t.c.type, t.c.at, t.c.actor, t.c.data, t.c.confidential)
-            .where(t.c.incident_id == incident_id, t.c.seq > last).order_by(t.c.seq).limit(batch)).all()
+            .where(t.c.incident_id == incident_id, t.c.seq > last)
+            .order_by(t.c.seq)
+            .limit(batch)
+        ).all()
         if not rows:
             return
-        yield [({"incident": incident_id, "seq": r.seq, "type": r.type, "at": r.at.isoformat(),
-                 "actor": r.actor, "data": r.data}, bool(r.confidential)) for r in rows]
+        yield [
+            (
+                {
+                    "incident": incident_id,
+                    "seq": r.seq,
+                    "type": r.type,
+                    "at": r.at.isoformat(),
+                    "actor": r.actor,
+                    "data": r.data,
+                },
+                bool(r.confidential),
+            )
+            for r in rows
+        ]
         last = rows[-1].seq
         if len(rows) < batch:
             return
@@ -92,8 +116,9 @@ PAGE_LIMIT = 500
 PAGE_MAX = 1000
 
 
-def page(*, incident_id: int, seq: int, include_confidential: bool, limit: int = PAGE_LIMIT,
-         upto: Optional[int] = None) -> tuple[list[Event], Optional[int]]:
+def page(
+    *, incident_id: int, seq: int, include_confidential: bool, limit: int = PAGE_LIMIT, upto: int | None = None
+) -> tuple[list[Event], int | None]:
     """At most `limit` events after `seq` (and not after `upto`), in order,
     and the `since` to ask for the next page (None when these were the last)."""
     limit = max(1, min(limit, PAGE_MAX))
@@ -115,9 +140,17 @@ def _event_models() -> dict[str, Any]:
     from crisis.staffing.schemas import StaffingOut
     from crisis.tasks.schemas import TaskOut
 
-    return {"log.appended": LogEntryOut, "task.created": TaskOut, "task.updated": TaskOut,
-            "staffing.changed": StaffingOut, "site.status": SiteStatusOut, "incident.updated": IncidentOut,
-            "checklist.updated": ChecklistOut, "callout.updated": CalloutOut, "report.issued": ReportOut}
+    return {
+        "log.appended": LogEntryOut,
+        "task.created": TaskOut,
+        "task.updated": TaskOut,
+        "staffing.changed": StaffingOut,
+        "site.status": SiteStatusOut,
+        "incident.updated": IncidentOut,
+        "checklist.updated": ChecklistOut,
+        "callout.updated": CalloutOut,
+        "report.issued": ReportOut,
+    }
 
 
 def _check_data(type: str, data: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ incident). The linking itself is pure (`crisis.exercises.evaluation`).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -43,18 +43,21 @@ def detail(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     evaluations = {e.inject_id: e for e in _evaluate(ex, rows)}
     out = to_dict(ex)
     out["control"] = is_control(viewer)
-    out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id)))
-                      for d in rows]
+    out["injects"] = [dict(inject_dict(d, reveal=reveal), **_responses(evaluations.get(d.inject_id))) for d in rows]
     out["positions"] = position_labels(ex)
     return out
 
 
-def _responses(e: Optional[ev.InjectEvaluation]) -> dict[str, Any]:
+def _responses(e: ev.InjectEvaluation | None) -> dict[str, Any]:
     if e is None or not e.delivered:
         return {"responses": [], "response_seconds": None}
-    return {"responses": [{"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how,
-                           "seconds": round(r.seconds, 1)} for r in e.responses],
-            "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1)}
+    return {
+        "responses": [
+            {"kind": r.kind, "ref": r.ref, "at": r.at.isoformat(), "how": r.how, "seconds": round(r.seconds, 1)}
+            for r in e.responses
+        ],
+        "response_seconds": None if e.response_seconds is None else round(e.response_seconds, 1),
+    }
 
 
 def _evaluate(ex: Exercise, rows: list[InjectDelivery]) -> list[ev.InjectEvaluation]:
@@ -63,22 +66,43 @@ def _evaluate(ex: Exercise, rows: list[InjectDelivery]) -> list[ev.InjectEvaluat
         return ev.evaluate(injects, [], [])
     from crisis.tasks.models import Task
 
-    entries = [ev.EntryRecord(number=e.number, recorded_at=e.recorded_at, kind=e.kind.value,
-                              author_id=e.author_id, position=e.position, text=e.text)
-               for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id))]
-    tasks = [ev.TaskRecord(t.id, t.created_at, t.origin_log_number, t.title)
-             for t in db.session.scalars(sa.select(Task).where(Task.incident_id == ex.incident_id,
-                                                               Task.origin_log_number.is_not(None)))]
-    holdings = [ev.Holding(a.user_id, key, a.checked_in_at, a.checked_out_at)
-                for a, key in db.session.execute(
-                    sa.select(Assignment, Position.key).join(Position, Assignment.position_id == Position.id)
-                    .where(Position.incident_id == ex.incident_id)).all()]
+    entries = [
+        ev.EntryRecord(
+            number=e.number,
+            recorded_at=e.recorded_at,
+            kind=e.kind.value,
+            author_id=e.author_id,
+            position=e.position,
+            text=e.text,
+        )
+        for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id))
+    ]
+    tasks = [
+        ev.TaskRecord(t.id, t.created_at, t.origin_log_number, t.title)
+        for t in db.session.scalars(
+            sa.select(Task).where(Task.incident_id == ex.incident_id, Task.origin_log_number.is_not(None))
+        )
+    ]
+    holdings = [
+        ev.Holding(a.user_id, key, a.checked_in_at, a.checked_out_at)
+        for a, key in db.session.execute(
+            sa.select(Assignment, Position.key)
+            .join(Position, Assignment.position_id == Position.id)
+            .where(Position.incident_id == ex.incident_id)
+        ).all()
+    ]
     # Injects never count as responses, including ones the viewer may not see yet.
-    all_numbers = [n for n in db.session.scalars(sa.select(InjectDelivery.log_number).where(
-        InjectDelivery.exercise_id == ex.id, InjectDelivery.log_number.is_not(None)))]
+    all_numbers = [
+        n
+        for n in db.session.scalars(
+            sa.select(InjectDelivery.log_number).where(
+                InjectDelivery.exercise_id == ex.id, InjectDelivery.log_number.is_not(None)
+            )
+        )
+    ]
     extra = [ev.InjectRecord(f"__{n}", "", n, None) for n in all_numbers]
     result = ev.evaluate(injects + extra, entries, tasks, holdings)
-    return result[:len(injects)]
+    return result[: len(injects)]
 
 
 def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
@@ -89,13 +113,16 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
     evaluations = _evaluate(ex, rows)
     labels = position_labels(ex)
     items = []
-    for d, e in zip(rows, evaluations):
+    for d, e in zip(rows, evaluations, strict=True):
         item = inject_dict(d, reveal=reveal)
         item["target_label"] = labels.get(d.target_position, d.target_position)
         item.update(_responses(e))
         first = e.first
-        item["first_response"] = None if first is None else {
-            "kind": first.kind, "ref": first.ref, "at": first.at.isoformat(), "how": first.how}
+        item["first_response"] = (
+            None
+            if first is None
+            else {"kind": first.kind, "ref": first.ref, "at": first.at.isoformat(), "how": first.how}
+        )
         items.append(item)
     summary = ev.summarize(evaluations).to_dict()
     return {
@@ -103,12 +130,14 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
         "summary": summary,
         "injects": items,
         "observations": [observation_dict(o) for o in observations(viewer=viewer, exercise_id=ex.id)]
-        if may_read_observations(viewer, ex) else [],
+        if may_read_observations(viewer, ex)
+        else [],
         "complete": reveal,
     }
 
 
 # --- observations --------------------------------------------------------------------------------
+
 
 def may_read_observations(viewer: User, ex: Exercise) -> bool:
     return may_observe(viewer) or (has_perm(viewer, Perm.READ) and ex.is_over)
@@ -118,11 +147,16 @@ def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
     ex = get(viewer=viewer, exercise_id=exercise_id)
     if not may_read_observations(viewer, ex):
         raise Forbidden(_l("Iakttagelser visas för övningsledning och observatörer tills övningen är slut."))
-    return list(db.session.scalars(sa.select(Observation).where(Observation.exercise_id == exercise_id)
-                                   .order_by(Observation.created_at, Observation.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Observation)
+            .where(Observation.exercise_id == exercise_id)
+            .order_by(Observation.created_at, Observation.id)
+        )
+    )
 
 
-def add_observation(*, actor: User, exercise_id: int, text: str, inject: Optional[str] = None) -> Observation:
+def add_observation(*, actor: User, exercise_id: int, text: str, inject: str | None = None) -> Observation:
     check(actor, Perm.READ)
     if not may_observe(actor):
         raise Forbidden(_l("Iakttagelser skrivs av övningsledning och observatörer."))
@@ -130,14 +164,24 @@ def add_observation(*, actor: User, exercise_id: int, text: str, inject: Optiona
     with write_transaction(db.session):
         ex = lock_exercise(exercise_id)
         if inject is not None:
-            exists = db.session.scalar(sa.select(InjectDelivery.id).where(
-                InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject))
+            exists = db.session.scalar(
+                sa.select(InjectDelivery.id).where(
+                    InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject
+                )
+            )
             if exists is None:
-                raise ValidationError(_l("Övningen har inget inspel \"%(inject)s\".", inject=inject))
+                raise ValidationError(_l('Övningen har inget inspel "%(inject)s".', inject=inject))
             if not sees_everything(actor, ex) and not db.session.scalar(
-                    sa.select(InjectDelivery.delivered_at).where(InjectDelivery.id == exists)):
-                raise ValidationError(_l("Inspelet \"%(inject)s\" har inte levererats ännu.", inject=inject))
-        o = Observation(exercise_id=ex.id, inject_id=inject, author_id=actor.id, author=actor.display_name,
-                        text=text_v, created_at=utcnow())
+                sa.select(InjectDelivery.delivered_at).where(InjectDelivery.id == exists)
+            ):
+                raise ValidationError(_l('Inspelet "%(inject)s" har inte levererats ännu.', inject=inject))
+        o = Observation(
+            exercise_id=ex.id,
+            inject_id=inject,
+            author_id=actor.id,
+            author=actor.display_name,
+            text=text_v,
+            created_at=utcnow(),
+        )
         db.session.add(o)
     return o

@@ -5,13 +5,12 @@ reached. Pure (no Flask, no queries); the clock state is on the `Exercise` row:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Optional
 
 from crisis.db import utcnow
 from crisis.exercises.models import Exercise, ExerciseStatus
 
 
-def scenario_minutes(ex: Exercise, now: Optional[datetime] = None) -> float:
+def scenario_minutes(ex: Exercise, now: datetime | None = None) -> float:
     """Scenario minutes elapsed: advancing while running, frozen while paused or over."""
     if ex.status is ExerciseStatus.RUNNING and ex.clock_at is not None:
         now = now or utcnow()

@@ -30,7 +30,8 @@ def load_demo_exercise() -> None:
     if planner is None:
         return
     try:
-        service.schedule(actor=planner, scenario=DEMO_SCENARIO, start_at=next_tuesday_morning(utcnow()),
-                         speed=1, title=DEMO_TITLE)
+        service.schedule(
+            actor=planner, scenario=DEMO_SCENARIO, start_at=next_tuesday_morning(utcnow()), speed=1, title=DEMO_TITLE
+        )
     except ApiError:  # e.g. the scenario was removed from playbooks/exercises/
         return

@@ -29,7 +29,7 @@ import statistics
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 BY_POSITION = "position"
 BY_REFERENCE = "reference"
@@ -40,8 +40,8 @@ BY_TASK = "task"
 class InjectRecord:
     inject_id: str
     target_position: str
-    log_number: Optional[int] = None  # None: not delivered
-    delivered_at: Optional[datetime] = None
+    log_number: int | None = None  # None: not delivered
+    delivered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class EntryRecord:
     number: int
     recorded_at: datetime
     kind: str
-    author_id: Optional[int]
-    position: Optional[str] = None
+    author_id: int | None
+    position: str | None = None
     text: str = ""
 
 
@@ -58,7 +58,7 @@ class EntryRecord:
 class TaskRecord:
     id: int
     created_at: datetime
-    origin_log_number: Optional[int]
+    origin_log_number: int | None
     title: str = ""
 
 
@@ -69,7 +69,7 @@ class Holding:
     user_id: int
     position: str
     since: datetime
-    until: Optional[datetime] = None
+    until: datetime | None = None
 
     def covers(self, at: datetime) -> bool:
         return self.since <= at and (self.until is None or at < self.until)
@@ -91,11 +91,11 @@ class InjectEvaluation:
     responses: tuple[LinkedResponse, ...] = ()
 
     @property
-    def first(self) -> Optional[LinkedResponse]:
+    def first(self) -> LinkedResponse | None:
         return self.responses[0] if self.responses else None
 
     @property
-    def response_seconds(self) -> Optional[float]:
+    def response_seconds(self) -> float | None:
         return self.first.seconds if self.first else None
 
 
@@ -106,12 +106,18 @@ def _refers_to(text: str, number: int) -> bool:
 def _held(entry: EntryRecord, position: str, holdings: Sequence[Holding]) -> bool:
     if entry.position == position:
         return True
-    return any(h.user_id == entry.author_id and h.position == position and h.covers(entry.recorded_at)
-               for h in holdings)
+    return any(
+        h.user_id == entry.author_id and h.position == position and h.covers(entry.recorded_at) for h in holdings
+    )
 
 
-def link_responses(inject: InjectRecord, entries: Iterable[EntryRecord], tasks: Iterable[TaskRecord],
-                   holdings: Sequence[Holding] = (), inject_numbers: Collection[int] = ()) -> InjectEvaluation:
+def link_responses(
+    inject: InjectRecord,
+    entries: Iterable[EntryRecord],
+    tasks: Iterable[TaskRecord],
+    holdings: Sequence[Holding] = (),
+    inject_numbers: Collection[int] = (),
+) -> InjectEvaluation:
     """Every response linked to one inject, earliest first (ties: log before task, lower ref first)."""
     if inject.log_number is None or inject.delivered_at is None:
         return InjectEvaluation(inject.inject_id, delivered=False)
@@ -138,8 +144,12 @@ def _seconds(start: datetime, at: datetime) -> float:
     return max(0.0, (at - start).total_seconds())
 
 
-def evaluate(injects: Sequence[InjectRecord], entries: Sequence[EntryRecord], tasks: Sequence[TaskRecord],
-             holdings: Sequence[Holding] = ()) -> list[InjectEvaluation]:
+def evaluate(
+    injects: Sequence[InjectRecord],
+    entries: Sequence[EntryRecord],
+    tasks: Sequence[TaskRecord],
+    holdings: Sequence[Holding] = (),
+) -> list[InjectEvaluation]:
     """One evaluation per inject, in the order given."""
     numbers = {i.log_number for i in injects if i.log_number is not None}
     entries = sorted(entries, key=lambda e: e.number)
@@ -152,16 +162,20 @@ class Summary:
     delivered: int
     answered: int
     unanswered: int
-    median_seconds: Optional[float]
-    mean_seconds: Optional[float]
-    max_seconds: Optional[float]
-    answered_share: Optional[float] = field(default=None)
+    median_seconds: float | None
+    mean_seconds: float | None
+    max_seconds: float | None
+    answered_share: float | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "injects": self.injects, "delivered": self.delivered, "answered": self.answered,
-            "unanswered": self.unanswered, "median_seconds": self.median_seconds,
-            "mean_seconds": self.mean_seconds, "max_seconds": self.max_seconds,
+            "injects": self.injects,
+            "delivered": self.delivered,
+            "answered": self.answered,
+            "unanswered": self.unanswered,
+            "median_seconds": self.median_seconds,
+            "mean_seconds": self.mean_seconds,
+            "max_seconds": self.max_seconds,
             "answered_share": self.answered_share,
         }
 
@@ -182,8 +196,8 @@ def summarize(evaluations: Sequence[InjectEvaluation]) -> Summary:
     )
 
 
-def format_duration(seconds: Optional[float]) -> str:
-    """"4 min 05 s", "1 h 02 min", or "–" for none."""
+def format_duration(seconds: float | None) -> str:
+    """ "4 min 05 s", "1 h 02 min", or "–" for none."""
     if seconds is None:
         return "–"
     s = int(round(seconds))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,17 +51,17 @@ class Exercise(db.Model):
     start_at: Mapped[datetime]  # the scheduled start
     speed: Mapped[float]  # 1 = real time, 60 = a scenario minute per second
     status: Mapped[ExerciseStatus] = mapped_column(str_enum(ExerciseStatus), default=ExerciseStatus.SCHEDULED)
-    incident_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
-    started_at: Mapped[Optional[datetime]]
-    paused_at: Mapped[Optional[datetime]]
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    started_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
     total_paused: Mapped[float] = mapped_column(default=0.0)  # seconds
-    ended_at: Mapped[Optional[datetime]]
-    clock_at: Mapped[Optional[datetime]]
+    ended_at: Mapped[datetime | None]
+    clock_at: Mapped[datetime | None]
     clock_minutes: Mapped[float] = mapped_column(default=0.0)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    ended_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    stop_reason: Mapped[Optional[str]] = mapped_column(sa.String(1000))
+    ended_by: Mapped[str | None] = mapped_column(sa.String(200))
+    stop_reason: Mapped[str | None] = mapped_column(sa.String(1000))
 
     @property
     def is_over(self) -> bool:
@@ -85,12 +84,12 @@ class InjectDelivery(db.Model):
     channel: Mapped[str] = mapped_column(sa.String(32))
     text: Mapped[str] = mapped_column(sa.Text)
     target_position: Mapped[str] = mapped_column(sa.String(64))
-    expected_action: Mapped[Optional[str]] = mapped_column(sa.Text)
-    due_at: Mapped[Optional[datetime]]
-    delivered_at: Mapped[Optional[datetime]]
-    log_number: Mapped[Optional[int]]
+    expected_action: Mapped[str | None] = mapped_column(sa.Text)
+    due_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    log_number: Mapped[int | None]
     late: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
 class Observation(db.Model):
@@ -100,8 +99,8 @@ class Observation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
-    inject_id: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    inject_id: Mapped[str | None] = mapped_column(sa.String(64))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     author: Mapped[str] = mapped_column(sa.String(200))
     text: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -150,7 +150,9 @@ def load_scenarios(
             continue
         if scenario.key in found:
             first = found[scenario.key][1]
-            errors.append(ScenarioError(str(path), 1, f"duplicate scenario key {scenario.key!r} (already defined in {first})"))
+            errors.append(
+                ScenarioError(str(path), 1, f"duplicate scenario key {scenario.key!r} (already defined in {first})")
+            )
             continue
         found[scenario.key] = (scenario, path)
     scenarios = {key: found[key][0] for key in sorted(found)}
@@ -193,9 +195,16 @@ def _offset_issues(scenario: Scenario) -> list[Issue]:
         where = ("injects", index, "offset_minutes")
         offset = inject.offset_minutes
         if offset > scenario.duration_minutes:
-            issues.append((where, f"{_minutes(offset)} is beyond the scenario's duration_minutes ({scenario.duration_minutes})"))
+            issues.append(
+                (where, f"{_minutes(offset)} is beyond the scenario's duration_minutes ({scenario.duration_minutes})")
+            )
         if offset < previous:
-            issues.append((where, f"{_minutes(offset)} is earlier than the inject before it ({_minutes(previous)}); list injects in time order"))
+            issues.append(
+                (
+                    where,
+                    f"{_minutes(offset)} is earlier than the inject before it ({_minutes(previous)}); list injects in time order",
+                )
+            )
         previous = max(previous, offset)
     return issues
 

@@ -5,7 +5,7 @@ and the `inject.delivered` event."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pydantic
 
@@ -20,15 +20,17 @@ ChannelStr = Literal["phone", "email", "rakel", "sms", "media", "social", "wis",
 
 class ExerciseCreate(Strict):
     scenario: str = pydantic.Field(max_length=64, description="The scenario key (GET /api/v1/scenarios)")
-    start_at: Optional[datetime] = pydantic.Field(
-        None, description="ISO 8601 with offset, e.g. 2026-11-24T09:00:00+01:00; omitted = now. "
-                          "At most 5 minutes in the past.")
+    start_at: datetime | None = pydantic.Field(
+        None,
+        description="ISO 8601 with offset, e.g. 2026-11-24T09:00:00+01:00; omitted = now. "
+        "At most 5 minutes in the past.",
+    )
     speed: float = pydantic.Field(1.0, description="1 = real time, 60 = a scenario minute per second; 0.1..600")
-    title: Optional[str] = pydantic.Field(None, max_length=200, description="Defaults to the scenario's title")
+    title: str | None = pydantic.Field(None, max_length=200, description="Defaults to the scenario's title")
 
 
 class ExerciseQuery(pydantic.BaseModel):
-    status: Optional[ExerciseStatusStr] = None
+    status: ExerciseStatusStr | None = None
 
 
 class SpeedIn(Strict):
@@ -36,7 +38,7 @@ class SpeedIn(Strict):
 
 
 class StopIn(Strict):
-    reason: Optional[str] = pydantic.Field(None, max_length=1000, description="Why (e.g. a real event needs the staff)")
+    reason: str | None = pydantic.Field(None, max_length=1000, description="Why (e.g. a real event needs the staff)")
 
 
 class AdhocInjectIn(Strict):
@@ -44,12 +46,12 @@ class AdhocInjectIn(Strict):
     channel: ChannelStr
     text: str = pydantic.Field(max_length=5000)
     target_position: str = pydantic.Field(max_length=64, description="A position key of the exercise incident")
-    expected_action: Optional[str] = pydantic.Field(None, max_length=5000)
+    expected_action: str | None = pydantic.Field(None, max_length=5000)
 
 
 class ObservationIn(Strict):
     text: str = pydantic.Field(max_length=5000)
-    inject: Optional[str] = pydantic.Field(None, max_length=64, description="The id of the inject it is about")
+    inject: str | None = pydantic.Field(None, max_length=64, description="The id of the inject it is about")
 
 
 class ScenarioOut(pydantic.BaseModel):
@@ -60,8 +62,7 @@ class ScenarioOut(pydantic.BaseModel):
     duration_minutes: int
     objectives: list[str]
     inject_count: int
-    injects: Optional[list[dict[str, Any]]] = pydantic.Field(
-        None, description="Only for exercise control")
+    injects: list[dict[str, Any]] | None = pydantic.Field(None, description="Only for exercise control")
 
 
 class ResponseOut(pydantic.BaseModel):
@@ -80,14 +81,14 @@ class InjectOut(pydantic.BaseModel):
     channel: str
     text: str
     target_position: str
-    due_at: Optional[str]
-    delivered_at: Optional[str]
-    log_number: Optional[int]
+    due_at: str | None
+    delivered_at: str | None
+    log_number: int | None
     late: bool
     state: Literal["delivered", "upcoming"]
-    expected_action: Optional[str] = pydantic.Field(None, description="Exercise control, or once over")
+    expected_action: str | None = pydantic.Field(None, description="Exercise control, or once over")
     responses: list[ResponseOut] = []
-    response_seconds: Optional[float] = None
+    response_seconds: float | None = None
 
 
 class ExerciseOut(pydantic.BaseModel):
@@ -98,13 +99,13 @@ class ExerciseOut(pydantic.BaseModel):
     start_at: str
     speed: float
     status: ExerciseStatusStr
-    incident: Optional[int]
-    started_at: Optional[str]
-    paused_at: Optional[str]
+    incident: int | None
+    started_at: str | None
+    paused_at: str | None
     total_paused: float
-    ended_at: Optional[str]
-    ended_by: Optional[str]
-    stop_reason: Optional[str]
+    ended_at: str | None
+    ended_by: str | None
+    stop_reason: str | None
     duration_minutes: int
     scenario_minutes: float
     created_at: str
@@ -113,14 +114,15 @@ class ExerciseOut(pydantic.BaseModel):
 class ExerciseDetailOut(ExerciseOut):
     control: bool
     injects: list[InjectOut] = pydantic.Field(
-        description="Participants get delivered injects only; exercise control also the upcoming ones")
+        description="Participants get delivered injects only; exercise control also the upcoming ones"
+    )
     positions: dict[str, str]
 
 
 class ObservationOut(pydantic.BaseModel):
     id: int
     exercise: int
-    inject: Optional[str]
+    inject: str | None
     author: str
     text: str
     created_at: str
@@ -136,7 +138,8 @@ class EvaluationOut(pydantic.BaseModel):
 
 # --- serialising ----------------------------------------------------------------------
 
-def _iso(dt: Optional[datetime]) -> Optional[str]:
+
+def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
 
 
@@ -202,18 +205,37 @@ def delivered_event(ex: Exercise, d: InjectDelivery, target_label: str) -> dict[
 
 
 def observation_dict(o: Observation) -> dict[str, Any]:
-    return {"id": o.id, "exercise": o.exercise_id, "inject": o.inject_id, "author": o.author,
-            "text": o.text, "created_at": o.created_at.isoformat()}
+    return {
+        "id": o.id,
+        "exercise": o.exercise_id,
+        "inject": o.inject_id,
+        "author": o.author,
+        "text": o.text,
+        "created_at": o.created_at.isoformat(),
+    }
 
 
 def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "key": s.key, "title": s.title, "description": s.description, "playbook": s.playbook,
-        "duration_minutes": s.duration_minutes, "objectives": list(s.objectives),
+        "key": s.key,
+        "title": s.title,
+        "description": s.description,
+        "playbook": s.playbook,
+        "duration_minutes": s.duration_minutes,
+        "objectives": list(s.objectives),
         "inject_count": len(s.injects),
     }
     if full:
-        d["injects"] = [{"id": i.id, "offset_minutes": i.offset_minutes, "sender": i.sender,
-                         "channel": i.channel.value, "text": i.text, "target_position": i.target_position,
-                         "expected_action": i.expected_action} for i in s.injects]
+        d["injects"] = [
+            {
+                "id": i.id,
+                "offset_minutes": i.offset_minutes,
+                "sender": i.sender,
+                "channel": i.channel.value,
+                "text": i.text,
+                "target_position": i.target_position,
+                "expected_action": i.expected_action,
+            }
+            for i in s.injects
+        ]
     return d

@@ -27,18 +27,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crisis import labels as label_tables
+from crisis import record_sv
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import IncidentStatus, LogKind, Role
-from crisis import record_sv
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.exercises.clock import due_at, scenario_minutes
@@ -48,8 +48,8 @@ from crisis.exercises.models import (
     ExerciseStatus,
     InjectDelivery,
 )
-from crisis.exercises.schemas import delivered_event, to_dict
 from crisis.exercises.scenario import InjectChannel, Scenario, ScenarioLoadResult, load_scenarios
+from crisis.exercises.schemas import delivered_event, to_dict
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
@@ -86,6 +86,7 @@ def inject_job_id(exercise_id: int, inject_id: str) -> str:
 
 # --- who may do what --------------------------------------------------------------
 
+
 def is_control(user: Any) -> bool:
     return has_perm(user, Perm.EXERCISES)
 
@@ -104,6 +105,7 @@ def sees_everything(user: Any, exercise: Exercise) -> bool:
 
 
 # --- scenarios ------------------------------------------------------------------------
+
 
 def scenario_dir() -> Path:
     return Path(current_app.config["CRISIS_PLAYBOOK_DIR"]) / "exercises"
@@ -127,12 +129,14 @@ def _scenario(key: Any) -> Scenario:
         raise ValidationError(_l("Välj ett scenario (dess nyckel)."), code="unknown_scenario")
     scenario = load_all().scenarios.get(key.strip())
     if scenario is None:
-        raise ValidationError(_l("Okänt scenario \"%(key)s\"; GET /api/v1/scenarios listar dem.", key=key),
-                              code="unknown_scenario")
+        raise ValidationError(
+            _l('Okänt scenario "%(key)s"; GET /api/v1/scenarios listar dem.', key=key), code="unknown_scenario"
+        )
     return scenario
 
 
 # --- jobs, applied after commit (a failure is logged; `recover` re-schedules what is missing) --
+
 
 def _queue_add(job_id: str, run_at: datetime, func_path: str, args: tuple[Any, ...]) -> None:
     from crisis.scheduler import runner
@@ -158,6 +162,7 @@ def _queue_removals(ex: Exercise) -> None:
 
 # --- reading ----------------------------------------------------------------------------
 
+
 def _get(exercise_id: int) -> Exercise:
     ex = db.session.get(Exercise, exercise_id)
     if ex is None:
@@ -170,15 +175,20 @@ def get(*, viewer: User, exercise_id: int) -> Exercise:
     return _get(exercise_id)
 
 
-def list_exercises(*, viewer: User, status: Optional[str] = None) -> list[Exercise]:
+def list_exercises(*, viewer: User, status: str | None = None) -> list[Exercise]:
     check(viewer, Perm.READ)
     stmt = sa.select(Exercise).order_by(Exercise.start_at.desc(), Exercise.id.desc())
     if status:
         try:
             stmt = stmt.where(Exercise.status == ExerciseStatus(status))
         except ValueError:
-            raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=status,
-                                     allowed=", ".join(s.value for s in ExerciseStatus))) from None
+            raise ValidationError(
+                _l(
+                    'Okänd status "%(value)s"; välj en av: %(allowed)s.',
+                    value=status,
+                    allowed=", ".join(s.value for s in ExerciseStatus),
+                )
+            ) from None
     return list(db.session.scalars(stmt))
 
 
@@ -187,18 +197,27 @@ def coming(*, viewer: User) -> list[Exercise]:
     listed there as active exercise incidents)."""
     if not has_perm(viewer, Perm.READ):
         return []
-    return list(db.session.scalars(sa.select(Exercise).where(Exercise.status == ExerciseStatus.SCHEDULED)
-                                   .order_by(Exercise.start_at, Exercise.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Exercise)
+            .where(Exercise.status == ExerciseStatus.SCHEDULED)
+            .order_by(Exercise.start_at, Exercise.id)
+        )
+    )
 
 
-def exercise_for_incident(incident_id: int) -> Optional[Exercise]:
+def exercise_for_incident(incident_id: int) -> Exercise | None:
     return db.session.scalar(sa.select(Exercise).where(Exercise.incident_id == incident_id))
 
 
 def deliveries(exercise_id: int) -> list[InjectDelivery]:
-    return list(db.session.scalars(
-        sa.select(InjectDelivery).where(InjectDelivery.exercise_id == exercise_id)
-        .order_by(InjectDelivery.sort_order, InjectDelivery.id)))
+    return list(
+        db.session.scalars(
+            sa.select(InjectDelivery)
+            .where(InjectDelivery.exercise_id == exercise_id)
+            .order_by(InjectDelivery.sort_order, InjectDelivery.id)
+        )
+    )
 
 
 def _undelivered(exercise_id: int) -> list[InjectDelivery]:
@@ -227,22 +246,29 @@ def position_labels(ex: Exercise) -> dict[str, str]:
     return out
 
 
-def _position_labels(incident_id: Optional[int]) -> dict[str, str]:
+def _position_labels(incident_id: int | None) -> dict[str, str]:
     if incident_id is None:
         return {}
-    return dict(db.session.execute(sa.select(Position.key, Position.label)
-                                   .where(Position.incident_id == incident_id)).all())
+    return dict(
+        db.session.execute(sa.select(Position.key, Position.label).where(Position.incident_id == incident_id)).all()
+    )
 
 
 # --- validation ---------------------------------------------------------------------------
+
 
 def _check_speed(speed: Any) -> float:
     if isinstance(speed, bool) or not isinstance(speed, (int, float)):
         raise ValidationError(_l("Hastigheten ska vara ett tal (1 = realtid, 60 = en scenariominut per sekund)."))
     speed = float(speed)
     if not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ValidationError(_l("Hastigheten ska vara mellan %(low)s och %(high)s.", low=format(MIN_SPEED, "g"),
-                                 high=format(MAX_SPEED, "g")))
+        raise ValidationError(
+            _l(
+                "Hastigheten ska vara mellan %(low)s och %(high)s.",
+                low=format(MIN_SPEED, "g"),
+                high=format(MAX_SPEED, "g"),
+            )
+        )
     return speed
 
 
@@ -252,8 +278,13 @@ def _check_start(start_at: Any, now: datetime) -> datetime:
     if not isinstance(start_at, datetime):
         raise ValidationError(_l("Starttiden (start_at) måste vara datum och tid."))
     if start_at.tzinfo is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="start_at",
-                                 example="2026-11-24T09:00:00+01:00"))
+        raise ValidationError(
+            _l(
+                "%(field)s behöver en tidszon (t.ex. %(example)s).",
+                field="start_at",
+                example="2026-11-24T09:00:00+01:00",
+            )
+        )
     if start_at < now - PAST_BOUND:
         raise ValidationError(_l("Starttiden (start_at) har redan passerat."), code="start_in_past")
     if start_at > now + FUTURE_BOUND:
@@ -261,19 +292,21 @@ def _check_start(start_at: Any, now: datetime) -> datetime:
     return start_at
 
 
-def check_text(value: Any, field: str, limit: int, *, required: bool = True) -> Optional[str]:
+def check_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
         raise ValidationError(_l("Fältet %(field)s är tomt.", field=label_tables.field(field)))
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field),
-                                 limit=limit))
+        raise ValidationError(
+            _l("%(field)s är längre än %(limit)s tecken.", field=label_tables.field(field), limit=limit)
+        )
     return value or None
 
 
 # --- locking ------------------------------------------------------------------------------
+
 
 def lock_exercise(exercise_id: int) -> Exercise:
     ex = lock_row(db.session, Exercise, exercise_id)
@@ -282,7 +315,7 @@ def lock_exercise(exercise_id: int) -> Exercise:
     return ex
 
 
-def _lock_incident(ex: Exercise) -> Optional[Incident]:
+def _lock_incident(ex: Exercise) -> Incident | None:
     if ex.incident_id is None:
         return None
     return events.lock_incident(incident_id=ex.incident_id, allow_closed=True)
@@ -290,20 +323,32 @@ def _lock_incident(ex: Exercise) -> Optional[Incident]:
 
 def _require_status(ex: Exercise, *allowed: ExerciseStatus, action: Any) -> None:
     if ex.status not in allowed:
-        raise Conflict(_l("Övningen har status %(status)s och kan inte %(action)s.",
-                          status=label_tables.EXERCISE_STATUSES[ex.status.value], action=action), code="exercise_state")
+        raise Conflict(
+            _l(
+                "Övningen har status %(status)s och kan inte %(action)s.",
+                status=label_tables.EXERCISE_STATUSES[ex.status.value],
+                action=action,
+            ),
+            code="exercise_state",
+        )
 
 
-def _announce(ex: Exercise, incident: Optional[Incident], actor: Optional[User], **extra: Any) -> None:
+def _announce(ex: Exercise, incident: Incident | None, actor: User | None, **extra: Any) -> None:
     if incident is not None:
-        events.append_event(incident=incident, type="exercise.updated",
-                            actor=actor.username if actor else None, data=dict(to_dict(ex), **extra))
+        events.append_event(
+            incident=incident,
+            type="exercise.updated",
+            actor=actor.username if actor else None,
+            data=dict(to_dict(ex), **extra),
+        )
 
 
 # --- scheduling and starting -----------------------------------------------------------------
 
-def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None, speed: Any = 1.0,
-             title: Optional[str] = None) -> Exercise:
+
+def schedule(
+    *, actor: User, scenario: str, start_at: datetime | None = None, speed: Any = 1.0, title: str | None = None
+) -> Exercise:
     """Schedule an exercise of a scenario; it starts at `start_at` by a scheduler job (or by start now)."""
     check(actor, Perm.EXERCISES)
     now = utcnow()
@@ -312,17 +357,34 @@ def schedule(*, actor: User, scenario: str, start_at: Optional[datetime] = None,
     speed_v = _check_speed(speed)
     title_v = check_text(title, "title", 200, required=False) or sc.title
     with write_transaction(db.session):
-        ex = Exercise(scenario_key=sc.key, title=title_v, playbook_key=sc.playbook,
-                      duration_minutes=sc.duration_minutes, start_at=start, speed=speed_v,
-                      status=ExerciseStatus.SCHEDULED, created_by_id=actor.id, created_at=now)
+        ex = Exercise(
+            scenario_key=sc.key,
+            title=title_v,
+            playbook_key=sc.playbook,
+            duration_minutes=sc.duration_minutes,
+            start_at=start,
+            speed=speed_v,
+            status=ExerciseStatus.SCHEDULED,
+            created_by_id=actor.id,
+            created_at=now,
+        )
         db.session.add(ex)
         db.session.flush()
         for order, inj in enumerate(sc.injects):
-            db.session.add(InjectDelivery(
-                exercise_id=ex.id, inject_id=inj.id, sort_order=order, offset_minutes=inj.offset_minutes,
-                sender=inj.sender, channel=inj.channel.value, text=inj.text,
-                target_position=inj.target_position, expected_action=inj.expected_action,
-                due_at=due_at(ex, inj.offset_minutes)))
+            db.session.add(
+                InjectDelivery(
+                    exercise_id=ex.id,
+                    inject_id=inj.id,
+                    sort_order=order,
+                    offset_minutes=inj.offset_minutes,
+                    sender=inj.sender,
+                    channel=inj.channel.value,
+                    text=inj.text,
+                    target_position=inj.target_position,
+                    expected_action=inj.expected_action,
+                    due_at=due_at(ex, inj.offset_minutes),
+                )
+            )
         _queue_add(start_job_id(ex.id), start, START_FUNC, (ex.id,))
     _log.info("exercise %s (%s) scheduled for %s by %s", ex.id, sc.key, start.isoformat(), actor.username)
     return ex
@@ -334,7 +396,7 @@ def start(*, actor: User, exercise_id: int) -> Exercise:
     return _start(actor, exercise_id)
 
 
-def start_scheduled(exercise_id: int) -> Optional[Exercise]:
+def start_scheduled(exercise_id: int) -> Exercise | None:
     """The start job: start the exercise in the name of whoever scheduled it, unless already started."""
     ex = db.session.get(Exercise, exercise_id)
     if ex is None or ex.status is not ExerciseStatus.SCHEDULED:
@@ -356,9 +418,12 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.SCHEDULED, action=_l("startas"))
         incident = activate_locked(
-            actor=actor, playbook_key=ex.playbook_key, title=ex.title,
+            actor=actor,
+            playbook_key=ex.playbook_key,
+            title=ex.title,
             context=record_sv.exercise_context(title=ex.title, control=actor.display_name),
-            mode="exercise")
+            mode="exercise",
+        )
         now = utcnow()
         ex.incident_id = incident.id
         ex.status = ExerciseStatus.RUNNING
@@ -367,8 +432,9 @@ def _start(actor: User, exercise_id: int) -> Exercise:
         ex.clock_minutes = 0.0
         for d in deliveries(ex.id):
             d.due_at = due_at(ex, d.offset_minutes)
-        log.system_entry(incident=incident, actor=actor, text=(
-            record_sv.exercise_started(title=ex.title, speed=ex.speed)))
+        log.system_entry(
+            incident=incident, actor=actor, text=(record_sv.exercise_started(title=ex.title, speed=ex.speed))
+        )
         _announce(ex, incident, actor)
         _queue_remove(start_job_id(ex.id))
         _queue_deliveries(ex)
@@ -378,7 +444,8 @@ def _start(actor: User, exercise_id: int) -> Exercise:
 
 # --- delivering injects -------------------------------------------------------------------------
 
-def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
+
+def deliver(exercise_id: int, inject_id: str) -> InjectDelivery | None:
     """The inject job: deliver one inject if its exercise runs and it is not delivered yet. Idempotent."""
     with write_transaction(db.session):
         try:
@@ -390,9 +457,11 @@ def deliver(exercise_id: int, inject_id: str) -> Optional[InjectDelivery]:
         incident = events.lock_incident(incident_id=ex.incident_id, allow_closed=True)
         if incident.status is IncidentStatus.CLOSED:
             return None
-        d = db.session.scalar(sa.select(InjectDelivery).where(
-            InjectDelivery.exercise_id == exercise_id, InjectDelivery.inject_id == inject_id)
-            .execution_options(populate_existing=True))
+        d = db.session.scalar(
+            sa.select(InjectDelivery)
+            .where(InjectDelivery.exercise_id == exercise_id, InjectDelivery.inject_id == inject_id)
+            .execution_options(populate_existing=True)
+        )
         if d is None or d.delivered_at is not None:
             return None
         now = utcnow()
@@ -407,18 +476,29 @@ def _deliver_locked(ex: Exercise, incident: Incident, d: InjectDelivery, now: da
     target = labels.get(d.target_position, d.target_position)
     channel = record_sv.inject_channel(d.channel)
     entry = log.write_entry(
-        incident=incident, actor=None, kind=LogKind.INCOMING, author=INJECT_AUTHOR,
+        incident=incident,
+        actor=None,
+        kind=LogKind.INCOMING,
+        author=INJECT_AUTHOR,
         counterpart=d.sender[:200],
-        text=f"ÖVNING – Inspel via {channel} till {target}: {d.text}")
+        text=f"ÖVNING – Inspel via {channel} till {target}: {d.text}",
+    )
     d.delivered_at = now
     d.log_number = entry.number
     d.late = d.due_at is not None and (now - d.due_at).total_seconds() > LATE_SECONDS
-    events.append_event(incident=incident, type="inject.delivered", actor=None,
-                        data=delivered_event(ex, d, target))
+    events.append_event(incident=incident, type="inject.delivered", actor=None, data=delivered_event(ex, d, target))
 
 
-def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text: str,
-               target_position: str, expected_action: Optional[str] = None) -> InjectDelivery:
+def add_inject(
+    *,
+    actor: User,
+    exercise_id: int,
+    sender: str,
+    channel: str,
+    text: str,
+    target_position: str,
+    expected_action: str | None = None,
+) -> InjectDelivery:
     """An ad-hoc inject: written by exercise control during the exercise and delivered at once."""
     check(actor, Perm.EXERCISES)
     sender_v = check_text(sender, "sender", 200)
@@ -427,24 +507,49 @@ def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text
     try:
         channel_v = InjectChannel(channel)
     except ValueError:
-        raise ValidationError(_l("Okänd kanal \"%(value)s\"; välj en av: %(allowed)s.", value=channel,
-                                 allowed=", ".join(c.value for c in InjectChannel))) from None
+        raise ValidationError(
+            _l(
+                'Okänd kanal "%(value)s"; välj en av: %(allowed)s.',
+                value=channel,
+                allowed=", ".join(c.value for c in InjectChannel),
+            )
+        ) from None
     with write_transaction(db.session):
         ex = lock_exercise(exercise_id)
         _require_status(ex, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED, action=_l("få ett inspel"))
         incident = _lock_incident(ex)
         assert incident is not None
         if target_position not in _position_labels(incident.id):
-            raise ValidationError(_l("Övningens händelse har ingen funktion \"%(position)s\".", position=target_position))
+            raise ValidationError(_l('Övningens händelse har ingen funktion "%(position)s".', position=target_position))
         now = utcnow()
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(InjectDelivery).where(
-            InjectDelivery.exercise_id == ex.id, InjectDelivery.adhoc.is_(True))) or 0
-        last = db.session.scalar(sa.select(sa.func.max(InjectDelivery.sort_order)).where(
-            InjectDelivery.exercise_id == ex.id)) or 0
-        d = InjectDelivery(exercise_id=ex.id, inject_id=f"adhoc-{count + 1}", sort_order=last + 1, adhoc=True,
-                           offset_minutes=round(scenario_minutes(ex, now), 2), sender=sender_v,
-                           channel=channel_v.value, text=text_v, target_position=target_position,
-                           expected_action=expected_v, due_at=now, created_by_id=actor.id)
+        count = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(InjectDelivery)
+                .where(InjectDelivery.exercise_id == ex.id, InjectDelivery.adhoc.is_(True))
+            )
+            or 0
+        )
+        last = (
+            db.session.scalar(
+                sa.select(sa.func.max(InjectDelivery.sort_order)).where(InjectDelivery.exercise_id == ex.id)
+            )
+            or 0
+        )
+        d = InjectDelivery(
+            exercise_id=ex.id,
+            inject_id=f"adhoc-{count + 1}",
+            sort_order=last + 1,
+            adhoc=True,
+            offset_minutes=round(scenario_minutes(ex, now), 2),
+            sender=sender_v,
+            channel=channel_v.value,
+            text=text_v,
+            target_position=target_position,
+            expected_action=expected_v,
+            due_at=now,
+            created_by_id=actor.id,
+        )
         db.session.add(d)
         db.session.flush()
         _deliver_locked(ex, incident, d, now)
@@ -452,6 +557,7 @@ def add_inject(*, actor: User, exercise_id: int, sender: str, channel: str, text
 
 
 # --- pause, resume, speed ----------------------------------------------------------------------
+
 
 def pause(*, actor: User, exercise_id: int) -> Exercise:
     check(actor, Perm.EXERCISES)
@@ -466,8 +572,7 @@ def pause(*, actor: User, exercise_id: int) -> Exercise:
         ex.status = ExerciseStatus.PAUSED
         _queue_removals(ex)
         if incident is not None:
-            log.system_entry(incident=incident, actor=actor,
-                             text=f"ÖVNING pausad av {actor.display_name}.")
+            log.system_entry(incident=incident, actor=actor, text=f"ÖVNING pausad av {actor.display_name}.")
         _announce(ex, incident, actor)
     return ex
 
@@ -488,8 +593,7 @@ def resume(*, actor: User, exercise_id: int) -> Exercise:
             d.due_at = due_at(ex, d.offset_minutes)
         _queue_deliveries(ex)
         if incident is not None:
-            log.system_entry(incident=incident, actor=actor,
-                             text=f"ÖVNING återupptagen av {actor.display_name}.")
+            log.system_entry(incident=incident, actor=actor, text=f"ÖVNING återupptagen av {actor.display_name}.")
         _announce(ex, incident, actor)
     return ex
 
@@ -513,15 +617,19 @@ def set_speed(*, actor: User, exercise_id: int, speed: Any) -> Exercise:
         if ex.status is ExerciseStatus.RUNNING:
             _queue_deliveries(ex)
         if incident is not None:
-            log.system_entry(incident=incident, actor=actor,
-                             text=f"ÖVNING: hastigheten ändrad till {speed_v:g}× av {actor.display_name}.")
+            log.system_entry(
+                incident=incident,
+                actor=actor,
+                text=f"ÖVNING: hastigheten ändrad till {speed_v:g}× av {actor.display_name}.",
+            )
         _announce(ex, incident, actor)
     return ex
 
 
 # --- end and ÖVNINGSSTOPP ------------------------------------------------------------------------
 
-def _finish(ex: Exercise, incident: Optional[Incident], actor: User, status: ExerciseStatus) -> None:
+
+def _finish(ex: Exercise, incident: Incident | None, actor: User, status: ExerciseStatus) -> None:
     now = utcnow()
     if ex.status is ExerciseStatus.RUNNING:
         ex.clock_minutes = scenario_minutes(ex, now)
@@ -545,15 +653,17 @@ def end(*, actor: User, exercise_id: int) -> Exercise:
         incident = _lock_incident(ex)
         _finish(ex, incident, actor, ExerciseStatus.ENDED)
         if incident is not None:
-            log.system_entry(incident=incident, actor=actor,
-                             text=f"ÖVNING avslutad av {actor.display_name}. Inga fler inspel.")
+            log.system_entry(
+                incident=incident, actor=actor, text=f"ÖVNING avslutad av {actor.display_name}. Inga fler inspel."
+            )
             _announce(ex, incident, actor)
-            incidents.close_locked(incident=incident, actor=actor,
-                                   text="ÖVNING: övningshändelsen stängs när övningen avslutas.")
+            incidents.close_locked(
+                incident=incident, actor=actor, text="ÖVNING: övningshändelsen stängs när övningen avslutas."
+            )
     return ex
 
 
-def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exercise:
+def stop(*, actor: User, exercise_id: int, reason: str | None = None) -> Exercise:
     """ÖVNINGSSTOPP: halt at once, log it, and tell every open page of the exercise incident."""
     if not may_stop(actor):
         check(actor, Perm.EXERCISES)  # the right 401/403
@@ -566,18 +676,25 @@ def stop(*, actor: User, exercise_id: int, reason: Optional[str] = None) -> Exer
         ex.stop_reason = reason_v
         if incident is not None:
             why = f" Skäl: {reason_v}" if reason_v else ""
-            log.write_entry(incident=incident, actor=actor, kind=LogKind.DECISION,
-                            text=f"ÖVNINGSSTOPP – övningen avbryts omedelbart.{why} "
-                                 "Alla deltagare avbryter övningsverksamheten och inväntar besked.",
-                            decided_by=actor.display_name, mandate="Övningsstopp (övningsledning/krisledning)")
+            log.write_entry(
+                incident=incident,
+                actor=actor,
+                kind=LogKind.DECISION,
+                text=f"ÖVNINGSSTOPP – övningen avbryts omedelbart.{why} "
+                "Alla deltagare avbryter övningsverksamheten och inväntar besked.",
+                decided_by=actor.display_name,
+                mandate="Övningsstopp (övningsledning/krisledning)",
+            )
             _announce(ex, incident, actor, stop=True)
-            incidents.close_locked(incident=incident, actor=actor,
-                                   text="ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP.")
+            incidents.close_locked(
+                incident=incident, actor=actor, text="ÖVNING: övningshändelsen stängs efter ÖVNINGSSTOPP."
+            )
     _log.warning("ÖVNINGSSTOPP for exercise %s by %s", exercise_id, actor.username)
     return ex
 
 
 # --- recovery ------------------------------------------------------------------------------------
+
 
 def recover() -> int:
     """Re-schedule the jobs of every open exercise (scheduler start). Returns how many jobs.
@@ -589,8 +706,9 @@ def recover() -> int:
     from crisis.scheduler import runner
 
     jobs: list[tuple[str, datetime, str, tuple[Any, ...]]] = []
-    for ex in db.session.scalars(sa.select(Exercise).where(Exercise.status.in_(
-            (ExerciseStatus.SCHEDULED, ExerciseStatus.RUNNING)))):
+    for ex in db.session.scalars(
+        sa.select(Exercise).where(Exercise.status.in_((ExerciseStatus.SCHEDULED, ExerciseStatus.RUNNING)))
+    ):
         if ex.status is ExerciseStatus.SCHEDULED:
             jobs.append((start_job_id(ex.id), ex.start_at, START_FUNC, (ex.id,)))
         else:

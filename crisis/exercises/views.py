@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crisis import csvexport, labels
@@ -45,29 +46,55 @@ from crisis.web.template_helpers import TZ
 # --- API ----------------------------------------------------------------------------------
 
 
-@operation("/scenarios", "GET", summary="Exercise scenarios (injects only for exercise control)",
-           tag="exercises", response=Items[ScenarioOut], perm="read")
+@operation(
+    "/scenarios",
+    "GET",
+    summary="Exercise scenarios (injects only for exercise control)",
+    tag="exercises",
+    response=Items[ScenarioOut],
+    perm="read",
+)
 def list_scenarios() -> list[dict[str, Any]]:
     full = service.is_control(current_user)
     return [scenario_dict(s, full=full) for s in service.list_scenarios(viewer=current_user)]
 
 
-@operation("/exercises", "GET", summary="Exercises, latest first", tag="exercises", query=ExerciseQuery,
-           response=Items[ExerciseOut], perm="read")
+@operation(
+    "/exercises",
+    "GET",
+    summary="Exercises, latest first",
+    tag="exercises",
+    query=ExerciseQuery,
+    response=Items[ExerciseOut],
+    perm="read",
+)
 def list_exercises(query: ExerciseQuery) -> list[dict[str, Any]]:
     return [to_dict(e) for e in service.list_exercises(viewer=current_user, status=query.status)]
 
 
-@operation("/exercises", "POST", summary="Schedule an exercise of a scenario", tag="exercises",
-           body=ExerciseCreate, response=ExerciseOut, status=201, perm="exercises")
+@operation(
+    "/exercises",
+    "POST",
+    summary="Schedule an exercise of a scenario",
+    tag="exercises",
+    body=ExerciseCreate,
+    response=ExerciseOut,
+    status=201,
+    perm="exercises",
+)
 def create_exercise(body: ExerciseCreate) -> dict[str, Any]:
     ex = service.schedule(actor=current_user, **body.model_dump())
     return to_dict(ex)
 
 
-@operation("/exercises/<int:exercise_id>", "GET", summary="One exercise with the injects you may see "
-           "(participants: delivered only) and the responses linked to them", tag="exercises",
-           response=ExerciseDetailOut, perm="read")
+@operation(
+    "/exercises/<int:exercise_id>",
+    "GET",
+    summary="One exercise with the injects you may see (participants: delivered only) and the responses linked to them",
+    tag="exercises",
+    response=ExerciseDetailOut,
+    perm="read",
+)
 def get_exercise(exercise_id: int) -> dict[str, Any]:
     return after_action.detail(viewer=current_user, exercise_id=exercise_id)
 
@@ -77,68 +104,130 @@ def _action(fn: Any, exercise_id: int, **kw: Any) -> dict[str, Any]:
     return to_dict(ex)
 
 
-@operation("/exercises/<int:exercise_id>/start", "POST", summary="Start now: create the exercise incident "
-           "from the scenario's playbook and schedule the injects", tag="exercises", response=ExerciseOut,
-           perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/start",
+    "POST",
+    summary="Start now: create the exercise incident from the scenario's playbook and schedule the injects",
+    tag="exercises",
+    response=ExerciseOut,
+    perm="exercises",
+)
 def start_exercise(exercise_id: int) -> dict[str, Any]:
     return _action(service.start, exercise_id)
 
 
-@operation("/exercises/<int:exercise_id>/pause", "POST", summary="Pause: no injects until resumed",
-           tag="exercises", response=ExerciseOut, perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/pause",
+    "POST",
+    summary="Pause: no injects until resumed",
+    tag="exercises",
+    response=ExerciseOut,
+    perm="exercises",
+)
 def pause_exercise(exercise_id: int) -> dict[str, Any]:
     return _action(service.pause, exercise_id)
 
 
-@operation("/exercises/<int:exercise_id>/resume", "POST", summary="Resume: the remaining injects shift by the "
-           "pause", tag="exercises", response=ExerciseOut, perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/resume",
+    "POST",
+    summary="Resume: the remaining injects shift by the pause",
+    tag="exercises",
+    response=ExerciseOut,
+    perm="exercises",
+)
 def resume_exercise(exercise_id: int) -> dict[str, Any]:
     return _action(service.resume, exercise_id)
 
 
-@operation("/exercises/<int:exercise_id>/end", "POST", summary="End (or cancel a scheduled one); closes the "
-           "exercise incident", tag="exercises", response=ExerciseOut, perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/end",
+    "POST",
+    summary="End (or cancel a scheduled one); closes the exercise incident",
+    tag="exercises",
+    response=ExerciseOut,
+    perm="exercises",
+)
 def end_exercise(exercise_id: int) -> dict[str, Any]:
     return _action(service.end, exercise_id)
 
 
-@operation("/exercises/<int:exercise_id>/stop", "POST", summary="ÖVNINGSSTOPP: halt at once, log it and tell "
-           "every participant", tag="exercises", body=StopIn, response=ExerciseOut,
-           perm="exercises or lead")
+@operation(
+    "/exercises/<int:exercise_id>/stop",
+    "POST",
+    summary="ÖVNINGSSTOPP: halt at once, log it and tell every participant",
+    tag="exercises",
+    body=StopIn,
+    response=ExerciseOut,
+    perm="exercises or lead",
+)
 def stop_exercise(exercise_id: int, body: StopIn) -> dict[str, Any]:
     return _action(service.stop, exercise_id, reason=body.reason)
 
 
-@operation("/exercises/<int:exercise_id>/speed", "POST", summary="Change the speed (0.1..600)",
-           tag="exercises", body=SpeedIn, response=ExerciseOut, perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/speed",
+    "POST",
+    summary="Change the speed (0.1..600)",
+    tag="exercises",
+    body=SpeedIn,
+    response=ExerciseOut,
+    perm="exercises",
+)
 def speed_exercise(exercise_id: int, body: SpeedIn) -> dict[str, Any]:
     return _action(service.set_speed, exercise_id, speed=body.speed)
 
 
-@operation("/exercises/<int:exercise_id>/injects", "POST", summary="An ad-hoc inject, delivered at once",
-           tag="exercises", body=AdhocInjectIn, response=InjectOut, status=201, perm="exercises")
+@operation(
+    "/exercises/<int:exercise_id>/injects",
+    "POST",
+    summary="An ad-hoc inject, delivered at once",
+    tag="exercises",
+    body=AdhocInjectIn,
+    response=InjectOut,
+    status=201,
+    perm="exercises",
+)
 def adhoc_inject(exercise_id: int, body: AdhocInjectIn) -> dict[str, Any]:
     d = service.add_inject(actor=current_user, exercise_id=exercise_id, **body.model_dump())
     return inject_dict(d, reveal=True)
 
 
-@operation("/exercises/<int:exercise_id>/observations", "GET", summary="Evaluation observations (exercise "
-           "control and observers; everyone once the exercise is over)", tag="exercises",
-           response=Items[ObservationOut], perm="read")
+@operation(
+    "/exercises/<int:exercise_id>/observations",
+    "GET",
+    summary="Evaluation observations (exercise control and observers; everyone once the exercise is over)",
+    tag="exercises",
+    response=Items[ObservationOut],
+    perm="read",
+)
 def list_observations(exercise_id: int) -> list[dict[str, Any]]:
     return [observation_dict(o) for o in after_action.observations(viewer=current_user, exercise_id=exercise_id)]
 
 
-@operation("/exercises/<int:exercise_id>/observations", "POST", summary="Write an observation, optionally "
-           "about one inject", tag="exercises", body=ObservationIn, response=ObservationOut, status=201,
-           perm="exercises, or the observer role")
+@operation(
+    "/exercises/<int:exercise_id>/observations",
+    "POST",
+    summary="Write an observation, optionally about one inject",
+    tag="exercises",
+    body=ObservationIn,
+    response=ObservationOut,
+    status=201,
+    perm="exercises, or the observer role",
+)
 def add_observation(exercise_id: int, body: ObservationIn) -> dict[str, Any]:
     o = after_action.add_observation(actor=current_user, exercise_id=exercise_id, **body.model_dump())
     return observation_dict(o)
 
 
-@operation("/exercises/<int:exercise_id>/evaluation", "GET", summary="The after-action report: every inject "
-           "with the time to its first linked response", tag="exercises", response=EvaluationOut, perm="read")
+@operation(
+    "/exercises/<int:exercise_id>/evaluation",
+    "GET",
+    summary="The after-action report: every inject with the time to its first linked response",
+    tag="exercises",
+    response=EvaluationOut,
+    perm="read",
+)
 def get_evaluation(exercise_id: int) -> dict[str, Any]:
     return after_action.after_action(viewer=current_user, exercise_id=exercise_id)
 
@@ -148,7 +237,7 @@ def get_evaluation(exercise_id: int) -> dict[str, Any]:
 pages = Blueprint("exercises", __name__)
 
 
-def _parse_local(value: str) -> Optional[datetime]:
+def _parse_local(value: str) -> datetime | None:
     """A datetime-local form value (Europe/Stockholm) -> aware UTC; empty = None (now)."""
     value = (value or "").strip()
     if not value:
@@ -171,10 +260,15 @@ def _float(value: str) -> Any:
 def index() -> Any:
     can_run = has_perm(current_user, Perm.EXERCISES)
     scenarios = service.list_scenarios(viewer=current_user) if can_run else []
-    return render_template("exercises/index.html",
-                           exercises=service.list_exercises(viewer=current_user),
-                           scenarios=scenarios, can_run=can_run, statuses=STATUS_LABELS,
-                           min_speed=service.MIN_SPEED, max_speed=service.MAX_SPEED)
+    return render_template(
+        "exercises/index.html",
+        exercises=service.list_exercises(viewer=current_user),
+        scenarios=scenarios,
+        can_run=can_run,
+        statuses=STATUS_LABELS,
+        min_speed=service.MIN_SPEED,
+        max_speed=service.MAX_SPEED,
+    )
 
 
 @pages.route("/exercises", methods=["POST"])
@@ -183,9 +277,13 @@ def index() -> Any:
 def schedule() -> Any:
     form = request.form
     try:
-        ex = service.schedule(actor=current_user, scenario=form.get("scenario", ""),
-                              start_at=_parse_local(form.get("start_at", "")),
-                              speed=_float(form.get("speed", "1")), title=form.get("title") or None)
+        ex = service.schedule(
+            actor=current_user,
+            scenario=form.get("scenario", ""),
+            start_at=_parse_local(form.get("start_at", "")),
+            speed=_float(form.get("speed", "1")),
+            title=form.get("title") or None,
+        )
     except ApiError as e:
         flash(e.message, "error")
         return redirect(url_for("exercises.index"))
@@ -193,7 +291,7 @@ def schedule() -> Any:
     return redirect(url_for("exercises.control", exercise_id=ex.id))
 
 
-def _incident(ex: Any) -> Optional[Incident]:
+def _incident(ex: Any) -> Incident | None:
     return db.session.get(Incident, ex.incident_id) if ex.incident_id else None
 
 
@@ -203,12 +301,17 @@ def control(exercise_id: int) -> Any:
     ex = service.get(viewer=current_user, exercise_id=exercise_id)
     inc = _incident(ex)
     return render_template(
-        "exercises/control.html", exercise=ex, incident=inc, statuses=STATUS_LABELS,
-        is_control=service.is_control(current_user), may_stop=service.may_stop(current_user),
+        "exercises/control.html",
+        exercise=ex,
+        incident=inc,
+        statuses=STATUS_LABELS,
+        is_control=service.is_control(current_user),
+        may_stop=service.may_stop(current_user),
         may_observe=service.may_observe(current_user),
-        channels=CHANNEL_LABELS, positions=service.position_labels(ex),
-        strings=_control_strings())
-
+        channels=CHANNEL_LABELS,
+        positions=service.position_labels(ex),
+        strings=_control_strings(),
+    )
 
 
 @pages.route("/exercises/<int:exercise_id>/evaluation")
@@ -216,9 +319,16 @@ def control(exercise_id: int) -> Any:
 def evaluation_page(exercise_id: int) -> Any:
     report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     ex = service.get(viewer=current_user, exercise_id=exercise_id)
-    return render_template("exercises/evaluation.html", exercise=ex, incident=_incident(ex), report=report,
-                           statuses=STATUS_LABELS, channels=CHANNEL_LABELS, how=HOW_LABELS,
-                           duration=evaluation.format_duration)
+    return render_template(
+        "exercises/evaluation.html",
+        exercise=ex,
+        incident=_incident(ex),
+        report=report,
+        statuses=STATUS_LABELS,
+        channels=CHANNEL_LABELS,
+        how=HOW_LABELS,
+        duration=evaluation.format_duration,
+    )
 
 
 @pages.route("/exercises/<int:exercise_id>/evaluation.json")
@@ -226,14 +336,34 @@ def evaluation_page(exercise_id: int) -> Any:
 def evaluation_json(exercise_id: int) -> Response:
     report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     body = json.dumps(dict(report, marking="ÖVNING"), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="OVNING-utvardering-{exercise_id}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="OVNING-utvardering-{exercise_id}.json"'},
+    )
 
 
-CSV_COLUMNS = ["marking", "inject", "adhoc", "offset_minutes", "target_position", "channel", "sender",
-               "due_at", "delivered_at", "late", "log_number", "first_response_kind", "first_response_ref",
-               "first_response_how", "first_response_at", "response_seconds", "responses", "expected_action",
-               "text"]
+CSV_COLUMNS = [
+    "marking",
+    "inject",
+    "adhoc",
+    "offset_minutes",
+    "target_position",
+    "channel",
+    "sender",
+    "due_at",
+    "delivered_at",
+    "late",
+    "log_number",
+    "first_response_kind",
+    "first_response_ref",
+    "first_response_how",
+    "first_response_at",
+    "response_seconds",
+    "responses",
+    "expected_action",
+    "text",
+]
 
 
 @pages.route("/exercises/<int:exercise_id>/evaluation.csv")
@@ -243,16 +373,29 @@ def evaluation_csv(exercise_id: int) -> Response:
     rows = []
     for item in report["injects"]:
         first = item.get("first_response") or {}
-        rows.append({
-            "marking": "ÖVNING", "inject": item["id"], "adhoc": item["adhoc"],
-            "offset_minutes": item["offset_minutes"], "target_position": item["target_position"],
-            "channel": item["channel"], "sender": item["sender"], "due_at": item["due_at"],
-            "delivered_at": item["delivered_at"], "late": item["late"], "log_number": item["log_number"],
-            "first_response_kind": first.get("kind"), "first_response_ref": first.get("ref"),
-            "first_response_how": first.get("how"), "first_response_at": first.get("at"),
-            "response_seconds": item["response_seconds"], "responses": len(item["responses"]),
-            "expected_action": item.get("expected_action"), "text": item["text"],
-        })
+        rows.append(
+            {
+                "marking": "ÖVNING",
+                "inject": item["id"],
+                "adhoc": item["adhoc"],
+                "offset_minutes": item["offset_minutes"],
+                "target_position": item["target_position"],
+                "channel": item["channel"],
+                "sender": item["sender"],
+                "due_at": item["due_at"],
+                "delivered_at": item["delivered_at"],
+                "late": item["late"],
+                "log_number": item["log_number"],
+                "first_response_kind": first.get("kind"),
+                "first_response_ref": first.get("ref"),
+                "first_response_how": first.get("how"),
+                "first_response_at": first.get("at"),
+                "response_seconds": item["response_seconds"],
+                "responses": len(item["responses"]),
+                "expected_action": item.get("expected_action"),
+                "text": item["text"],
+            }
+        )
     return csvexport.response(f"OVNING-utvardering-{exercise_id}.csv", CSV_COLUMNS, rows)
 
 
@@ -304,4 +447,3 @@ def _control_strings() -> dict[str, Any]:
         "inject_sent": _("Inspelet levererat"),
         "general": _("Allmän (inget inspel)"),
     }
-

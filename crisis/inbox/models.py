@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,10 +15,10 @@ from crisis.incidents.models import str_enum
 
 
 class DeviationStatus(StrEnum):
-    NEW = "new"                # not yet assessed
+    NEW = "new"  # not yet assessed
     MONITORING = "monitoring"  # bevakning, with a follow-up time
-    DISMISSED = "dismissed"    # avskriven, with a reason
-    ACTIVATED = "activated"    # a playbook was activated; attached to that incident
+    DISMISSED = "dismissed"  # avskriven, with a reason
+    ACTIVATED = "activated"  # a playbook was activated; attached to that incident
 
 
 OPEN_DEVIATION_STATUSES = (DeviationStatus.NEW, DeviationStatus.MONITORING)
@@ -30,23 +30,26 @@ class Deviation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     what: Mapped[str] = mapped_column(sa.Text)
     where: Mapped[str] = mapped_column(sa.String(300), default="")
-    since: Mapped[Optional[datetime]]
+    since: Mapped[datetime | None]
     services: Mapped[str] = mapped_column(sa.String(1000), default="")
     contact: Mapped[str] = mapped_column(sa.String(300))
     organisation: Mapped[str] = mapped_column(sa.String(200))
-    reported_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     reported_by: Mapped[str] = mapped_column(sa.String(200))
     reported_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[DeviationStatus] = mapped_column(str_enum(DeviationStatus), default=DeviationStatus.NEW)
-    follow_up_at: Mapped[Optional[datetime]]
-    incident_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("incidents.id"))
+    follow_up_at: Mapped[datetime | None]
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    steps: Mapped[list["DeviationStep"]] = relationship(order_by="DeviationStep.id", back_populates="deviation")
+    steps: Mapped[list[DeviationStep]] = relationship(order_by="DeviationStep.id", back_populates="deviation")
 
-    def follow_up_due(self, now: Optional[datetime] = None) -> bool:
-        return (self.status is DeviationStatus.MONITORING and self.follow_up_at is not None
-                and self.follow_up_at <= (now or utcnow()))
+    def follow_up_due(self, now: datetime | None = None) -> bool:
+        return (
+            self.status is DeviationStatus.MONITORING
+            and self.follow_up_at is not None
+            and self.follow_up_at <= (now or utcnow())
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,7 +79,7 @@ class DeviationStep(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deviation_id: Mapped[int] = mapped_column(sa.ForeignKey("deviations.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    actor: Mapped[str | None] = mapped_column(sa.String(200))
     action: Mapped[str] = mapped_column(sa.String(20))  # reported|monitoring|follow_up_due|dismissed|activated
     text: Mapped[str] = mapped_column(sa.Text, default="")
 

@@ -11,30 +11,29 @@ broadcast to the Socket.IO room "inbox" after commit.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
-from crisis import labels
+from crisis import aftercommit, labels, record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import lock_row, utcnow, write_transaction
 from crisis.enums import LogKind
-from crisis import record_sv, timefmt
 from crisis.errors import Conflict, NotFound, ValidationError
-from crisis.realtime import bus
 from crisis.extensions import db
 from crisis.inbox.models import OPEN_DEVIATION_STATUSES, Deviation, DeviationStatus, DeviationStep
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis import aftercommit
+from crisis.realtime import bus
 
 FOLLOW_UP_JOB_FUNC = "crisis.inbox.jobs:follow_up"
 MAX_FOLLOW_UP = timedelta(days=30)
 MAX_SINCE_PAST = timedelta(days=366)
 MAX_FUTURE = timedelta(minutes=5)
+
 
 def _local(dt: datetime) -> str:
     return timefmt.date_hhmm(dt)
@@ -53,12 +52,17 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False, one_lin
     return value
 
 
-def _aware(value: Optional[datetime], field: str) -> Optional[datetime]:
+def _aware(value: datetime | None, field: str) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=labels.field(field),
-                                 example="2026-11-24T14:30:00+01:00"))
+        raise ValidationError(
+            _l(
+                "%(field)s behöver en tidszon (t.ex. %(example)s).",
+                field=labels.field(field),
+                example="2026-11-24T14:30:00+01:00",
+            )
+        )
     return value
 
 
@@ -68,17 +72,29 @@ def _broadcast(d: Deviation) -> None:
     bus.inbox_after_commit("deviation", d.to_dict())
 
 
-def _step(d: Deviation, actor: Optional[User], action: str, text: str = "") -> None:
+def _step(d: Deviation, actor: User | None, action: str, text: str = "") -> None:
     now = utcnow()
-    db.session.add(DeviationStep(deviation_id=d.id, at=now, actor=actor.display_name if actor else "Krisrum",
-                                 action=action, text=text))
+    db.session.add(
+        DeviationStep(
+            deviation_id=d.id, at=now, actor=actor.display_name if actor else "Krisrum", action=action, text=text
+        )
+    )
     d.updated_at = now
 
 
 # --- reporting and reading ------------------------------------------------------------
 
-def report(*, actor: User, what: str, contact: str, organisation: str, where: str = "",
-           since: Optional[datetime] = None, services: str = "") -> Deviation:
+
+def report(
+    *,
+    actor: User,
+    what: str,
+    contact: str,
+    organisation: str,
+    where: str = "",
+    since: datetime | None = None,
+    services: str = "",
+) -> Deviation:
     """Report an abnormal event to the TiB (any user who may write; integrations by token)."""
     check(actor, Perm.WRITE_LOG)
     what_v = _text(what, "what", 2000, required=True, one_line=False)
@@ -94,9 +110,19 @@ def report(*, actor: User, what: str, contact: str, organisation: str, where: st
         if since_v < now - MAX_SINCE_PAST:
             raise ValidationError(_l("Sedan-tiden (since) ligger mer än ett år bakåt."))
     with write_transaction(db.session):
-        d = Deviation(what=what_v, where=where_v, since=since_v, services=services_v, contact=contact_v,
-                      organisation=org_v, reported_by_id=actor.id, reported_by=actor.display_name,
-                      reported_at=now, status=DeviationStatus.NEW, updated_at=now)
+        d = Deviation(
+            what=what_v,
+            where=where_v,
+            since=since_v,
+            services=services_v,
+            contact=contact_v,
+            organisation=org_v,
+            reported_by_id=actor.id,
+            reported_by=actor.display_name,
+            reported_at=now,
+            status=DeviationStatus.NEW,
+            updated_at=now,
+        )
         db.session.add(d)
         db.session.flush()
         _step(d, actor, "reported", f"Rapporterad av {actor.display_name} för {org_v}.")
@@ -108,7 +134,7 @@ def _query() -> sa.Select[tuple[Deviation]]:
     return sa.select(Deviation).options(selectinload(Deviation.steps))
 
 
-def list_deviations(*, viewer: User, status: Optional[str] = None) -> list[Deviation]:
+def list_deviations(*, viewer: User, status: str | None = None) -> list[Deviation]:
     """The TiB (CREATE_INCIDENT) sees every report; a reporter sees their own."""
     if not has_perm(viewer, Perm.CREATE_INCIDENT):
         check(viewer, Perm.WRITE_LOG)
@@ -119,8 +145,13 @@ def list_deviations(*, viewer: User, status: Optional[str] = None) -> list[Devia
         try:
             stmt = stmt.where(Deviation.status == DeviationStatus(status))
         except ValueError:
-            raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=status,
-                                     allowed=", ".join(s.value for s in DeviationStatus))) from None
+            raise ValidationError(
+                _l(
+                    'Okänd status "%(value)s"; välj en av: %(allowed)s.',
+                    value=status,
+                    allowed=", ".join(s.value for s in DeviationStatus),
+                )
+            ) from None
     return list(db.session.scalars(stmt))
 
 
@@ -136,14 +167,25 @@ def get(*, viewer: User, deviation_id: int) -> Deviation:
 def open_count() -> dict[str, int]:
     """New reports and monitored reports whose follow-up time has come (for the start page)."""
     now = utcnow()
-    new = db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)
-                            .where(Deviation.status == DeviationStatus.NEW)) or 0
-    due = db.session.scalar(sa.select(sa.func.count()).select_from(Deviation).where(
-        Deviation.status == DeviationStatus.MONITORING, Deviation.follow_up_at <= now)) or 0
+    new = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Deviation).where(Deviation.status == DeviationStatus.NEW)
+        )
+        or 0
+    )
+    due = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Deviation)
+            .where(Deviation.status == DeviationStatus.MONITORING, Deviation.follow_up_at <= now)
+        )
+        or 0
+    )
     return {"new": new, "follow_up_due": due}
 
 
 # --- assessing --------------------------------------------------------------------------
+
 
 def _lock(deviation_id: int) -> Deviation:
     d = lock_row(db.session, Deviation, deviation_id)
@@ -155,8 +197,15 @@ def _lock(deviation_id: int) -> Deviation:
 def _require_open(d: Deviation) -> None:
     if d.status not in OPEN_DEVIATION_STATUSES:
         where = _l(" (händelse %(id)s)", id=d.incident_id) if d.incident_id else ""
-        raise Conflict(_l("Avvikelserapport %(id)s har redan status %(status)s%(where)s.", id=d.id,
-                          status=labels.DEVIATION_STATUSES[d.status.value], where=where), code="deviation_closed")
+        raise Conflict(
+            _l(
+                "Avvikelserapport %(id)s har redan status %(status)s%(where)s.",
+                id=d.id,
+                status=labels.DEVIATION_STATUSES[d.status.value],
+                where=where,
+            ),
+            code="deviation_closed",
+        )
 
 
 def _job_id(deviation_id: int) -> str:
@@ -173,8 +222,9 @@ def schedule_follow_up(deviation_id: int, at: datetime) -> None:
     """Schedule the follow-up job of a monitored report (call after commit; recovery uses it too)."""
     from crisis.scheduler import runner
 
-    runner.schedule_once(job_id=_job_id(deviation_id), run_at=at, func_path=FOLLOW_UP_JOB_FUNC,
-                         args=(deviation_id, at.isoformat()))
+    runner.schedule_once(
+        job_id=_job_id(deviation_id), run_at=at, func_path=FOLLOW_UP_JOB_FUNC, args=(deviation_id, at.isoformat())
+    )
 
 
 def dismiss(*, actor: User, deviation_id: int, reason: str) -> Deviation:
@@ -224,16 +274,22 @@ def follow_up_due(*, deviation_id: int, due_at: str) -> bool:
         if d is None:
             return False
         d = _lock(deviation_id)
-        if (d.status is not DeviationStatus.MONITORING or d.follow_up_at is None
-                or d.follow_up_at.isoformat() != due_at):
+        if d.status is not DeviationStatus.MONITORING or d.follow_up_at is None or d.follow_up_at.isoformat() != due_at:
             return False  # assessed again since, or moved to another time
         if d.follow_up_at > utcnow() + timedelta(seconds=2):
             return False  # not yet
-        last_monitoring = db.session.scalar(sa.select(sa.func.max(DeviationStep.id)).where(
-            DeviationStep.deviation_id == d.id, DeviationStep.action == "monitoring"))
-        already = db.session.scalar(sa.select(DeviationStep.id).where(
-            DeviationStep.deviation_id == d.id, DeviationStep.action == "follow_up_due",
-            DeviationStep.id > (last_monitoring or 0)))
+        last_monitoring = db.session.scalar(
+            sa.select(sa.func.max(DeviationStep.id)).where(
+                DeviationStep.deviation_id == d.id, DeviationStep.action == "monitoring"
+            )
+        )
+        already = db.session.scalar(
+            sa.select(DeviationStep.id).where(
+                DeviationStep.deviation_id == d.id,
+                DeviationStep.action == "follow_up_due",
+                DeviationStep.id > (last_monitoring or 0),
+            )
+        )
         if already is not None:
             return False  # this follow-up time has been announced
         _step(d, None, "follow_up_due", f"Uppföljningstiden {_local(d.follow_up_at)} är nådd: bedöm rapporten igen.")
@@ -251,9 +307,11 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     """Attach a report to a new incident (inside the activation's transaction)."""
     d = _lock(deviation_id)
     _require_open(d)
-    history = "; ".join(f"{_local(s.at)} {record_sv.deviation_action(s.action)} ({s.actor})"
-                        + (f": {s.text}" if s.text and s.action != "reported" else "")
-                        for s in d.steps)
+    history = "; ".join(
+        f"{_local(s.at)} {record_sv.deviation_action(s.action)} ({s.actor})"
+        + (f": {s.text}" if s.text and s.action != "reported" else "")
+        for s in d.steps
+    )
     lines = [f"Avvikelserapport {d.id} från {d.organisation}: {d.what}"]
     if d.where:
         lines.append(f"Var: {d.where}")
@@ -262,10 +320,19 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     if d.services:
         lines.append(f"Berörda verksamheter: {d.services}")
     lines.append(f"Kontakt: {d.contact}. Rapporterad av {d.reported_by} {_local(d.reported_at)}.")
-    log.write_entry(incident=incident, actor=actor, kind=LogKind.INCOMING, text="\n".join(lines),
-                    occurred_at=d.reported_at, counterpart=f"{d.organisation} ({d.contact})"[:200])
-    log.system_entry(incident=incident, actor=actor,
-                     text=f"Avvikelserapport {d.id} bifogad händelsen. Bedömning före aktiveringen: {history}.")
+    log.write_entry(
+        incident=incident,
+        actor=actor,
+        kind=LogKind.INCOMING,
+        text="\n".join(lines),
+        occurred_at=d.reported_at,
+        counterpart=f"{d.organisation} ({d.contact})"[:200],
+    )
+    log.system_entry(
+        incident=incident,
+        actor=actor,
+        text=f"Avvikelserapport {d.id} bifogad händelsen. Bedömning före aktiveringen: {history}.",
+    )
     d.status = DeviationStatus.ACTIVATED
     d.incident_id = incident.id
     d.follow_up_at = None
@@ -273,4 +340,3 @@ def attach_locked(*, deviation_id: int, incident: Incident, actor: User) -> Devi
     aftercommit.after_commit(_remove_job, _job_id(d.id))
     _broadcast(d)
     return d
-

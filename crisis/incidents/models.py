@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,8 +12,13 @@ from crisis.extensions import db
 
 def str_enum(enum_cls: type, length: int = 32) -> sa.Enum:
     """A portable enum column: VARCHAR + CHECK, storing the values (not names)."""
-    return sa.Enum(enum_cls, native_enum=False, length=length, create_constraint=True,
-                   values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class Incident(db.Model):
@@ -28,8 +32,8 @@ class Incident(db.Model):
     level: Mapped[Level] = mapped_column(str_enum(Level))
     status: Mapped[IncidentStatus] = mapped_column(str_enum(IncidentStatus), default=IncidentStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    closed_at: Mapped[Optional[datetime]]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
     # Counters taken under the incident's write lock: the log number and the
     # event sequence are gap-free per incident.
     last_log_number: Mapped[int] = mapped_column(default=0)

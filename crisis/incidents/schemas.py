@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 import pydantic
 
@@ -19,19 +19,19 @@ class IncidentCreate(Strict):
 
 
 class IncidentPatch(Strict):
-    title: Optional[str] = pydantic.Field(None, min_length=1, max_length=200)
-    description: Optional[str] = pydantic.Field(None, max_length=5000)
-    level: Optional[LevelStr] = None
-    status: Optional[Literal["active", "closed"]] = None
-    mode: Optional[ModeStr] = None
-    decided_by: Optional[str] = pydantic.Field(None, max_length=200)
-    mandate: Optional[str] = pydantic.Field(None, max_length=300)
-    reason: Optional[str] = pydantic.Field(None, max_length=2000)
+    title: str | None = pydantic.Field(None, min_length=1, max_length=200)
+    description: str | None = pydantic.Field(None, max_length=5000)
+    level: LevelStr | None = None
+    status: Literal["active", "closed"] | None = None
+    mode: ModeStr | None = None
+    decided_by: str | None = pydantic.Field(None, max_length=200)
+    mandate: str | None = pydantic.Field(None, max_length=300)
+    reason: str | None = pydantic.Field(None, max_length=2000)
 
 
 class IncidentQuery(pydantic.BaseModel):
-    status: Optional[Literal["active", "closed"]] = None
-    mode: Optional[ModeStr] = None
+    status: Literal["active", "closed"] | None = None
+    mode: ModeStr | None = None
 
 
 class IncidentOut(pydantic.BaseModel):
@@ -43,6 +43,6 @@ class IncidentOut(pydantic.BaseModel):
     level: LevelStr
     status: Literal["active", "closed"]
     created_at: str
-    closed_at: Optional[str]
+    closed_at: str | None
     last_seq: int
     log_count: int

@@ -10,26 +10,48 @@ from crisis.incidents import service
 from crisis.incidents.schemas import IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery
 
 
-@operation("/incidents", "GET", summary="List incidents", tag="incidents", query=IncidentQuery,
-           response=Items[IncidentOut], perm="read")
+@operation(
+    "/incidents",
+    "GET",
+    summary="List incidents",
+    tag="incidents",
+    query=IncidentQuery,
+    response=Items[IncidentOut],
+    perm="read",
+)
 def list_incidents(query: IncidentQuery) -> list[dict[str, Any]]:
     return [i.to_dict() for i in service.list_incidents(viewer=current_user, status=query.status, mode=query.mode)]
 
 
-@operation("/incidents", "POST", summary="Open an incident", tag="incidents", body=IncidentCreate,
-           response=IncidentOut, status=201, perm="create_incident")
+@operation(
+    "/incidents",
+    "POST",
+    summary="Open an incident",
+    tag="incidents",
+    body=IncidentCreate,
+    response=IncidentOut,
+    status=201,
+    perm="create_incident",
+)
 def create_incident(body: IncidentCreate) -> dict[str, Any]:
     return service.create(actor=current_user, **body.model_dump()).to_dict()
 
 
-@operation("/incidents/<int:incident_id>", "GET", summary="One incident", tag="incidents",
-           response=IncidentOut, perm="read")
+@operation(
+    "/incidents/<int:incident_id>", "GET", summary="One incident", tag="incidents", response=IncidentOut, perm="read"
+)
 def get_incident(incident_id: int) -> dict[str, Any]:
     return service.get(viewer=current_user, incident_id=incident_id).to_dict()
 
 
-@operation("/incidents/<int:incident_id>", "PATCH", summary="Change title, level (a decision) or close",
-           tag="incidents", body=IncidentPatch, response=IncidentOut, perm="write_log (level/close: lead)")
+@operation(
+    "/incidents/<int:incident_id>",
+    "PATCH",
+    summary="Change title, level (a decision) or close",
+    tag="incidents",
+    body=IncidentPatch,
+    response=IncidentOut,
+    perm="write_log (level/close: lead)",
+)
 def patch_incident(incident_id: int, body: IncidentPatch) -> dict[str, Any]:
-    return service.update(actor=current_user, incident_id=incident_id,
-                          **body.model_dump(exclude_unset=True)).to_dict()
+    return service.update(actor=current_user, incident_id=incident_id, **body.model_dump(exclude_unset=True)).to_dict()

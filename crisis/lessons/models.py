@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,11 +14,11 @@ from crisis.incidents.models import str_enum
 
 
 class LessonStatus(StrEnum):
-    PROPOSED = "proposed"        # föreslagen
-    DECIDED = "decided"          # beslutad
+    PROPOSED = "proposed"  # föreslagen
+    DECIDED = "decided"  # beslutad
     IN_PROGRESS = "in_progress"  # pågår
-    DONE = "done"                # genomförd
-    DROPPED = "dropped"          # avförd
+    DONE = "done"  # genomförd
+    DROPPED = "dropped"  # avförd
 
 
 OPEN_LESSON_STATUSES = (LessonStatus.PROPOSED, LessonStatus.DECIDED, LessonStatus.IN_PROGRESS)
@@ -29,21 +28,21 @@ class Lesson(db.Model):
     __tablename__ = "lessons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
-    exercise_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    exercise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
     observation: Mapped[str] = mapped_column(sa.Text)
     recommendation: Mapped[str] = mapped_column(sa.Text, default="")
     owner: Mapped[str] = mapped_column(sa.String(200), default="")
-    owner_user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    deadline: Mapped[Optional[date]]
+    owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    deadline: Mapped[date | None]
     status: Mapped[LessonStatus] = mapped_column(str_enum(LessonStatus), default=LessonStatus.PROPOSED)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_by: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(sa.String(200))
 
-    changes: Mapped[list["LessonChange"]] = relationship(order_by="LessonChange.id", back_populates="lesson")
+    changes: Mapped[list[LessonChange]] = relationship(order_by="LessonChange.id", back_populates="lesson")
 
 
 class LessonChange(db.Model):
@@ -54,8 +53,8 @@ class LessonChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lessons.id"), index=True)
     field: Mapped[str] = mapped_column(sa.String(32))
-    old: Mapped[Optional[str]] = mapped_column(sa.String(300))
-    new: Mapped[Optional[str]] = mapped_column(sa.String(300))
+    old: Mapped[str | None] = mapped_column(sa.String(300))
+    new: Mapped[str | None] = mapped_column(sa.String(300))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by: Mapped[str] = mapped_column(sa.String(200))
 

@@ -4,7 +4,7 @@ changed (status, owner, deadline) by a leader or the one who wrote it."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -27,9 +27,8 @@ def today() -> date:
     return utcnow().astimezone(TZ).date()
 
 
-def is_overdue(lesson: Lesson, on: Optional[date] = None) -> bool:
-    return (lesson.status in OPEN_LESSON_STATUSES and lesson.deadline is not None
-            and lesson.deadline < (on or today()))
+def is_overdue(lesson: Lesson, on: date | None = None) -> bool:
+    return lesson.status in OPEN_LESSON_STATUSES and lesson.deadline is not None and lesson.deadline < (on or today())
 
 
 def change_dict(c: LessonChange) -> dict[str, Any]:
@@ -73,10 +72,12 @@ def _status(value: Any) -> LessonStatus:
         return LessonStatus(value)
     except ValueError:
         allowed = ", ".join(s.value for s in LessonStatus)
-        raise ValidationError(_l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=value, allowed=allowed)) from None
+        raise ValidationError(
+            _l('Okänd status "%(value)s"; välj en av: %(allowed)s.', value=value, allowed=allowed)
+        ) from None
 
 
-def _deadline(value: Any) -> Optional[date]:
+def _deadline(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -86,14 +87,16 @@ def _deadline(value: Any) -> Optional[date]:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError(_l("Senast klart (deadline): \"%(value)s\" är inget datum (ÅÅÅÅ-MM-DD).", value=value)) from None
+        raise ValidationError(
+            _l('Senast klart (deadline): "%(value)s" är inget datum (ÅÅÅÅ-MM-DD).', value=value)
+        ) from None
 
 
-def _owner(owner: Any, owner_user: Optional[str]) -> tuple[str, Optional[int]]:
+def _owner(owner: Any, owner_user: str | None) -> tuple[str, int | None]:
     if owner_user:
         user = db.session.scalar(sa.select(User).where(User.username == owner_user))
         if user is None:
-            raise ValidationError(_l("Det finns ingen användare \"%(username)s\".", username=owner_user))
+            raise ValidationError(_l('Det finns ingen användare "%(username)s".', username=owner_user))
         text = _text(owner, "owner", required=False, limit=200) or user.display_name
         return text, user.id
     return _text(owner, "owner", required=False, limit=200), None
@@ -111,8 +114,9 @@ def get(*, viewer: User, lesson_id: int) -> Lesson:
     return lesson
 
 
-def list_lessons(*, viewer: User, status: Optional[str] = None, incident_id: Optional[int] = None,
-                 open_only: bool = False) -> list[Lesson]:
+def list_lessons(
+    *, viewer: User, status: str | None = None, incident_id: int | None = None, open_only: bool = False
+) -> list[Lesson]:
     check(viewer, Perm.READ)
     stmt = sa.select(Lesson)
     if status:
@@ -126,9 +130,18 @@ def list_lessons(*, viewer: User, status: Optional[str] = None, incident_id: Opt
     return list(db.session.scalars(stmt))
 
 
-def create(*, actor: User, observation: str, recommendation: str = "", owner: Optional[str] = None,
-           owner_user: Optional[str] = None, deadline: Any = None, incident_id: Optional[int] = None,
-           exercise_id: Optional[int] = None, status: str = "proposed") -> Lesson:
+def create(
+    *,
+    actor: User,
+    observation: str,
+    recommendation: str = "",
+    owner: str | None = None,
+    owner_user: str | None = None,
+    deadline: Any = None,
+    incident_id: int | None = None,
+    exercise_id: int | None = None,
+    status: str = "proposed",
+) -> Lesson:
     check(actor, Perm.WRITE_LOG)
     from crisis.exercises.models import Exercise
 
@@ -147,10 +160,19 @@ def create(*, actor: User, observation: str, recommendation: str = "", owner: Op
             incident_id = exercise.incident_id
     name = _actor_name(actor)
     with write_transaction(db.session):
-        lesson = Lesson(incident_id=incident_id, exercise_id=exercise_id, observation=observation,
-                        recommendation=recommendation, owner=owner_text, owner_user_id=owner_id,
-                        deadline=when, status=state, created_by_id=actor.id, created_by=name,
-                        updated_by=name)
+        lesson = Lesson(
+            incident_id=incident_id,
+            exercise_id=exercise_id,
+            observation=observation,
+            recommendation=recommendation,
+            owner=owner_text,
+            owner_user_id=owner_id,
+            deadline=when,
+            status=state,
+            created_by_id=actor.id,
+            created_by=name,
+            updated_by=name,
+        )
         db.session.add(lesson)
         db.session.flush()
         db.session.add(LessonChange(lesson_id=lesson.id, field="status", old=None, new=state.value, by=name))
@@ -164,13 +186,20 @@ def may_change(user: User, lesson: Lesson) -> bool:
     return has_perm(user, Perm.LEAD) or (has_perm(user, Perm.WRITE_LOG) and lesson.created_by_id == user.id)
 
 
-def update(*, actor: User, lesson_id: int, status: Any = _UNSET, owner: Any = _UNSET,
-           owner_user: Optional[str] = None, deadline: Any = _UNSET) -> Lesson:
+def update(
+    *,
+    actor: User,
+    lesson_id: int,
+    status: Any = _UNSET,
+    owner: Any = _UNSET,
+    owner_user: str | None = None,
+    deadline: Any = _UNSET,
+) -> Lesson:
     """Change status, owner and/or deadline; each change goes into the lesson's history."""
     lesson = get(viewer=actor, lesson_id=lesson_id)
     if not may_change(actor, lesson):
         raise Forbidden(_l("Bara krisledningen eller den som skrev erfarenheten får ändra den."))
-    diffs: list[tuple[str, Optional[str], Optional[str]]] = []
+    diffs: list[tuple[str, str | None, str | None]] = []
     new_status = new_owner = new_owner_id = new_deadline = None
     if status is not _UNSET:
         new_status = _status(status)
@@ -183,8 +212,13 @@ def update(*, actor: User, lesson_id: int, status: Any = _UNSET, owner: Any = _U
     if deadline is not _UNSET:
         new_deadline = _deadline(deadline)
         if new_deadline != lesson.deadline:
-            diffs.append(("deadline", lesson.deadline.isoformat() if lesson.deadline else None,
-                          new_deadline.isoformat() if new_deadline else None))
+            diffs.append(
+                (
+                    "deadline",
+                    lesson.deadline.isoformat() if lesson.deadline else None,
+                    new_deadline.isoformat() if new_deadline else None,
+                )
+            )
     if not diffs:
         return lesson
     name = _actor_name(actor)

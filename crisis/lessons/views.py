@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 import pydantic
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional as Opt
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import Optional as Opt
 
 from crisis.api import operation
 from crisis.api.schemas import Items, Strict
@@ -26,43 +28,43 @@ from crisis.lessons.models import LessonStatus
 class LessonIn(Strict):
     observation: str = pydantic.Field(min_length=1, max_length=5000, description="What was observed")
     recommendation: str = pydantic.Field("", max_length=5000, description="What should be done")
-    owner: Optional[str] = pydantic.Field(None, max_length=200, description="Who owns it (free text)")
-    owner_user: Optional[str] = pydantic.Field(None, max_length=64, description="…or a user (username)")
-    deadline: Optional[date] = pydantic.Field(None, description="YYYY-MM-DD")
-    incident: Optional[int] = pydantic.Field(None, description="The incident it comes from")
-    exercise: Optional[int] = pydantic.Field(None, description="The exercise it comes from")
+    owner: str | None = pydantic.Field(None, max_length=200, description="Who owns it (free text)")
+    owner_user: str | None = pydantic.Field(None, max_length=64, description="…or a user (username)")
+    deadline: date | None = pydantic.Field(None, description="YYYY-MM-DD")
+    incident: int | None = pydantic.Field(None, description="The incident it comes from")
+    exercise: int | None = pydantic.Field(None, description="The exercise it comes from")
     status: LessonStatus = LessonStatus.PROPOSED
 
 
 class LessonPatch(Strict):
-    status: Optional[LessonStatus] = None
-    owner: Optional[str] = pydantic.Field(None, max_length=200)
-    owner_user: Optional[str] = pydantic.Field(None, max_length=64)
-    deadline: Optional[date] = pydantic.Field(None, description="YYYY-MM-DD; null clears it")
+    status: LessonStatus | None = None
+    owner: str | None = pydantic.Field(None, max_length=200)
+    owner_user: str | None = pydantic.Field(None, max_length=64)
+    deadline: date | None = pydantic.Field(None, description="YYYY-MM-DD; null clears it")
 
 
 class LessonQuery(pydantic.BaseModel):
-    status: Optional[LessonStatus] = None
-    incident: Optional[int] = None
-    open: Optional[bool] = pydantic.Field(None, description="true: only proposed, decided, in_progress")
+    status: LessonStatus | None = None
+    incident: int | None = None
+    open: bool | None = pydantic.Field(None, description="true: only proposed, decided, in_progress")
 
 
 class ChangeOut(pydantic.BaseModel):
     field: str
-    old: Optional[str]
-    new: Optional[str]
+    old: str | None
+    new: str | None
     at: str
     by: str
 
 
 class LessonOut(pydantic.BaseModel):
     id: int
-    incident: Optional[int]
-    exercise: Optional[int]
+    incident: int | None
+    exercise: int | None
     observation: str
     recommendation: str
     owner: str
-    deadline: Optional[str]
+    deadline: str | None
     status: str
     overdue: bool
     created_by: str
@@ -72,36 +74,77 @@ class LessonOut(pydantic.BaseModel):
     history: list[ChangeOut]
 
 
-@operation("/lessons", "GET", summary="Lessons (erfarenheter), soonest deadline first", tag="lessons",
-           query=LessonQuery, response=Items[LessonOut], perm="read")
+@operation(
+    "/lessons",
+    "GET",
+    summary="Lessons (erfarenheter), soonest deadline first",
+    tag="lessons",
+    query=LessonQuery,
+    response=Items[LessonOut],
+    perm="read",
+)
 def list_lessons(query: LessonQuery) -> list[dict[str, Any]]:
-    rows = service.list_lessons(viewer=current_user, status=query.status.value if query.status else None,
-                                incident_id=query.incident, open_only=bool(query.open))
+    rows = service.list_lessons(
+        viewer=current_user,
+        status=query.status.value if query.status else None,
+        incident_id=query.incident,
+        open_only=bool(query.open),
+    )
     return [service.to_dict(x) for x in rows]
 
 
-@operation("/lessons", "POST", summary="Record a lesson (observation, recommendation, owner, deadline)",
-           tag="lessons", body=LessonIn, response=LessonOut, status=201, perm="write_log")
+@operation(
+    "/lessons",
+    "POST",
+    summary="Record a lesson (observation, recommendation, owner, deadline)",
+    tag="lessons",
+    body=LessonIn,
+    response=LessonOut,
+    status=201,
+    perm="write_log",
+)
 def create_lesson(body: LessonIn) -> dict[str, Any]:
-    lesson = service.create(actor=current_user, observation=body.observation, recommendation=body.recommendation,
-                            owner=body.owner, owner_user=body.owner_user, deadline=body.deadline,
-                            incident_id=body.incident, exercise_id=body.exercise, status=body.status.value)
+    lesson = service.create(
+        actor=current_user,
+        observation=body.observation,
+        recommendation=body.recommendation,
+        owner=body.owner,
+        owner_user=body.owner_user,
+        deadline=body.deadline,
+        incident_id=body.incident,
+        exercise_id=body.exercise,
+        status=body.status.value,
+    )
     return service.to_dict(lesson)
 
 
-@operation("/lessons/<int:lesson_id>", "GET", summary="One lesson with its history", tag="lessons",
-           response=LessonOut, perm="read")
+@operation(
+    "/lessons/<int:lesson_id>",
+    "GET",
+    summary="One lesson with its history",
+    tag="lessons",
+    response=LessonOut,
+    perm="read",
+)
 def get_lesson(lesson_id: int) -> dict[str, Any]:
     return service.to_dict(service.get(viewer=current_user, lesson_id=lesson_id))
 
 
-@operation("/lessons/<int:lesson_id>", "PATCH", summary="Change status, owner or deadline", tag="lessons",
-           body=LessonPatch, response=LessonOut, perm="lead, or write_log for the lesson's creator")
+@operation(
+    "/lessons/<int:lesson_id>",
+    "PATCH",
+    summary="Change status, owner or deadline",
+    tag="lessons",
+    body=LessonPatch,
+    response=LessonOut,
+    perm="lead, or write_log for the lesson's creator",
+)
 def patch_lesson(lesson_id: int, body: LessonPatch) -> dict[str, Any]:
     fields = body.model_dump(exclude_unset=True)
     if "status" in fields:
         if fields["status"] is None:
             from crisis.errors import ValidationError
+
             raise ValidationError(_l("%(field)s får inte vara null.", field="status"))
         fields["status"] = fields["status"].value
     lesson = service.update(actor=current_user, lesson_id=lesson_id, **fields)
@@ -114,8 +157,13 @@ pages = Blueprint("lessons", __name__)
 
 
 def status_labels() -> dict[str, str]:
-    return {"proposed": _("Föreslagen"), "decided": _("Beslutad"), "in_progress": _("Pågår"),
-            "done": _("Genomförd"), "dropped": _("Avförd")}
+    return {
+        "proposed": _("Föreslagen"),
+        "decided": _("Beslutad"),
+        "in_progress": _("Pågår"),
+        "done": _("Genomförd"),
+        "dropped": _("Avförd"),
+    }
 
 
 class LessonForm(FlaskForm):
@@ -135,8 +183,9 @@ def _incident_choices() -> list[tuple[str, str]]:
 
     rows = incidents.list_incidents(viewer=current_user)
     # An exercise is never mistaken for a real incident: it says ÖVNING.
-    return [("", _("Ingen"))] + [(str(i.id), f"{i.id}: {_('ÖVNING')}: {i.title}" if i.is_exercise
-                                  else f"{i.id}: {i.title}") for i in rows]
+    return [("", _("Ingen"))] + [
+        (str(i.id), f"{i.id}: {_('ÖVNING')}: {i.title}" if i.is_exercise else f"{i.id}: {i.title}") for i in rows
+    ]
 
 
 @pages.route("/lessons", methods=["GET", "POST"])
@@ -148,10 +197,14 @@ def index() -> Any:
         check(current_user, Perm.WRITE_LOG)
         if form.validate_on_submit():
             try:
-                lesson = service.create(actor=current_user, observation=form.observation.data,
-                                        recommendation=form.recommendation.data or "", owner=form.owner.data,
-                                        deadline=form.deadline.data,
-                                        incident_id=int(form.incident.data) if form.incident.data else None)
+                lesson = service.create(
+                    actor=current_user,
+                    observation=form.observation.data,
+                    recommendation=form.recommendation.data or "",
+                    owner=form.owner.data,
+                    deadline=form.deadline.data,
+                    incident_id=int(form.incident.data) if form.incident.data else None,
+                )
             except (ApiError, ValueError) as e:
                 flash(e.message if isinstance(e, ApiError) else _("Ogiltigt värde i formuläret."), "error")
             else:
@@ -159,13 +212,23 @@ def index() -> Any:
                 return redirect(url_for("lessons.index") + f"#lesson-{lesson.id}", 303)
         else:
             for field, errors in form.errors.items():
-                flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
+                flash(
+                    _("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error"
+                )
     only = request.args.get("incident", type=int)
     rows = service.list_lessons(viewer=current_user, incident_id=only)
     groups = [(s.value, [x for x in rows if x.status is s]) for s in LessonStatus]
-    return render_template("lessons/index.html", form=form, groups=groups, status_labels=status_labels(),
-                           today=service.today(), is_overdue=service.is_overdue, may_change=service.may_change,
-                           status_form=StatusForm(), only_incident=only)
+    return render_template(
+        "lessons/index.html",
+        form=form,
+        groups=groups,
+        status_labels=status_labels(),
+        today=service.today(),
+        is_overdue=service.is_overdue,
+        may_change=service.may_change,
+        status_form=StatusForm(),
+        only_incident=only,
+    )
 
 
 @pages.route("/lessons/<int:lesson_id>/status", methods=["POST"])
@@ -183,4 +246,3 @@ def change_status(lesson_id: int) -> Any:
     else:
         flash(_("Formuläret kunde inte skickas; ladda om sidan och försök igen."), "error")
     return redirect(url_for("lessons.index") + f"#lesson-{lesson_id}", 303)
-

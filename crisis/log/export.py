@@ -16,7 +16,8 @@ while it streams do not make one file of an archive disagree with another.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -31,8 +32,23 @@ from crisis.log.models import LogEntry
 
 CHUNK = 500
 
-CSV_COLUMNS = ["number", "occurred_at", "recorded_at", "kind", "author", "position", "counterpart",
-               "classification", "osl_ground", "text", "corrects", "corrected_by", "decided_by", "mandate", "hash"]
+CSV_COLUMNS = [
+    "number",
+    "occurred_at",
+    "recorded_at",
+    "kind",
+    "author",
+    "position",
+    "counterpart",
+    "classification",
+    "osl_ground",
+    "text",
+    "corrects",
+    "corrected_by",
+    "decided_by",
+    "mandate",
+    "hash",
+]
 
 
 def entry_cap(incident_id: int) -> int:
@@ -40,15 +56,24 @@ def entry_cap(incident_id: int) -> int:
     return db.session.scalar(sa.select(Incident.last_log_number).where(Incident.id == incident_id)) or 0
 
 
-def iter_entries(*, incident_id: int, include_confidential: bool = True, kind: Optional[LogKind] = None,
-                 upto: Optional[int] = None, chunk: int = CHUNK) -> Iterator[tuple[LogEntry, Optional[int]]]:
+def iter_entries(
+    *,
+    incident_id: int,
+    include_confidential: bool = True,
+    kind: LogKind | None = None,
+    upto: int | None = None,
+    chunk: int = CHUNK,
+) -> Iterator[tuple[LogEntry, int | None]]:
     """(entry, number of the entry correcting it or None) in number order, `chunk` rows per query."""
     cap = entry_cap(incident_id) if upto is None else upto
     last = 0
     while True:
-        stmt = (sa.select(LogEntry).where(LogEntry.incident_id == incident_id, LogEntry.number > last,
-                                          LogEntry.number <= cap)
-                .order_by(LogEntry.number).limit(chunk))
+        stmt = (
+            sa.select(LogEntry)
+            .where(LogEntry.incident_id == incident_id, LogEntry.number > last, LogEntry.number <= cap)
+            .order_by(LogEntry.number)
+            .limit(chunk)
+        )
         if not include_confidential:
             stmt = stmt.where(LogEntry.classification != Classification.CONFIDENTIAL)
         if kind is not None:
@@ -56,10 +81,15 @@ def iter_entries(*, incident_id: int, include_confidential: bool = True, kind: O
         rows = list(db.session.scalars(stmt))
         if not rows:
             return
-        corrections = dict(db.session.execute(
-            sa.select(LogEntry.corrects, LogEntry.number).where(
-                LogEntry.incident_id == incident_id, LogEntry.number <= cap,
-                LogEntry.corrects.between(rows[0].number, rows[-1].number))).all())
+        corrections = dict(
+            db.session.execute(
+                sa.select(LogEntry.corrects, LogEntry.number).where(
+                    LogEntry.incident_id == incident_id,
+                    LogEntry.number <= cap,
+                    LogEntry.corrects.between(rows[0].number, rows[-1].number),
+                )
+            ).all()
+        )
         for entry in rows:
             yield entry, corrections.get(entry.number)
         last = rows[-1].number
@@ -78,18 +108,22 @@ def marking(*, viewer: User, incident_id: int, masked: bool) -> str:
     if masked:
         return "masked"
     if has_perm(viewer, Perm.READ_CONFIDENTIAL) and db.session.scalar(
-            sa.select(sa.exists().where(LogEntry.incident_id == incident_id,
-                                        LogEntry.classification == Classification.CONFIDENTIAL))):
+        sa.select(
+            sa.exists().where(
+                LogEntry.incident_id == incident_id, LogEntry.classification == Classification.CONFIDENTIAL
+            )
+        )
+    ):
         return "confidential"
     return "internal"
 
 
-def rows(*, viewer: User, incident_id: int, masked: bool,
-         upto: Optional[int] = None) -> Iterator[dict[str, Any]]:
+def rows(*, viewer: User, incident_id: int, masked: bool, upto: int | None = None) -> Iterator[dict[str, Any]]:
     """The entries as `viewer` may see them in an export (see the module docstring)."""
     may_conf = has_perm(viewer, Perm.READ_CONFIDENTIAL)
-    for entry, corrected_by in iter_entries(incident_id=incident_id, include_confidential=may_conf or masked,
-                                            upto=upto):
+    for entry, corrected_by in iter_entries(
+        incident_id=incident_id, include_confidential=may_conf or masked, upto=upto
+    ):
         if masked or not may_conf:
             yield log.masked_dict(entry, corrected_by)
         else:
@@ -106,7 +140,7 @@ class ChainCheck:
     def __init__(self) -> None:
         self.expected_prev = hashing.GENESIS
         self.expected_number = 1
-        self.problem: Optional[hashing.ChainProblem] = None
+        self.problem: hashing.ChainProblem | None = None
         self.count = 0
 
     def feed(self, entry: LogEntry) -> None:
@@ -124,7 +158,7 @@ class ChainCheck:
         self.expected_prev = entry.hash
         self.expected_number = entry.number + 1
 
-    def finish(self, cap: int) -> Optional[hashing.ChainProblem]:
+    def finish(self, cap: int) -> hashing.ChainProblem | None:
         if self.problem is None and self.count != cap:
             self.problem = hashing.ChainProblem(self.count + 1, f"entries after {self.count} are missing")
         return self.problem

@@ -9,21 +9,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
 
 # The fields that make up the record. Order does not matter (keys are sorted).
 HASHED_FIELDS = (
-    "incident_id", "number", "kind", "text", "occurred_at", "recorded_at", "author",
-    "position", "counterpart", "classification", "osl_ground", "corrects", "decided_by", "mandate",
+    "incident_id",
+    "number",
+    "kind",
+    "text",
+    "occurred_at",
+    "recorded_at",
+    "author",
+    "position",
+    "counterpart",
+    "classification",
+    "osl_ground",
+    "corrects",
+    "decided_by",
+    "mandate",
 )
 
 
 def _norm(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if hasattr(value, "value"):  # enums
         return value.value
     return value

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,17 +29,17 @@ class LogEntry(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     occurred_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
-    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Snapshots: the record says who wrote it as who, even if users change later.
     author: Mapped[str] = mapped_column(sa.String(200))
-    position: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    position_label: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    counterpart: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    position: Mapped[str | None] = mapped_column(sa.String(64))
+    position_label: Mapped[str | None] = mapped_column(sa.String(200))
+    counterpart: Mapped[str | None] = mapped_column(sa.String(200))
     classification: Mapped[Classification] = mapped_column(str_enum(Classification))
-    osl_ground: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    corrects: Mapped[Optional[int]]  # the number of the entry this one corrects
-    decided_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    mandate: Mapped[Optional[str]] = mapped_column(sa.String(300))
+    osl_ground: Mapped[str | None] = mapped_column(sa.String(200))
+    corrects: Mapped[int | None]  # the number of the entry this one corrects
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    mandate: Mapped[str | None] = mapped_column(sa.String(300))
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
 

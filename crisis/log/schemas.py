@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 import pydantic
 
@@ -13,28 +13,29 @@ ClassStr = Literal["public", "internal", "confidential"]
 class LogEntryIn(Strict):
     text: str = pydantic.Field(min_length=1, max_length=10_000)
     kind: Literal["info", "decision", "action", "incoming", "outgoing", "status"] = "info"
-    occurred_at: Optional[pydantic.AwareDatetime] = None
-    counterpart: Optional[str] = pydantic.Field(None, max_length=200, description="From/to")
+    occurred_at: pydantic.AwareDatetime | None = None
+    counterpart: str | None = pydantic.Field(None, max_length=200, description="From/to")
     classification: ClassStr = "internal"
-    osl_ground: Optional[str] = pydantic.Field(None, max_length=200)
-    decided_by: Optional[str] = pydantic.Field(None, max_length=200)
-    mandate: Optional[str] = pydantic.Field(None, max_length=300)
-    position: Optional[str] = pydantic.Field(None, max_length=64)
+    osl_ground: str | None = pydantic.Field(None, max_length=200)
+    decided_by: str | None = pydantic.Field(None, max_length=200)
+    mandate: str | None = pydantic.Field(None, max_length=300)
+    position: str | None = pydantic.Field(None, max_length=64)
 
 
 class CorrectionIn(Strict):
     text: str = pydantic.Field(min_length=1, max_length=10_000)
-    classification: Optional[ClassStr] = None
-    osl_ground: Optional[str] = pydantic.Field(None, max_length=200)
+    classification: ClassStr | None = None
+    osl_ground: str | None = pydantic.Field(None, max_length=200)
 
 
 class LogQuery(pydantic.BaseModel):
-    kind: Optional[KindStr] = None
-    position: Optional[str] = pydantic.Field(None, max_length=64)
-    q: Optional[str] = pydantic.Field(None, max_length=200, description="Text search")
-    after: Optional[int] = pydantic.Field(None, ge=0, description="Only entries with a higher number")
-    before: Optional[int] = pydantic.Field(None, ge=1, description="Only entries with a lower number "
-                                           "(pass next_before to get the next older page)")
+    kind: KindStr | None = None
+    position: str | None = pydantic.Field(None, max_length=64)
+    q: str | None = pydantic.Field(None, max_length=200, description="Text search")
+    after: int | None = pydantic.Field(None, ge=0, description="Only entries with a higher number")
+    before: int | None = pydantic.Field(
+        None, ge=1, description="Only entries with a lower number (pass next_before to get the next older page)"
+    )
     limit: int = pydantic.Field(100, ge=1, le=500, description="Only the latest N of what matches")
 
 
@@ -47,19 +48,20 @@ class LogEntryOut(pydantic.BaseModel):
     occurred_at: str
     recorded_at: str
     author: str
-    position: Optional[str]
-    position_label: Optional[str]
-    counterpart: Optional[str]
+    position: str | None
+    position_label: str | None
+    counterpart: str | None
     classification: ClassStr
-    osl_ground: Optional[str]
-    corrects: Optional[int]
-    corrected_by: Optional[int]
-    decided_by: Optional[str]
-    mandate: Optional[str]
+    osl_ground: str | None
+    corrects: int | None
+    corrected_by: int | None
+    decided_by: str | None
+    mandate: str | None
     hash: str
 
 
 class LogPage(pydantic.BaseModel):
     items: list[LogEntryOut] = pydantic.Field(description="In ascending number order")
-    next_before: Optional[int] = pydantic.Field(
-        description="Pass as `before` for the next older page of the same query; null when there is none")
+    next_before: int | None = pydantic.Field(
+        description="Pass as `before` for the next older page of the same query; null when there is none"
+    )

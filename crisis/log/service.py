@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, Iterable, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
-from crisis.enums import Classification, LogKind, USER_LOG_KINDS
+from crisis.enums import USER_LOG_KINDS, Classification, LogKind
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -26,7 +27,7 @@ MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(days=30)
 
 
-def to_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str, Any]:
+def to_dict(entry: LogEntry, corrected_by: int | None = None) -> dict[str, Any]:
     return {
         "id": entry.id,
         "incident": entry.incident_id,
@@ -49,7 +50,7 @@ def to_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str, An
     }
 
 
-def masked_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str, Any]:
+def masked_dict(entry: LogEntry, corrected_by: int | None = None) -> dict[str, Any]:
     """The entry as released under a public records request: confidential content masked."""
     d = to_dict(entry, corrected_by)
     if entry.classification is Classification.CONFIDENTIAL:
@@ -58,7 +59,7 @@ def masked_dict(entry: LogEntry, corrected_by: Optional[int] = None) -> dict[str
     return d
 
 
-def _clean(value: Optional[str], field: str, limit: int) -> Optional[str]:
+def _clean(value: str | None, field: str, limit: int) -> str | None:
     if value is None:
         return None
     value = value.strip()
@@ -76,21 +77,26 @@ class Author(NamedTuple):
     display_name: str
 
     @classmethod
-    def of(cls, user: Optional[User]) -> Optional["Author"]:
+    def of(cls, user: User | None) -> Author | None:
         return None if user is None else cls(user.id, user.username, user.display_name)
 
 
 # Built once (compiled once): the position the author holds now, newest check-in first.
-_HELD = (sa.select(Position.key, Position.label)
-         .join(Assignment, Assignment.position_id == Position.id)
-         .where(Position.incident_id == sa.bindparam("incident_id"), Assignment.user_id == sa.bindparam("user_id"),
-                Assignment.checked_out_at.is_(None))
-         .order_by(Assignment.checked_in_at.desc()).limit(1))
+_HELD = (
+    sa.select(Position.key, Position.label)
+    .join(Assignment, Assignment.position_id == Position.id)
+    .where(
+        Position.incident_id == sa.bindparam("incident_id"),
+        Assignment.user_id == sa.bindparam("user_id"),
+        Assignment.checked_out_at.is_(None),
+    )
+    .order_by(Assignment.checked_in_at.desc())
+    .limit(1)
+)
 _HELD_WANTED = _HELD.where(Position.key == sa.bindparam("wanted"))
 
 
-def _held_position(incident_id: int, author: Optional[Author],
-                   wanted: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+def _held_position(incident_id: int, author: Author | None, wanted: str | None) -> tuple[str | None, str | None]:
     """The (key, label) of the position the author holds now in this incident (one indexed query)."""
     if author is None:
         return None, None
@@ -98,35 +104,69 @@ def _held_position(incident_id: int, author: Optional[Author],
     if wanted:
         row = db.session.execute(_HELD_WANTED, {**params, "wanted": wanted}).first()
         if row is None:
-            raise ValidationError(_l("Du har inte funktionen %(position)s i den här händelsen; checka in först.",
-                                     position=wanted))
+            raise ValidationError(
+                _l("Du har inte funktionen %(position)s i den här händelsen; checka in först.", position=wanted)
+            )
         return row[0], row[1]
     row = db.session.execute(_HELD, params).first()
     return (row[0], row[1]) if row else (None, None)
 
 
-def write_entry(*, incident: Incident, actor: Optional[User], kind: LogKind, text: str,
-                occurred_at: Optional[datetime] = None, counterpart: Optional[str] = None,
-                classification: Classification = Classification.INTERNAL,
-                osl_ground: Optional[str] = None, corrects: Optional[int] = None,
-                decided_by: Optional[str] = None, mandate: Optional[str] = None,
-                position: Optional[str] = None, author: Optional[str] = None) -> LogEntry:
+def write_entry(
+    *,
+    incident: Incident,
+    actor: User | None,
+    kind: LogKind,
+    text: str,
+    occurred_at: datetime | None = None,
+    counterpart: str | None = None,
+    classification: Classification = Classification.INTERNAL,
+    osl_ground: str | None = None,
+    corrects: int | None = None,
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    position: str | None = None,
+    author: str | None = None,
+) -> LogEntry:
     """Append an entry to a *locked* incident inside the caller's transaction.
 
     Other services call this for their `system` entries, so the entry and the
     change it records commit together or not at all.
     """
-    return _write(incident=incident, writer=Author.of(actor), kind=kind, text=text, occurred_at=occurred_at,
-                  counterpart=counterpart, classification=classification, osl_ground=osl_ground,
-                  corrects=corrects, decided_by=decided_by, mandate=mandate, position=position,
-                  author=author)
+    return _write(
+        incident=incident,
+        writer=Author.of(actor),
+        kind=kind,
+        text=text,
+        occurred_at=occurred_at,
+        counterpart=counterpart,
+        classification=classification,
+        osl_ground=osl_ground,
+        corrects=corrects,
+        decided_by=decided_by,
+        mandate=mandate,
+        position=position,
+        author=author,
+    )
 
 
-def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text: str,
-           occurred_at: Optional[datetime], counterpart: Optional[str], classification: Classification,
-           osl_ground: Optional[str], corrects: Optional[int], decided_by: Optional[str],
-           mandate: Optional[str], position: Optional[str], author: Optional[str],
-           held: Optional[tuple[Optional[str], Optional[str]]] = None) -> LogEntry:
+def _write(
+    *,
+    incident: Incident,
+    writer: Author | None,
+    kind: LogKind,
+    text: str,
+    occurred_at: datetime | None,
+    counterpart: str | None,
+    classification: Classification,
+    osl_ground: str | None,
+    corrects: int | None,
+    decided_by: str | None,
+    mandate: str | None,
+    position: str | None,
+    author: str | None,
+    held: tuple[str | None, str | None] | None = None,
+) -> LogEntry:
     # The cost of a write is counted in statements: the caller's lock (SELECT
     # ... FOR UPDATE), the position (when written by a person; `append` reads
     # it before taking the lock and passes it as `held`), the INSERT of
@@ -137,13 +177,23 @@ def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text:
     now = utcnow()
     pos_key, pos_label = held if held is not None else _held_position(incident.id, writer, position)
     row: dict[str, Any] = dict(
-        incident_id=incident.id, number=incident.last_log_number + 1, kind=kind, text=text,
-        occurred_at=occurred_at or now, recorded_at=now,
+        incident_id=incident.id,
+        number=incident.last_log_number + 1,
+        kind=kind,
+        text=text,
+        occurred_at=occurred_at or now,
+        recorded_at=now,
         author_id=writer.id if writer else None,
         author=author or (writer.display_name if writer else "Krisrum"),
-        position=pos_key, position_label=pos_label, counterpart=counterpart,
-        classification=classification, osl_ground=osl_ground, corrects=corrects,
-        decided_by=decided_by, mandate=mandate, prev_hash=incident.last_log_hash or hashing.GENESIS,
+        position=pos_key,
+        position_label=pos_label,
+        counterpart=counterpart,
+        classification=classification,
+        osl_ground=osl_ground,
+        corrects=corrects,
+        decided_by=decided_by,
+        mandate=mandate,
+        prev_hash=incident.last_log_hash or hashing.GENESIS,
     )
     row["hash"] = hashing.entry_hash(row["prev_hash"], row)
     result = db.session.execute(LogEntry.__table__.insert(), row)
@@ -151,13 +201,17 @@ def _write(*, incident: Incident, writer: Optional[Author], kind: LogKind, text:
     incident.last_log_number = entry.number
     incident.last_log_hash = entry.hash
     # The event carries the entry as the API returns it (with its id).
-    events.append_event(incident=incident, type="log.appended",
-                        actor=writer.username if writer else None, data=to_dict(entry),
-                        confidential=classification is Classification.CONFIDENTIAL)
+    events.append_event(
+        incident=incident,
+        type="log.appended",
+        actor=writer.username if writer else None,
+        data=to_dict(entry),
+        confidential=classification is Classification.CONFIDENTIAL,
+    )
     return entry
 
 
-def system_entry(*, incident: Incident, actor: Optional[User], text: str, **kw: Any) -> LogEntry:
+def system_entry(*, incident: Incident, actor: User | None, text: str, **kw: Any) -> LogEntry:
     return write_entry(incident=incident, actor=actor, kind=LogKind.SYSTEM, text=text, **kw)
 
 
@@ -165,10 +219,17 @@ def _fields(entry: LogEntry) -> dict[str, Any]:
     return {f: getattr(entry, f) for f in hashing.HASHED_FIELDS}
 
 
-def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime],
-                         classification: str, osl_ground: Optional[str],
-                         decided_by: Optional[str], mandate: Optional[str],
-                         incident: Incident) -> tuple[LogKind, Classification]:
+def _validate_user_entry(
+    *,
+    text: str,
+    kind: str,
+    occurred_at: datetime | None,
+    classification: str,
+    osl_ground: str | None,
+    decided_by: str | None,
+    mandate: str | None,
+    incident: Incident,
+) -> tuple[LogKind, Classification]:
     if not text or not text.strip():
         raise ValidationError(_l("Texten är tom."))
     if len(text) > MAX_TEXT:
@@ -176,25 +237,38 @@ def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime
     try:
         kind_e = LogKind(kind)
     except ValueError:
-        raise ValidationError(_l("Okänd posttyp \"%(value)s\"; välj en av: %(allowed)s.", value=kind,
-                                 allowed=", ".join(k.value for k in USER_LOG_KINDS))) from None
+        raise ValidationError(
+            _l(
+                'Okänd posttyp "%(value)s"; välj en av: %(allowed)s.',
+                value=kind,
+                allowed=", ".join(k.value for k in USER_LOG_KINDS),
+            )
+        ) from None
     if kind_e not in USER_LOG_KINDS:
         raise ValidationError(_l("Systemposter skrivs av Krisrum, inte för hand."))
     try:
         cls_e = Classification(classification)
     except ValueError:
         raise ValidationError(
-            _l("Okänd klassificering \"%(value)s\"; välj en av: %(allowed)s.", value=classification,
-               allowed=", ".join(c.value for c in Classification))
+            _l(
+                'Okänd klassificering "%(value)s"; välj en av: %(allowed)s.',
+                value=classification,
+                allowed=", ".join(c.value for c in Classification),
+            )
         ) from None
     if cls_e is Classification.CONFIDENTIAL and not osl_ground:
-        raise ValidationError(_l("En sekretessbelagd post behöver sin grund i OSL (t.ex. \"OSL 18 kap. 13 §\")."))
+        raise ValidationError(_l('En sekretessbelagd post behöver sin grund i OSL (t.ex. "OSL 18 kap. 13 §").'))
     if kind_e is LogKind.DECISION and not (decided_by and mandate):
         raise ValidationError(_l("Ett beslut anger vem som beslutade (decided_by) och med vilket mandat (mandate)."))
     if occurred_at is not None:
         if occurred_at.tzinfo is None:
-            raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="occurred_at",
-                                     example="2026-11-24T14:32:00+01:00"))
+            raise ValidationError(
+                _l(
+                    "%(field)s behöver en tidszon (t.ex. %(example)s).",
+                    field="occurred_at",
+                    example="2026-11-24T14:32:00+01:00",
+                )
+            )
         now = utcnow()
         if occurred_at > now + MAX_FUTURE:
             raise ValidationError(_l("Tidpunkten (occurred_at) ligger i framtiden."))
@@ -203,11 +277,20 @@ def _validate_user_entry(*, text: str, kind: str, occurred_at: Optional[datetime
     return kind_e, cls_e
 
 
-def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
-           occurred_at: Optional[datetime] = None, counterpart: Optional[str] = None,
-           classification: str = "internal", osl_ground: Optional[str] = None,
-           decided_by: Optional[str] = None, mandate: Optional[str] = None,
-           position: Optional[str] = None) -> LogEntry:
+def append(
+    *,
+    actor: User,
+    incident_id: int,
+    text: str,
+    kind: str = "info",
+    occurred_at: datetime | None = None,
+    counterpart: str | None = None,
+    classification: str = "internal",
+    osl_ground: str | None = None,
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    position: str | None = None,
+) -> LogEntry:
     """Write a log entry by hand (quick entry, the API)."""
     check(actor, Perm.WRITE_LOG)
     counterpart = _clean(counterpart, "counterpart", 200)
@@ -219,87 +302,156 @@ def append(*, actor: User, incident_id: int, text: str, kind: str = "info",
         # The position the author holds as they save, read before the incident
         # lock: one statement less while the lock is held (the lock serialises
         # every writer of the incident).
-        held: Optional[tuple[Optional[str], Optional[str]]] = None
+        held: tuple[str | None, str | None] | None = None
         try:
             held = _held_position(incident_id, writer, position)
         except ValidationError as not_held:
-            held_error: Optional[ValidationError] = not_held
+            held_error: ValidationError | None = not_held
         else:
             held_error = None
         incident = events.lock_incident(incident_id=incident_id)
         kind_e, cls_e = _validate_user_entry(
-            text=text, kind=kind, occurred_at=occurred_at, classification=classification,
-            osl_ground=osl_ground, decided_by=decided_by, mandate=mandate, incident=incident)
+            text=text,
+            kind=kind,
+            occurred_at=occurred_at,
+            classification=classification,
+            osl_ground=osl_ground,
+            decided_by=decided_by,
+            mandate=mandate,
+            incident=incident,
+        )
         if held_error is not None:  # reported after "no such incident", "closed" and bad input, as before
             raise held_error
-        entry = _write(incident=incident, writer=writer, kind=kind_e, text=text.strip(),
-                       occurred_at=occurred_at, counterpart=counterpart, classification=cls_e,
-                       osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
-                       corrects=None, decided_by=decided_by, mandate=mandate, position=position, author=None,
-                       held=held)
+        entry = _write(
+            incident=incident,
+            writer=writer,
+            kind=kind_e,
+            text=text.strip(),
+            occurred_at=occurred_at,
+            counterpart=counterpart,
+            classification=cls_e,
+            osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
+            corrects=None,
+            decided_by=decided_by,
+            mandate=mandate,
+            position=position,
+            author=None,
+            held=held,
+        )
     return entry
 
 
-def correct(*, actor: User, incident_id: int, number: int, text: str,
-            classification: Optional[str] = None, osl_ground: Optional[str] = None) -> LogEntry:
+def correct(
+    *,
+    actor: User,
+    incident_id: int,
+    number: int,
+    text: str,
+    classification: str | None = None,
+    osl_ground: str | None = None,
+) -> LogEntry:
     """A correction: a new entry pointing at entry `number`, which is then shown struck through."""
     check(actor, Perm.WRITE_LOG)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         original = _get_entry(incident_id, number)
         if original.classification is Classification.CONFIDENTIAL and not has_perm(actor, Perm.READ_CONFIDENTIAL):
-            raise NotFound(_l("Post %(number)s finns inte i händelse %(incident)s.", number=number, incident=incident_id))
+            raise NotFound(
+                _l("Post %(number)s finns inte i händelse %(incident)s.", number=number, incident=incident_id)
+            )
         if original.kind is LogKind.SYSTEM:
             # System entries record what the system did; a hand-written "correction" would misstate it.
             raise ValidationError(_("Systemposter kan inte rättas för hand."), code="system_entry")
-        later = db.session.scalar(sa.select(LogEntry.number).where(
-            LogEntry.incident_id == incident_id, LogEntry.corrects == number))
+        later = db.session.scalar(
+            sa.select(LogEntry.number).where(LogEntry.incident_id == incident_id, LogEntry.corrects == number)
+        )
         if later is not None:
-            raise Conflict(_l("Post %(number)s är redan rättad av post %(later)s; rätta post %(later)s i stället.",
-                              number=number, later=later))
+            raise Conflict(
+                _l(
+                    "Post %(number)s är redan rättad av post %(later)s; rätta post %(later)s i stället.",
+                    number=number,
+                    later=later,
+                )
+            )
         cls_value = classification or original.classification.value
         osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
         kind = original.kind if original.kind is not LogKind.SYSTEM else LogKind.INFO
         kind_e, cls_e = _validate_user_entry(
-            text=text, kind=kind.value, occurred_at=None, classification=cls_value, osl_ground=osl,
-            decided_by=original.decided_by, mandate=original.mandate, incident=incident)
-        entry = write_entry(incident=incident, actor=actor, kind=kind_e, text=text.strip(),
-                            occurred_at=original.occurred_at, counterpart=original.counterpart,
-                            classification=cls_e, osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
-                            corrects=number, decided_by=original.decided_by, mandate=original.mandate)
+            text=text,
+            kind=kind.value,
+            occurred_at=None,
+            classification=cls_value,
+            osl_ground=osl,
+            decided_by=original.decided_by,
+            mandate=original.mandate,
+            incident=incident,
+        )
+        entry = write_entry(
+            incident=incident,
+            actor=actor,
+            kind=kind_e,
+            text=text.strip(),
+            occurred_at=original.occurred_at,
+            counterpart=original.counterpart,
+            classification=cls_e,
+            osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
+            corrects=number,
+            decided_by=original.decided_by,
+            mandate=original.mandate,
+        )
     return entry
 
 
 def _get_entry(incident_id: int, number: int) -> LogEntry:
-    entry = db.session.scalar(sa.select(LogEntry).where(
-        LogEntry.incident_id == incident_id, LogEntry.number == number))
+    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident_id, LogEntry.number == number))
     if entry is None:
         raise NotFound(_l("Post %(number)s finns inte i händelse %(incident)s.", number=number, incident=incident_id))
     return entry
 
 
-def list_entries(*, viewer: User, incident_id: int, kind: Optional[str] = None,
-                 position: Optional[str] = None, q: Optional[str] = None,
-                 after: Optional[int] = None, before: Optional[int] = None,
-                 limit: Optional[int] = None,
-                 include_confidential: Optional[bool] = None) -> list[tuple[LogEntry, Optional[int]]]:
+def list_entries(
+    *,
+    viewer: User,
+    incident_id: int,
+    kind: str | None = None,
+    position: str | None = None,
+    q: str | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int | None = None,
+    include_confidential: bool | None = None,
+) -> list[tuple[LogEntry, int | None]]:
     """Entries in number order with the number of the entry correcting each, if any.
 
     `after`/`before` keep only numbers strictly between them; `limit` keeps the
     latest N of what matches (still returned in number order).
     Observers never get confidential entries (`include_confidential` cannot widen that).
     """
-    return log_page(viewer=viewer, incident_id=incident_id, kind=kind, position=position, q=q,
-                    after=after, before=before, limit=limit,
-                    include_confidential=include_confidential)[0]
+    return log_page(
+        viewer=viewer,
+        incident_id=incident_id,
+        kind=kind,
+        position=position,
+        q=q,
+        after=after,
+        before=before,
+        limit=limit,
+        include_confidential=include_confidential,
+    )[0]
 
 
-def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
-             position: Optional[str] = None, q: Optional[str] = None,
-             after: Optional[int] = None, before: Optional[int] = None,
-             limit: Optional[int] = None,
-             include_confidential: Optional[bool] = None,
-             ) -> tuple[list[tuple[LogEntry, Optional[int]]], Optional[int]]:
+def log_page(
+    *,
+    viewer: User,
+    incident_id: int,
+    kind: str | None = None,
+    position: str | None = None,
+    q: str | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int | None = None,
+    include_confidential: bool | None = None,
+) -> tuple[list[tuple[LogEntry, int | None]], int | None]:
     """One page of the log: (entries in number order, next_before).
 
     next_before is the number to pass as `before` for the next older page of the
@@ -317,19 +469,23 @@ def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
         try:
             stmt = stmt.where(LogEntry.kind == LogKind(kind))
         except ValueError:
-            raise ValidationError(_l("Okänd posttyp \"%(value)s\".", value=kind)) from None
+            raise ValidationError(_l('Okänd posttyp "%(value)s".', value=kind)) from None
     if position:
         stmt = stmt.where(LogEntry.position == position)
     if q and q.strip():
         like = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(sa.or_(sa.func.lower(LogEntry.text).like(like, escape="\\"),
-                                 sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like, escape="\\"),
-                                 sa.func.lower(LogEntry.author).like(like, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(LogEntry.text).like(like, escape="\\"),
+                sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like, escape="\\"),
+                sa.func.lower(LogEntry.author).like(like, escape="\\"),
+            )
+        )
     if after:
         stmt = stmt.where(LogEntry.number > after)
     if before is not None:
         stmt = stmt.where(LogEntry.number < before)
-    next_before: Optional[int] = None
+    next_before: int | None = None
     if limit:
         # the latest `limit` entries (one more to learn whether older ones exist)
         entries = list(db.session.scalars(stmt.order_by(LogEntry.number.desc()).limit(limit + 1)))
@@ -342,25 +498,28 @@ def log_page(*, viewer: User, incident_id: int, kind: Optional[str] = None,
     corrections: dict[int, int] = {}
     if entries:
         numbers = [e.number for e in entries]
-        corrections = dict(db.session.execute(
-            sa.select(LogEntry.corrects, LogEntry.number).where(
-                LogEntry.incident_id == incident_id,
-                LogEntry.corrects.between(numbers[0], numbers[-1]))).all())
+        corrections = dict(
+            db.session.execute(
+                sa.select(LogEntry.corrects, LogEntry.number).where(
+                    LogEntry.incident_id == incident_id, LogEntry.corrects.between(numbers[0], numbers[-1])
+                )
+            ).all()
+        )
     return [(e, corrections.get(e.number)) for e in entries], next_before
 
 
-def all_for_export(*, incident_id: int) -> list[tuple[LogEntry, Optional[int]]]:
+def all_for_export(*, incident_id: int) -> list[tuple[LogEntry, int | None]]:
     """Every entry, including confidential ones (callers mask or check roles)."""
-    entries = list(db.session.scalars(sa.select(LogEntry).where(
-        LogEntry.incident_id == incident_id).order_by(LogEntry.number)))
+    entries = list(
+        db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident_id).order_by(LogEntry.number))
+    )
     corrections = {e.corrects: e.number for e in entries if e.corrects is not None}
     return [(e, corrections.get(e.number)) for e in entries]
 
 
 def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
     """Recompute the chain of one incident from the stored rows."""
-    rows = db.session.scalars(sa.select(LogEntry).where(
-        LogEntry.incident_id == incident_id).order_by(LogEntry.number))
+    rows = db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident_id).order_by(LogEntry.number))
 
     def as_maps(entries: Iterable[LogEntry]) -> Iterable[dict[str, Any]]:
         for e in entries:
@@ -371,14 +530,21 @@ def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
     problem = hashing.verify(as_maps(rows))
     if problem is None:
         incident = db.session.get(Incident, incident_id)
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry).where(
-            LogEntry.incident_id == incident_id))
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(LogEntry).where(LogEntry.incident_id == incident_id)
+        )
         if incident is not None and count != incident.last_log_number:
-            return hashing.ChainProblem(count + 1, f"entries after {count} are missing "
-                                        f"(the incident counted {incident.last_log_number})")
+            return hashing.ChainProblem(
+                count + 1, f"entries after {count} are missing (the incident counted {incident.last_log_number})"
+            )
         if incident is not None:
-            last_hash = db.session.scalar(sa.select(LogEntry.hash).where(
-                LogEntry.incident_id == incident_id, LogEntry.number == count)) if count else hashing.GENESIS
+            last_hash = (
+                db.session.scalar(
+                    sa.select(LogEntry.hash).where(LogEntry.incident_id == incident_id, LogEntry.number == count)
+                )
+                if count
+                else hashing.GENESIS
+            )
             if last_hash != incident.last_log_hash:
                 # The next entry would link to the wrong hash.
                 return hashing.ChainProblem(count + 1, f"the incident's chain head does not match entry {count}")

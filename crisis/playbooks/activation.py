@@ -11,7 +11,7 @@ transaction has committed (see `crisis.aftercommit`).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -44,6 +44,7 @@ MAX_CONTEXT = 1000
 
 # --- the catalog -------------------------------------------------------------------
 
+
 def list_playbooks(*, viewer: User) -> dict[str, Any]:
     """Valid playbooks for everyone; broken files (file:line: message) for admins."""
     check(viewer, Perm.READ)
@@ -68,7 +69,8 @@ def reload_catalog(*, actor: User) -> registry.Catalog:
 
 # --- activation ----------------------------------------------------------------------
 
-def _clean_context(context: Optional[str]) -> str:
+
+def _clean_context(context: str | None) -> str:
     context = " ".join((context or "").split())
     if len(context) > MAX_CONTEXT:
         raise ValidationError(_l("Bakgrunden är längre än %(limit)s tecken.", limit=MAX_CONTEXT))
@@ -83,8 +85,16 @@ def _check_activator(actor: User, mode: str) -> None:
         check(actor, Perm.CREATE_INCIDENT)
 
 
-def activate_locked(*, actor: User, playbook_key: str, title: str, context: str, mode: str = "real",
-                    deviation_id: Optional[int] = None, notify: bool = False) -> Incident:
+def activate_locked(
+    *,
+    actor: User,
+    playbook_key: str,
+    title: str,
+    context: str,
+    mode: str = "real",
+    deviation_id: int | None = None,
+    notify: bool = False,
+) -> Incident:
     """Create an incident from a playbook inside the caller's write transaction.
 
     Creates the incident (the playbook's level and positions; the first log
@@ -106,13 +116,28 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
         inbox.check_attachable_locked(deviation_id=deviation_id)
     first_log = pb.first_log + (f"\nLäget vid aktiveringen: {context}" if context else "")
     incident = incidents.create_locked(
-        actor=actor, title=title, kind=pb.kind, mode=mode, level=pb.default_level.value,
-        description=context, positions=[(p.key, p.label) for p in pb.positions], first_log=first_log)
+        actor=actor,
+        title=title,
+        kind=pb.kind,
+        mode=mode,
+        level=pb.default_level.value,
+        description=context,
+        positions=[(p.key, p.label) for p in pb.positions],
+        first_log=first_log,
+    )
     now = utcnow()
-    db.session.add(PlaybookActivation(
-        incident_id=incident.id, playbook_key=pb.key, playbook_title=pb.title, context=context,
-        highlight_categories=[c.value for c in pb.highlight_categories], activated_by_id=actor.id,
-        activated_at=now, deviation_id=deviation_id))
+    db.session.add(
+        PlaybookActivation(
+            incident_id=incident.id,
+            playbook_key=pb.key,
+            playbook_title=pb.title,
+            context=context,
+            highlight_categories=[c.value for c in pb.highlight_categories],
+            activated_by_id=actor.id,
+            activated_at=now,
+            deviation_id=deviation_id,
+        )
+    )
     if deviation_id is not None:
         from crisis.inbox import service as inbox
 
@@ -121,32 +146,61 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
     from crisis.tasks import service as tasks
 
     for n, t in enumerate(pb.tasks, 1):
-        tasks.create_locked(incident=incident, actor=actor, title=t.title, description=t.description,
-                            position=t.position, due_at=now + timedelta(minutes=t.due_in_minutes),
-                            priority=t.priority.value, origin=record_sv.task_origin_playbook(title=pb.title, number=n))
+        tasks.create_locked(
+            incident=incident,
+            actor=actor,
+            title=t.title,
+            description=t.description,
+            position=t.position,
+            due_at=now + timedelta(minutes=t.due_in_minutes),
+            priority=t.priority.value,
+            origin=record_sv.task_origin_playbook(title=pb.title, number=n),
+        )
 
     for order, text in enumerate(pb.checklist):
         db.session.add(ChecklistItem(incident_id=incident.id, sort_order=order, text=text))
     for order, c in enumerate(pb.callout):
-        db.session.add(CalloutEntry(incident_id=incident.id, sort_order=order, name=c.name, role=c.role,
-                                    phone=c.phone, email=c.email, state=CalloutState.PENDING))
+        db.session.add(
+            CalloutEntry(
+                incident_id=incident.id,
+                sort_order=order,
+                name=c.name,
+                role=c.role,
+                phone=c.phone,
+                email=c.email,
+                state=CalloutState.PENDING,
+            )
+        )
     reminders = []
     for r in pb.reminders:
-        rem = IncidentReminder(incident_id=incident.id, key=r.key, kind=r.kind.value, text=r.text,
-                               position=r.position, every_minutes=r.every_minutes,
-                               first_at=now + timedelta(minutes=r.first_after_minutes), active=True)
+        rem = IncidentReminder(
+            incident_id=incident.id,
+            key=r.key,
+            kind=r.kind.value,
+            text=r.text,
+            position=r.position,
+            every_minutes=r.every_minutes,
+            first_at=now + timedelta(minutes=r.first_after_minutes),
+            active=True,
+        )
         db.session.add(rem)
         reminders.append(rem)
     db.session.flush()
 
     log.system_entry(incident=incident, actor=actor, text=_activation_summary(pb, reminders))
     if pb.checklist:
-        events.append_event(incident=incident, type="checklist.updated", actor=actor.username,
-                            data=checklist.checklist_dict(incident_id=incident.id))
+        events.append_event(
+            incident=incident,
+            type="checklist.updated",
+            actor=actor.username,
+            data=checklist.checklist_dict(incident_id=incident.id),
+        )
     if pb.callout:
         callout.callout_changed_locked(incident=incident, actor=actor)
     for rem in reminders:
-        aftercommit.after_commit(reminder_service.schedule_reminder, incident.id, rem.key, rem.every_minutes, rem.first_at)
+        aftercommit.after_commit(
+            reminder_service.schedule_reminder, incident.id, rem.key, rem.every_minutes, rem.first_at
+        )
     if notify:
         callout.queue_callout_mail(incident=incident, actor=actor, entries=callout.callout_entries(incident.id))
     return incident
@@ -154,22 +208,41 @@ def activate_locked(*, actor: User, playbook_key: str, title: str, context: str,
 
 def _activation_summary(pb: Playbook, reminders: list[IncidentReminder]) -> str:
     return record_sv.playbook_activated(
-        title=pb.title, positions=len(pb.positions), tasks=len(pb.tasks), checklist=len(pb.checklist),
-        callout=len(pb.callout), reminders=[(r.kind, r.every_minutes, r.first_at) for r in reminders],
-        categories=[c.value for c in pb.highlight_categories])
+        title=pb.title,
+        positions=len(pb.positions),
+        tasks=len(pb.tasks),
+        checklist=len(pb.checklist),
+        callout=len(pb.callout),
+        reminders=[(r.kind, r.every_minutes, r.first_at) for r in reminders],
+        categories=[c.value for c in pb.highlight_categories],
+    )
 
 
-def activate(*, actor: User, playbook_key: str, title: str, context: str = "",
-             deviation_id: Optional[int] = None, notify: bool = False) -> Incident:
+def activate(
+    *,
+    actor: User,
+    playbook_key: str,
+    title: str,
+    context: str = "",
+    deviation_id: int | None = None,
+    notify: bool = False,
+) -> Incident:
     """The TiB's activation: a real incident, in one transaction."""
     check(actor, Perm.CREATE_INCIDENT)
     with write_transaction(db.session):
-        incident = activate_locked(actor=actor, playbook_key=playbook_key, title=title, context=context,
-                                   mode=Mode.REAL.value, deviation_id=deviation_id, notify=notify)
+        incident = activate_locked(
+            actor=actor,
+            playbook_key=playbook_key,
+            title=title,
+            context=context,
+            mode=Mode.REAL.value,
+            deviation_id=deviation_id,
+            notify=notify,
+        )
     return incident
 
 
-def activation_for(*, incident_id: int) -> Optional[PlaybookActivation]:
+def activation_for(*, incident_id: int) -> PlaybookActivation | None:
     return db.session.scalar(sa.select(PlaybookActivation).where(PlaybookActivation.incident_id == incident_id))
 
 

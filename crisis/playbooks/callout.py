@@ -6,7 +6,7 @@ The list is confidential: names and phone numbers never reach observers.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -28,8 +28,13 @@ from crisis.playbooks.schemas import callout_entry_dict
 
 
 def callout_entries(incident_id: int) -> list[CalloutEntry]:
-    return list(db.session.scalars(sa.select(CalloutEntry).where(CalloutEntry.incident_id == incident_id)
-                                   .order_by(CalloutEntry.sort_order, CalloutEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(CalloutEntry)
+            .where(CalloutEntry.incident_id == incident_id)
+            .order_by(CalloutEntry.sort_order, CalloutEntry.id)
+        )
+    )
 
 
 def callout_dict(*, incident_id: int) -> dict[str, Any]:
@@ -40,11 +45,16 @@ def callout_dict(*, incident_id: int) -> dict[str, Any]:
     return {"incident": incident_id, "items": [callout_entry_dict(e) for e in entries], "counts": counts}
 
 
-def callout_changed_locked(*, incident: Incident, actor: Optional[User]) -> None:
+def callout_changed_locked(*, incident: Incident, actor: User | None) -> None:
     """Announce the call-out list of a locked incident. Confidential: names and phone
     numbers of the people called never reach observers."""
-    events.append_event(incident=incident, type="callout.updated", actor=actor.username if actor else None,
-                        data=callout_dict(incident_id=incident.id), confidential=True)
+    events.append_event(
+        incident=incident,
+        type="callout.updated",
+        actor=actor.username if actor else None,
+        data=callout_dict(incident_id=incident.id),
+        confidential=True,
+    )
 
 
 def get_callout(*, viewer: User, incident_id: int) -> dict[str, Any]:
@@ -53,7 +63,7 @@ def get_callout(*, viewer: User, incident_id: int) -> dict[str, Any]:
     return callout_dict(incident_id=incident_id)
 
 
-def _clean(value: Optional[str], field: str, limit: int, *, required: bool = False) -> Optional[str]:
+def _clean(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
     value = " ".join((value or "").split())
     if required and not value:
         raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
@@ -62,22 +72,33 @@ def _clean(value: Optional[str], field: str, limit: int, *, required: bool = Fal
     return value or None
 
 
-def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
-                 note: Optional[str] = None) -> dict[str, Any]:
+def mark_callout(
+    *, actor: User, incident_id: int, entry_id: int, state: str, note: str | None = None
+) -> dict[str, Any]:
     """Mark one person on the call-out list reached / not reached / declined (or back to pending)."""
     check(actor, Perm.WRITE_LOG)
     try:
         state_e = CalloutState(state)
     except ValueError:
-        raise ValidationError(_l("Okänt läge \"%(value)s\"; välj ett av: %(allowed)s.", value=state,
-                                 allowed=", ".join(s.value for s in CalloutState))) from None
+        raise ValidationError(
+            _l(
+                'Okänt läge "%(value)s"; välj ett av: %(allowed)s.',
+                value=state,
+                allowed=", ".join(s.value for s in CalloutState),
+            )
+        ) from None
     note = _clean(note, "note", 500)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         entry = db.session.get(CalloutEntry, entry_id, populate_existing=True)
         if entry is None or entry.incident_id != incident_id:
-            raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=entry_id,
-                              incident=incident_id))
+            raise NotFound(
+                _l(
+                    "Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.",
+                    entry=entry_id,
+                    incident=incident_id,
+                )
+            )
         entry.state, entry.note = state_e, note
         entry.updated_by, entry.updated_at = actor.display_name, utcnow()
         text = record_sv.callout_state(name=entry.name, role=entry.role, state=state_e.value, note=note)
@@ -86,8 +107,9 @@ def mark_callout(*, actor: User, incident_id: int, entry_id: int, state: str,
     return callout_dict(incident_id=incident_id)
 
 
-def add_callout(*, actor: User, incident_id: int, name: str, role: str = "", phone: str = "",
-                email: Optional[str] = None) -> dict[str, Any]:
+def add_callout(
+    *, actor: User, incident_id: int, name: str, role: str = "", phone: str = "", email: str | None = None
+) -> dict[str, Any]:
     """Add someone to the incident's call-out list (the playbook's list is a start)."""
     check(actor, Perm.WRITE_LOG)
     name_v = _clean(name, "name", 200, required=True)
@@ -100,18 +122,32 @@ def add_callout(*, actor: User, incident_id: int, name: str, role: str = "", pho
         raise ValidationError(_l("E-postadressen är inte giltig."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(CalloutEntry)
-                                  .where(CalloutEntry.incident_id == incident_id)) or 0
-        db.session.add(CalloutEntry(incident_id=incident_id, sort_order=count, name=name_v, role=role_v,
-                                    phone=phone_v, email=email_v, state=CalloutState.PENDING))
+        count = (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(CalloutEntry).where(CalloutEntry.incident_id == incident_id)
+            )
+            or 0
+        )
+        db.session.add(
+            CalloutEntry(
+                incident_id=incident_id,
+                sort_order=count,
+                name=name_v,
+                role=role_v,
+                phone=phone_v,
+                email=email_v,
+                state=CalloutState.PENDING,
+            )
+        )
         db.session.flush()
-        log.system_entry(incident=incident, actor=actor,
-                         text=f"Larmlistan: {name_v}{f' ({role_v})' if role_v else ''} tillagd.")
+        log.system_entry(
+            incident=incident, actor=actor, text=f"Larmlistan: {name_v}{f' ({role_v})' if role_v else ''} tillagd."
+        )
         callout_changed_locked(incident=incident, actor=actor)
     return callout_dict(incident_id=incident_id)
 
 
-def notify_callout(*, actor: User, incident_id: int, entry_ids: Optional[list[int]] = None) -> dict[str, Any]:
+def notify_callout(*, actor: User, incident_id: int, entry_ids: list[int] | None = None) -> dict[str, Any]:
     """E-mail the call-out (everyone with an address, or the given entries) after commit."""
     check(actor, Perm.CREATE_INCIDENT)
     with write_transaction(db.session):
@@ -121,8 +157,13 @@ def notify_callout(*, actor: User, incident_id: int, entry_ids: Optional[list[in
             wanted = set(entry_ids)
             unknown = wanted - {e.id for e in entries}
             if unknown:
-                raise NotFound(_l("Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.", entry=min(unknown),
-                                  incident=incident_id))
+                raise NotFound(
+                    _l(
+                        "Rad %(entry)s i larmlistan finns inte i händelse %(incident)s.",
+                        entry=min(unknown),
+                        incident=incident_id,
+                    )
+                )
             entries = [e for e in entries if e.id in wanted]
         if not any(e.email for e in entries):
             raise ValidationError(_l("Ingen av dessa har en e-postadress."), code="no_email")
@@ -149,14 +190,21 @@ def queue_callout_mail(*, incident: Incident, actor: User, entries: list[Callout
         lines = []
         if incident.is_exercise:
             lines += ["ÖVNING ÖVNING ÖVNING", ""]
-        lines += [f"Du larmas till krisledningen i {kommun}.", "",
-                  f"Händelse: {incident.title}",
-                  f"Nivå: {labels.LEVELS.sv(incident.level)}"]
+        lines += [
+            f"Du larmas till krisledningen i {kommun}.",
+            "",
+            f"Händelse: {incident.title}",
+            f"Nivå: {labels.LEVELS.sv(incident.level)}",
+        ]
         if incident.description:
             lines.append(f"Läget: {incident.description}")
-        lines += [f"Din roll: {e.role}" if e.role else "", "",
-                  f"Ring tjänstemannen i beredskap {actor.display_name}"
-                  + (f" på {actor.phone}" if actor.phone else "") + " och bekräfta att du kommer."]
+        lines += [
+            f"Din roll: {e.role}" if e.role else "",
+            "",
+            f"Ring tjänstemannen i beredskap {actor.display_name}"
+            + (f" på {actor.phone}" if actor.phone else "")
+            + " och bekräfta att du kommer.",
+        ]
         if link:
             lines.append(f"Krisrum: {link}")
         lines += ["", "Meddelandet skickades av Krisrum. Svara inte på det; ring."]

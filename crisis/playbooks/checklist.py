@@ -20,8 +20,11 @@ from crisis.playbooks.schemas import checklist_item_dict
 
 
 def checklist_dict(*, incident_id: int) -> dict[str, Any]:
-    items = db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.incident_id == incident_id)
-                               .order_by(ChecklistItem.sort_order, ChecklistItem.id))
+    items = db.session.scalars(
+        sa.select(ChecklistItem)
+        .where(ChecklistItem.incident_id == incident_id)
+        .order_by(ChecklistItem.sort_order, ChecklistItem.id)
+    )
     return {"incident": incident_id, "items": [checklist_item_dict(i) for i in items]}
 
 
@@ -36,8 +39,13 @@ def set_checklist_item(*, actor: User, incident_id: int, item_id: int, done: boo
         incident = events.lock_incident(incident_id=incident_id)
         item = db.session.get(ChecklistItem, item_id, populate_existing=True)
         if item is None or item.incident_id != incident_id:
-            raise NotFound(_l("Punkt %(item)s i checklistan finns inte i händelse %(incident)s.", item=item_id,
-                              incident=incident_id))
+            raise NotFound(
+                _l(
+                    "Punkt %(item)s i checklistan finns inte i händelse %(incident)s.",
+                    item=item_id,
+                    incident=incident_id,
+                )
+            )
         if item.done == done:
             return checklist_dict(incident_id=incident_id)
         item.done = done

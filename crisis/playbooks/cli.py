@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import click
 from flask import current_app
@@ -15,7 +14,7 @@ from crisis.playbooks.registry import load_catalog
 @click.command("validate-playbooks")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @with_appcontext
-def validate_playbooks(directory: Optional[str]) -> None:
+def validate_playbooks(directory: str | None) -> None:
     """Validate the playbooks in DIR (default CRISIS_PLAYBOOK_DIR) and the scenarios in DIR/exercises/.
 
     Prints `file:line: message` for every problem and exits 1 if there is
@@ -26,10 +25,11 @@ def validate_playbooks(directory: Optional[str]) -> None:
     errors = cat.all_errors
     for line in errors:
         click.echo(line)
-    summary = (f"{len(cat.playbooks)} valid playbook(s), {cat.scenario_count} valid scenario(s) in {directory}; "
-               f"{len(errors)} error(s).")
+    summary = (
+        f"{len(cat.playbooks)} valid playbook(s), {cat.scenario_count} valid scenario(s) in {directory}; "
+        f"{len(errors)} error(s)."
+    )
     if errors:
         click.echo(summary, err=True)
         sys.exit(1)
     click.echo(f"OK: {summary}")
-

@@ -27,19 +27,35 @@ def recover() -> None:
     from crisis.scheduler import runner
 
     existing = set(runner.job_ids())
-    reminders = [(r.incident_id, r.key, r.every_minutes, r.first_at, r.job_id) for r in db.session.scalars(
-        sa.select(IncidentReminder).join(Incident, Incident.id == IncidentReminder.incident_id)
-        .where(IncidentReminder.active.is_(True), Incident.status == "active"))]
-    follow_ups = [(d.id, d.follow_up_at) for d in db.session.scalars(sa.select(Deviation).where(
-        Deviation.status == DeviationStatus.MONITORING, Deviation.follow_up_at.is_not(None)))]
+    reminders = [
+        (r.incident_id, r.key, r.every_minutes, r.first_at, r.job_id)
+        for r in db.session.scalars(
+            sa.select(IncidentReminder)
+            .join(Incident, Incident.id == IncidentReminder.incident_id)
+            .where(IncidentReminder.active.is_(True), Incident.status == "active")
+        )
+    ]
+    follow_ups = [
+        (d.id, d.follow_up_at)
+        for d in db.session.scalars(
+            sa.select(Deviation).where(
+                Deviation.status == DeviationStatus.MONITORING, Deviation.follow_up_at.is_not(None)
+            )
+        )
+    ]
     db.session.rollback()
     for incident_id, key, every, first_at, job_id in reminders:
         if job_id in existing:
             continue
         reminder_service.fire_reminder(incident_id=incident_id, key=key)  # a missed due time, once
         # Anchored at first_at: the interval trigger picks the next due time.
-        runner.schedule_interval(job_id=job_id, minutes=every, first_at=first_at,
-                                 func_path=reminder_service.REMINDER_JOB_FUNC, args=(incident_id, key))
+        runner.schedule_interval(
+            job_id=job_id,
+            minutes=every,
+            first_at=first_at,
+            func_path=reminder_service.REMINDER_JOB_FUNC,
+            args=(incident_id, key),
+        )
     for deviation_id, at in follow_ups:
         if f"deviation-followup:{deviation_id}" in existing:
             continue

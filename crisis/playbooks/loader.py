@@ -193,7 +193,9 @@ def load_playbooks(directory: str | Path) -> LoadResult:
             continue
         if playbook.key in found:
             first = found[playbook.key][1]
-            errors.append(PlaybookError(str(path), 1, f"duplicate playbook key {playbook.key!r} (already defined in {first})"))
+            errors.append(
+                PlaybookError(str(path), 1, f"duplicate playbook key {playbook.key!r} (already defined in {first})")
+            )
             continue
         found[playbook.key] = (playbook, path)
     playbooks = {key: found[key][0] for key in sorted(found)}
@@ -215,11 +217,16 @@ def check_playbook(playbook: Playbook, path: Path) -> list[Issue]:
     for index, reminder in enumerate(playbook.reminders):
         if reminder.position is not None and reminder.position not in keys:
             issues.append(
-                (("reminders", index, "position"), f"{reminder.position!r} is not one of the playbook's positions ({allowed})")
+                (
+                    ("reminders", index, "position"),
+                    f"{reminder.position!r} is not one of the playbook's positions ({allowed})",
+                )
             )
     reminder_keys = [r.key for r in playbook.reminders]
     for index, first in find_duplicates(reminder_keys):
-        issues.append((("reminders", index, "key"), f"duplicate reminder key {reminder_keys[index]!r} (also reminders[{first}])"))
+        issues.append(
+            (("reminders", index, "key"), f"duplicate reminder key {reminder_keys[index]!r} (also reminders[{first}])")
+        )
     for index, first in find_duplicates(playbook.highlight_categories):
         issues.append((("highlight_categories", index), f"duplicate category (also highlight_categories[{first}])"))
     return issues

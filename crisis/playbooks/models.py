@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,18 +18,18 @@ from crisis.incidents.models import str_enum
 
 
 class CalloutState(StrEnum):
-    PENDING = "pending"          # not yet called
-    REACHED = "reached"          # nådd
+    PENDING = "pending"  # not yet called
+    REACHED = "reached"  # nådd
     NOT_REACHED = "not_reached"  # ej nådd (try again)
-    DECLINED = "declined"        # avböjt / kan inte komma
+    DECLINED = "declined"  # avböjt / kan inte komma
 
 
 class MailState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    DRY_RUN = "dry_run"          # CRISIS_MAIL_DRY_RUN: logged, not sent
-    SUPPRESSED = "suppressed"    # exercise mail to an address not on the allowlist
+    DRY_RUN = "dry_run"  # CRISIS_MAIL_DRY_RUN: logged, not sent
+    SUPPRESSED = "suppressed"  # exercise mail to an address not on the allowlist
 
 
 class PlaybookActivation(db.Model):
@@ -43,9 +43,9 @@ class PlaybookActivation(db.Model):
     playbook_title: Mapped[str] = mapped_column(sa.String(200))
     context: Mapped[str] = mapped_column(sa.Text, default="")
     highlight_categories: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    activated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    activated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     activated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    deviation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("deviations.id"))
+    deviation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deviations.id"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,10 +67,9 @@ class ChecklistItem(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.Text)
     done: Mapped[bool] = mapped_column(default=False)
-    done_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    done_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    done_at: Mapped[Optional[datetime]]
-
+    done_by: Mapped[str | None] = mapped_column(sa.String(200))
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    done_at: Mapped[datetime | None]
 
 
 class CalloutEntry(db.Model):
@@ -82,13 +81,12 @@ class CalloutEntry(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(300), default="")
     phone: Mapped[str] = mapped_column(sa.String(64), default="")
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     state: Mapped[CalloutState] = mapped_column(str_enum(CalloutState), default=CalloutState.PENDING)
-    note: Mapped[Optional[str]] = mapped_column(sa.String(500))
-    updated_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    updated_at: Mapped[Optional[datetime]]
-    notified_at: Mapped[Optional[datetime]]
-
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    updated_by: Mapped[str | None] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime | None]
+    notified_at: Mapped[datetime | None]
 
 
 class IncidentReminder(db.Model):
@@ -106,10 +104,10 @@ class IncidentReminder(db.Model):
     key: Mapped[str] = mapped_column(sa.String(40))
     kind: Mapped[str] = mapped_column(sa.String(20))
     text: Mapped[str] = mapped_column(sa.Text)
-    position: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    position: Mapped[str | None] = mapped_column(sa.String(64))
     every_minutes: Mapped[int]
     first_at: Mapped[datetime]
-    last_due_at: Mapped[Optional[datetime]]
+    last_due_at: Mapped[datetime | None]
     fired_count: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -138,11 +136,11 @@ class MailMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
-    callout_entry_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("callout_entries.id"))
+    callout_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callout_entries.id"))
     to_addr: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     state: Mapped[MailState] = mapped_column(str_enum(MailState), default=MailState.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    processed_at: Mapped[Optional[datetime]]
-    error: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    processed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))

@@ -19,9 +19,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+from collections.abc import Iterable
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -48,16 +49,22 @@ def subject_for(incident: Incident, subject: str) -> str:
     return subject
 
 
-def queue_locked(*, incident: Incident, messages: Iterable[tuple[str, str, str, Optional[int]]]) -> list[MailMessage]:
+def queue_locked(*, incident: Incident, messages: Iterable[tuple[str, str, str, int | None]]) -> list[MailMessage]:
     """Add (to, subject, body, callout_entry_id) messages to the outbox of a locked incident.
 
     They are delivered after the caller's transaction commits.
     """
     rows = []
     for to_addr, subject, body, entry_id in messages:
-        row = MailMessage(incident_id=incident.id, callout_entry_id=entry_id, to_addr=to_addr.strip(),
-                          subject=subject_for(incident, subject)[:300], body=body, state=MailState.PENDING,
-                          created_at=utcnow())
+        row = MailMessage(
+            incident_id=incident.id,
+            callout_entry_id=entry_id,
+            to_addr=to_addr.strip(),
+            subject=subject_for(incident, subject)[:300],
+            body=body,
+            state=MailState.PENDING,
+            created_at=utcnow(),
+        )
         db.session.add(row)
         rows.append(row)
     if rows:
@@ -103,14 +110,20 @@ def _allowed(address: str, allowlist: list[str]) -> bool:
 def process(ids: list[int]) -> dict[int, MailState]:
     """Decide and send (outside any transaction), then record and log (one transaction)."""
     cfg = current_app.config
-    rows = list(db.session.scalars(sa.select(MailMessage).where(
-        MailMessage.id.in_(ids), MailMessage.state == MailState.PENDING).order_by(MailMessage.id)))
+    rows = list(
+        db.session.scalars(
+            sa.select(MailMessage)
+            .where(MailMessage.id.in_(ids), MailMessage.state == MailState.PENDING)
+            .order_by(MailMessage.id)
+        )
+    )
     db.session.commit()  # end the read transaction: no lock is held while talking SMTP
     if not rows:
         return {}
-    incidents = {i.id: i for i in db.session.scalars(sa.select(Incident).where(
-        Incident.id.in_({r.incident_id for r in rows})))}
-    outcome: dict[int, tuple[MailState, Optional[str]]] = {}
+    incidents = {
+        i.id: i for i in db.session.scalars(sa.select(Incident).where(Incident.id.in_({r.incident_id for r in rows})))
+    }
+    outcome: dict[int, tuple[MailState, str | None]] = {}
     to_send: list[MailMessage] = []
     for row in rows:
         incident = incidents[row.incident_id]
@@ -131,7 +144,7 @@ def process(ids: list[int]) -> dict[int, MailState]:
     for incident_id, group in by_incident.items():
         with write_transaction(db.session):
             incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
-            done: list[tuple[MailMessage, MailState, Optional[str]]] = []
+            done: list[tuple[MailMessage, MailState, str | None]] = []
             for row in group:
                 row = db.session.get(MailMessage, row.id, populate_existing=True)
                 if row is None or row.state is not MailState.PENDING:
@@ -153,11 +166,11 @@ def process(ids: list[int]) -> dict[int, MailState]:
     return {r.id: outcome[r.id][0] for r in rows}
 
 
-def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailState, Optional[str]]]:
+def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailState, str | None]]:
     host, port, sender = cfg["CRISIS_SMTP_HOST"], cfg["CRISIS_SMTP_PORT"], cfg["CRISIS_SMTP_FROM"]
     if not host:
         return {r.id: (MailState.FAILED, "no_smtp_host: CRISIS_SMTP_HOST is not set") for r in rows}
-    out: dict[int, tuple[MailState, Optional[str]]] = {}
+    out: dict[int, tuple[MailState, str | None]] = {}
     try:
         with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT) as smtp:
             for row in rows:
@@ -179,7 +192,7 @@ def _send(rows: list[MailMessage], cfg: dict[str, Any]) -> dict[int, tuple[MailS
     return out
 
 
-def _log_text(done: list[tuple[MailMessage, MailState, Optional[str]]], cfg: dict[str, Any]) -> str:
+def _log_text(done: list[tuple[MailMessage, MailState, str | None]], cfg: dict[str, Any]) -> str:
     def addrs(state: MailState) -> list[MailMessage]:
         return [r for r, s, _e in done if s is state]
 

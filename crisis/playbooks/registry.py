@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
@@ -35,7 +34,7 @@ class Catalog:
     errors: list[PlaybookError] = field(default_factory=list)
     scenario_errors: list[ScenarioError] = field(default_factory=list)
     scenario_count: int = 0
-    loaded_at: Optional[datetime] = None
+    loaded_at: datetime | None = None
 
     @property
     def all_errors(self) -> list[str]:
@@ -54,11 +53,17 @@ def load_catalog(directory: str | Path) -> Catalog:
         scenarios = load_scenarios(exercises, playbook_positions=positions)
         scenario_errors = list(scenarios.errors)
         scenario_count = len(scenarios.scenarios)
-    return Catalog(directory=str(directory), playbooks=dict(result.playbooks), errors=list(result.errors),
-                   scenario_errors=scenario_errors, scenario_count=scenario_count, loaded_at=utcnow())
+    return Catalog(
+        directory=str(directory),
+        playbooks=dict(result.playbooks),
+        errors=list(result.errors),
+        scenario_errors=scenario_errors,
+        scenario_count=scenario_count,
+        loaded_at=utcnow(),
+    )
 
 
-def reload(app: Optional[Flask] = None) -> Catalog:
+def reload(app: Flask | None = None) -> Catalog:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     catalog = load_catalog(app.config["CRISIS_PLAYBOOK_DIR"])
     with _lock:
@@ -68,7 +73,7 @@ def reload(app: Optional[Flask] = None) -> Catalog:
     return catalog
 
 
-def catalog(app: Optional[Flask] = None) -> Catalog:
+def catalog(app: Flask | None = None) -> Catalog:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get(EXT_KEY)
     return found if found is not None else reload(app)
@@ -77,5 +82,5 @@ def catalog(app: Optional[Flask] = None) -> Catalog:
 def get(key: str) -> Playbook:
     playbook = catalog().playbooks.get(key)
     if playbook is None:
-        raise NotFound(_l("Handlingsplanen \"%(key)s\" finns inte.", key=key))
+        raise NotFound(_l('Handlingsplanen "%(key)s" finns inte.', key=key))
     return playbook

@@ -6,7 +6,7 @@ event), stopped when the incident closes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -30,8 +30,13 @@ def schedule_reminder(incident_id: int, key: str, every_minutes: int, first_at: 
     # interval trigger; run it now instead. The due-time slots stay anchored
     # at first_at (see fire_reminder).
     start = max(first_at, utcnow() + REMINDER_SLACK)
-    runner.schedule_interval(job_id=f"reminder:{incident_id}:{key}", minutes=every_minutes, first_at=start,
-                             func_path=REMINDER_JOB_FUNC, args=(incident_id, key))
+    runner.schedule_interval(
+        job_id=f"reminder:{incident_id}:{key}",
+        minutes=every_minutes,
+        first_at=start,
+        func_path=REMINDER_JOB_FUNC,
+        args=(incident_id, key),
+    )
 
 
 def _remove_job(job_id: str) -> None:
@@ -41,12 +46,15 @@ def _remove_job(job_id: str) -> None:
 
 
 def reminders_dict(*, incident_id: int) -> dict[str, Any]:
-    rems = db.session.scalars(sa.select(IncidentReminder).where(IncidentReminder.incident_id == incident_id)
-                              .order_by(IncidentReminder.first_at, IncidentReminder.id))
+    rems = db.session.scalars(
+        sa.select(IncidentReminder)
+        .where(IncidentReminder.incident_id == incident_id)
+        .order_by(IncidentReminder.first_at, IncidentReminder.id)
+    )
     return {"incident": incident_id, "items": [r.to_dict() for r in rems]}
 
 
-def _due_slot(rem: IncidentReminder, now: datetime) -> Optional[datetime]:
+def _due_slot(rem: IncidentReminder, now: datetime) -> datetime | None:
     if now < rem.first_at:
         return None
     every = timedelta(minutes=rem.every_minutes)
@@ -66,9 +74,11 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
             aftercommit.after_commit(_remove_job, job_id)
             return False
         incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
-        rem = db.session.scalar(sa.select(IncidentReminder).where(
-            IncidentReminder.incident_id == incident_id, IncidentReminder.key == key)
-            .execution_options(populate_existing=True))
+        rem = db.session.scalar(
+            sa.select(IncidentReminder)
+            .where(IncidentReminder.incident_id == incident_id, IncidentReminder.key == key)
+            .execution_options(populate_existing=True)
+        )
         if rem is None or not rem.active or incident.status.value != "active":
             if rem is not None and rem.active:
                 rem.active = False
@@ -82,33 +92,52 @@ def fire_reminder(*, incident_id: int, key: str) -> bool:
         next_at = slot + timedelta(minutes=rem.every_minutes)
         label = labels.REMINDER_KINDS.sv(rem.kind, "Påminnelse")
         pos_label = _position_label(incident_id, rem.position) if rem.position else None
-        log.system_entry(incident=incident, actor=None, text=record_sv.reminder_due(
-            kind=rem.kind, text=rem.text, position_label=pos_label, next_at=next_at))
-        events.append_event(incident=incident, type="reminder.due", actor=None, data={
-            "key": rem.key, "kind": rem.kind, "label": label, "text": rem.text, "position": rem.position,
-            "due_at": slot.isoformat(), "next_at": next_at.isoformat()})
+        log.system_entry(
+            incident=incident,
+            actor=None,
+            text=record_sv.reminder_due(kind=rem.kind, text=rem.text, position_label=pos_label, next_at=next_at),
+        )
+        events.append_event(
+            incident=incident,
+            type="reminder.due",
+            actor=None,
+            data={
+                "key": rem.key,
+                "kind": rem.kind,
+                "label": label,
+                "text": rem.text,
+                "position": rem.position,
+                "due_at": slot.isoformat(),
+                "next_at": next_at.isoformat(),
+            },
+        )
     return True
 
 
 def _position_label(incident_id: int, key: str) -> str:
     from crisis.staffing.models import Position
 
-    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id,
-                                                              Position.key == key))
+    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id, Position.key == key))
     return label or key
 
 
-def stop_reminders_locked(*, incident: Incident, actor: Optional[User]) -> int:
+def stop_reminders_locked(*, incident: Incident, actor: User | None) -> int:
     """Stop every active reminder of a locked incident; jobs are removed after commit.
 
     A close hook (crisis.playbooks.init_app): runs inside the closing transaction.
     """
-    rems = list(db.session.scalars(sa.select(IncidentReminder).where(
-        IncidentReminder.incident_id == incident.id, IncidentReminder.active.is_(True))))
+    rems = list(
+        db.session.scalars(
+            sa.select(IncidentReminder).where(
+                IncidentReminder.incident_id == incident.id, IncidentReminder.active.is_(True)
+            )
+        )
+    )
     for rem in rems:
         rem.active = False
         aftercommit.after_commit(_remove_job, rem.job_id)
     if rems:
-        log.system_entry(incident=incident, actor=actor,
-                         text=record_sv.reminders_stopped((r.kind, r.every_minutes) for r in rems))
+        log.system_entry(
+            incident=incident, actor=actor, text=record_sv.reminders_stopped((r.kind, r.every_minutes) for r in rems)
+        )
     return len(rems)

@@ -3,7 +3,7 @@ the `*Out` shapes (`playbook_dict`, `callout_entry_dict`, `checklist_item_dict`)
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pydantic
 
@@ -21,7 +21,7 @@ class ContactOut(pydantic.BaseModel):
     name: str
     role: str
     phone: str
-    email: Optional[str]
+    email: str | None
 
 
 class TaskTemplateOut(pydantic.BaseModel):
@@ -38,7 +38,7 @@ class ReminderOut(pydantic.BaseModel):
     text: str
     every_minutes: int
     first_in_minutes: int
-    position: Optional[str]
+    position: str | None
 
 
 class PlaybookOut(pydantic.BaseModel):
@@ -59,15 +59,16 @@ class PlaybookOut(pydantic.BaseModel):
 
 class PlaybookList(pydantic.BaseModel):
     items: list[PlaybookOut]
-    errors: Optional[list[str]] = pydantic.Field(
-        None, description="Admins only: every broken playbook or scenario file as `file:line: message`")
-    loaded_at: Optional[str] = None
+    errors: list[str] | None = pydantic.Field(
+        None, description="Admins only: every broken playbook or scenario file as `file:line: message`"
+    )
+    loaded_at: str | None = None
 
 
 class ActivateIn(Strict):
     title: str = pydantic.Field(min_length=1, max_length=200, description="The incident's title")
     context: str = pydantic.Field("", max_length=1000, description="One line: what is known now")
-    deviation: Optional[int] = pydantic.Field(None, ge=1, description="Attach this deviation report")
+    deviation: int | None = pydantic.Field(None, ge=1, description="Attach this deviation report")
     notify: bool = pydantic.Field(False, description="E-mail the call-out list (after commit; dry run by default)")
 
 
@@ -76,12 +77,12 @@ class CalloutEntryOut(pydantic.BaseModel):
     name: str
     role: str
     phone: str
-    email: Optional[str]
+    email: str | None
     state: Literal["pending", "reached", "not_reached", "declined"]
-    note: Optional[str]
-    updated_by: Optional[str]
-    updated_at: Optional[str]
-    notified_at: Optional[str]
+    note: str | None
+    updated_by: str | None
+    updated_at: str | None
+    notified_at: str | None
 
 
 class CalloutOut(pydantic.BaseModel):
@@ -92,22 +93,22 @@ class CalloutOut(pydantic.BaseModel):
 
 class CalloutIn(Strict):
     action: Literal["mark", "add", "notify"] = "mark"
-    entry: Optional[int] = pydantic.Field(None, ge=1, description="mark: the entry's id")
-    state: Optional[Literal["pending", "reached", "not_reached", "declined"]] = None
-    note: Optional[str] = pydantic.Field(None, max_length=500)
-    entries: Optional[list[int]] = pydantic.Field(None, description="notify: only these entries (default: all)")
-    name: Optional[str] = pydantic.Field(None, max_length=200, description="add: who")
-    role: Optional[str] = pydantic.Field(None, max_length=300)
-    phone: Optional[str] = pydantic.Field(None, max_length=64)
-    email: Optional[str] = pydantic.Field(None, max_length=254)
+    entry: int | None = pydantic.Field(None, ge=1, description="mark: the entry's id")
+    state: Literal["pending", "reached", "not_reached", "declined"] | None = None
+    note: str | None = pydantic.Field(None, max_length=500)
+    entries: list[int] | None = pydantic.Field(None, description="notify: only these entries (default: all)")
+    name: str | None = pydantic.Field(None, max_length=200, description="add: who")
+    role: str | None = pydantic.Field(None, max_length=300)
+    phone: str | None = pydantic.Field(None, max_length=64)
+    email: str | None = pydantic.Field(None, max_length=254)
 
 
 class ChecklistItemOut(pydantic.BaseModel):
     id: int
     text: str
     done: bool
-    done_by: Optional[str]
-    done_at: Optional[str]
+    done_by: str | None
+    done_at: str | None
 
 
 class ChecklistOut(pydantic.BaseModel):
@@ -122,6 +123,7 @@ class ChecklistIn(Strict):
 
 # --- serialising ----------------------------------------------------------------------
 
+
 def playbook_dict(pb: Playbook, *, with_contacts: bool = True) -> dict[str, Any]:
     return {
         "key": pb.key,
@@ -130,15 +132,35 @@ def playbook_dict(pb: Playbook, *, with_contacts: bool = True) -> dict[str, Any]
         "description": pb.description,
         "default_level": pb.default_level.value,
         "positions": [{"key": p.key, "label": p.label} for p in pb.positions],
-        "callout": ([{"name": c.name, "role": c.role, "phone": c.phone, "email": c.email} for c in pb.callout]
-                    if with_contacts else []),
+        "callout": (
+            [{"name": c.name, "role": c.role, "phone": c.phone, "email": c.email} for c in pb.callout]
+            if with_contacts
+            else []
+        ),
         "callout_count": len(pb.callout),
-        "tasks": [{"title": t.title, "description": t.description, "position": t.position,
-                   "due_in_minutes": t.due_in_minutes, "priority": t.priority.value} for t in pb.tasks],
+        "tasks": [
+            {
+                "title": t.title,
+                "description": t.description,
+                "position": t.position,
+                "due_in_minutes": t.due_in_minutes,
+                "priority": t.priority.value,
+            }
+            for t in pb.tasks
+        ],
         "checklist": list(pb.checklist),
         "first_log": pb.first_log,
-        "reminders": [{"key": r.key, "kind": r.kind.value, "text": r.text, "every_minutes": r.every_minutes,
-                       "first_in_minutes": r.first_after_minutes, "position": r.position} for r in pb.reminders],
+        "reminders": [
+            {
+                "key": r.key,
+                "kind": r.kind.value,
+                "text": r.text,
+                "every_minutes": r.every_minutes,
+                "first_in_minutes": r.first_after_minutes,
+                "position": r.position,
+            }
+            for r in pb.reminders
+        ],
         "highlight_categories": [c.value for c in pb.highlight_categories],
     }
 

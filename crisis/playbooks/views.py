@@ -7,14 +7,16 @@ Thin: every read and write goes through the playbooks' services (`activation`,
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, Length, Optional as Opt
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import Optional as Opt
 
 from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
@@ -35,8 +37,14 @@ from crisis.playbooks.schemas import (
 # --- API ------------------------------------------------------------------------------
 
 
-@operation("/playbooks", "GET", summary="The valid playbooks (admins also get the broken files)",
-           tag="playbooks", response=PlaybookList, perm="read")
+@operation(
+    "/playbooks",
+    "GET",
+    summary="The valid playbooks (admins also get the broken files)",
+    tag="playbooks",
+    response=PlaybookList,
+    perm="read",
+)
 def api_list_playbooks() -> dict[str, Any]:
     return activation.list_playbooks(viewer=current_user)
 
@@ -47,47 +55,90 @@ def api_get_playbook(key: str) -> dict[str, Any]:
     return playbook_dict(pb, with_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL))
 
 
-@operation("/playbooks/<key>/activate", "POST",
-           summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
-           tag="playbooks", body=ActivateIn, status=201, perm="create_incident")
+@operation(
+    "/playbooks/<key>/activate",
+    "POST",
+    summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
+    tag="playbooks",
+    body=ActivateIn,
+    status=201,
+    perm="create_incident",
+)
 def api_activate(key: str, body: ActivateIn) -> dict[str, Any]:
-    incident = activation.activate(actor=current_user, playbook_key=key, title=body.title, context=body.context,
-                                deviation_id=body.deviation, notify=body.notify)
+    incident = activation.activate(
+        actor=current_user,
+        playbook_key=key,
+        title=body.title,
+        context=body.context,
+        deviation_id=body.deviation,
+        notify=body.notify,
+    )
     return incident.to_dict()
 
 
-@operation("/incidents/<int:incident_id>/callout", "GET", summary="The call-out list (larmning) and its state",
-           tag="playbooks", response=CalloutOut, perm="read_confidential")
+@operation(
+    "/incidents/<int:incident_id>/callout",
+    "GET",
+    summary="The call-out list (larmning) and its state",
+    tag="playbooks",
+    response=CalloutOut,
+    perm="read_confidential",
+)
 def api_get_callout(incident_id: int) -> dict[str, Any]:
     return callout.get_callout(viewer=current_user, incident_id=incident_id)
 
 
-@operation("/incidents/<int:incident_id>/callout", "POST",
-           summary="Mark someone reached / not_reached / declined, add someone, or e-mail the call-out",
-           tag="playbooks", body=CalloutIn, response=CalloutOut, perm="write_log (notify: create_incident)")
+@operation(
+    "/incidents/<int:incident_id>/callout",
+    "POST",
+    summary="Mark someone reached / not_reached / declined, add someone, or e-mail the call-out",
+    tag="playbooks",
+    body=CalloutIn,
+    response=CalloutOut,
+    perm="write_log (notify: create_incident)",
+)
 def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
     if body.action == "mark":
         if body.entry is None or body.state is None:
             raise ValidationError(_l("Markering (mark) behöver entry och state."))
-        return callout.mark_callout(actor=current_user, incident_id=incident_id, entry_id=body.entry,
-                                    state=body.state, note=body.note)
+        return callout.mark_callout(
+            actor=current_user, incident_id=incident_id, entry_id=body.entry, state=body.state, note=body.note
+        )
     if body.action == "add":
-        return callout.add_callout(actor=current_user, incident_id=incident_id, name=body.name or "",
-                                   role=body.role or "", phone=body.phone or "", email=body.email)
+        return callout.add_callout(
+            actor=current_user,
+            incident_id=incident_id,
+            name=body.name or "",
+            role=body.role or "",
+            phone=body.phone or "",
+            email=body.email,
+        )
     return callout.notify_callout(actor=current_user, incident_id=incident_id, entry_ids=body.entries)
 
 
-@operation("/incidents/<int:incident_id>/checklist", "GET", summary="The activation checklist",
-           tag="playbooks", response=ChecklistOut, perm="read")
+@operation(
+    "/incidents/<int:incident_id>/checklist",
+    "GET",
+    summary="The activation checklist",
+    tag="playbooks",
+    response=ChecklistOut,
+    perm="read",
+)
 def api_get_checklist(incident_id: int) -> dict[str, Any]:
     return checklist.get_checklist(viewer=current_user, incident_id=incident_id)
 
 
-@operation("/incidents/<int:incident_id>/checklist", "POST", summary="Tick (or untick) a checklist item",
-           tag="playbooks", body=ChecklistIn, response=ChecklistOut, perm="write_log")
+@operation(
+    "/incidents/<int:incident_id>/checklist",
+    "POST",
+    summary="Tick (or untick) a checklist item",
+    tag="playbooks",
+    body=ChecklistIn,
+    response=ChecklistOut,
+    perm="write_log",
+)
 def api_post_checklist(incident_id: int, body: ChecklistIn) -> dict[str, Any]:
-    return checklist.set_checklist_item(actor=current_user, incident_id=incident_id, item_id=body.item,
-                                      done=body.done)
+    return checklist.set_checklist_item(actor=current_user, incident_id=incident_id, item_id=body.item, done=body.done)
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -96,15 +147,21 @@ pages = Blueprint("playbooks", __name__)
 
 
 class ActivateForm(FlaskForm):
-    title = StringField(_l("Rubrik"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("Kort: vad och var, t.ex. ”Elavbrott Skene och Örby”"))
-    context = StringField(_l("Läget just nu (en rad)"), validators=[Opt(), Length(max=1000)],
-                          description=_l("Vad vet du, och varifrån? Blir en del av första dagboksposten."))
+    title = StringField(
+        _l("Rubrik"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Kort: vad och var, t.ex. ”Elavbrott Skene och Örby”"),
+    )
+    context = StringField(
+        _l("Läget just nu (en rad)"),
+        validators=[Opt(), Length(max=1000)],
+        description=_l("Vad vet du, och varifrån? Blir en del av första dagboksposten."),
+    )
     deviation = HiddenField()
     notify = BooleanField(_l("Skicka e-post till dem på larmlistan som har en adress"))
 
 
-def _deviation_param(value: Any) -> Optional[int]:
+def _deviation_param(value: Any) -> int | None:
     try:
         n = int(value)
     except (TypeError, ValueError):
@@ -112,7 +169,7 @@ def _deviation_param(value: Any) -> Optional[int]:
     return n if n > 0 else None
 
 
-def _deviation_or_none(deviation_id: Optional[int]) -> Any:
+def _deviation_or_none(deviation_id: int | None) -> Any:
     if deviation_id is None:
         return None
     from crisis.inbox import service as inbox
@@ -128,9 +185,14 @@ def _deviation_or_none(deviation_id: Optional[int]) -> Any:
 @require(Perm.READ)
 def index() -> Any:
     cat = registry.catalog()
-    return render_template("playbooks/index.html", catalog=cat, playbooks=list(cat.playbooks.values()),
-                           show_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL),
-                           show_errors=has_perm(current_user, Perm.ADMIN), site_categories=_site_categories())
+    return render_template(
+        "playbooks/index.html",
+        catalog=cat,
+        playbooks=list(cat.playbooks.values()),
+        show_contacts=has_perm(current_user, Perm.READ_CONFIDENTIAL),
+        show_errors=has_perm(current_user, Perm.ADMIN),
+        site_categories=_site_categories(),
+    )
 
 
 def _site_categories() -> Any:
@@ -149,8 +211,10 @@ def reload() -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     cat = activation.reload_catalog(actor=current_user)
-    flash(_("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
-          "ok" if not cat.all_errors else "error")
+    flash(
+        _("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
+        "ok" if not cat.all_errors else "error",
+    )
     return redirect(url_for("playbooks.index"))
 
 
@@ -184,8 +248,9 @@ def details(key: str) -> Any:
     pb = registry.get(key)
     raw = request.form.get("deviation") if request.method == "POST" else request.args.get("deviation")
     deviation = _deviation_or_none(_deviation_param(raw))
-    return render_template("playbooks/activate_details.html", pb=pb, form=_form_for(key, deviation),
-                           deviation=deviation)
+    return render_template(
+        "playbooks/activate_details.html", pb=pb, form=_form_for(key, deviation), deviation=deviation
+    )
 
 
 @pages.route("/activate/<key>/confirm", methods=["POST"])
@@ -198,8 +263,13 @@ def confirm(key: str) -> Any:
     deviation = _deviation_or_none(_deviation_param(form.deviation.data))
     if not form.validate_on_submit():
         return render_template("playbooks/activate_details.html", pb=pb, form=form, deviation=deviation), 422
-    return render_template("playbooks/activate_confirm.html", pb=pb, form=form, deviation=deviation,
-                           emails=sum(1 for c in pb.callout if c.email))
+    return render_template(
+        "playbooks/activate_confirm.html",
+        pb=pb,
+        form=form,
+        deviation=deviation,
+        emails=sum(1 for c in pb.callout if c.email),
+    )
 
 
 @pages.route("/activate/<key>/go", methods=["POST"])
@@ -211,9 +281,14 @@ def go(key: str) -> Any:
     deviation_id = _deviation_param(form.deviation.data)
     if form.validate_on_submit():
         try:
-            incident = activation.activate(actor=current_user, playbook_key=key, title=form.title.data,
-                                        context=form.context.data or "", deviation_id=deviation_id,
-                                        notify=bool(form.notify.data))
+            incident = activation.activate(
+                actor=current_user,
+                playbook_key=key,
+                title=form.title.data,
+                context=form.context.data or "",
+                deviation_id=deviation_id,
+                notify=bool(form.notify.data),
+            )
         except ApiError as e:
             flash(e.message, "error")
         else:
@@ -221,8 +296,9 @@ def go(key: str) -> Any:
     else:
         for field, errors in form.errors.items():
             flash(_("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error")
-    return render_template("playbooks/activate_details.html", pb=pb, form=form,
-                           deviation=_deviation_or_none(deviation_id)), 422
+    return render_template(
+        "playbooks/activate_details.html", pb=pb, form=form, deviation=_deviation_or_none(deviation_id)
+    ), 422
 
 
 @pages.route("/incidents/<int:incident_id>/callout")
@@ -230,11 +306,13 @@ def go(key: str) -> Any:
 @require(Perm.READ)
 def callout_page(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
-    return render_template("playbooks/callout.html", incident=inc,
-                           activation=activation.activation_for(incident_id=incident_id))
+    return render_template(
+        "playbooks/callout.html", incident=inc, activation=activation.activation_for(incident_id=incident_id)
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------
+
 
 def _by_title() -> list[Any]:
     return sorted(registry.catalog().playbooks.values(), key=lambda pb: pb.title.lower())
@@ -245,4 +323,3 @@ def start_playbooks() -> list[Any]:
     if not has_perm(current_user, Perm.CREATE_INCIDENT):
         return []
     return _by_title()
-

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crisis.aftercommit import after_commit, install as _install_queue
+from crisis.aftercommit import after_commit
+from crisis.aftercommit import install as _install_queue
 from crisis.extensions import socketio
 
 INBOX_ROOM = "inbox"

@@ -52,8 +52,7 @@ def on_connect(auth: Any = None) -> bool:
     if _live_sockets() > current_app.config["CRISIS_MAX_SOCKETS"]:
         # Refused before any database work; HTTP keeps answering. The client
         # shows the message and tries again later (data.retry).
-        raise ConnectionRefusedError(_("Servern har för många anslutningar just nu – försöker igen"),
-                                     {"retry": True})
+        raise ConnectionRefusedError(_("Servern har för många anslutningar just nu – försöker igen"), {"retry": True})
     if not current_user.is_authenticated:
         db.session.remove()
         return False
@@ -94,9 +93,15 @@ def on_join(data: Any) -> dict[str, Any]:
         head = db.session.scalar(sa.select(Incident.last_seq).where(Incident.id == incident_id))
         snapshot = since > head or head - since > current_app.config["CRISIS_REPLAY_LIMIT"]
         if not snapshot and since < head:
-            socketio.start_background_task(_replay, current_app._get_current_object(),  # type: ignore[attr-defined]
-                                           request.sid, incident_id, since, confidential_ok,
-                                           data.get("batch") is True)
+            socketio.start_background_task(
+                _replay,
+                current_app._get_current_object(),  # type: ignore[attr-defined]
+                request.sid,
+                incident_id,
+                since,
+                confidential_ok,
+                data.get("batch") is True,
+            )
         # `truncated` is the same as `snapshot`, for clients built before it was named so.
         return {"ok": True, "incident": incident_id, "head": head, "snapshot": snapshot, "truncated": snapshot}
     finally:
@@ -114,8 +119,9 @@ def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: b
     with app.app_context():
         try:
             for batch in events.replay_batches(incident_id=incident_id, after=since, batch=REPLAY_BATCH):
-                items = [skip_for(wire) if confidential and not confidential_ok else wire
-                         for wire, confidential in batch]
+                items = [
+                    skip_for(wire) if confidential and not confidential_ok else wire for wire, confidential in batch
+                ]
                 if batched:
                     send_to_sid(sid, "events", {"incident": incident_id, "items": items})
                     continue

@@ -54,12 +54,29 @@ COORD_DECIMALS: Final = 5  # about 1 m, more than any warning area needs
 
 MsgType = Literal["Alert", "Update", "Cancel"]
 Category = Literal[
-    "Geo", "Met", "Safety", "Security", "Rescue", "Fire",
-    "Health", "Env", "Transport", "Infra", "CBRNE", "Other",
+    "Geo",
+    "Met",
+    "Safety",
+    "Security",
+    "Rescue",
+    "Fire",
+    "Health",
+    "Env",
+    "Transport",
+    "Infra",
+    "CBRNE",
+    "Other",
 ]
 ResponseType = Literal[
-    "Shelter", "Evacuate", "Prepare", "Execute", "Avoid",
-    "Monitor", "Assess", "AllClear", "None",
+    "Shelter",
+    "Evacuate",
+    "Prepare",
+    "Execute",
+    "Avoid",
+    "Monitor",
+    "Assess",
+    "AllClear",
+    "None",
 ]
 Urgency = Literal["Immediate", "Expected", "Future", "Past", "Unknown"]
 Severity = Literal["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
@@ -79,9 +96,7 @@ LatLon = tuple[float, float]
 # Characters that XML 1.0 cannot carry at all, not even escaped. Text pasted
 # from other programs sometimes has them, and ElementTree would write them
 # out and produce a document no receiver can parse.
-_XML_INVALID_CHARS = re.compile(
-    "[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+_XML_INVALID_CHARS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # CAP 1.2 section 3.2.1: identifier and sender "MUST NOT include spaces,
 # commas or restricted characters (< and &)", because references joins them
 # with commas and spaces.
@@ -170,13 +185,8 @@ class CapMessage:
         set_ = functools.partial(object.__setattr__, self)
         set_("references", tuple(CapReference(*r) for r in self.references))
         set_("response_types", tuple(self.response_types))
-        set_("polygons", tuple(
-            tuple((float(lat), float(lon)) for lat, lon in ring)
-            for ring in self.polygons
-        ))
-        set_("circles", tuple(
-            CapCircle(*(float(v) for v in c)) for c in self.circles
-        ))
+        set_("polygons", tuple(tuple((float(lat), float(lon)) for lat, lon in ring) for ring in self.polygons))
+        set_("circles", tuple(CapCircle(*(float(v) for v in c)) for c in self.circles))
 
     @property
     def status(self) -> str:
@@ -211,6 +221,7 @@ def _with_prefix(text: str, prefix: str) -> str:
 # --------------------------------------------------------------------------
 # Input validation
 # --------------------------------------------------------------------------
+
 
 def _message_errors(msg: CapMessage) -> list[str]:
     """Collect every reason why `msg` would not be a correct CAP message."""
@@ -252,9 +263,7 @@ def _enum_errors(msg: CapMessage) -> list[str]:
     ]
     checks += [("response_types", r, RESPONSE_TYPES) for r in msg.response_types]
     return [
-        f"{name} {value!r} is not one of {sorted(allowed)}"
-        for name, value, allowed in checks
-        if value not in allowed
+        f"{name} {value!r} is not one of {sorted(allowed)}" for name, value, allowed in checks if value not in allowed
     ]
 
 
@@ -266,8 +275,9 @@ def _required_text_errors(msg: CapMessage) -> list[str]:
         "description": msg.description,
         "area_desc": msg.area_desc,
     }
-    return [f"{name} is required" for name, value in required.items()
-            if not isinstance(value, str) or not value.strip()]
+    return [
+        f"{name} is required" for name, value in required.items() if not isinstance(value, str) or not value.strip()
+    ]
 
 
 def _reference_input_errors(msg: CapMessage) -> list[str]:
@@ -288,8 +298,7 @@ def _optional_field_errors(msg: CapMessage) -> list[str]:
         errors.append("web must be an absolute http(s) URL")
     if msg.expires is not None:
         expires_errors = _datetime_errors("expires", msg.expires)
-        if not expires_errors and not _datetime_errors("sent", msg.sent) \
-                and msg.expires <= msg.sent:
+        if not expires_errors and not _datetime_errors("sent", msg.sent) and msg.expires <= msg.sent:
             expires_errors.append("expires must be later than sent")
         errors += expires_errors
     return errors
@@ -297,8 +306,7 @@ def _optional_field_errors(msg: CapMessage) -> list[str]:
 
 def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) \
-        and not re.search(r"\s", value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", value)
 
 
 def _area_input_errors(msg: CapMessage) -> list[str]:
@@ -327,8 +335,7 @@ def _ring_errors(name: str, ring: Sequence[LatLon]) -> list[str]:
 
 
 def _point_errors(name: str, lat: float, lon: float) -> list[str]:
-    if math.isfinite(lat) and math.isfinite(lon) \
-            and -90 <= lat <= 90 and -180 <= lon <= 180:
+    if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
         return []
     return [f"{name}: ({lat}, {lon}) is not a WGS84 lat, lon"]
 
@@ -336,6 +343,7 @@ def _point_errors(name: str, lat: float, lon: float) -> list[str]:
 # --------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------
+
 
 def render_cap(msg: CapMessage) -> bytes:
     """Render `msg` as UTF-8 CAP 1.2 XML, with elements in the schema's order.
@@ -417,9 +425,7 @@ def format_cap_datetime(value: datetime) -> str:
 
 def format_references(references: Iterable[CapReference]) -> str:
     """`sender,identifier,sent` for each reference, separated by spaces (CAP 3.2.1)."""
-    return " ".join(
-        f"{r.sender},{r.identifier},{format_cap_datetime(r.sent)}" for r in references
-    )
+    return " ".join(f"{r.sender},{r.identifier},{format_cap_datetime(r.sent)}" for r in references)
 
 
 def format_cap_polygon(ring: Sequence[LatLon]) -> str:
@@ -441,6 +447,7 @@ def _fmt(value: float) -> str:
 # --------------------------------------------------------------------------
 # Geometry: GeoJSON -> CAP polygons
 # --------------------------------------------------------------------------
+
 
 def geojson_to_cap_polygons(geometry: dict[str, Any], max_points: int = 100) -> list[str]:
     """Turn a GeoJSON Polygon or MultiPolygon into CAP polygon strings.
@@ -558,7 +565,7 @@ def _visvalingam(vertices: list[LatLon], keep: int) -> list[LatLon]:
         for j in (p, q):
             area[j] = _triangle_area(xy[prev[j]], xy[j], xy[nxt[j]])
             heapq.heappush(heap, (area[j], j))
-    return [v for v, keep_it in zip(vertices, alive) if keep_it]
+    return [v for v, keep_it in zip(vertices, alive, strict=True) if keep_it]
 
 
 def _planar(vertices: Sequence[LatLon]) -> list[tuple[float, float]]:
@@ -573,14 +580,14 @@ def _planar(vertices: Sequence[LatLon]) -> list[tuple[float, float]]:
     return [(lon * scale, lat) for lat, lon in vertices]
 
 
-def _triangle_area(a: tuple[float, float], b: tuple[float, float],
-                   c: tuple[float, float]) -> float:
+def _triangle_area(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
     return abs((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])) / 2
 
 
 # --------------------------------------------------------------------------
 # Validation
 # --------------------------------------------------------------------------
+
 
 @functools.cache
 def _schema() -> xmlschema.XMLSchema:
@@ -593,8 +600,10 @@ def _schema() -> xmlschema.XMLSchema:
     our folder.
     """
     return xmlschema.XMLSchema(
-        str(SCHEMA_PATH), base_url=str(SCHEMA_PATH.parent),
-        allow="sandbox", use_fallback=False,
+        str(SCHEMA_PATH),
+        base_url=str(SCHEMA_PATH.parent),
+        allow="sandbox",
+        use_fallback=False,
     )
 
 
@@ -665,9 +674,7 @@ def _references_errors(root: ET.Element) -> list[str]:
     if msg_type in ("Update", "Cancel") and not refs:
         return [f"/alert/references: an {msg_type} must name the message(s) it replaces"]
     return [
-        f"/alert/references: {ref!r} is not 'sender,identifier,sent'"
-        for ref in refs.split()
-        if not _is_reference(ref)
+        f"/alert/references: {ref!r} is not 'sender,identifier,sent'" for ref in refs.split() if not _is_reference(ref)
     ]
 
 

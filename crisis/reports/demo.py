@@ -23,23 +23,28 @@ def load_demo_report() -> None:
     from crisis.reports import service
 
     incident_id = db.session.scalar(
-        sa.select(Incident.id).where(Incident.title == DEMO_INCIDENT_TITLE).order_by(Incident.id.desc()).limit(1))
+        sa.select(Incident.id).where(Incident.title == DEMO_INCIDENT_TITLE).order_by(Incident.id.desc()).limit(1)
+    )
     writer = users.get_by_username(username="dagbok")
     chef = users.get_by_username(username="chef")
     if incident_id is None or writer is None or chef is None:
         return
     report = service.create(actor=writer, incident_id=incident_id)
-    service.update(actor=writer, report_id=report.id, fields={
-        "handelse": "Stormen under natten har gett omfattande elavbrott i Skene och södra Kinna "
-                    "(exempeldata). Cirka 3 200 kunder berörs enligt Ellevio.",
-        "behov": "Inga behov av stöd från länsstyrelsen just nu. Bevakar behov av reservkraft till "
-                 "särskilda boenden.",
-        "prognos": "Ellevio lämnar ingen prognos ännu. Vi räknar med att avbrottet varar minst till i kväll.",
-        "kommunikation": "Information på marks.se och i sociala medier. Presskontakt via kommunikationsfunktionen.",
-        "cap_headline": "Elavbrott i Skene och Kinna",
-        "cap_description": "Stora delar av Skene och södra Kinna saknar ström efter stormen (exempeldata).",
-        "cap_instruction": "Håll dig informerad via marks.se. Ring 112 vid nödläge.",
-        "nasta_rapport": utcnow().replace(second=0, microsecond=0) + timedelta(hours=4),
-    })
+    service.update(
+        actor=writer,
+        report_id=report.id,
+        fields={
+            "handelse": "Stormen under natten har gett omfattande elavbrott i Skene och södra Kinna "
+            "(exempeldata). Cirka 3 200 kunder berörs enligt Ellevio.",
+            "behov": "Inga behov av stöd från länsstyrelsen just nu. Bevakar behov av reservkraft till "
+            "särskilda boenden.",
+            "prognos": "Ellevio lämnar ingen prognos ännu. Vi räknar med att avbrottet varar minst till i kväll.",
+            "kommunikation": "Information på marks.se och i sociala medier. Presskontakt via kommunikationsfunktionen.",
+            "cap_headline": "Elavbrott i Skene och Kinna",
+            "cap_description": "Stora delar av Skene och södra Kinna saknar ström efter stormen (exempeldata).",
+            "cap_instruction": "Håll dig informerad via marks.se. Ring 112 vid nödläge.",
+            "nasta_rapport": utcnow().replace(second=0, microsecond=0) + timedelta(hours=4),
+        },
+    )
     service.approve(actor=chef, report_id=report.id)
     service.send(actor=writer, report_id=report.id, channel="WIS", recipient="Länsstyrelsen Västra Götaland")

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -44,6 +44,7 @@ def _boundary(path: str) -> dict[str, Any]:
 
 def _token(value: str) -> str:
     import re
+
     return re.sub(r"[^A-Za-z0-9._@:-]+", "-", value).strip("-") or "krisrum"
 
 
@@ -65,8 +66,11 @@ CAP_FIELD_LABELS = {
     "cap_description": "Information till allmänheten",
     "cap_area_desc": "Område (beskrivning)",
 }
-_CAP_REQUIRED = {"headline is required": "cap_headline", "description is required": "cap_description",
-                 "area_desc is required": "cap_area_desc"}
+_CAP_REQUIRED = {
+    "headline is required": "cap_headline",
+    "description is required": "cap_description",
+    "area_desc is required": "cap_area_desc",
+}
 
 
 def cap_problems(report: Report, incident: Incident) -> tuple[list[str], list[str]]:
@@ -82,7 +86,7 @@ def cap_problems(report: Report, incident: Incident) -> tuple[list[str], list[st
     return [], list(cap.validate_cap(cap.render_cap(msg)))
 
 
-def build_cap(report: Report, incident: Incident, sent: Optional[datetime] = None) -> cap.CapMessage:
+def build_cap(report: Report, incident: Incident, sent: datetime | None = None) -> cap.CapMessage:
     """The public warning of an approved report as a CapMessage (raises CapInputError).
     `sent` stands in for the approval time when checking a draft before approval."""
     prev = service.by_number(report.incident_id, report.supersedes) if report.supersedes else None
@@ -92,13 +96,22 @@ def build_cap(report: Report, incident: Incident, sent: Optional[datetime] = Non
     geometry = report.area or _boundary(str(ROOT / "static" / current_app.config["CRISIS_BOUNDARY"]))
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     return cap.CapMessage(
-        identifier=cap_identifier(report), sender=cap_sender(), sent=sent or report.approved_at,
-        exercise=incident.is_exercise, msg_type="Update" if refs else "Alert",
-        references=refs, category=report.cap_category, event=incident.kind or incident.title,
-        urgency=report.cap_urgency, severity=report.cap_severity, certainty=report.cap_certainty,
+        identifier=cap_identifier(report),
+        sender=cap_sender(),
+        sent=sent or report.approved_at,
+        exercise=incident.is_exercise,
+        msg_type="Update" if refs else "Alert",
+        references=refs,
+        category=report.cap_category,
+        event=incident.kind or incident.title,
+        urgency=report.cap_urgency,
+        severity=report.cap_severity,
+        certainty=report.cap_certainty,
         sender_name=f"{kommun} – central krisledning" if kommun else "Central krisledning",
-        headline=report.cap_headline or incident.title, description=report.cap_description,
-        instruction=report.cap_instruction or None, area_desc=report.cap_area_desc or kommun,
+        headline=report.cap_headline or incident.title,
+        description=report.cap_description,
+        instruction=report.cap_instruction or None,
+        area_desc=report.cap_area_desc or kommun,
         polygons=cap.geojson_to_cap_rings(geometry),
         note=f"Lägesrapport {report.number}" + (f", ersätter {report.supersedes}" if report.supersedes else ""),
     )
@@ -109,21 +122,48 @@ def cap_xml(*, viewer: User, report_id: int) -> tuple[Report, bytes]:
     report = service.get(viewer=viewer, report_id=report_id)
     incident = incidents.get(viewer=viewer, incident_id=report.incident_id)
     if report.is_draft:
-        raise Conflict(_("Lägesrapport %(n)s är ett utkast. Varningen till allmänheten (CAP) görs bara av en "
-                         "fastställd rapport.", n=report.number), code="not_approved")
+        raise Conflict(
+            _(
+                "Lägesrapport %(n)s är ett utkast. Varningen till allmänheten (CAP) görs bara av en "
+                "fastställd rapport.",
+                n=report.number,
+            ),
+            code="not_approved",
+        )
     try:
         msg = build_cap(report, incident)
     except cap.CapInputError as e:
         missing = [_(CAP_FIELD_LABELS[_CAP_REQUIRED[err]]) for err in e.errors if err in _CAP_REQUIRED]
-        reason = (_("saknar %(fields)s", fields=", ".join(missing)) if missing else "; ".join(e.errors))
-        raise Conflict(_("Lägesrapport %(n)s kan inte bli en giltig varning till allmänheten (CAP): %(reason)s.",
-                         n=report.number, reason=reason), code="cap_invalid", details=e.errors) from None
+        reason = _("saknar %(fields)s", fields=", ".join(missing)) if missing else "; ".join(e.errors)
+        raise Conflict(
+            _(
+                "Lägesrapport %(n)s kan inte bli en giltig varning till allmänheten (CAP): %(reason)s.",
+                n=report.number,
+                reason=reason,
+            ),
+            code="cap_invalid",
+            details=e.errors,
+        ) from None
     except ValueError as e:
-        raise Conflict(_("Varningsområdet i lägesrapport %(n)s kan inte bli en CAP-polygon: %(reason)s.",
-                         n=report.number, reason=str(e)), code="cap_invalid", details=[str(e)]) from None
+        raise Conflict(
+            _(
+                "Varningsområdet i lägesrapport %(n)s kan inte bli en CAP-polygon: %(reason)s.",
+                n=report.number,
+                reason=str(e),
+            ),
+            code="cap_invalid",
+            details=[str(e)],
+        ) from None
     xml = cap.render_cap(msg)
     errors = cap.validate_cap(xml)
     if errors:
-        raise Conflict(_("Varningen till allmänheten (CAP) för lägesrapport %(n)s är inte giltig: %(reason)s.",
-                         n=report.number, reason="; ".join(errors[:5])), code="cap_invalid", details=errors)
+        raise Conflict(
+            _(
+                "Varningen till allmänheten (CAP) för lägesrapport %(n)s är inte giltig: %(reason)s.",
+                n=report.number,
+                reason="; ".join(errors[:5]),
+            ),
+            code="cap_invalid",
+            details=errors,
+        )
     return report, xml

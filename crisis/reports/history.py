@@ -27,11 +27,24 @@ from collections.abc import Mapping
 from typing import Any
 
 TEXT_FIELDS: tuple[str, ...] = (
-    "handelse", "konsekvenser", "vidtagna_atgarder", "beslut", "behov", "prognos", "kommunikation",
-    "cap_headline", "cap_description", "cap_instruction", "cap_area_desc",
+    "handelse",
+    "konsekvenser",
+    "vidtagna_atgarder",
+    "beslut",
+    "behov",
+    "prognos",
+    "kommunikation",
+    "cap_headline",
+    "cap_description",
+    "cap_instruction",
+    "cap_area_desc",
 )
 VALUE_FIELDS: tuple[str, ...] = (
-    "nasta_rapport", "cap_category", "cap_urgency", "cap_severity", "cap_certainty",
+    "nasta_rapport",
+    "cap_category",
+    "cap_urgency",
+    "cap_severity",
+    "cap_certainty",
 )
 SITE_STATES: tuple[str, ...] = ("operational", "degraded", "down", "unknown", "at_risk")
 
@@ -70,8 +83,10 @@ def _value_change(field: str, before: Any, after: Any) -> dict[str, Any] | None:
 
 def _site_counts(snapshot: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     sites = snapshot.get("sites") or {}
-    return {cat: {s: int(counts.get(s, 0) or 0) for s in SITE_STATES}
-            for cat, counts in (sites.get("categories") or {}).items()}
+    return {
+        cat: {s: int(counts.get(s, 0) or 0) for s in SITE_STATES}
+        for cat, counts in (sites.get("categories") or {}).items()
+    }
 
 
 def _nonzero(counts: Mapping[str, int] | None) -> dict[str, int]:
@@ -94,7 +109,9 @@ def _site_problems(snapshot: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _staffing(snapshot: Mapping[str, Any]) -> dict[str, str]:
-    return {str(p.get("label") or p.get("key")): ", ".join(p.get("holders") or ()) for p in snapshot.get("staffing") or ()}
+    return {
+        str(p.get("label") or p.get("key")): ", ".join(p.get("holders") or ()) for p in snapshot.get("staffing") or ()
+    }
 
 
 def _snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -107,8 +124,15 @@ def _snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     for cat in sorted(set(b_counts) | set(a_counts)):
         b, a = b_counts.get(cat), a_counts.get(cat)
         if _nonzero(b) != _nonzero(a):
-            changes.append({"field": "sites", "name": cat, "kind": _kind(_counts_key(b), _counts_key(a)),
-                            "before": _nonzero(b), "after": _nonzero(a)})
+            changes.append(
+                {
+                    "field": "sites",
+                    "name": cat,
+                    "kind": _kind(_counts_key(b), _counts_key(a)),
+                    "before": _nonzero(b),
+                    "after": _nonzero(a),
+                }
+            )
 
     b_prob, a_prob = _site_problems(before), _site_problems(after)
     for name in sorted(set(b_prob) | set(a_prob)):
@@ -138,15 +162,19 @@ def diff_reports(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> 
     for field in TEXT_FIELDS:
         b, a = _text(before.get(field)), _text(after.get(field))
         if b != a:
-            changes.append({"field": field, "kind": _kind(b, a), "before": b, "after": a,
-                            "lines": line_diff(b, a)})
+            changes.append({"field": field, "kind": _kind(b, a), "before": b, "after": a, "lines": line_diff(b, a)})
     for field in VALUE_FIELDS:
         c = _value_change(field, before.get(field), after.get(field))
         if c:
             changes.append(c)
     if (before.get("area") or None) != (after.get("area") or None):
-        changes.append({"field": "area", "kind": _kind("x" if before.get("area") else "",
-                                                        "x" if after.get("area") else ""),
-                        "before": "", "after": ""})
+        changes.append(
+            {
+                "field": "area",
+                "kind": _kind("x" if before.get("area") else "", "x" if after.get("area") else ""),
+                "before": "",
+                "after": "",
+            }
+        )
     changes += _snapshot_changes(before.get("snapshot") or {}, after.get("snapshot") or {})
     return changes

@@ -42,16 +42,20 @@ def recover() -> int:
         if latest is None or latest.nasta_rapport is None:
             continue
         key = {"kind": "report_due", "report": latest.number, "due": latest.nasta_rapport.isoformat()}
-        fired = db.session.scalars(sa.select(Event.data).where(Event.incident_id == incident_id,
-                                                               Event.type == "reminder.due"))
+        fired = db.session.scalars(
+            sa.select(Event.data).where(Event.incident_id == incident_id, Event.type == "reminder.due")
+        )
         if not any(isinstance(d, dict) and all(d.get(k) == v for k, v in key.items()) for d in fired):
             wanted.append((incident_id, latest.nasta_rapport))
     db.session.rollback()
     now = utcnow()
     for incident_id, due in wanted:
-        runner.schedule_once(job_id=f"{service.JOB_PREFIX}{incident_id}",
-                             run_at=max(due - service.REMINDER_LEAD, now),
-                             func_path=service.JOB_FUNC, args=(incident_id,))
+        runner.schedule_once(
+            job_id=f"{service.JOB_PREFIX}{incident_id}",
+            run_at=max(due - service.REMINDER_LEAD, now),
+            func_path=service.JOB_FUNC,
+            args=(incident_id,),
+        )
     if wanted:
         log.info("report reminder recovery re-created %d job(s)", len(wanted))
     return len(wanted)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,7 +32,13 @@ class ReportStatus(StrEnum):
 
 # The narrative of a Swedish lägesrapport, in the order it is written and read.
 NARRATIVE_FIELDS: tuple[str, ...] = (
-    "handelse", "konsekvenser", "vidtagna_atgarder", "beslut", "behov", "prognos", "kommunikation",
+    "handelse",
+    "konsekvenser",
+    "vidtagna_atgarder",
+    "beslut",
+    "behov",
+    "prognos",
+    "kommunikation",
 )
 # The public information (CAP) written on the report: also frozen on approval.
 CAP_TEXT_FIELDS: tuple[str, ...] = ("cap_headline", "cap_description", "cap_instruction", "cap_area_desc")
@@ -50,13 +56,13 @@ class Report(db.Model):
     # Bumped on every draft edit, so two people editing the same draft cannot
     # silently overwrite each other (PATCH carries the version it read).
     version: Mapped[int] = mapped_column(default=1)
-    supersedes: Mapped[Optional[int]]  # the number of the report this one corrects
+    supersedes: Mapped[int | None]  # the number of the report this one corrects
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_by: Mapped[str] = mapped_column(sa.String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    updated_by: Mapped[str | None] = mapped_column(sa.String(200))
 
     handelse: Mapped[str] = mapped_column(sa.Text, default="")
     konsekvenser: Mapped[str] = mapped_column(sa.Text, default="")
@@ -65,12 +71,12 @@ class Report(db.Model):
     behov: Mapped[str] = mapped_column(sa.Text, default="")
     prognos: Mapped[str] = mapped_column(sa.Text, default="")
     kommunikation: Mapped[str] = mapped_column(sa.Text, default="")
-    nasta_rapport: Mapped[Optional[datetime]]
+    nasta_rapport: Mapped[datetime | None]
 
     # The incident as it stood when the draft was made (see snapshot.take_snapshot).
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # A drawn warning area (GeoJSON Polygon/MultiPolygon); none = the kommun boundary.
-    area: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    area: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     cap_headline: Mapped[str] = mapped_column(sa.String(300), default="")
     cap_description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -81,18 +87,18 @@ class Report(db.Model):
     cap_severity: Mapped[str] = mapped_column(sa.String(20), default="Moderate")
     cap_certainty: Mapped[str] = mapped_column(sa.String(20), default="Likely")
 
-    approved_at: Mapped[Optional[datetime]]
-    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    approved_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by: Mapped[str | None] = mapped_column(sa.String(200))
 
-    sent_at: Mapped[Optional[datetime]]
-    sent_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    sent_channel: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    sent_recipient: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    sent_at: Mapped[datetime | None]
+    sent_by: Mapped[str | None] = mapped_column(sa.String(200))
+    sent_channel: Mapped[str | None] = mapped_column(sa.String(100))
+    sent_recipient: Mapped[str | None] = mapped_column(sa.String(200))
 
-    acknowledged_at: Mapped[Optional[datetime]]
-    acknowledged_by: Mapped[Optional[str]] = mapped_column(sa.String(200))  # who at the recipient
-    acknowledged_recorded_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(sa.String(200))  # who at the recipient
+    acknowledged_recorded_by: Mapped[str | None] = mapped_column(sa.String(200))
 
     @property
     def is_draft(self) -> bool:
@@ -103,19 +109,45 @@ class Report(db.Model):
 #
 # Once a row's status is not 'draft' these columns may not change at all.
 FROZEN_COLUMNS: tuple[str, ...] = (
-    "id", "incident_id", "number", "version", "supersedes", "created_at", "created_by_id", "created_by",
-    "updated_at", "updated_by", *NARRATIVE_FIELDS, "nasta_rapport", "snapshot", "area",
-    *CAP_TEXT_FIELDS, *CAP_CHOICE_FIELDS, "approved_at", "approved_by_id", "approved_by",
+    "id",
+    "incident_id",
+    "number",
+    "version",
+    "supersedes",
+    "created_at",
+    "created_by_id",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    *NARRATIVE_FIELDS,
+    "nasta_rapport",
+    "snapshot",
+    "area",
+    *CAP_TEXT_FIELDS,
+    *CAP_CHOICE_FIELDS,
+    "approved_at",
+    "approved_by_id",
+    "approved_by",
 )
 # Delivery facts: filled in once after approval, then frozen too.
 ONCE_COLUMNS: tuple[str, ...] = (
-    "sent_at", "sent_by", "sent_channel", "sent_recipient",
-    "acknowledged_at", "acknowledged_by", "acknowledged_recorded_by",
+    "sent_at",
+    "sent_by",
+    "sent_channel",
+    "sent_recipient",
+    "acknowledged_at",
+    "acknowledged_by",
+    "acknowledged_recorded_by",
 )
 _JSON_COLUMNS = {"snapshot", "area"}
 # Allowed status moves for a frozen row (a draft may become approved).
-_STATUS_MOVES = (("approved", "approved"), ("approved", "sent"), ("sent", "sent"),
-                 ("sent", "acknowledged"), ("acknowledged", "acknowledged"))
+_STATUS_MOVES = (
+    ("approved", "approved"),
+    ("approved", "sent"),
+    ("sent", "sent"),
+    ("sent", "acknowledged"),
+    ("acknowledged", "acknowledged"),
+)
 
 
 def _sqlite_guard() -> list[str]:

@@ -4,7 +4,7 @@ that builds the `ReportOut` shape."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pydantic
 
@@ -13,8 +13,9 @@ from crisis.reports import text
 from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report
 
 StatusStr = Literal["draft", "approved", "sent", "acknowledged"]
-CategoryStr = Literal["Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport",
-                      "Infra", "CBRNE", "Other"]
+CategoryStr = Literal[
+    "Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other"
+]
 UrgencyStr = Literal["Immediate", "Expected", "Future", "Past", "Unknown"]
 SeverityStr = Literal["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
 CertaintyStr = Literal["Observed", "Likely", "Possible", "Unlikely", "Unknown"]
@@ -23,48 +24,50 @@ _TEXT = pydantic.Field(None, max_length=20_000)
 
 
 class ReportCreate(Strict):
-    supersedes: Optional[int] = pydantic.Field(
-        None, ge=1, description="Make the draft a correction of this (approved) report number")
+    supersedes: int | None = pydantic.Field(
+        None, ge=1, description="Make the draft a correction of this (approved) report number"
+    )
 
 
 class ReportPatch(Strict):
     """Edit a draft. `version` is the version you read (409 if someone saved in between)."""
 
-    handelse: Optional[str] = _TEXT
-    konsekvenser: Optional[str] = _TEXT
-    vidtagna_atgarder: Optional[str] = _TEXT
-    beslut: Optional[str] = _TEXT
-    behov: Optional[str] = _TEXT
-    prognos: Optional[str] = _TEXT
-    kommunikation: Optional[str] = _TEXT
-    nasta_rapport: Optional[pydantic.AwareDatetime] = pydantic.Field(None, description="Next report due (null clears)")
-    area: Optional[dict[str, Any]] = pydantic.Field(
-        None, description="A drawn warning area: GeoJSON Polygon or MultiPolygon (null = the kommun boundary)")
-    cap_headline: Optional[str] = pydantic.Field(None, max_length=300)
-    cap_description: Optional[str] = pydantic.Field(None, max_length=5000)
-    cap_instruction: Optional[str] = pydantic.Field(None, max_length=5000)
-    cap_area_desc: Optional[str] = pydantic.Field(None, max_length=300)
-    cap_category: Optional[CategoryStr] = None
-    cap_urgency: Optional[UrgencyStr] = None
-    cap_severity: Optional[SeverityStr] = None
-    cap_certainty: Optional[CertaintyStr] = None
-    version: Optional[int] = pydantic.Field(None, ge=1)
+    handelse: str | None = _TEXT
+    konsekvenser: str | None = _TEXT
+    vidtagna_atgarder: str | None = _TEXT
+    beslut: str | None = _TEXT
+    behov: str | None = _TEXT
+    prognos: str | None = _TEXT
+    kommunikation: str | None = _TEXT
+    nasta_rapport: pydantic.AwareDatetime | None = pydantic.Field(None, description="Next report due (null clears)")
+    area: dict[str, Any] | None = pydantic.Field(
+        None, description="A drawn warning area: GeoJSON Polygon or MultiPolygon (null = the kommun boundary)"
+    )
+    cap_headline: str | None = pydantic.Field(None, max_length=300)
+    cap_description: str | None = pydantic.Field(None, max_length=5000)
+    cap_instruction: str | None = pydantic.Field(None, max_length=5000)
+    cap_area_desc: str | None = pydantic.Field(None, max_length=300)
+    cap_category: CategoryStr | None = None
+    cap_urgency: UrgencyStr | None = None
+    cap_severity: SeverityStr | None = None
+    cap_certainty: CertaintyStr | None = None
+    version: int | None = pydantic.Field(None, ge=1)
     refresh_snapshot: bool = pydantic.Field(False, description="Take the snapshot of the incident again")
 
 
 class ApproveIn(Strict):
-    version: Optional[int] = pydantic.Field(None, ge=1, description="The version you reviewed")
+    version: int | None = pydantic.Field(None, ge=1, description="The version you reviewed")
 
 
 class SendIn(Strict):
-    channel: Optional[str] = pydantic.Field(None, max_length=100, description="Default WIS")
-    recipient: Optional[str] = pydantic.Field(None, max_length=200, description="Default Länsstyrelsen")
-    sent_at: Optional[pydantic.AwareDatetime] = pydantic.Field(None, description="Default now")
+    channel: str | None = pydantic.Field(None, max_length=100, description="Default WIS")
+    recipient: str | None = pydantic.Field(None, max_length=200, description="Default Länsstyrelsen")
+    sent_at: pydantic.AwareDatetime | None = pydantic.Field(None, description="Default now")
 
 
 class AcknowledgeIn(Strict):
-    acknowledged_by: Optional[str] = pydantic.Field(None, max_length=200, description="Who confirmed receipt")
-    acknowledged_at: Optional[pydantic.AwareDatetime] = pydantic.Field(None, description="Default now")
+    acknowledged_by: str | None = pydantic.Field(None, max_length=200, description="Who confirmed receipt")
+    acknowledged_at: pydantic.AwareDatetime | None = pydantic.Field(None, description="Default now")
 
 
 class ReportOut(pydantic.BaseModel):
@@ -73,14 +76,14 @@ class ReportOut(pydantic.BaseModel):
     number: int
     status: StatusStr
     version: int
-    supersedes: Optional[int]
-    superseded_by: Optional[int]
+    supersedes: int | None
+    superseded_by: int | None
     exercise: bool
-    marking: Optional[str] = pydantic.Field(description="ÖVNING for an exercise")
+    marking: str | None = pydantic.Field(description="ÖVNING for an exercise")
     created_at: str
     created_by: str
     updated_at: str
-    updated_by: Optional[str]
+    updated_by: str | None
     handelse: str
     konsekvenser: str
     vidtagna_atgarder: str
@@ -88,7 +91,7 @@ class ReportOut(pydantic.BaseModel):
     behov: str
     prognos: str
     kommunikation: str
-    nasta_rapport: Optional[str]
+    nasta_rapport: str | None
     cap_headline: str
     cap_description: str
     cap_instruction: str
@@ -97,29 +100,31 @@ class ReportOut(pydantic.BaseModel):
     cap_urgency: str
     cap_severity: str
     cap_certainty: str
-    area: Optional[dict[str, Any]]
+    area: dict[str, Any] | None
     snapshot: dict[str, Any]
-    approved_at: Optional[str]
-    approved_by: Optional[str]
-    sent_at: Optional[str]
-    sent_by: Optional[str]
-    sent_channel: Optional[str]
-    sent_recipient: Optional[str]
-    acknowledged_at: Optional[str]
-    acknowledged_by: Optional[str]
-    acknowledged_recorded_by: Optional[str]
-    previous: Optional[int] = pydantic.Field(None, description="GET one report: the previous version's number")
-    changes: Optional[list[dict[str, Any]]] = pydantic.Field(
-        None, description="GET one report: what changed since the previous version, field by field")
+    approved_at: str | None
+    approved_by: str | None
+    sent_at: str | None
+    sent_by: str | None
+    sent_channel: str | None
+    sent_recipient: str | None
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+    acknowledged_recorded_by: str | None
+    previous: int | None = pydantic.Field(None, description="GET one report: the previous version's number")
+    changes: list[dict[str, Any]] | None = pydantic.Field(
+        None, description="GET one report: what changed since the previous version, field by field"
+    )
 
 
 # --- serialising ---------------------------------------------------------------
 
-def _iso(dt: Optional[datetime]) -> Optional[str]:
+
+def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
 
 
-def to_dict(report: Report, *, exercise: Optional[bool] = None, superseded_by: Optional[int] = None) -> dict[str, Any]:
+def to_dict(report: Report, *, exercise: bool | None = None, superseded_by: int | None = None) -> dict[str, Any]:
     if exercise is None:
         exercise = (report.snapshot or {}).get("incident", {}).get("mode") == "exercise"
     d: dict[str, Any] = {
@@ -142,13 +147,19 @@ def to_dict(report: Report, *, exercise: Optional[bool] = None, superseded_by: O
     d["nasta_rapport"] = _iso(report.nasta_rapport)
     for f in CAP_TEXT_FIELDS + CAP_CHOICE_FIELDS:
         d[f] = getattr(report, f) or ""
-    d.update({
-        "area": report.area,
-        "snapshot": report.snapshot or {},
-        "approved_at": _iso(report.approved_at), "approved_by": report.approved_by,
-        "sent_at": _iso(report.sent_at), "sent_by": report.sent_by,
-        "sent_channel": report.sent_channel, "sent_recipient": report.sent_recipient,
-        "acknowledged_at": _iso(report.acknowledged_at), "acknowledged_by": report.acknowledged_by,
-        "acknowledged_recorded_by": report.acknowledged_recorded_by,
-    })
+    d.update(
+        {
+            "area": report.area,
+            "snapshot": report.snapshot or {},
+            "approved_at": _iso(report.approved_at),
+            "approved_by": report.approved_by,
+            "sent_at": _iso(report.sent_at),
+            "sent_by": report.sent_by,
+            "sent_channel": report.sent_channel,
+            "sent_recipient": report.sent_recipient,
+            "acknowledged_at": _iso(report.acknowledged_at),
+            "acknowledged_by": report.acknowledged_by,
+            "acknowledged_recorded_by": report.acknowledged_recorded_by,
+        }
+    )
     return d

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,10 +38,9 @@ from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.reports import cap, history, text
+from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report, ReportStatus
 from crisis.reports.schemas import to_dict
 from crisis.reports.snapshot import take_snapshot
-from crisis.reports.models import (CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report,
-                                   ReportStatus)
 
 _log = logging.getLogger("krisrum.reports")
 
@@ -53,8 +52,10 @@ REMINDER_LEAD = timedelta(minutes=15)
 JOB_PREFIX = "report-due:"
 JOB_FUNC = "crisis.reports.jobs:report_due"
 CAP_CHOICES = {
-    "cap_category": cap.CATEGORIES, "cap_urgency": cap.URGENCIES,
-    "cap_severity": cap.SEVERITIES, "cap_certainty": cap.CERTAINTIES,
+    "cap_category": cap.CATEGORIES,
+    "cap_urgency": cap.URGENCIES,
+    "cap_severity": cap.SEVERITIES,
+    "cap_certainty": cap.CERTAINTIES,
 }
 DEFAULT_CHANNEL = "WIS"
 DEFAULT_RECIPIENT = "Länsstyrelsen"
@@ -62,9 +63,13 @@ DEFAULT_RECIPIENT = "Länsstyrelsen"
 
 # --- serialising ---------------------------------------------------------------
 
+
 def _superseded_map(incident_id: int) -> dict[int, int]:
-    rows = db.session.execute(sa.select(Report.supersedes, Report.number).where(
-        Report.incident_id == incident_id, Report.supersedes.is_not(None))).all()
+    rows = db.session.execute(
+        sa.select(Report.supersedes, Report.number).where(
+            Report.incident_id == incident_id, Report.supersedes.is_not(None)
+        )
+    ).all()
     return {old: new for old, new in rows}
 
 
@@ -75,10 +80,12 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 # --- reading -----------------------------------------------------------------
 
+
 def list_reports(*, viewer: User, incident_id: int) -> list[Report]:
     incidents.get(viewer=viewer, incident_id=incident_id)
-    return list(db.session.scalars(sa.select(Report).where(Report.incident_id == incident_id)
-                                   .order_by(Report.number.desc())))
+    return list(
+        db.session.scalars(sa.select(Report).where(Report.incident_id == incident_id).order_by(Report.number.desc()))
+    )
 
 
 def get(*, viewer: User, report_id: int) -> Report:
@@ -89,12 +96,11 @@ def get(*, viewer: User, report_id: int) -> Report:
     return report
 
 
-def by_number(incident_id: int, number: int) -> Optional[Report]:
-    return db.session.scalar(sa.select(Report).where(Report.incident_id == incident_id,
-                                                     Report.number == number))
+def by_number(incident_id: int, number: int) -> Report | None:
+    return db.session.scalar(sa.select(Report).where(Report.incident_id == incident_id, Report.number == number))
 
 
-def previous_version(report: Report) -> Optional[Report]:
+def previous_version(report: Report) -> Report | None:
     """The report this one corrects, or else the one before it."""
     number = report.supersedes or report.number - 1
     return by_number(report.incident_id, number) if number >= 1 else None
@@ -104,17 +110,23 @@ def changes(*, viewer: User, report_id: int) -> dict[str, Any]:
     """What changed since the previous version (field by field)."""
     report = get(viewer=viewer, report_id=report_id)
     prev = previous_version(report)
-    return {"previous": prev.number if prev else None,
-            "changes": history.diff_reports(to_dict(prev) if prev else None, to_dict(report))}
+    return {
+        "previous": prev.number if prev else None,
+        "changes": history.diff_reports(to_dict(prev) if prev else None, to_dict(report)),
+    }
 
 
-def latest_issued(*, incident_id: int) -> Optional[Report]:
-    return db.session.scalar(sa.select(Report).where(
-        Report.incident_id == incident_id, Report.status != ReportStatus.DRAFT)
-        .order_by(Report.number.desc()).limit(1))
+def latest_issued(*, incident_id: int) -> Report | None:
+    return db.session.scalar(
+        sa.select(Report)
+        .where(Report.incident_id == incident_id, Report.status != ReportStatus.DRAFT)
+        .order_by(Report.number.desc())
+        .limit(1)
+    )
 
 
 # --- validation ----------------------------------------------------------------
+
 
 def _text_field(name: str, value: Any, limit: int) -> str:
     if value is None:
@@ -127,7 +139,7 @@ def _text_field(name: str, value: Any, limit: int) -> str:
     return value
 
 
-def parse_time(name: str, value: Any) -> Optional[datetime]:
+def parse_time(name: str, value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -137,19 +149,26 @@ def parse_time(name: str, value: Any) -> Optional[datetime]:
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise ValidationError(_l("%(field)s: \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.",
-                                     field=name, value=value, example="2026-11-24T18:00:00+01:00")) from None
+            raise ValidationError(
+                _l(
+                    '%(field)s: "%(value)s" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.',
+                    field=name,
+                    value=value,
+                    example="2026-11-24T18:00:00+01:00",
+                )
+            ) from None
     if not isinstance(value, datetime):
         raise ValidationError(_l("%(field)s måste vara datum och tid.", field=name))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name,
-                                 example="2026-11-24T18:00:00+01:00"))
+        raise ValidationError(
+            _l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name, example="2026-11-24T18:00:00+01:00")
+        )
     if not 2000 <= value.year <= 2100:
         raise ValidationError(_l("%(field)s ligger utanför tillåtet intervall.", field=name))
     return value
 
 
-def validate_area(area: Any) -> Optional[dict[str, Any]]:
+def validate_area(area: Any) -> dict[str, Any] | None:
     """A drawn warning area: a GeoJSON Polygon or MultiPolygon in WGS84 (None clears it)."""
     if area is None:
         return None
@@ -172,14 +191,14 @@ def validate_area(area: Any) -> Optional[dict[str, Any]]:
 
 # --- writing -------------------------------------------------------------------
 
+
 def _default_next(now: datetime) -> datetime:
     """Now + 4 h, rounded up to the quarter hour."""
     t = (now + DEFAULT_INTERVAL).replace(second=0, microsecond=0)
     return t + timedelta(minutes=(-t.minute) % 15)
 
 
-def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous: Optional[Report],
-             kommun: str) -> None:
+def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous: Report | None, kommun: str) -> None:
     """The draft's narrative: carried forward, plus the log and the site status since the last report."""
     report.handelse = (previous.handelse if previous else "") or incident.description or incident.title
     report.konsekvenser = (previous.konsekvenser if previous else "") or "\n".join(text.site_lines(snap))
@@ -196,30 +215,41 @@ def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous:
         report.area = previous.area
 
 
-def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -> Report:
+def create(*, actor: User, incident_id: int, supersedes: int | None = None) -> Report:
     """A new draft, prefilled; `supersedes` makes it a correction of that (approved) report."""
     check(actor, Perm.WRITE_LOG)
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
-        draft = db.session.scalar(sa.select(Report.number).where(
-            Report.incident_id == incident_id, Report.status == ReportStatus.DRAFT))
+        draft = db.session.scalar(
+            sa.select(Report.number).where(Report.incident_id == incident_id, Report.status == ReportStatus.DRAFT)
+        )
         if draft is not None:
-            raise Conflict(_l("Rapport %(number)s är fortfarande ett utkast; gör klart eller använd den först.",
-                              number=draft), code="draft_exists")
+            raise Conflict(
+                _l("Rapport %(number)s är fortfarande ett utkast; gör klart eller använd den först.", number=draft),
+                code="draft_exists",
+            )
         last = db.session.scalar(sa.select(sa.func.max(Report.number)).where(Report.incident_id == incident_id)) or 0
         if supersedes is not None:
             old = by_number(incident_id, supersedes)
             if old is None:
-                raise ValidationError(_l("Det finns ingen rapport %(number)s i händelsen att rätta.", number=supersedes))
+                raise ValidationError(
+                    _l("Det finns ingen rapport %(number)s i händelsen att rätta.", number=supersedes)
+                )
             if old.is_draft:
-                raise Conflict(_l("Rapport %(number)s är ett utkast; redigera den i stället för att rätta den.",
-                                  number=supersedes))
+                raise Conflict(
+                    _l("Rapport %(number)s är ett utkast; redigera den i stället för att rätta den.", number=supersedes)
+                )
             later = _superseded_map(incident_id).get(supersedes)
             if later is not None:
-                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s; rätta den i stället.",
-                                  number=supersedes, later=later),
-                               code="already_superseded")
+                raise Conflict(
+                    _l(
+                        "Rapport %(number)s är redan rättad av rapport %(later)s; rätta den i stället.",
+                        number=supersedes,
+                        later=later,
+                    ),
+                    code="already_superseded",
+                )
             since_log = int((old.snapshot or {}).get("since_log") or 0)
             previous_no = (old.snapshot or {}).get("previous_report")
             carry = old
@@ -230,10 +260,19 @@ def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -
             carry = prev
         snap = take_snapshot(incident=incident, since_log=since_log, previous=previous_no)
         now = utcnow()
-        report = Report(incident_id=incident_id, number=last + 1, status=ReportStatus.DRAFT, version=1,
-                        supersedes=supersedes, created_at=now, created_by_id=actor.id,
-                        created_by=actor.display_name, updated_at=now, updated_by=actor.display_name,
-                        snapshot=snap)
+        report = Report(
+            incident_id=incident_id,
+            number=last + 1,
+            status=ReportStatus.DRAFT,
+            version=1,
+            supersedes=supersedes,
+            created_at=now,
+            created_by_id=actor.id,
+            created_by=actor.display_name,
+            updated_at=now,
+            updated_by=actor.display_name,
+            snapshot=snap,
+        )
         _prefill(report, incident, snap, carry, kommun)
         if supersedes is not None:
             for f in NARRATIVE_FIELDS + ("nasta_rapport",):
@@ -248,8 +287,14 @@ def create(*, actor: User, incident_id: int, supersedes: Optional[int] = None) -
 UPDATABLE = set(NARRATIVE_FIELDS) | set(CAP_TEXT_FIELDS) | set(CAP_CHOICE_FIELDS) | {"nasta_rapport", "area"}
 
 
-def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_version: Optional[int] = None,
-           refresh_snapshot: bool = False) -> Report:
+def update(
+    *,
+    actor: User,
+    report_id: int,
+    fields: dict[str, Any],
+    expected_version: int | None = None,
+    refresh_snapshot: bool = False,
+) -> Report:
     """Edit a draft (PATCH semantics). Anything else is refused with 409: it never changes."""
     check(actor, Perm.WRITE_LOG)
     unknown = set(fields) - UPDATABLE
@@ -263,8 +308,9 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
             clean[f] = _text_field(f, v, MAX_CAP_TEXT[f])
         elif f in CAP_CHOICE_FIELDS:
             if v not in CAP_CHOICES[f]:
-                raise ValidationError(_l("%(field)s ska vara en av: %(allowed)s.", field=f,
-                                         allowed=", ".join(sorted(CAP_CHOICES[f]))))
+                raise ValidationError(
+                    _l("%(field)s ska vara en av: %(allowed)s.", field=f, allowed=", ".join(sorted(CAP_CHOICES[f])))
+                )
             clean[f] = v
         elif f == "nasta_rapport":
             clean[f] = parse_time(f, v)
@@ -275,9 +321,16 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
         incident, report = _locked_report(report_id)
         _require_draft(report)
         if expected_version is not None and expected_version != report.version:
-            raise Conflict(_l("Rapport %(number)s har ändrats av %(who)s under tiden (version %(version)s); ladda om och ändra igen.",
-                              number=report.number, who=report.updated_by, version=report.version), code="stale_version",
-                           details={"version": report.version, "updated_by": report.updated_by})
+            raise Conflict(
+                _l(
+                    "Rapport %(number)s har ändrats av %(who)s under tiden (version %(version)s); ladda om och ändra igen.",
+                    number=report.number,
+                    who=report.updated_by,
+                    version=report.version,
+                ),
+                code="stale_version",
+                details={"version": report.version, "updated_by": report.updated_by},
+            )
         changed = False
         for f, v in clean.items():
             if getattr(report, f) != v:
@@ -285,8 +338,9 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
                 changed = True
         if refresh_snapshot:
             snap = report.snapshot or {}
-            report.snapshot = take_snapshot(incident=incident, since_log=int(snap.get("since_log") or 0),
-                                            previous=snap.get("previous_report"))
+            report.snapshot = take_snapshot(
+                incident=incident, since_log=int(snap.get("since_log") or 0), previous=snap.get("previous_report")
+            )
             changed = True
         if changed:
             report.version += 1
@@ -297,8 +351,14 @@ def update(*, actor: User, report_id: int, fields: dict[str, Any], expected_vers
 
 def _require_draft(report: Report) -> None:
     if not report.is_draft:
-        raise Conflict(_l("Rapport %(number)s är %(status)s; en fastställd rapport ändras aldrig. Skriv en rättelse (en ny rapport som ersätter den).",
-                          number=report.number, status=labels.REPORT_STATUSES[report.status.value]), code="report_frozen")
+        raise Conflict(
+            _l(
+                "Rapport %(number)s är %(status)s; en fastställd rapport ändras aldrig. Skriv en rättelse (en ny rapport som ersätter den).",
+                number=report.number,
+                status=labels.REPORT_STATUSES[report.status.value],
+            ),
+            code="report_frozen",
+        )
 
 
 def _locked_report(report_id: int) -> tuple[Incident, Report]:
@@ -311,21 +371,32 @@ def _locked_report(report_id: int) -> tuple[Incident, Report]:
 
 
 def _announce(incident: Incident, actor: User, report: Report) -> None:
-    events.append_event(incident=incident, type="report.issued", actor=actor.username,
-                        data=to_dict(report, exercise=incident.is_exercise,
-                                     superseded_by=_superseded_map(incident.id).get(report.number)))
+    events.append_event(
+        incident=incident,
+        type="report.issued",
+        actor=actor.username,
+        data=to_dict(
+            report, exercise=incident.is_exercise, superseded_by=_superseded_map(incident.id).get(report.number)
+        ),
+    )
 
 
-def approve(*, actor: User, report_id: int, expected_version: Optional[int] = None) -> Report:
+def approve(*, actor: User, report_id: int, expected_version: int | None = None) -> Report:
     """Fastställ: the report is frozen from now on and announced (`report.issued`)."""
     check(actor, Perm.LEAD)
     with write_transaction(db.session):
         incident, report = _locked_report(report_id)
         _require_draft(report)
         if expected_version is not None and expected_version != report.version:
-            raise Conflict(_l("Rapport %(number)s har ändrats sedan du läste den (nu version %(version)s); läs den igen innan du fastställer.",
-                              number=report.number, version=report.version), code="stale_version",
-                           details={"version": report.version})
+            raise Conflict(
+                _l(
+                    "Rapport %(number)s har ändrats sedan du läste den (nu version %(version)s); läs den igen innan du fastställer.",
+                    number=report.number,
+                    version=report.version,
+                ),
+                code="stale_version",
+                details={"version": report.version},
+            )
         if not report.handelse.strip():
             raise ValidationError(_l("En rapport behöver åtminstone avsnittet Händelse innan den fastställs."))
         # An approved report must always be able to produce its CAP message:
@@ -336,17 +407,27 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
         if missing or other:
             names = ", ".join(_(export.CAP_FIELD_LABELS[f]) for f in missing)
             if missing:
-                message = _("Rapporten kan inte fastställas: varningen till allmänheten (CAP) saknar %(fields)s. "
-                            "Fyll i det under Information till allmänheten och försök igen.", fields=names)
+                message = _(
+                    "Rapporten kan inte fastställas: varningen till allmänheten (CAP) saknar %(fields)s. "
+                    "Fyll i det under Information till allmänheten och försök igen.",
+                    fields=names,
+                )
             else:
-                message = _("Rapporten kan inte fastställas: varningen till allmänheten (CAP) blir inte giltig "
-                            "(%(reasons)s).", reasons="; ".join(other[:3]))
+                message = _(
+                    "Rapporten kan inte fastställas: varningen till allmänheten (CAP) blir inte giltig (%(reasons)s).",
+                    reasons="; ".join(other[:3]),
+                )
             raise ValidationError(message, code="cap_incomplete", details={"missing": missing, "errors": other})
         if report.supersedes is not None:
             later = _superseded_map(incident.id).get(report.supersedes)
             if later is not None and later != report.number:
-                raise Conflict(_l("Rapport %(number)s är redan rättad av rapport %(later)s.", number=report.supersedes,
-                                  later=later))
+                raise Conflict(
+                    _l(
+                        "Rapport %(number)s är redan rättad av rapport %(later)s.",
+                        number=report.supersedes,
+                        later=later,
+                    )
+                )
         now = utcnow()
         actor_id, actor_name = actor.id, actor.display_name  # read before writing: no autoflush in between
         report.approved_at = now
@@ -355,15 +436,24 @@ def approve(*, actor: User, report_id: int, expected_version: Optional[int] = No
         report.status = ReportStatus.APPROVED  # last: from here on the database guard holds
         extra = f" Ersätter lägesrapport {report.supersedes}." if report.supersedes else ""
         nxt = f" Nästa rapport {text.local_time(report.nasta_rapport)}." if report.nasta_rapport else ""
-        log.system_entry(incident=incident, actor=actor,
-                         text=f"Lägesrapport {report.number} fastställd av {actor.display_name}.{extra}{nxt}")
+        log.system_entry(
+            incident=incident,
+            actor=actor,
+            text=f"Lägesrapport {report.number} fastställd av {actor.display_name}.{extra}{nxt}",
+        )
         _announce(incident, actor, report)
         _queue_reminder(incident.id, report.nasta_rapport)
     return report
 
 
-def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipient: Optional[str] = None,
-         sent_at: Optional[datetime] = None) -> Report:
+def send(
+    *,
+    actor: User,
+    report_id: int,
+    channel: str | None = None,
+    recipient: str | None = None,
+    sent_at: datetime | None = None,
+) -> Report:
     """Record that the approved report was sent: when, how, to whom."""
     check(actor, Perm.WRITE_LOG)
     channel_v = _text_field("channel", channel, 100) or DEFAULT_CHANNEL
@@ -373,11 +463,21 @@ def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipien
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.APPROVED:
             if report.is_draft:
-                raise Conflict(_l("Rapport %(number)s är ett utkast; den måste fastställas innan den skickas.",
-                                  number=report.number),
-                               code="not_approved")
-            raise Conflict(_l("Rapport %(number)s har redan status %(status)s.", number=report.number,
-                              status=labels.REPORT_STATUSES[report.status.value]), code="already_sent")
+                raise Conflict(
+                    _l(
+                        "Rapport %(number)s är ett utkast; den måste fastställas innan den skickas.",
+                        number=report.number,
+                    ),
+                    code="not_approved",
+                )
+            raise Conflict(
+                _l(
+                    "Rapport %(number)s har redan status %(status)s.",
+                    number=report.number,
+                    status=labels.REPORT_STATUSES[report.status.value],
+                ),
+                code="already_sent",
+            )
         now = utcnow()
         sent_v = sent_v or now
         if sent_v > now + timedelta(minutes=5):
@@ -390,17 +490,23 @@ def send(*, actor: User, report_id: int, channel: Optional[str] = None, recipien
         report.sent_channel = channel_v
         report.sent_recipient = recipient_v
         report.status = ReportStatus.SENT
-        log.write_entry(incident=incident, actor=actor, kind=LogKind.OUTGOING, counterpart=recipient_v,
-                        text=f"Lägesrapport {report.number} skickad till {recipient_v} via {channel_v} "
-                             f"{text.local_time(sent_v, '%H:%M')}.",
-                        occurred_at=sent_v)
+        log.write_entry(
+            incident=incident,
+            actor=actor,
+            kind=LogKind.OUTGOING,
+            counterpart=recipient_v,
+            text=f"Lägesrapport {report.number} skickad till {recipient_v} via {channel_v} "
+            f"{text.local_time(sent_v, '%H:%M')}.",
+            occurred_at=sent_v,
+        )
         _announce(incident, actor, report)
         _queue_reminder(incident.id, report.nasta_rapport)
     return report
 
 
-def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] = None,
-                acknowledged_at: Optional[datetime] = None) -> Report:
+def acknowledge(
+    *, actor: User, report_id: int, acknowledged_by: str | None = None, acknowledged_at: datetime | None = None
+) -> Report:
     """Record the recipient's receipt (kvittens) of a sent report."""
     check(actor, Perm.WRITE_LOG)
     who = _text_field("acknowledged_by", acknowledged_by, MAX_SHORT)
@@ -409,7 +515,9 @@ def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] =
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.SENT:
             if report.status is ReportStatus.ACKNOWLEDGED:
-                raise Conflict(_l("Rapport %(number)s är redan kvitterad.", number=report.number), code="already_acknowledged")
+                raise Conflict(
+                    _l("Rapport %(number)s är redan kvitterad.", number=report.number), code="already_acknowledged"
+                )
             raise Conflict(_l("Rapport %(number)s har inte skickats ännu.", number=report.number), code="not_sent")
         now = utcnow()
         at_v = at_v or now
@@ -423,26 +531,36 @@ def acknowledge(*, actor: User, report_id: int, acknowledged_by: Optional[str] =
         report.acknowledged_by = who
         report.acknowledged_recorded_by = actor_name
         report.status = ReportStatus.ACKNOWLEDGED
-        log.write_entry(incident=incident, actor=actor, kind=LogKind.INCOMING, counterpart=who,
-                        text=f"Kvittens: lägesrapport {report.number} mottagen av {who}.", occurred_at=at_v)
+        log.write_entry(
+            incident=incident,
+            actor=actor,
+            kind=LogKind.INCOMING,
+            counterpart=who,
+            text=f"Kvittens: lägesrapport {report.number} mottagen av {who}.",
+            occurred_at=at_v,
+        )
         _announce(incident, actor, report)
     return report
 
 
 # --- the reminder before the next report -------------------------------------------
 
-def _queue_reminder(incident_id: int, due: Optional[datetime]) -> None:
+
+def _queue_reminder(incident_id: int, due: datetime | None) -> None:
     """After commit: the reminder before the next report (a failure is logged; the approval stands)."""
     if due is None:
         return
     from crisis.scheduler import runner
 
-    runner.schedule_once_after_commit(job_id=f"{JOB_PREFIX}{incident_id}",
-                                      run_at=max(due - REMINDER_LEAD, utcnow()),
-                                      func_path=JOB_FUNC, args=(incident_id,))
+    runner.schedule_once_after_commit(
+        job_id=f"{JOB_PREFIX}{incident_id}",
+        run_at=max(due - REMINDER_LEAD, utcnow()),
+        func_path=JOB_FUNC,
+        args=(incident_id,),
+    )
 
 
-def remind_due(*, incident_id: int, now: Optional[datetime] = None) -> bool:
+def remind_due(*, incident_id: int, now: datetime | None = None) -> bool:
     """Announce that the next report is due soon, once per (report, due time). Returns whether it fired."""
     now = now or utcnow()
     with write_transaction(db.session):
@@ -457,16 +575,23 @@ def remind_due(*, incident_id: int, now: Optional[datetime] = None) -> bool:
         if now < due - REMINDER_LEAD - timedelta(seconds=5):
             return False  # rescheduled for later; this run is early
         key = {"kind": "report_due", "report": latest.number, "due": due.isoformat()}
-        fired = db.session.scalars(sa.select(Event.data).where(
-            Event.incident_id == incident_id, Event.type == "reminder.due"))
+        fired = db.session.scalars(
+            sa.select(Event.data).where(Event.incident_id == incident_id, Event.type == "reminder.due")
+        )
         if any(isinstance(d, dict) and all(d.get(k) == v for k, v in key.items()) for d in fired):
             return False
-        log.system_entry(incident=incident, actor=None,
-                         text=f"Påminnelse: nästa lägesrapport ska vara klar {text.local_time(due, '%H:%M')} "
-                              f"(efter lägesrapport {latest.number}).")
-        events.append_event(incident=incident, type="reminder.due", actor=None,
-                             data=dict(key, text=f"Nästa lägesrapport {text.local_time(due, '%H:%M')}",
-                                       incident=incident_id))
+        log.system_entry(
+            incident=incident,
+            actor=None,
+            text=f"Påminnelse: nästa lägesrapport ska vara klar {text.local_time(due, '%H:%M')} "
+            f"(efter lägesrapport {latest.number}).",
+        )
+        events.append_event(
+            incident=incident,
+            type="reminder.due",
+            actor=None,
+            data=dict(key, text=f"Nästa lägesrapport {text.local_time(due, '%H:%M')}", incident=incident_id),
+        )
     return True
 
 

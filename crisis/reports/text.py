@@ -76,8 +76,9 @@ def site_lines(snapshot: Mapping[str, Any]) -> list[str]:
     for cat, counts in (sites.get("categories") or {}).items():
         if not any(counts.get(s) for s in ("down", "degraded", "at_risk")):
             continue  # all working, or simply not reported on yet: nothing to say
-        parts = [f"{counts[s]} {SITE_STATES_SV[s]}" for s in ("down", "degraded", "at_risk", "operational")
-                 if counts.get(s)]
+        parts = [
+            f"{counts[s]} {SITE_STATES_SV[s]}" for s in ("down", "degraded", "at_risk", "operational") if counts.get(s)
+        ]
         lines.append(f"{CATEGORIES_SV.get(cat, cat)}: {', '.join(parts)}")
     return lines + site_detail_lines(snapshot)
 

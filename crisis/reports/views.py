@@ -21,17 +21,30 @@ from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, Repor
 # --- API -----------------------------------------------------------------------
 
 
-@operation("/incidents/<int:incident_id>/reports", "GET", summary="The incident's lägesrapporter, newest first",
-           tag="reports", response=Items[ReportOut], perm="read")
+@operation(
+    "/incidents/<int:incident_id>/reports",
+    "GET",
+    summary="The incident's lägesrapporter, newest first",
+    tag="reports",
+    response=Items[ReportOut],
+    perm="read",
+)
 def list_reports(incident_id: int) -> list[dict[str, Any]]:
     reports = service.list_reports(viewer=current_user, incident_id=incident_id)
     superseded = {r.supersedes: r.number for r in reports if r.supersedes}
     return [to_dict(r, superseded_by=superseded.get(r.number)) for r in reports]
 
 
-@operation("/incidents/<int:incident_id>/reports", "POST",
-           summary="Start a draft prefilled from the incident (or a correction with `supersedes`)",
-           tag="reports", body=ReportCreate, response=ReportOut, status=201, perm="write_log")
+@operation(
+    "/incidents/<int:incident_id>/reports",
+    "POST",
+    summary="Start a draft prefilled from the incident (or a correction with `supersedes`)",
+    tag="reports",
+    body=ReportCreate,
+    response=ReportOut,
+    status=201,
+    perm="write_log",
+)
 def create_report(incident_id: int, body: ReportCreate) -> dict[str, Any]:
     report = service.create(actor=current_user, incident_id=incident_id, supersedes=body.supersedes)
     return service.report_dict(report)
@@ -43,53 +56,108 @@ def _one(report: Any) -> dict[str, Any]:
     return d
 
 
-@operation("/reports/<int:report_id>", "GET", summary="One report, with what changed since the previous version",
-           tag="reports", response=ReportOut, perm="read")
+@operation(
+    "/reports/<int:report_id>",
+    "GET",
+    summary="One report, with what changed since the previous version",
+    tag="reports",
+    response=ReportOut,
+    perm="read",
+)
 def get_report(report_id: int) -> dict[str, Any]:
     return _one(service.get(viewer=current_user, report_id=report_id))
 
 
-@operation("/reports/<int:report_id>", "PATCH", summary="Edit a draft (409 once approved: it never changes)",
-           tag="reports", body=ReportPatch, response=ReportOut, perm="write_log")
+@operation(
+    "/reports/<int:report_id>",
+    "PATCH",
+    summary="Edit a draft (409 once approved: it never changes)",
+    tag="reports",
+    body=ReportPatch,
+    response=ReportOut,
+    perm="write_log",
+)
 def patch_report(report_id: int, body: ReportPatch) -> dict[str, Any]:
     fields = body.model_dump(exclude_unset=True)
     version = fields.pop("version", None)
     refresh = fields.pop("refresh_snapshot", False)
-    report = service.update(actor=current_user, report_id=report_id, fields=fields,
-                            expected_version=version, refresh_snapshot=refresh)
+    report = service.update(
+        actor=current_user, report_id=report_id, fields=fields, expected_version=version, refresh_snapshot=refresh
+    )
     return _one(report)
 
 
-@operation("/reports/<int:report_id>/approve", "POST",
-           summary="Fastställ: freeze the report and announce it (report.issued)", tag="reports",
-           body=ApproveIn, response=ReportOut, perm="lead")
+@operation(
+    "/reports/<int:report_id>/approve",
+    "POST",
+    summary="Fastställ: freeze the report and announce it (report.issued)",
+    tag="reports",
+    body=ApproveIn,
+    response=ReportOut,
+    perm="lead",
+)
 def approve_report(report_id: int, body: ApproveIn) -> dict[str, Any]:
     return _one(service.approve(actor=current_user, report_id=report_id, expected_version=body.version))
 
 
-@operation("/reports/<int:report_id>/send", "POST",
-           summary="Record that the approved report was sent (when, channel, recipient)", tag="reports",
-           body=SendIn, response=ReportOut, perm="write_log")
+@operation(
+    "/reports/<int:report_id>/send",
+    "POST",
+    summary="Record that the approved report was sent (when, channel, recipient)",
+    tag="reports",
+    body=SendIn,
+    response=ReportOut,
+    perm="write_log",
+)
 def send_report(report_id: int, body: SendIn) -> dict[str, Any]:
-    return _one(service.send(actor=current_user, report_id=report_id, channel=body.channel,
-                             recipient=body.recipient, sent_at=body.sent_at))
+    return _one(
+        service.send(
+            actor=current_user,
+            report_id=report_id,
+            channel=body.channel,
+            recipient=body.recipient,
+            sent_at=body.sent_at,
+        )
+    )
 
 
-@operation("/reports/<int:report_id>/acknowledge", "POST", summary="Record the recipient's receipt (kvittens)",
-           tag="reports", body=AcknowledgeIn, response=ReportOut, perm="write_log")
+@operation(
+    "/reports/<int:report_id>/acknowledge",
+    "POST",
+    summary="Record the recipient's receipt (kvittens)",
+    tag="reports",
+    body=AcknowledgeIn,
+    response=ReportOut,
+    perm="write_log",
+)
 def acknowledge_report(report_id: int, body: AcknowledgeIn) -> dict[str, Any]:
-    return _one(service.acknowledge(actor=current_user, report_id=report_id, acknowledged_by=body.acknowledged_by,
-                                    acknowledged_at=body.acknowledged_at))
+    return _one(
+        service.acknowledge(
+            actor=current_user,
+            report_id=report_id,
+            acknowledged_by=body.acknowledged_by,
+            acknowledged_at=body.acknowledged_at,
+        )
+    )
 
 
-@operation("/reports/<int:report_id>/cap.xml", "GET",
-           summary="The report's public information as OASIS CAP 1.2 (validated; Exercise for exercises)",
-           tag="reports", response=str, perm="read", content_type="application/xml")
+@operation(
+    "/reports/<int:report_id>/cap.xml",
+    "GET",
+    summary="The report's public information as OASIS CAP 1.2 (validated; Exercise for exercises)",
+    tag="reports",
+    response=str,
+    perm="read",
+    content_type="application/xml",
+)
 def report_cap(report_id: int) -> Response:
     report, xml = export.cap_xml(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
-    return Response(xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
+    return Response(
+        xml,
+        mimetype="application/xml",
+        headers={"Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'},
+    )
 
 
 # --- pages and exports ----------------------------------------------------------
@@ -152,10 +220,14 @@ STRINGS = {
     "discard_title": _l("Lämna utkastet?"),
     "discard_button": _l("Lämna utan att spara"),
     "saving": _l("Sparar…"),
-    "confirm_approve": _l("Fastställa lägesrapport {n}? Den kan aldrig ändras efteråt; en rättelse blir en ny rapport."),
+    "confirm_approve": _l(
+        "Fastställa lägesrapport {n}? Den kan aldrig ändras efteråt; en rättelse blir en ny rapport."
+    ),
     "approve_title": _l("Fastställa lägesrapport {n}?"),
     "approve_button": _l("Fastställ"),
-    "changed_elsewhere": _l("Utkastet har ändrats av {who}. Dina osparade ändringar finns kvar; spara för att se om de krockar, eller ladda om sidan."),
+    "changed_elsewhere": _l(
+        "Utkastet har ändrats av {who}. Dina osparade ändringar finns kvar; spara för att se om de krockar, eller ladda om sidan."
+    ),
     "level": _l("Nivå"),
     "sites": _l("Samhällsviktig verksamhet"),
     "sites_unavailable": _l("Inget verksamhetsregister."),
@@ -182,47 +254,92 @@ STRINGS = {
     "nothing": _l("Inget."),
 }
 CAP_CHOICE_LABELS = {
-    "cap_category": {"Infra": _l("Infrastruktur"), "Safety": _l("Allmän säkerhet"), "Health": _l("Hälsa"),
-                     "Met": _l("Väder"), "Env": _l("Miljö"), "Fire": _l("Brand"), "Rescue": _l("Räddning"),
-                     "Transport": _l("Transport"), "Security": _l("Säkerhet"), "Geo": _l("Geofysiskt"),
-                     "CBRNE": _l("CBRN"), "Other": _l("Övrigt")},
-    "cap_urgency": {"Immediate": _l("Omedelbart"), "Expected": _l("Inom kort"), "Future": _l("Senare"),
-                    "Past": _l("Över"), "Unknown": _l("Okänt")},
-    "cap_severity": {"Extreme": _l("Extrem"), "Severe": _l("Allvarlig"), "Moderate": _l("Måttlig"),
-                     "Minor": _l("Liten"), "Unknown": _l("Okänd")},
-    "cap_certainty": {"Observed": _l("Bekräftad"), "Likely": _l("Trolig"), "Possible": _l("Möjlig"),
-                      "Unlikely": _l("Osannolik"), "Unknown": _l("Okänd")},
+    "cap_category": {
+        "Infra": _l("Infrastruktur"),
+        "Safety": _l("Allmän säkerhet"),
+        "Health": _l("Hälsa"),
+        "Met": _l("Väder"),
+        "Env": _l("Miljö"),
+        "Fire": _l("Brand"),
+        "Rescue": _l("Räddning"),
+        "Transport": _l("Transport"),
+        "Security": _l("Säkerhet"),
+        "Geo": _l("Geofysiskt"),
+        "CBRNE": _l("CBRN"),
+        "Other": _l("Övrigt"),
+    },
+    "cap_urgency": {
+        "Immediate": _l("Omedelbart"),
+        "Expected": _l("Inom kort"),
+        "Future": _l("Senare"),
+        "Past": _l("Över"),
+        "Unknown": _l("Okänt"),
+    },
+    "cap_severity": {
+        "Extreme": _l("Extrem"),
+        "Severe": _l("Allvarlig"),
+        "Moderate": _l("Måttlig"),
+        "Minor": _l("Liten"),
+        "Unknown": _l("Okänd"),
+    },
+    "cap_certainty": {
+        "Observed": _l("Bekräftad"),
+        "Likely": _l("Trolig"),
+        "Possible": _l("Möjlig"),
+        "Unlikely": _l("Osannolik"),
+        "Unknown": _l("Okänd"),
+    },
 }
 
 
 def labels_json() -> str:
     """Labels for reports.js (read from a data- attribute)."""
+
     def s(table: dict[str, Any]) -> dict[str, str]:
         return {k: str(v) for k, v in table.items()}
 
-    return json.dumps({
-        "fields": s(FIELD_LABELS), "statuses": s(STATUS_LABELS), "site_states": s(SITE_STATE_LABELS),
-        "categories": s(CATEGORY_LABELS), "task_statuses": s(TASK_STATUS_LABELS),
-        "strings": s(STRINGS),
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "fields": s(FIELD_LABELS),
+            "statuses": s(STATUS_LABELS),
+            "site_states": s(SITE_STATE_LABELS),
+            "categories": s(CATEGORY_LABELS),
+            "task_statuses": s(TASK_STATUS_LABELS),
+            "strings": s(STRINGS),
+        },
+        ensure_ascii=False,
+    )
 
 
 def _template_context() -> dict[str, Any]:
-    return dict(FIELD_LABELS=FIELD_LABELS, FIELD_HINTS=FIELD_HINTS, STATUS_LABELS=STATUS_LABELS,
-                SITE_STATE_LABELS=SITE_STATE_LABELS, CATEGORY_LABELS=CATEGORY_LABELS,
-                TASK_STATUS_LABELS=TASK_STATUS_LABELS, CAP_CHOICE_LABELS=CAP_CHOICE_LABELS,
-                NARRATIVE_FIELDS=NARRATIVE_FIELDS, CAP_TEXT_FIELDS=CAP_TEXT_FIELDS,
-                CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS, local_time=text.local_time,
-                site_detail_lines=text.site_detail_lines)
+    return dict(
+        FIELD_LABELS=FIELD_LABELS,
+        FIELD_HINTS=FIELD_HINTS,
+        STATUS_LABELS=STATUS_LABELS,
+        SITE_STATE_LABELS=SITE_STATE_LABELS,
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        TASK_STATUS_LABELS=TASK_STATUS_LABELS,
+        CAP_CHOICE_LABELS=CAP_CHOICE_LABELS,
+        NARRATIVE_FIELDS=NARRATIVE_FIELDS,
+        CAP_TEXT_FIELDS=CAP_TEXT_FIELDS,
+        CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS,
+        local_time=text.local_time,
+        site_detail_lines=text.site_detail_lines,
+    )
 
 
 @pages.route("/incidents/<int:incident_id>/reports")
 @login_required
 def reports_page(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
-    return render_template("reports/reports.html", incident=inc, labels_json=labels_json(),
-                           can_write=has_perm(current_user, Perm.WRITE_LOG),
-                           can_lead=has_perm(current_user, Perm.LEAD), **_template_context())
+    return render_template(
+        "reports/reports.html",
+        incident=inc,
+        labels_json=labels_json(),
+        can_write=has_perm(current_user, Perm.WRITE_LOG),
+        can_lead=has_perm(current_user, Perm.LEAD),
+        **_template_context(),
+    )
 
 
 @pages.route("/reports/<int:report_id>/print")
@@ -242,8 +359,11 @@ def report_cap_page(report_id: int) -> Response:
     make one) a readable Swedish page from the error handler, never raw JSON."""
     report, xml = export.cap_xml(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
-    return Response(xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'})
+    return Response(
+        xml,
+        mimetype="application/xml",
+        headers={"Content-Disposition": f'inline; filename="{prefix}cap-{report.incident_id}-{report.number}.xml"'},
+    )
 
 
 @pages.route("/reports/<int:report_id>/wis.txt")
@@ -252,8 +372,13 @@ def report_wis(report_id: int) -> Response:
     report, body = export.wis_text(viewer=current_user, report_id=report_id)
     prefix = "OVNING-" if report.snapshot.get("incident", {}).get("mode") == "exercise" else ""
     disposition = "attachment" if request.args.get("download") == "1" else "inline"
-    return Response(body, mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'{disposition}; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.txt"'})
+    return Response(
+        body,
+        mimetype="text/plain; charset=utf-8",
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.txt"'
+        },
+    )
 
 
 @pages.route("/reports/<int:report_id>/report.json")
@@ -263,6 +388,10 @@ def report_json(report_id: int) -> Response:
     data = service.report_dict(report)
     data.update(service.changes(viewer=current_user, report_id=report_id))
     prefix = "OVNING-" if data["exercise"] else ""
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.json"'})
-
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{prefix}lagesrapport-{report.incident_id}-{report.number}.json"'
+        },
+    )

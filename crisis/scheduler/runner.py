@@ -24,8 +24,9 @@ import importlib
 import logging
 import os
 import time
-from datetime import datetime, timezone
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -38,10 +39,10 @@ from crisis import aftercommit, registry
 
 log = logging.getLogger("krisrum.scheduler")
 
-_app: Optional[Flask] = None
-_scheduler: Optional[BaseScheduler] = None
+_app: Flask | None = None
+_scheduler: BaseScheduler | None = None
 _lock: Any = None
-_store_only: Optional[BaseScheduler] = None  # during the startup recovery
+_store_only: BaseScheduler | None = None  # during the startup recovery
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
@@ -129,8 +130,9 @@ def run_blocking(app: Flask) -> None:
     _app = app
     _recover(app)
     _scheduler = build(app, blocking=True)
-    _scheduler.add_job("crisis.scheduler.runner:_wakeup", "interval", seconds=POLL_SECONDS, id="krisrum:wakeup",
-                       replace_existing=True)
+    _scheduler.add_job(
+        "crisis.scheduler.runner:_wakeup", "interval", seconds=POLL_SECONDS, id="krisrum:wakeup", replace_existing=True
+    )
     log.info("scheduler process %s running (re-reads the job store every %s s)", os.getpid(), POLL_SECONDS)
     _scheduler.start()
 
@@ -147,10 +149,10 @@ def _ensure_logging() -> None:
         krisrum.setLevel(logging.INFO)
 
 
-def summarise(jobs: list[Any], now: Optional[datetime] = None) -> str:
+def summarise(jobs: list[Any], now: datetime | None = None) -> str:
     """'exercise injects: 8 (8 overdue, the oldest by 12 s), task reminders: 1 (none overdue)' for the log."""
-    now = now or datetime.now(timezone.utc)
-    groups: dict[str, list[Optional[datetime]]] = {}
+    now = now or datetime.now(UTC)
+    groups: dict[str, list[datetime | None]] = {}
     for job in jobs:
         if job.id.startswith("krisrum:"):
             continue
@@ -178,8 +180,7 @@ def _recover(app: Flask) -> None:
         sched = _store_only_scheduler(app)
         _store_only = sched
         try:
-            log.info("scheduler starting in process %s; job store holds %s", os.getpid(),
-                     summarise(sched.get_jobs()))
+            log.info("scheduler starting in process %s; job store holds %s", os.getpid(), summarise(sched.get_jobs()))
             results = []
             for hook in registry.of(app).startup_jobs:
                 try:
@@ -188,8 +189,12 @@ def _recover(app: Flask) -> None:
                     log.exception("startup recovery %s failed; the scheduler starts anyway", hook)
                     outcome = "failed"
                 results.append(_describe(hook, outcome))
-            log.info("startup recovery done in %.2f s (%s); due now: %s", time.monotonic() - started,
-                     "; ".join(results), summarise(sched.get_jobs()))
+            log.info(
+                "startup recovery done in %.2f s (%s); due now: %s",
+                time.monotonic() - started,
+                "; ".join(results),
+                summarise(sched.get_jobs()),
+            )
         finally:
             _store_only = None
             sched.shutdown(wait=False)
@@ -253,12 +258,18 @@ def schedule_once(*, job_id: str, run_at: datetime, func_path: str, args: tuple[
     shared job store, which the scheduler process picks up on its next wakeup.
     """
     with _job_store() as sched:
-        sched.add_job("crisis.scheduler.runner:run_job", "date", run_date=run_at, id=job_id,
-                      args=(func_path, *args), replace_existing=True, misfire_grace_time=None)
+        sched.add_job(
+            "crisis.scheduler.runner:run_job",
+            "date",
+            run_date=run_at,
+            id=job_id,
+            args=(func_path, *args),
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
 
-def schedule_once_after_commit(*, job_id: str, run_at: datetime, func_path: str,
-                               args: tuple[Any, ...] = ()) -> None:
+def schedule_once_after_commit(*, job_id: str, run_at: datetime, func_path: str, args: tuple[Any, ...] = ()) -> None:
     """`schedule_once` once the current transaction commits (nothing on rollback).
 
     The job store writes through its own connection, which on SQLite would
@@ -276,13 +287,22 @@ def _schedule_once_args(job_id: str, run_at: datetime, func_path: str, args: tup
     schedule_once(job_id=job_id, run_at=run_at, func_path=func_path, args=args)
 
 
-def schedule_interval(*, job_id: str, minutes: float, first_at: datetime, func_path: str,
-                      args: tuple[Any, ...] = ()) -> None:
+def schedule_interval(
+    *, job_id: str, minutes: float, first_at: datetime, func_path: str, args: tuple[Any, ...] = ()
+) -> None:
     """Add or replace a recurring job (reminders); coalesced after downtime."""
     with _job_store() as sched:
-        sched.add_job("crisis.scheduler.runner:run_job", "interval", minutes=minutes, start_date=first_at,
-                      id=job_id, args=(func_path, *args), replace_existing=True, coalesce=True,
-                      misfire_grace_time=None)
+        sched.add_job(
+            "crisis.scheduler.runner:run_job",
+            "interval",
+            minutes=minutes,
+            start_date=first_at,
+            id=job_id,
+            args=(func_path, *args),
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
 
 
 def remove(job_id: str) -> None:

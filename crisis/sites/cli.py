@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -31,7 +31,7 @@ def import_sites(file: Path) -> None:
         for message in messages:
             # The importer prefixes a bad file type with the file name itself.
             if message.startswith(file.name + ": "):
-                message = message[len(file.name) + 2:]
+                message = message[len(file.name) + 2 :]
             click.echo(f"{shown}: {message}", err=True)
         click.echo(f"{shown}: nothing was imported.", err=True)
         sys.exit(1)
@@ -47,7 +47,7 @@ def import_sites(file: Path) -> None:
     except OSError as e:
         fail([e.strerror or str(e)])
 
-    bar: Optional[Any] = None
+    bar: Any | None = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
@@ -65,6 +65,7 @@ def import_sites(file: Path) -> None:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(f"{shown}: imported {result.total} sites ({len(result.created)} new, "
-               f"{len(result.updated)} updated, {len(result.unchanged)} unchanged).")
-
+    click.echo(
+        f"{shown}: imported {result.total} sites ({len(result.created)} new, "
+        f"{len(result.updated)} updated, {len(result.unchanged)} unchanged)."
+    )

@@ -35,10 +35,12 @@ def load_demo_sites() -> None:
 
     register.import_file(actor=None, filename=DEMO_FILE.name, text=DEMO_FILE.read_text(encoding="utf-8"))
     incident_id = db.session.scalar(
-        sa.select(Incident.id).where(Incident.title == DEMO_INCIDENT_TITLE).order_by(Incident.id.desc()).limit(1))
+        sa.select(Incident.id).where(Incident.title == DEMO_INCIDENT_TITLE).order_by(Incident.id.desc()).limit(1)
+    )
     reporter = users.get_by_username(username="dagbok")
     if incident_id is None or reporter is None:
         return
     for key, status, note, backup in DEMO_REPORTS:
-        site_status.set_status(actor=reporter, incident_id=incident_id, site_id=key, status=status, note=note,
-                               on_backup_power=backup)
+        site_status.set_status(
+            actor=reporter, incident_id=incident_id, site_id=key, status=status, note=note, on_backup_power=backup
+        )

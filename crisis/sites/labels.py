@@ -3,7 +3,8 @@ strings the map and register scripts need (passed in a data- attribute)."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -48,10 +49,13 @@ def map_strings() -> dict[str, Any]:
         "yes": _("Ja"),
         "no": _("Nej"),
         "reported_by": _("%(who)s kl. %(time)s", who="{who}", time="{time}"),
-        "tiles_failed": _("Bakgrundskartan kunde inte laddas (ingen internetanslutning?). "
-                          "Kommungränsen och verksamheterna visas ändå."),
-        "marker_label": _("%(name)s, %(category)s: %(status)s", name="{name}", category="{category}",
-                          status="{status}"),
+        "tiles_failed": _(
+            "Bakgrundskartan kunde inte laddas (ingen internetanslutning?). "
+            "Kommungränsen och verksamheterna visas ändå."
+        ),
+        "marker_label": _(
+            "%(name)s, %(category)s: %(status)s", name="{name}", category="{category}", status="{status}"
+        ),
         "boundary": _("Kommungräns"),
         "category": _("Kategori"),
         "history_heading": _("Statusrapporter i händelsen"),

@@ -11,7 +11,7 @@ never mix with real ones.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,13 +31,13 @@ class Site(db.Model):
     category: Mapped[SiteCategory] = mapped_column(str_enum(SiteCategory))
     # A normalised RFC 7946 geometry: {"type": ..., "coordinates": ...}, WGS84 lon/lat.
     geometry: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    address: Mapped[Optional[str]] = mapped_column(sa.String(500))
-    owner: Mapped[Optional[str]] = mapped_column(sa.String(500))
-    contact: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    address: Mapped[str | None] = mapped_column(sa.String(500))
+    owner: Mapped[str | None] = mapped_column(sa.String(500))
+    contact: Mapped[str | None] = mapped_column(sa.String(500))
     backup_power: Mapped[bool] = mapped_column(default=False)
-    fuel_hours: Mapped[Optional[float]]
+    fuel_hours: Mapped[float | None]
     # Styrel prioritetsklass 1 (highest) .. 8; None when the site has none.
-    styrel_priority: Mapped[Optional[int]]
+    styrel_priority: Mapped[int | None]
     # Keys of the sites this one needs, in the order given.
     depends_on: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     retired: Mapped[bool] = mapped_column(default=False)
@@ -55,16 +55,16 @@ class SiteStatus(db.Model):
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"))
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
     status: Mapped[SiteState] = mapped_column(str_enum(SiteState))
-    note: Mapped[Optional[str]] = mapped_column(sa.Text)
-    set_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     set_by: Mapped[str] = mapped_column(sa.String(200))
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the site switched to backup power; None when it runs on the grid.
     # Carried forward from report to report while it stays on backup power,
     # so the fuel countdown starts at the switch, not at the latest report.
-    on_backup_power_since: Mapped[Optional[datetime]]
+    on_backup_power_since: Mapped[datetime | None]
     # The `status` log entry written with this report (its number in the incident).
-    log_number: Mapped[Optional[int]]
+    log_number: Mapped[int | None]
 
     @property
     def on_backup_power(self) -> bool:

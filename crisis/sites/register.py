@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Optional, Union
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -27,10 +28,20 @@ from crisis.sites.models import Site
 from crisis.sites.schemas import site_values
 
 # Register fields an administrator may set (the key only on create).
-EDITABLE = ("name", "category", "geometry", "address", "owner", "contact", "backup_power", "fuel_hours",
-            "styrel_priority", "depends_on")
+EDITABLE = (
+    "name",
+    "category",
+    "geometry",
+    "address",
+    "owner",
+    "contact",
+    "backup_power",
+    "fuel_hours",
+    "styrel_priority",
+    "depends_on",
+)
 
-SiteRef = Union[int, str]
+SiteRef = int | str
 
 
 class SiteFileRejected(ValidationError):
@@ -41,8 +52,15 @@ class SiteFileRejected(ValidationError):
 
     def __init__(self, errors: list[str]) -> None:
         count = len(errors)
-        super().__init__(_l("Filen med verksamheter avvisades (%(count)s fel); inget sparades: %(first)s%(more)s",
-                            count=count, first=errors[0], more=" …" if count > 1 else ""), details=errors)
+        super().__init__(
+            _l(
+                "Filen med verksamheter avvisades (%(count)s fel); inget sparades: %(first)s%(more)s",
+                count=count,
+                first=errors[0],
+                more=" …" if count > 1 else "",
+            ),
+            details=errors,
+        )
         self.errors = errors
 
 
@@ -60,7 +78,7 @@ def all_sites(include_retired: bool = False) -> list[Site]:
 def resolve(site_ref: SiteRef) -> Site:
     """A site by its numeric id, or by its key. Text made only of digits is
     taken as an id."""
-    site: Optional[Site]
+    site: Site | None
     if isinstance(site_ref, int) or (isinstance(site_ref, str) and site_ref.isdigit()):
         site = db.session.get(Site, int(site_ref))
     else:
@@ -78,8 +96,6 @@ def list_sites(*, viewer: User, include_retired: bool = False) -> list[Site]:
 def get(*, viewer: User, site_id: SiteRef) -> Site:
     check(viewer, Perm.READ)
     return resolve(site_id)
-
-
 
 
 def dependency_graph(sites: Iterable[Site]) -> dict[str, list[str]]:
@@ -102,7 +118,9 @@ def _validate(values: Mapping[str, Any], others: list[Site]) -> importer.SiteRec
         records = importer.parse_geojson(text, [s.key for s in others], existing_depends_on=dependency_graph(others))
     except importer.SiteImportError as error:
         messages = [_PLACE.sub("", message).replace(" (feature 1)", "") for message in error.errors]
-        raise ValidationError(_l("Uppgifterna om verksamheten är ogiltiga: %(errors)s", errors="; ".join(messages)), details=messages) from None
+        raise ValidationError(
+            _l("Uppgifterna om verksamheten är ogiltiga: %(errors)s", errors="; ".join(messages)), details=messages
+        ) from None
     return records[0]
 
 
@@ -129,9 +147,13 @@ def create(*, actor: User, data: Mapping[str, Any]) -> Site:
         existing = next((s for s in everyone if s.key == data.get("key")), None)
         if existing is not None:
             raise Conflict(
-                _l("Det finns redan en avvecklad verksamhet med nyckeln \"%(key)s\"; återställ den i stället.",
-                   key=existing.key) if existing.retired
-                else _l("Det finns redan en verksamhet med nyckeln \"%(key)s\".", key=existing.key))
+                _l(
+                    'Det finns redan en avvecklad verksamhet med nyckeln "%(key)s"; återställ den i stället.',
+                    key=existing.key,
+                )
+                if existing.retired
+                else _l('Det finns redan en verksamhet med nyckeln "%(key)s".', key=existing.key)
+            )
         record = _validate(data, [s for s in everyone if not s.retired])
         now = utcnow()
         site = Site(key=record.key, created_at=now, updated_at=now, retired=False)
@@ -150,8 +172,12 @@ def update(*, actor: User, site_id: SiteRef, data: Mapping[str, Any]) -> Site:
     with write_transaction(db.session):
         site = resolve(site_id)
         if "key" in data and data["key"] != site.key:
-            raise ValidationError(_l("En verksamhets nyckel kan inte ändras (andra verksamheter beror på den via nyckeln); "
-                                     "avveckla den och skapa en ny."))
+            raise ValidationError(
+                _l(
+                    "En verksamhets nyckel kan inte ändras (andra verksamheter beror på den via nyckeln); "
+                    "avveckla den och skapa en ny."
+                )
+            )
         merged = {**site_values(site), **data, "key": site.key}
         others = [s for s in all_sites() if s.id != site.id]
         record = _validate(merged, others)
@@ -174,10 +200,16 @@ def retire(*, actor: User, site_id: SiteRef) -> Site:
             return site
         dependents = _dependents(site)
         if dependents:
-            raise Conflict(_ln("%(num)s verksamhet beror på %(site)s: %(names)s; ta bort det beroendet först.",
-                               "%(num)s verksamheter beror på %(site)s: %(names)s; ta bort de beroendena först.",
-                               len(dependents), site=site.name, names=", ".join(s.name for s in dependents[:10])),
-                           code="site_has_dependents")
+            raise Conflict(
+                _ln(
+                    "%(num)s verksamhet beror på %(site)s: %(names)s; ta bort det beroendet först.",
+                    "%(num)s verksamheter beror på %(site)s: %(names)s; ta bort de beroendena först.",
+                    len(dependents),
+                    site=site.name,
+                    names=", ".join(s.name for s in dependents[:10]),
+                ),
+                code="site_has_dependents",
+            )
         site.retired = True
         site.updated_at = utcnow()
     return site
@@ -208,8 +240,9 @@ class ImportResult:
         return len(self.created) + len(self.updated) + len(self.unchanged)
 
 
-def import_file(*, actor: Optional[User], filename: str, text: str,
-                progress: Optional[Callable[[int, int], None]] = None) -> ImportResult:
+def import_file(
+    *, actor: User | None, filename: str, text: str, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     """Import a GeoJSON or CSV site file: all or nothing, upsert by key.
 
     The whole file is validated first (the importer), with its dependencies
@@ -225,8 +258,9 @@ def import_file(*, actor: Optional[User], filename: str, text: str,
         everyone = {site.key: site for site in all_sites(include_retired=True)}
         active = [site for site in everyone.values() if not site.retired]
         try:
-            records = importer.parse_site_file(filename, text, [s.key for s in active],
-                                               existing_depends_on=dependency_graph(active))
+            records = importer.parse_site_file(
+                filename, text, [s.key for s in active], existing_depends_on=dependency_graph(active)
+            )
         except importer.SiteImportError as error:
             raise SiteFileRejected(error.errors) from None
         result = ImportResult()

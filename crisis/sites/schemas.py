@@ -9,7 +9,7 @@ of a site's register fields (`site_values`) and of a status report
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pydantic
 from flask_babel import lazy_gettext as _l
@@ -22,7 +22,7 @@ StateStr = Literal["operational", "degraded", "down", "unknown"]
 
 
 class SitesQuery(pydantic.BaseModel):
-    incident: Optional[int] = pydantic.Field(None, ge=1, description="Add each site's status and at_risk in this incident")
+    incident: int | None = pydantic.Field(None, ge=1, description="Add each site's status and at_risk in this incident")
     include_retired: bool = pydantic.Field(False, description="Also retired sites")
 
 
@@ -32,33 +32,41 @@ HISTORY_MAX = 200
 
 class HistoryQuery(pydantic.BaseModel):
     incident: int = pydantic.Field(ge=1, description="The incident whose status reports to show")
-    limit: int = pydantic.Field(HISTORY_LIMIT, ge=1, le=HISTORY_MAX,
-                                description="At most this many status reports, and this many linked log entries")
-    before: Optional[int] = pydantic.Field(None, ge=1, description="Status reports older than this one "
-                                           "(its id; pass `next_before` of the previous page)")
-    log_before: Optional[int] = pydantic.Field(None, ge=1, description="Linked log entries numbered below this "
-                                               "(pass `log_next_before` of the previous page)")
+    limit: int = pydantic.Field(
+        HISTORY_LIMIT,
+        ge=1,
+        le=HISTORY_MAX,
+        description="At most this many status reports, and this many linked log entries",
+    )
+    before: int | None = pydantic.Field(
+        None, ge=1, description="Status reports older than this one (its id; pass `next_before` of the previous page)"
+    )
+    log_before: int | None = pydantic.Field(
+        None, ge=1, description="Linked log entries numbered below this (pass `log_next_before` of the previous page)"
+    )
 
 
 class SiteQuery(pydantic.BaseModel):
-    incident: Optional[int] = pydantic.Field(None, ge=1, description="Add the site's status in this incident")
+    incident: int | None = pydantic.Field(None, ge=1, description="Add the site's status in this incident")
 
 
 class _SiteFields(Strict):
-    name: Optional[str] = pydantic.Field(None, max_length=200)
-    category: Optional[str] = pydantic.Field(
-        None, max_length=40, description="health, care, rescue, water, sewage, power, roads, telecom, school, other")
-    geometry: Optional[dict[str, Any]] = pydantic.Field(
-        None, description="An RFC 7946 geometry (Point, LineString, MultiLineString, Polygon, MultiPolygon), lon/lat")
-    lat: Optional[float] = pydantic.Field(None, description="Instead of geometry: a Point's latitude")
-    lon: Optional[float] = pydantic.Field(None, description="Instead of geometry: a Point's longitude")
-    address: Optional[str] = pydantic.Field(None, max_length=500)
-    owner: Optional[str] = pydantic.Field(None, max_length=500)
-    contact: Optional[str] = pydantic.Field(None, max_length=500)
-    backup_power: Optional[bool] = None
-    fuel_hours: Optional[float] = pydantic.Field(None, ge=0, description="Hours of backup power on a full tank")
-    styrel_priority: Optional[int] = pydantic.Field(None, description="Styrel prioritetsklass 1-8")
-    depends_on: Optional[list[str]] = pydantic.Field(None, max_length=200, description="Keys of the sites it needs")
+    name: str | None = pydantic.Field(None, max_length=200)
+    category: str | None = pydantic.Field(
+        None, max_length=40, description="health, care, rescue, water, sewage, power, roads, telecom, school, other"
+    )
+    geometry: dict[str, Any] | None = pydantic.Field(
+        None, description="An RFC 7946 geometry (Point, LineString, MultiLineString, Polygon, MultiPolygon), lon/lat"
+    )
+    lat: float | None = pydantic.Field(None, description="Instead of geometry: a Point's latitude")
+    lon: float | None = pydantic.Field(None, description="Instead of geometry: a Point's longitude")
+    address: str | None = pydantic.Field(None, max_length=500)
+    owner: str | None = pydantic.Field(None, max_length=500)
+    contact: str | None = pydantic.Field(None, max_length=500)
+    backup_power: bool | None = None
+    fuel_hours: float | None = pydantic.Field(None, ge=0, description="Hours of backup power on a full tank")
+    styrel_priority: int | None = pydantic.Field(None, description="Styrel prioritetsklass 1-8")
+    depends_on: list[str] | None = pydantic.Field(None, max_length=200, description="Keys of the sites it needs")
 
     def register_data(self) -> dict[str, Any]:
         """The fields that were sent, with lat/lon turned into a Point."""
@@ -80,19 +88,23 @@ class SiteCreate(_SiteFields):
 
 
 class SitePatch(_SiteFields):
-    key: Optional[str] = pydantic.Field(None, max_length=64, description="Cannot change; allowed if unchanged")
+    key: str | None = pydantic.Field(None, max_length=64, description="Cannot change; allowed if unchanged")
 
 
 class StatusIn(Strict):
     status: StateStr
-    note: Optional[str] = pydantic.Field(None, max_length=2000)
-    on_backup_power: Optional[bool] = pydantic.Field(
-        None, description="true: on backup power (fuel countdown starts now unless running); false: back on the grid; "
-                          "left out: unchanged")
+    note: str | None = pydantic.Field(None, max_length=2000)
+    on_backup_power: bool | None = pydantic.Field(
+        None,
+        description="true: on backup power (fuel countdown starts now unless running); false: back on the grid; "
+        "left out: unchanged",
+    )
 
 
 class ImportIn(Strict):
-    filename: str = pydantic.Field(min_length=1, max_length=255, description="Decides the format: .geojson, .json or .csv")
+    filename: str = pydantic.Field(
+        min_length=1, max_length=255, description="Decides the format: .geojson, .json or .csv"
+    )
     content: str = pydantic.Field(max_length=8_000_000, description="The file's text")
 
 
@@ -102,25 +114,25 @@ class SiteProperties(pydantic.BaseModel):
     name: str
     category: str
     depends_on: list[str]
-    address: Optional[str]
-    owner: Optional[str]
-    contact: Optional[str]
+    address: str | None
+    owner: str | None
+    contact: str | None
     backup_power: bool
-    fuel_hours: Optional[float]
-    styrel_priority: Optional[int]
+    fuel_hours: float | None
+    styrel_priority: int | None
     retired: bool
     updated_at: str
-    status: Optional[StateStr] = pydantic.Field(None, description="With ?incident= only")
-    at_risk: Optional[bool] = pydantic.Field(None, description="With ?incident= only: a dependency is degraded or down")
-    at_risk_causes: Optional[list[str]] = None
-    note: Optional[str] = None
-    set_by: Optional[str] = None
-    set_at: Optional[str] = None
-    on_backup_power: Optional[bool] = None
-    on_backup_power_since: Optional[str] = None
-    fuel_left_hours: Optional[float] = None
-    fuel_runs_out_at: Optional[str] = None
-    log_number: Optional[int] = pydantic.Field(None, description="After a status change: the log entry recording it")
+    status: StateStr | None = pydantic.Field(None, description="With ?incident= only")
+    at_risk: bool | None = pydantic.Field(None, description="With ?incident= only: a dependency is degraded or down")
+    at_risk_causes: list[str] | None = None
+    note: str | None = None
+    set_by: str | None = None
+    set_at: str | None = None
+    on_backup_power: bool | None = None
+    on_backup_power_since: str | None = None
+    fuel_left_hours: float | None = None
+    fuel_runs_out_at: str | None = None
+    log_number: int | None = pydantic.Field(None, description="After a status change: the log entry recording it")
 
 
 class SiteFeature(pydantic.BaseModel):
@@ -143,37 +155,37 @@ class SiteStatusOut(SiteFeature):
 
 class SiteCollection(pydantic.BaseModel):
     type: Literal["FeatureCollection"]
-    incident: Optional[int] = None
-    seq: Optional[int] = pydantic.Field(None, description="The incident's event sequence number this reflects")
-    generated_at: Optional[str] = pydantic.Field(None, description="With ?incident=: when the state was read")
+    incident: int | None = None
+    seq: int | None = pydantic.Field(None, description="The incident's event sequence number this reflects")
+    generated_at: str | None = pydantic.Field(None, description="With ?incident=: when the state was read")
     features: list[SiteFeature]
 
 
 class StatusRow(pydantic.BaseModel):
     id: int
     status: StateStr
-    note: Optional[str]
+    note: str | None
     set_by: str
     set_at: str
     on_backup_power: bool
-    on_backup_power_since: Optional[str]
-    log_number: Optional[int]
+    on_backup_power_since: str | None
+    log_number: int | None
 
 
 class CauseOut(pydantic.BaseModel):
     id: int
     key: str
     name: str
-    status: Optional[str]
+    status: str | None
 
 
 class HistoryOut(pydantic.BaseModel):
     site: SiteFeature
     history: list[StatusRow] = pydantic.Field(description="Status reports, newest first (one page)")
-    next_before: Optional[int] = pydantic.Field(description="`before` for the next page of reports, or null")
+    next_before: int | None = pydantic.Field(description="`before` for the next page of reports, or null")
     at_risk_causes: list[CauseOut]
     log: list[dict[str, Any]] = pydantic.Field(description="Linked log entries, newest first (one page)")
-    log_next_before: Optional[int] = pydantic.Field(description="`log_before` for the next page of entries, or null")
+    log_next_before: int | None = pydantic.Field(description="`log_before` for the next page of entries, or null")
 
 
 class ImportOut(pydantic.BaseModel):
@@ -202,6 +214,7 @@ class SummaryOut(pydantic.BaseModel):
 
 
 # --- serialising ---------------------------------------------------------------
+
 
 def site_values(site: Site) -> dict[str, Any]:
     """The register's fields, JSON-ready; `to_feature` makes a Feature of it."""

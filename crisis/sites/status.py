@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -92,7 +92,7 @@ class Situation:
         return importer.to_feature({**site_values(site), **self.status_properties(site)})
 
 
-def fuel_left_hours(fuel_hours: Optional[float], since: Optional[datetime], now: datetime) -> Optional[float]:
+def fuel_left_hours(fuel_hours: float | None, since: datetime | None, now: datetime) -> float | None:
     """Hours of fuel left for a site on backup power since `since`, counted
     from the switch; None when it is not on backup power or its fuel is not
     known. Never negative (0 means the tank is empty by now)."""
@@ -103,8 +103,9 @@ def fuel_left_hours(fuel_hours: Optional[float], since: Optional[datetime], now:
 
 
 def _latest(incident_id: int) -> dict[int, SiteStatus]:
-    newest = (sa.select(sa.func.max(SiteStatus.id)).where(SiteStatus.incident_id == incident_id)
-              .group_by(SiteStatus.site_id))
+    newest = (
+        sa.select(sa.func.max(SiteStatus.id)).where(SiteStatus.incident_id == incident_id).group_by(SiteStatus.site_id)
+    )
     rows = db.session.scalars(sa.select(SiteStatus).where(SiteStatus.id.in_(newest)))
     return {row.site_id: row for row in rows}
 
@@ -115,10 +116,9 @@ def situation(*, incident_id: int, include_retired: bool = False) -> Situation:
     return Situation(all_sites(include_retired), _latest(incident_id), utcnow())
 
 
-
-
-def feature_collection(*, viewer: User, incident_id: Optional[int] = None,
-                       include_retired: bool = False) -> dict[str, Any]:
+def feature_collection(
+    *, viewer: User, incident_id: int | None = None, include_retired: bool = False
+) -> dict[str, Any]:
     """The register as GeoJSON; with an incident, every feature also has its
     status, at_risk (and causes), note, backup power and fuel left. The
     collection then carries `seq`, the incident's event sequence number it
@@ -129,8 +129,13 @@ def feature_collection(*, viewer: User, incident_id: Optional[int] = None,
         return importer.to_feature_collection([site_values(site) for site in sites])
     incident = incidents.get(viewer=viewer, incident_id=incident_id)
     state = situation(incident_id=incident_id, include_retired=include_retired)
-    return {"type": "FeatureCollection", "incident": incident.id, "seq": incident.last_seq,
-            "generated_at": state.now.isoformat(), "features": [state.feature(site) for site in state.sites]}
+    return {
+        "type": "FeatureCollection",
+        "incident": incident.id,
+        "seq": incident.last_seq,
+        "generated_at": state.now.isoformat(),
+        "features": [state.feature(site) for site in state.sites],
+    }
 
 
 def _parse_state(status: Any) -> SiteState:
@@ -138,8 +143,12 @@ def _parse_state(status: Any) -> SiteState:
         return SiteState(status)
     except ValueError:
         raise ValidationError(
-            _l("Okänd status \"%(value)s\"; välj en av: %(allowed)s.", value=str(status)[:40],
-               allowed=", ".join(s.value for s in SiteState))) from None
+            _l(
+                'Okänd status "%(value)s"; välj en av: %(allowed)s.',
+                value=str(status)[:40],
+                allowed=", ".join(s.value for s in SiteState),
+            )
+        ) from None
 
 
 def _hhmm(moment: datetime) -> str:
@@ -153,8 +162,14 @@ def _names(sites: list[Site], limit: int = 8) -> str:
     return ", ".join(names)
 
 
-def _status_text(site: Site, state: SiteState, note: Optional[str], was_since: Optional[datetime],
-                 since: Optional[datetime], newly_at_risk: list[Site]) -> str:
+def _status_text(
+    site: Site,
+    state: SiteState,
+    note: str | None,
+    was_since: datetime | None,
+    since: datetime | None,
+    newly_at_risk: list[Site],
+) -> str:
     text = f"{site.name}: {record_sv.SITE_STATES[state.value]}."
     if since is not None and was_since is None:
         text += f" Går på reservkraft sedan {_hhmm(since)}."
@@ -171,8 +186,15 @@ def _status_text(site: Site, state: SiteState, note: Optional[str], was_since: O
     return text
 
 
-def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, note: Optional[str] = None,
-               on_backup_power: Optional[bool] = None) -> dict[str, Any]:
+def set_status(
+    *,
+    actor: User,
+    incident_id: int,
+    site_id: SiteRef,
+    status: str,
+    note: str | None = None,
+    on_backup_power: bool | None = None,
+) -> dict[str, Any]:
     """Report a site's status in an incident.
 
     `on_backup_power`: True = runs on backup power (the fuel countdown starts
@@ -195,8 +217,10 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
         incident = events.lock_incident(incident_id=incident_id)
         site = resolve(site_id)
         if site.retired:
-            raise Conflict(_l("Verksamheten %(site)s är avvecklad; återställ den i registret först.", site=site.name),
-                           code="site_retired")
+            raise Conflict(
+                _l("Verksamheten %(site)s är avvecklad; återställ den i registret först.", site=site.name),
+                code="site_retired",
+            )
         view = situation(incident_id=incident_id)
         previous = view.latest.get(site.id)
         was_since = previous.on_backup_power_since if previous else None
@@ -212,9 +236,16 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
         by_key = {s.key: s for s in view.sites}
         before = {key: (key in view.at_risk, view.causes(by_key[key])) for key in affected if key in by_key}
 
-        row = SiteStatus(incident_id=incident.id, site_id=site.id, status=state, note=note,
-                         set_by_id=actor.id, set_by=actor.display_name, set_at=now,
-                         on_backup_power_since=since)
+        row = SiteStatus(
+            incident_id=incident.id,
+            site_id=site.id,
+            status=state,
+            note=note,
+            set_by_id=actor.id,
+            set_by=actor.display_name,
+            set_at=now,
+            on_backup_power_since=since,
+        )
         view.latest[site.id] = row
         view.recompute()
         changed = []
@@ -227,8 +258,12 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
                 if is_at_risk and not was_at_risk:
                     newly_at_risk.append(other)
 
-        entry = log.write_entry(incident=incident, actor=actor, kind=LogKind.STATUS,
-                                text=_status_text(site, state, note, was_since, since, newly_at_risk))
+        entry = log.write_entry(
+            incident=incident,
+            actor=actor,
+            kind=LogKind.STATUS,
+            text=_status_text(site, state, note, was_since, since, newly_at_risk),
+        )
         row.log_number = entry.number
         db.session.add(row)
         data = view.feature(site)
@@ -241,8 +276,15 @@ def set_status(*, actor: User, incident_id: int, site_id: SiteRef, status: str, 
 HISTORY_LIMIT = 50
 
 
-def history(*, viewer: User, incident_id: int, site_id: SiteRef, limit: int = HISTORY_LIMIT,
-            before: Optional[int] = None, log_before: Optional[int] = None) -> dict[str, Any]:
+def history(
+    *,
+    viewer: User,
+    incident_id: int,
+    site_id: SiteRef,
+    limit: int = HISTORY_LIMIT,
+    before: int | None = None,
+    log_before: int | None = None,
+) -> dict[str, Any]:
     """A site's panel: its Feature with status, the sites that put it at risk,
     one page of its status reports in the incident (newest first, older than
     report `before`), and one page of the log entries linked to it (its status
@@ -260,8 +302,11 @@ def history(*, viewer: User, incident_id: int, site_id: SiteRef, limit: int = HI
     rows = rows[:limit]
     linked, log_next_before = _linked_log(viewer, incident_id, site, limit=limit, before=log_before)
     by_key = {s.key: s for s in view.sites}
-    causes = [{"id": by_key[key].id, "key": key, "name": by_key[key].name, "status": view.states.get(key)}
-              for key in view.causes(site) if key in by_key]
+    causes = [
+        {"id": by_key[key].id, "key": key, "name": by_key[key].name, "status": view.states.get(key)}
+        for key in view.causes(site)
+        if key in by_key
+    ]
     return {
         "site": view.feature(site),
         "history": [row_dict(row) for row in rows],
@@ -272,20 +317,25 @@ def history(*, viewer: User, incident_id: int, site_id: SiteRef, limit: int = HI
     }
 
 
-def _linked_log(viewer: User, incident_id: int, site: Site, *, limit: int,
-                before: Optional[int]) -> tuple[list[dict[str, Any]], Optional[int]]:
+def _linked_log(
+    viewer: User, incident_id: int, site: Site, *, limit: int, before: int | None
+) -> tuple[list[dict[str, Any]], int | None]:
     """One page of the entries linked to `site`, newest first, and the cursor for the next."""
     from crisis.auth.permissions import has_perm
     from crisis.enums import Classification
     from crisis.log.models import LogEntry
 
     status_numbers = sa.select(SiteStatus.log_number).where(
-        SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id, SiteStatus.log_number.is_not(None))
+        SiteStatus.incident_id == incident_id, SiteStatus.site_id == site.id, SiteStatus.log_number.is_not(None)
+    )
     stmt = sa.select(LogEntry).where(
         LogEntry.incident_id == incident_id,
-        sa.or_(LogEntry.number.in_(status_numbers),
-               LogEntry.text.ilike(f"%{_like_escape(site.name)}%", escape="\\"),
-               LogEntry.text.ilike(f"%{_like_escape(site.key)}%", escape="\\")))
+        sa.or_(
+            LogEntry.number.in_(status_numbers),
+            LogEntry.text.ilike(f"%{_like_escape(site.name)}%", escape="\\"),
+            LogEntry.text.ilike(f"%{_like_escape(site.key)}%", escape="\\"),
+        ),
+    )
     if not has_perm(viewer, Perm.READ_CONFIDENTIAL):
         stmt = stmt.where(LogEntry.classification != Classification.CONFIDENTIAL)
     if before is not None:
@@ -295,9 +345,13 @@ def _linked_log(viewer: User, incident_id: int, site: Site, *, limit: int,
     entries = entries[:limit]
     corrections: dict[int, int] = {}
     if entries:
-        corrections = dict(db.session.execute(sa.select(LogEntry.corrects, LogEntry.number).where(
-            LogEntry.incident_id == incident_id,
-            LogEntry.corrects.in_([e.number for e in entries]))).all())
+        corrections = dict(
+            db.session.execute(
+                sa.select(LogEntry.corrects, LogEntry.number).where(
+                    LogEntry.incident_id == incident_id, LogEntry.corrects.in_([e.number for e in entries])
+                )
+            ).all()
+        )
     return [log.to_dict(e, corrections.get(e.number)) for e in entries], next_before
 
 
@@ -333,15 +387,23 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
 
     def brief(site: Site) -> dict[str, Any]:
         props = view.status_properties(site)
-        return {"id": site.id, "key": site.key, "name": site.name, "category": site.category.value,
-                "styrel_priority": site.styrel_priority, "fuel_hours": site.fuel_hours, **props}
+        return {
+            "id": site.id,
+            "key": site.key,
+            "name": site.name,
+            "category": site.category.value,
+            "styrel_priority": site.styrel_priority,
+            "fuel_hours": site.fuel_hours,
+            **props,
+        }
 
-    attention = [site for site in view.sites
-                 if view.state(site) in _SEVERITY or site.key in view.at_risk]
-    attention.sort(key=lambda s: (s.styrel_priority is None, s.styrel_priority or 0,
-                                  _SEVERITY.get(view.state(s), 2), s.name))
-    backup = [brief(site) for site in view.sites
-              if (row := view.latest.get(site.id)) is not None and row.on_backup_power]
+    attention = [site for site in view.sites if view.state(site) in _SEVERITY or site.key in view.at_risk]
+    attention.sort(
+        key=lambda s: (s.styrel_priority is None, s.styrel_priority or 0, _SEVERITY.get(view.state(s), 2), s.name)
+    )
+    backup = [
+        brief(site) for site in view.sites if (row := view.latest.get(site.id)) is not None and row.on_backup_power
+    ]
     backup.sort(key=lambda b: (b["fuel_left_hours"] is None, b["fuel_left_hours"] or 0, b["name"]))
     return {
         "incident": incident_id,

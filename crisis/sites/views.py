@@ -7,7 +7,7 @@ or `crisis.sites.status` (a site's status in an incident).
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,15 +23,27 @@ from crisis.sites import status as site_status
 from crisis.sites.forms import ActionForm, ImportForm, SiteForm
 from crisis.sites.models import Site
 from crisis.sites.schemas import (
-    HistoryOut, HistoryQuery, ImportIn, ImportOut, SiteCollection, SiteCreate, SiteFeature, SitePatch,
-    SiteQuery, SitesQuery, StatusIn, SiteStatusOut, SummaryOut, site_values,
+    HistoryOut,
+    HistoryQuery,
+    ImportIn,
+    ImportOut,
+    SiteCollection,
+    SiteCreate,
+    SiteFeature,
+    SitePatch,
+    SiteQuery,
+    SitesQuery,
+    SiteStatusOut,
+    StatusIn,
+    SummaryOut,
+    site_values,
 )
 
 # --------------------------------------------------------------------------
 # API
 
 
-def _feature(site: Site, incident_id: Optional[int] = None) -> dict[str, Any]:
+def _feature(site: Site, incident_id: int | None = None) -> dict[str, Any]:
     if incident_id is None:
         from crisis.sites.importer import to_feature
 
@@ -40,71 +52,145 @@ def _feature(site: Site, incident_id: Optional[int] = None) -> dict[str, Any]:
     return site_status.situation(incident_id=incident_id, include_retired=True).feature(site)
 
 
-@operation("/sites", "GET", summary="The site register as a GeoJSON FeatureCollection; ?incident=ID adds status "
-           "and at_risk", tag="sites", query=SitesQuery, response=SiteCollection, perm="read")
+@operation(
+    "/sites",
+    "GET",
+    summary="The site register as a GeoJSON FeatureCollection; ?incident=ID adds status and at_risk",
+    tag="sites",
+    query=SitesQuery,
+    response=SiteCollection,
+    perm="read",
+)
 def sites_list(query: SitesQuery) -> dict[str, Any]:
-    return site_status.feature_collection(viewer=current_user, incident_id=query.incident,
-                                      include_retired=query.include_retired)
+    return site_status.feature_collection(
+        viewer=current_user, incident_id=query.incident, include_retired=query.include_retired
+    )
 
 
-@operation("/sites", "POST", summary="Add a site to the register", tag="sites", body=SiteCreate,
-           response=SiteFeature, status=201, perm="manage_sites")
+@operation(
+    "/sites",
+    "POST",
+    summary="Add a site to the register",
+    tag="sites",
+    body=SiteCreate,
+    response=SiteFeature,
+    status=201,
+    perm="manage_sites",
+)
 def sites_create(body: SiteCreate) -> dict[str, Any]:
     data = body.register_data()
     site = site_register.create(actor=current_user, data=data)
     return _feature(site)
 
 
-@operation("/sites/import", "POST", summary="Import a GeoJSON or CSV site file (all or nothing, upsert by key)",
-           tag="sites", body=ImportIn, response=ImportOut, perm="manage_sites")
+@operation(
+    "/sites/import",
+    "POST",
+    summary="Import a GeoJSON or CSV site file (all or nothing, upsert by key)",
+    tag="sites",
+    body=ImportIn,
+    response=ImportOut,
+    perm="manage_sites",
+)
 def sites_import(body: ImportIn) -> dict[str, Any]:
     result = site_register.import_file(actor=current_user, filename=body.filename, text=body.content)
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
-@operation("/sites/<site_id>", "GET", summary="One site (site_id: the numeric id or the key)", tag="sites",
-           query=SiteQuery, response=SiteFeature, perm="read")
+@operation(
+    "/sites/<site_id>",
+    "GET",
+    summary="One site (site_id: the numeric id or the key)",
+    tag="sites",
+    query=SiteQuery,
+    response=SiteFeature,
+    perm="read",
+)
 def sites_get(site_id: str, query: SiteQuery) -> dict[str, Any]:
     return _feature(site_register.get(viewer=current_user, site_id=site_id), query.incident)
 
 
-@operation("/sites/<site_id>", "PATCH", summary="Change a site's register fields (the key never changes)",
-           tag="sites", body=SitePatch, response=SiteFeature, perm="manage_sites")
+@operation(
+    "/sites/<site_id>",
+    "PATCH",
+    summary="Change a site's register fields (the key never changes)",
+    tag="sites",
+    body=SitePatch,
+    response=SiteFeature,
+    perm="manage_sites",
+)
 def sites_update(site_id: str, body: SitePatch) -> dict[str, Any]:
     return _feature(site_register.update(actor=current_user, site_id=site_id, data=body.register_data()))
 
 
-@operation("/sites/<site_id>/retire", "POST", summary="Retire a site (refused while others depend on it)",
-           tag="sites", response=SiteFeature, perm="manage_sites")
+@operation(
+    "/sites/<site_id>/retire",
+    "POST",
+    summary="Retire a site (refused while others depend on it)",
+    tag="sites",
+    response=SiteFeature,
+    perm="manage_sites",
+)
 def sites_retire(site_id: str) -> dict[str, Any]:
     return _feature(site_register.retire(actor=current_user, site_id=site_id))
 
 
-@operation("/sites/<site_id>/restore", "POST", summary="Bring a retired site back", tag="sites",
-           response=SiteFeature, perm="manage_sites")
+@operation(
+    "/sites/<site_id>/restore",
+    "POST",
+    summary="Bring a retired site back",
+    tag="sites",
+    response=SiteFeature,
+    perm="manage_sites",
+)
 def sites_restore(site_id: str) -> dict[str, Any]:
     return _feature(site_register.restore(actor=current_user, site_id=site_id))
 
 
-@operation("/sites/<site_id>/history", "GET",
-           summary="A site's status reports in an incident, the sites putting it at risk, and linked log entries "
-                   "(both lists newest first, paginated with limit/before and limit/log_before)",
-           tag="sites", query=HistoryQuery, response=HistoryOut, perm="read")
+@operation(
+    "/sites/<site_id>/history",
+    "GET",
+    summary="A site's status reports in an incident, the sites putting it at risk, and linked log entries "
+    "(both lists newest first, paginated with limit/before and limit/log_before)",
+    tag="sites",
+    query=HistoryQuery,
+    response=HistoryOut,
+    perm="read",
+)
 def sites_history(site_id: str, query: HistoryQuery) -> dict[str, Any]:
-    return site_status.history(viewer=current_user, incident_id=query.incident, site_id=site_id, limit=query.limit,
-                           before=query.before, log_before=query.log_before)
+    return site_status.history(
+        viewer=current_user,
+        incident_id=query.incident,
+        site_id=site_id,
+        limit=query.limit,
+        before=query.before,
+        log_before=query.log_before,
+    )
 
 
-@operation("/incidents/<int:incident_id>/sites/<site_id>/status", "PUT",
-           summary="Report a site's status (site_id: the numeric id or the key); writes a status log entry "
-           "and broadcasts site.status", tag="sites", body=StatusIn, response=SiteStatusOut, perm="write_log")
+@operation(
+    "/incidents/<int:incident_id>/sites/<site_id>/status",
+    "PUT",
+    summary="Report a site's status (site_id: the numeric id or the key); writes a status log entry "
+    "and broadcasts site.status",
+    tag="sites",
+    body=StatusIn,
+    response=SiteStatusOut,
+    perm="write_log",
+)
 def sites_set_status(incident_id: int, site_id: str, body: StatusIn) -> dict[str, Any]:
     return site_status.set_status(actor=current_user, incident_id=incident_id, site_id=site_id, **body.model_dump())
 
 
-@operation("/incidents/<int:incident_id>/sites/summary", "GET",
-           summary="Per category: operational/degraded/down/unknown/at risk; sites needing attention by Styrel "
-           "priority; fuel left on backup power", tag="sites", response=SummaryOut, perm="read")
+@operation(
+    "/incidents/<int:incident_id>/sites/summary",
+    "GET",
+    summary="Per category: operational/degraded/down/unknown/at risk; sites needing attention by Styrel "
+    "priority; fuel left on backup power",
+    tag="sites",
+    response=SummaryOut,
+    perm="read",
+)
 def sites_summary(incident_id: int) -> dict[str, Any]:
     return site_status.get_summary(viewer=current_user, incident_id=incident_id)
 
@@ -123,7 +209,7 @@ def _styrel_choices() -> list[tuple[str, str]]:
     return [("", _("Ingen"))] + [(str(n), str(n)) for n in range(1, 9)]
 
 
-def _site_form(site: Optional[Site] = None) -> SiteForm:
+def _site_form(site: Site | None = None) -> SiteForm:
     form = SiteForm() if request.method == "POST" else SiteForm(formdata=None)
     form.category.choices = _category_choices()
     form.styrel_priority.choices = _styrel_choices()
@@ -147,7 +233,7 @@ def _site_form(site: Optional[Site] = None) -> SiteForm:
     return form
 
 
-def _number(text: str, what: str, errors: list[str]) -> Optional[float]:
+def _number(text: str, what: str, errors: list[str]) -> float | None:
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
@@ -175,8 +261,14 @@ def _form_data(form: SiteForm, errors: list[str]) -> dict[str, Any]:
         try:
             data["geometry"] = json.loads(raw_geometry)
         except json.JSONDecodeError as e:
-            errors.append(_("Geometrin är inte giltig JSON (rad %(line)s, kolumn %(col)s: %(msg)s).",
-                            line=e.lineno, col=e.colno, msg=e.msg))
+            errors.append(
+                _(
+                    "Geometrin är inte giltig JSON (rad %(line)s, kolumn %(col)s: %(msg)s).",
+                    line=e.lineno,
+                    col=e.colno,
+                    msg=e.msg,
+                )
+            )
     elif lat_text or lon_text:
         if not (lat_text and lon_text):
             errors.append(_("Ange både latitud och longitud."))
@@ -196,8 +288,7 @@ def _errors_of(error: ApiError) -> list[str]:
     return [error.message]
 
 
-def _register_page(form: Optional[SiteForm] = None, errors: Optional[list[str]] = None,
-                   status: int = 200) -> Any:
+def _register_page(form: SiteForm | None = None, errors: list[str] | None = None, status: int = 200) -> Any:
     may_manage = has_perm(current_user, Perm.MANAGE_SITES)
     if may_manage and form is None:
         form = _site_form()
@@ -208,10 +299,17 @@ def _register_page(form: Optional[SiteForm] = None, errors: Optional[list[str]] 
         for dep in s.depends_on or []:
             dependents.setdefault(dep, []).append(s)
     return render_template(
-        "sites/register.html", sites=[s for s in sites if not s.retired],
-        retired=[s for s in sites if s.retired], by_key=keys, dependents=dependents,
-        form=form, errors=errors or [], import_form=ImportForm() if may_manage else None,
-        action_form=ActionForm(), categories=labels.CATEGORIES, may_manage=may_manage,
+        "sites/register.html",
+        sites=[s for s in sites if not s.retired],
+        retired=[s for s in sites if s.retired],
+        by_key=keys,
+        dependents=dependents,
+        form=form,
+        errors=errors or [],
+        import_form=ImportForm() if may_manage else None,
+        action_form=ActionForm(),
+        categories=labels.CATEGORIES,
+        may_manage=may_manage,
     ), status
 
 
@@ -312,8 +410,16 @@ def import_file() -> Any:
     except ApiError as e:
         errors = [f"{upload.filename}: {m}" for m in _errors_of(e)]
         return _register_page(errors=[_("Inget importerades.")] + errors, status=e.status)
-    flash(_("%(file)s importerad: %(new)s nya, %(updated)s ändrade, %(same)s oförändrade.", file=upload.filename,
-            new=len(result.created), updated=len(result.updated), same=len(result.unchanged)), "ok")
+    flash(
+        _(
+            "%(file)s importerad: %(new)s nya, %(updated)s ändrade, %(same)s oförändrade.",
+            file=upload.filename,
+            new=len(result.created),
+            updated=len(result.updated),
+            same=len(result.unchanged),
+        ),
+        "ok",
+    )
     return redirect(url_for("sites.register"))
 
 
@@ -324,8 +430,11 @@ def export() -> Response:
     name = f"{current_app.config['CRISIS_KOMMUN']} – samhällsviktig verksamhet"
     collection = site_register.export_geojson(viewer=current_user, name=name)
     body = json.dumps(collection, ensure_ascii=False, indent=1)
-    return Response(body, mimetype="application/geo+json", headers={
-        "Content-Disposition": 'attachment; filename="verksamheter.geojson"'})
+    return Response(
+        body,
+        mimetype="application/geo+json",
+        headers={"Content-Disposition": 'attachment; filename="verksamheter.geojson"'},
+    )
 
 
 @pages.route("/incidents/<int:incident_id>/map")
@@ -335,8 +444,12 @@ def incident_map(incident_id: int) -> Any:
     incident = incidents.get(viewer=current_user, incident_id=incident_id)
     boundary = url_for("static", filename=current_app.config["CRISIS_BOUNDARY"])
     return render_template(
-        "sites/map.html", incident=incident, categories=labels.CATEGORIES, states=labels.STATES,
-        strings=json.dumps(labels.map_strings(), ensure_ascii=False), boundary_url=boundary,
+        "sites/map.html",
+        incident=incident,
+        categories=labels.CATEGORIES,
+        states=labels.STATES,
+        strings=json.dumps(labels.map_strings(), ensure_ascii=False),
+        boundary_url=boundary,
         tile_url=current_app.config["CRISIS_TILE_URL"],
         tile_attribution=current_app.config["CRISIS_TILE_ATTRIBUTION"],
     )

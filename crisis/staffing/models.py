@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,8 +21,7 @@ class Position(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    assignments: Mapped[list["Assignment"]] = relationship(
-        back_populates="position", order_by="Assignment.checked_in_at")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="position", order_by="Assignment.checked_in_at")
 
 
 class Assignment(db.Model):
@@ -35,8 +33,8 @@ class Assignment(db.Model):
     position_id: Mapped[int] = mapped_column(sa.ForeignKey("positions.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
-    checked_out_at: Mapped[Optional[datetime]]
-    handover_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    checked_out_at: Mapped[datetime | None]
+    handover_note: Mapped[str | None] = mapped_column(sa.Text)
 
     position: Mapped[Position] = relationship(back_populates="assignments")
     user: Mapped[User] = relationship()

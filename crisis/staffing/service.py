@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
@@ -23,11 +23,15 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def positions(*, incident_id: int) -> list[Position]:
-    return list(db.session.scalars(
-        sa.select(Position).where(Position.incident_id == incident_id)
-        .options(selectinload(Position.assignments).selectinload(Assignment.user))
-        .order_by(Position.sort_order, Position.id)
-        .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            sa.select(Position)
+            .where(Position.incident_id == incident_id)
+            .options(selectinload(Position.assignments).selectinload(Assignment.user))
+            .order_by(Position.sort_order, Position.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def position_dict(p: Position) -> dict[str, Any]:
@@ -37,8 +41,15 @@ def position_dict(p: Position) -> dict[str, Any]:
     return {
         "key": p.key,
         "label": p.label,
-        "holders": [{"user": a.user.username, "name": a.user.display_name, "phone": a.user.phone,
-                     "since": a.checked_in_at.isoformat()} for a in current],
+        "holders": [
+            {
+                "user": a.user.username,
+                "name": a.user.display_name,
+                "phone": a.user.phone,
+                "since": a.checked_in_at.isoformat(),
+            }
+            for a in current
+        ],
         "handover_note": last_note.handover_note if last_note else None,
         "handover_by": last_note.user.display_name if last_note else None,
         "handover_at": last_note.checked_out_at.isoformat() if last_note else None,
@@ -59,12 +70,13 @@ def get_staffing(*, viewer: User, incident_id: int) -> dict[str, Any]:
 def _position(incident_id: int, key: str) -> Position:
     pos = db.session.scalar(sa.select(Position).where(Position.incident_id == incident_id, Position.key == key))
     if pos is None:
-        raise NotFound(_l("Funktionen \"%(position)s\" finns inte i händelse %(incident)s.", position=key,
-                          incident=incident_id))
+        raise NotFound(
+            _l('Funktionen "%(position)s" finns inte i händelse %(incident)s.', position=key, incident=incident_id)
+        )
     return pos
 
 
-def _target_user(actor: User, username: Optional[str]) -> User:
+def _target_user(actor: User, username: str | None) -> User:
     if not username or username == actor.username:
         return actor
     # Registering someone else (ledningsstöd does this for arriving staff) is for leaders and the TiB.
@@ -72,36 +84,42 @@ def _target_user(actor: User, username: Optional[str]) -> User:
         raise ValidationError(_l("Du kan bara checka in eller ut dig själv."), code="forbidden", status=403)
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None or not user.active:
-        raise ValidationError(_l("Det finns ingen aktiv användare \"%(username)s\".", username=username))
+        raise ValidationError(_l('Det finns ingen aktiv användare "%(username)s".', username=username))
     return user
 
 
 def _changed(incident: Incident, actor: User) -> None:
-    events.append_event(incident=incident, type="staffing.changed", actor=actor.username,
-                        data=staffing_dict(incident_id=incident.id))
+    events.append_event(
+        incident=incident, type="staffing.changed", actor=actor.username, data=staffing_dict(incident_id=incident.id)
+    )
 
 
-def check_in(*, actor: User, incident_id: int, position: str, user: Optional[str] = None) -> dict[str, Any]:
+def check_in(*, actor: User, incident_id: int, position: str, user: str | None = None) -> dict[str, Any]:
     check(actor, Perm.STAFFING)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         target = _target_user(actor, user)
         if not has_perm(target, Perm.STAFFING):
-            raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte ha en funktion.",
-                                     name=target.display_name))
+            raise ValidationError(
+                _l(
+                    "%(name)s har en roll med enbart läsbehörighet och kan inte ha en funktion.",
+                    name=target.display_name,
+                )
+            )
         pos = _position(incident_id, position)
         if any(a.user_id == target.id and a.checked_out_at is None for a in pos.assignments):
-            raise Conflict(_l("%(name)s har redan funktionen %(position)s.", name=target.display_name,
-                              position=pos.label))
+            raise Conflict(
+                _l("%(name)s har redan funktionen %(position)s.", name=target.display_name, position=pos.label)
+            )
         db.session.add(Assignment(position=pos, user=target, checked_in_at=utcnow()))
-        log.system_entry(incident=incident, actor=actor,
-                         text=f"{target.display_name} checkar in som {pos.label}.")
+        log.system_entry(incident=incident, actor=actor, text=f"{target.display_name} checkar in som {pos.label}.")
         _changed(incident, actor)
     return staffing_dict(incident_id=incident_id)
 
 
-def check_out(*, actor: User, incident_id: int, position: str, user: Optional[str] = None,
-              handover_note: Optional[str] = None) -> dict[str, Any]:
+def check_out(
+    *, actor: User, incident_id: int, position: str, user: str | None = None, handover_note: str | None = None
+) -> dict[str, Any]:
     check(actor, Perm.STAFFING)
     note = (handover_note or "").strip() or None
     if note and len(note) > 5000:
@@ -112,7 +130,9 @@ def check_out(*, actor: User, incident_id: int, position: str, user: Optional[st
         pos = _position(incident_id, position)
         current = next((a for a in pos.assignments if a.user_id == target.id and a.checked_out_at is None), None)
         if current is None:
-            raise Conflict(_l("%(name)s har inte funktionen %(position)s.", name=target.display_name, position=pos.label))
+            raise Conflict(
+                _l("%(name)s har inte funktionen %(position)s.", name=target.display_name, position=pos.label)
+            )
         current.checked_out_at = utcnow()
         current.handover_note = note
         text = f"{target.display_name} checkar ut från {pos.label}."
@@ -128,15 +148,19 @@ def add_position(*, actor: User, incident_id: int, key: str, label: str) -> dict
     key = (key or "").strip().lower()
     label = (label or "").strip()
     if not KEY_RE.match(key):
-        raise ValidationError(_l("En funktions nyckel är 1–64 tecken: a–z, 0–9, \"_\" eller \"-\"."))
+        raise ValidationError(_l('En funktions nyckel är 1–64 tecken: a–z, 0–9, "_" eller "-".'))
     if not label or len(label) > 200:
         raise ValidationError(_l("En funktions namn är 1–200 tecken."))
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         if db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id, Position.key == key)):
-            raise Conflict(_l("Funktionen \"%(position)s\" finns redan.", position=key))
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Position).where(
-            Position.incident_id == incident_id)) or 0
+            raise Conflict(_l('Funktionen "%(position)s" finns redan.', position=key))
+        count = (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Position).where(Position.incident_id == incident_id)
+            )
+            or 0
+        )
         db.session.add(Position(incident_id=incident_id, key=key, label=label, sort_order=count))
         db.session.flush()
         log.system_entry(incident=incident, actor=actor, text=f"Ny stabsfunktion: {label}.")
@@ -145,7 +169,12 @@ def add_position(*, actor: User, incident_id: int, key: str, label: str) -> dict
 
 
 def held_positions(*, user: User, incident_id: int) -> list[str]:
-    return list(db.session.scalars(
-        sa.select(Position.key).join(Assignment, Assignment.position_id == Position.id)
-        .where(Position.incident_id == incident_id, Assignment.user_id == user.id,
-               Assignment.checked_out_at.is_(None))))
+    return list(
+        db.session.scalars(
+            sa.select(Position.key)
+            .join(Assignment, Assignment.position_id == Position.id)
+            .where(
+                Position.incident_id == incident_id, Assignment.user_id == user.id, Assignment.checked_out_at.is_(None)
+            )
+        )
+    )

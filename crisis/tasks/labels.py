@@ -26,7 +26,9 @@ def js_strings() -> dict[str, object]:
         "created": _("Uppgift %(id)s skapad: %(title)s", id="{id}", title="{title}"),
         "updated_by": _("Uppgift %(id)s ändrad av %(who)s", id="{id}", who="{who}"),
         "now_overdue": _("Uppgift %(id)s är försenad: %(title)s", id="{id}", title="{title}"),
-        "conflict": _("Någon annan hann ändra uppgiften. Kortet visar nu den senaste versionen – gör din ändring igen."),
+        "conflict": _(
+            "Någon annan hann ändra uppgiften. Kortet visar nu den senaste versionen – gör din ändring igen."
+        ),
         "edit": _("Ändra"),
         "save": _("Spara"),
         "history": _("Historik"),

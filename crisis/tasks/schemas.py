@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 import pydantic
 
@@ -13,35 +13,36 @@ DUE_HELP = "ISO 8601 with offset, e.g. 2026-11-24T16:00:00+01:00; null or empty 
 
 
 class TaskIn(Strict):
-    title: Optional[str] = pydantic.Field(None, max_length=200,
-                                          description="Required, except with origin_log_number (defaults to the entry's text)")
+    title: str | None = pydantic.Field(
+        None, max_length=200, description="Required, except with origin_log_number (defaults to the entry's text)"
+    )
     description: str = pydantic.Field("", max_length=5000)
-    position: Optional[str] = pydantic.Field(None, max_length=64, description="A position key of the incident")
-    assignee: Optional[str] = pydantic.Field(None, max_length=64, description="Username")
-    due_at: Optional[str] = pydantic.Field(None, max_length=64, description=DUE_HELP)
+    position: str | None = pydantic.Field(None, max_length=64, description="A position key of the incident")
+    assignee: str | None = pydantic.Field(None, max_length=64, description="Username")
+    due_at: str | None = pydantic.Field(None, max_length=64, description=DUE_HELP)
     priority: PriorityStr = "normal"
-    origin: Optional[str] = pydantic.Field(None, max_length=200)
-    origin_log_number: Optional[int] = pydantic.Field(None, ge=1, description="Make a task of this log entry")
+    origin: str | None = pydantic.Field(None, max_length=200)
+    origin_log_number: int | None = pydantic.Field(None, ge=1, description="Make a task of this log entry")
 
 
 class TaskPatch(Strict):
     version: int = pydantic.Field(description="The version of the task you saw; a stale one gets 409")
-    incident: Optional[int] = pydantic.Field(None, description="If given, the task must belong to it")
-    title: Optional[str] = pydantic.Field(None, max_length=200)
-    description: Optional[str] = pydantic.Field(None, max_length=5000)
-    status: Optional[StatusStr] = None
-    priority: Optional[PriorityStr] = None
-    position: Optional[str] = pydantic.Field(None, max_length=64, description="null clears")
-    assignee: Optional[str] = pydantic.Field(None, max_length=64, description="null clears")
-    due_at: Optional[str] = pydantic.Field(None, max_length=64, description=DUE_HELP)
+    incident: int | None = pydantic.Field(None, description="If given, the task must belong to it")
+    title: str | None = pydantic.Field(None, max_length=200)
+    description: str | None = pydantic.Field(None, max_length=5000)
+    status: StatusStr | None = None
+    priority: PriorityStr | None = None
+    position: str | None = pydantic.Field(None, max_length=64, description="null clears")
+    assignee: str | None = pydantic.Field(None, max_length=64, description="null clears")
+    due_at: str | None = pydantic.Field(None, max_length=64, description=DUE_HELP)
 
 
 class TaskQuery(pydantic.BaseModel):
     mine: bool = pydantic.Field(False, description="Only tasks assigned to me")
     my_position: bool = pydantic.Field(False, description="Only tasks of positions I hold now")
     overdue: bool = pydantic.Field(False, description="Only open tasks past their due time")
-    status: Optional[str] = pydantic.Field(None, max_length=100, description="Status, or several comma-separated")
-    origin_log_number: Optional[int] = pydantic.Field(None, ge=1, description="Only tasks made from this log entry")
+    status: str | None = pydantic.Field(None, max_length=100, description="Status, or several comma-separated")
+    origin_log_number: int | None = pydantic.Field(None, ge=1, description="Only tasks made from this log entry")
 
 
 class TaskOut(pydantic.BaseModel):
@@ -51,25 +52,25 @@ class TaskOut(pydantic.BaseModel):
     description: str
     status: StatusStr
     priority: PriorityStr
-    position: Optional[str]
-    assignee: Optional[str]
-    assignee_name: Optional[str]
-    due_at: Optional[str]
+    position: str | None
+    assignee: str | None
+    assignee_name: str | None
+    due_at: str | None
     overdue: bool
     version: int
-    origin: Optional[str]
-    origin_log_number: Optional[int]
-    created_by: Optional[str]
+    origin: str | None
+    origin_log_number: int | None
+    created_by: str | None
     created_at: str
-    updated_by: Optional[str]
+    updated_by: str | None
     updated_at: str
-    reminded_at: Optional[str]
+    reminded_at: str | None
 
 
 class TaskChangeOut(pydantic.BaseModel):
     task: int
     at: str
-    actor: Optional[str]
+    actor: str | None
     field: str
-    old: Optional[str]
-    new: Optional[str]
+    old: str | None
+    new: str | None

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from crisis import record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -31,7 +32,6 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
-from crisis import record_sv, timefmt
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -50,9 +50,9 @@ JOB_MIN_LEAD_SECONDS = 2
 
 # --- serialising -----------------------------------------------------------
 
-def is_overdue(task: Task, now: Optional[datetime] = None) -> bool:
-    return (task.due_at is not None and task.status in OPEN_TASK_STATUSES
-            and task.due_at <= (now or utcnow()))
+
+def is_overdue(task: Task, now: datetime | None = None) -> bool:
+    return task.due_at is not None and task.status in OPEN_TASK_STATUSES and task.due_at <= (now or utcnow())
 
 
 def to_dict(task: Task) -> dict[str, Any]:
@@ -81,8 +81,14 @@ def to_dict(task: Task) -> dict[str, Any]:
 
 
 def change_dict(change: TaskChange) -> dict[str, Any]:
-    return {"task": change.task_id, "at": change.at.isoformat(), "actor": change.actor,
-            "field": change.field, "old": change.old, "new": change.new}
+    return {
+        "task": change.task_id,
+        "at": change.at.isoformat(),
+        "actor": change.actor,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+    }
 
 
 def _local(dt: datetime) -> str:
@@ -90,6 +96,7 @@ def _local(dt: datetime) -> str:
 
 
 # --- validation ------------------------------------------------------------
+
 
 def _title(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
@@ -116,39 +123,47 @@ def _enum(enum_cls: type, value: Any, field: str) -> Any:
         return enum_cls(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(_l("Okänt värde \"%(value)s\" för %(field)s; välj ett av: %(allowed)s.", value=value,
-                                 field=field, allowed=allowed)) from None
+        raise ValidationError(
+            _l(
+                'Okänt värde "%(value)s" för %(field)s; välj ett av: %(allowed)s.',
+                value=value,
+                field=field,
+                allowed=allowed,
+            )
+        ) from None
 
 
-def _position(incident_id: int, key: Optional[str]) -> Optional[str]:
+def _position(incident_id: int, key: str | None) -> str | None:
     if key is None or (isinstance(key, str) and not key.strip()):
         return None
     if not isinstance(key, str):
         raise ValidationError(_l("Funktionen ska anges med sin nyckel (t.ex. stabschef)."))
     key = key.strip()
-    exists = db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id,
-                                                            Position.key == key))
+    exists = db.session.scalar(sa.select(Position.id).where(Position.incident_id == incident_id, Position.key == key))
     if exists is None:
-        raise ValidationError(_l("Händelsen har ingen funktion \"%(position)s\".", position=key), code="unknown_position")
+        raise ValidationError(_l('Händelsen har ingen funktion "%(position)s".', position=key), code="unknown_position")
     return key
 
 
-def _assignee(username: Optional[str]) -> Optional[User]:
+def _assignee(username: str | None) -> User | None:
     if username is None or (isinstance(username, str) and not username.strip()):
         return None
     if not isinstance(username, str):
         raise ValidationError(_l("Ansvarig ska anges med användarnamn."))
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     if user is None or not user.active:
-        raise ValidationError(_l("Det finns ingen aktiv användare \"%(username)s\".", username=username), code="unknown_assignee")
+        raise ValidationError(
+            _l('Det finns ingen aktiv användare "%(username)s".', username=username), code="unknown_assignee"
+        )
     if not has_perm(user, Perm.WRITE_LOG):
-        raise ValidationError(_l("%(name)s har en roll med enbart läsbehörighet och kan inte få uppgifter.",
-                                 name=user.display_name),
-                              code="unknown_assignee")
+        raise ValidationError(
+            _l("%(name)s har en roll med enbart läsbehörighet och kan inte få uppgifter.", name=user.display_name),
+            code="unknown_assignee",
+        )
     return user
 
 
-def parse_due(value: Any) -> Optional[datetime]:
+def parse_due(value: Any) -> datetime | None:
     """An aware datetime, an ISO 8601 string with offset, or None/"" (no due time)."""
     if value is None or value == "":
         return None
@@ -160,33 +175,44 @@ def parse_due(value: Any) -> Optional[datetime]:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                _l("Tiden \"%(value)s\" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.", value=value,
-                   example="2026-11-24T16:00:00+01:00"),
-                code="bad_due_at") from None
+                _l(
+                    'Tiden "%(value)s" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.',
+                    value=value,
+                    example="2026-11-24T16:00:00+01:00",
+                ),
+                code="bad_due_at",
+            ) from None
     if not isinstance(value, datetime):
         raise ValidationError(_l("Klar senast måste vara datum och tid."), code="bad_due_at")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(_l("%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at",
-                                 example="2026-11-24T16:00:00+01:00"),
-                              code="bad_due_at")
+        raise ValidationError(
+            _l(
+                "%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at", example="2026-11-24T16:00:00+01:00"
+            ),
+            code="bad_due_at",
+        )
     if not 2000 <= value.year <= 2100:
         raise ValidationError(_l("Klar senast ligger utanför tillåtet intervall."), code="bad_due_at")
     return value
 
 
-def _origin_log(incident_id: int, number: Optional[int]) -> Optional[int]:
+def _origin_log(incident_id: int, number: int | None) -> int | None:
     if number is None:
         return None
     if not isinstance(number, int) or isinstance(number, bool):
         raise ValidationError(_l("origin_log_number ska vara ett postnummer i loggen."))
-    exists = db.session.scalar(sa.select(LogEntry.id).where(LogEntry.incident_id == incident_id,
-                                                            LogEntry.number == number))
+    exists = db.session.scalar(
+        sa.select(LogEntry.id).where(LogEntry.incident_id == incident_id, LogEntry.number == number)
+    )
     if exists is None:
-        raise ValidationError(_l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry")
+        raise ValidationError(
+            _l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry"
+        )
     return number
 
 
 # --- reminder jobs, applied after commit --------------------------------------
+
 
 def _queue_job(task: Task) -> None:
     """After commit: (re)schedule the reminder if the task is open, unreminded and due; else remove it.
@@ -201,32 +227,44 @@ def _queue_job(task: Task) -> None:
         # Never a job that is already due when it reaches the store: boards mark
         # a task overdue by its due time, the reminder follows a moment later.
         earliest = utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)
-        runner.schedule_once_after_commit(job_id=job_id, run_at=max(task.due_at, earliest),
-                                          func_path=JOB_FUNC, args=(task.id,))
+        runner.schedule_once_after_commit(
+            job_id=job_id, run_at=max(task.due_at, earliest), func_path=JOB_FUNC, args=(task.id,)
+        )
     else:
         runner.remove_after_commit(job_id)
 
 
 # --- creating ------------------------------------------------------------------
 
+
 def _describe(task: Task) -> str:
     return record_sv.task_details(
         position_label=_position_label(task.incident_id, task.position) if task.position else None,
         assignee=task.assignee.display_name if task.assignee is not None else None,
-        due=_local(task.due_at) if task.due_at is not None else None, priority=task.priority.value)
+        due=_local(task.due_at) if task.due_at is not None else None,
+        priority=task.priority.value,
+    )
 
 
 def _position_label(incident_id: int, key: str) -> str:
     """The incident's name of a position (the record never shows a key)."""
-    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id,
-                                                              Position.key == key))
+    label = db.session.scalar(sa.select(Position.label).where(Position.incident_id == incident_id, Position.key == key))
     return label or key
 
 
-def create_locked(*, incident: Incident, actor: Optional[User], title: str, description: str = "",
-                  position: Optional[str] = None, assignee: Optional[str] = None,
-                  due_at: Optional[datetime] = None, priority: str = "normal",
-                  origin: Optional[str] = None, origin_log_number: Optional[int] = None) -> Task:
+def create_locked(
+    *,
+    incident: Incident,
+    actor: User | None,
+    title: str,
+    description: str = "",
+    position: str | None = None,
+    assignee: str | None = None,
+    due_at: datetime | None = None,
+    priority: str = "normal",
+    origin: str | None = None,
+    origin_log_number: int | None = None,
+) -> Task:
     """Add a task to an incident the caller has locked, inside the caller's write transaction.
 
     The caller checks the actor's permission (playbook activation, exercises
@@ -247,18 +285,30 @@ def create_locked(*, incident: Incident, actor: Optional[User], title: str, desc
         origin = f"log:{origin_log}"
     now = utcnow()
     actor_name = actor.username if actor else None
-    task = Task(incident_id=incident.id, title=title_v, description=description_v, status=TaskStatus.TODO,
-                priority=priority_e, position=position_v, assignee=assignee_u,
-                assignee_id=assignee_u.id if assignee_u else None, due_at=due_v, origin=origin or None,
-                origin_log_number=origin_log, created_by=actor_name, created_at=now, updated_at=now,
-                updated_by=actor_name)
+    task = Task(
+        incident_id=incident.id,
+        title=title_v,
+        description=description_v,
+        status=TaskStatus.TODO,
+        priority=priority_e,
+        position=position_v,
+        assignee=assignee_u,
+        assignee_id=assignee_u.id if assignee_u else None,
+        due_at=due_v,
+        origin=origin or None,
+        origin_log_number=origin_log,
+        created_by=actor_name,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor_name,
+    )
     db.session.add(task)
     db.session.flush()
-    db.session.add(TaskChange(task_id=task.id, at=now, actor=actor_name, field="created", old=None,
-                              new=title_v))
+    db.session.add(TaskChange(task_id=task.id, at=now, actor=actor_name, field="created", old=None, new=title_v))
     source = f" Från loggpost {origin_log}." if origin_log is not None else ""
-    log.system_entry(incident=incident, actor=actor,
-                     text=f"Ny uppgift {task.id}: '{title_v}'{_describe(task)}.{source}")
+    log.system_entry(
+        incident=incident, actor=actor, text=f"Ny uppgift {task.id}: '{title_v}'{_describe(task)}.{source}"
+    )
     events.append_event(incident=incident, type="task.created", actor=actor_name, data=to_dict(task))
     _queue_job(task)
     return task
@@ -287,20 +337,27 @@ def fire_reminder(*, task_id: int) -> bool:
         incident = events.lock_incident(incident_id=incident_id)
         task = db.session.get(Task, task_id, populate_existing=True)
         now = utcnow()
-        if (task is None or task.reminded_at is not None or task.status not in OPEN_TASK_STATUSES
-                or task.due_at is None or task.due_at > now + timedelta(seconds=REMINDER_SLACK_SECONDS)):
+        if (
+            task is None
+            or task.reminded_at is not None
+            or task.status not in OPEN_TASK_STATUSES
+            or task.due_at is None
+            or task.due_at > now + timedelta(seconds=REMINDER_SLACK_SECONDS)
+        ):
             return False
-        db.session.execute(sa.update(Task.__table__).where(Task.__table__.c.id == task_id)
-                           .values(reminded_at=now))
+        db.session.execute(sa.update(Task.__table__).where(Task.__table__.c.id == task_id).values(reminded_at=now))
         db.session.refresh(task)
-        log.system_entry(incident=incident, actor=None,
-                         text=f"Uppgift {task.id} '{task.title}' är försenad "
-                              f"(skulle vara klar {_local(task.due_at)}).")
+        log.system_entry(
+            incident=incident,
+            actor=None,
+            text=f"Uppgift {task.id} '{task.title}' är försenad (skulle vara klar {_local(task.due_at)}).",
+        )
         events.append_event(incident=incident, type="task.updated", actor=None, data=to_dict(task))
     return True
 
 
 # --- reading -------------------------------------------------------------------
+
 
 def _task(task_id: int, *, fresh: bool = False) -> Task:
     task = db.session.get(Task, task_id, populate_existing=fresh)
@@ -314,9 +371,16 @@ def get(*, viewer: User, task_id: int) -> Task:
     return _task(task_id)
 
 
-def list_tasks(*, viewer: User, incident_id: int, mine: bool = False, my_position: bool = False,
-               overdue: bool = False, status: Optional[str] = None,
-               origin_log_number: Optional[int] = None) -> list[Task]:
+def list_tasks(
+    *,
+    viewer: User,
+    incident_id: int,
+    mine: bool = False,
+    my_position: bool = False,
+    overdue: bool = False,
+    status: str | None = None,
+    origin_log_number: int | None = None,
+) -> list[Task]:
     """The tasks of an incident, oldest first, filtered.
 
     mine: assigned to the viewer; my_position: assigned to a position the
@@ -335,8 +399,7 @@ def list_tasks(*, viewer: User, incident_id: int, mine: bool = False, my_positio
         held = held_positions(user=viewer, incident_id=incident_id)
         stmt = stmt.where(Task.position.in_(held))
     if overdue:
-        stmt = stmt.where(Task.due_at.is_not(None), Task.due_at <= utcnow(),
-                          Task.status.in_(OPEN_TASK_STATUSES))
+        stmt = stmt.where(Task.due_at.is_not(None), Task.due_at <= utcnow(), Task.status.in_(OPEN_TASK_STATUSES))
     if status:
         wanted = [_enum(TaskStatus, s.strip(), "status") for s in status.split(",") if s.strip()]
         if wanted:
@@ -349,36 +412,56 @@ def list_tasks(*, viewer: User, incident_id: int, mine: bool = False, my_positio
 def history(*, viewer: User, task_id: int) -> list[TaskChange]:
     check(viewer, Perm.READ)
     _task(task_id)
-    return list(db.session.scalars(sa.select(TaskChange).where(TaskChange.task_id == task_id)
-                                   .order_by(TaskChange.at, TaskChange.id)))
+    return list(
+        db.session.scalars(
+            sa.select(TaskChange).where(TaskChange.task_id == task_id).order_by(TaskChange.at, TaskChange.id)
+        )
+    )
 
 
 # --- writing -------------------------------------------------------------------
 
-def create(*, actor: User, incident_id: int, title: str, description: str = "",
-           position: Optional[str] = None, assignee: Optional[str] = None, due_at: Any = None,
-           priority: str = "normal", origin: Optional[str] = None,
-           origin_log_number: Optional[int] = None) -> Task:
+
+def create(
+    *,
+    actor: User,
+    incident_id: int,
+    title: str,
+    description: str = "",
+    position: str | None = None,
+    assignee: str | None = None,
+    due_at: Any = None,
+    priority: str = "normal",
+    origin: str | None = None,
+    origin_log_number: int | None = None,
+) -> Task:
     """Create a task (board, API, "make this a task" from a log entry)."""
     check(actor, Perm.WRITE_LOG)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
-        task = create_locked(incident=incident, actor=actor, title=title, description=description,
-                             position=position, assignee=assignee, due_at=parse_due(due_at),
-                             priority=priority, origin=origin or ("manual" if origin_log_number is None else None),
-                             origin_log_number=origin_log_number)
+        task = create_locked(
+            incident=incident,
+            actor=actor,
+            title=title,
+            description=description,
+            position=position,
+            assignee=assignee,
+            due_at=parse_due(due_at),
+            priority=priority,
+            origin=origin or ("manual" if origin_log_number is None else None),
+            origin_log_number=origin_log_number,
+        )
     return task
 
 
-def create_from_log(*, actor: User, incident_id: int, number: int, title: Optional[str] = None,
-                    **kw: Any) -> Task:
+def create_from_log(*, actor: User, incident_id: int, number: int, title: str | None = None, **kw: Any) -> Task:
     """ "Gör till uppgift": a task from log entry `number` (its text is the default title)."""
     check(actor, Perm.WRITE_LOG)
-    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident_id,
-                                                        LogEntry.number == number))
-    if entry is None or (entry.classification.value == "confidential"
-                         and not has_perm(actor, Perm.READ_CONFIDENTIAL)):
-        raise ValidationError(_l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry")
+    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident_id, LogEntry.number == number))
+    if entry is None or (entry.classification.value == "confidential" and not has_perm(actor, Perm.READ_CONFIDENTIAL)):
+        raise ValidationError(
+            _l("Händelsen har ingen post %(number)s i loggen.", number=number), code="unknown_log_entry"
+        )
     if not title:
         if entry.classification.value == "confidential":
             # Tasks are not classified and reach observers: never copy secret text into one.
@@ -392,7 +475,7 @@ def create_from_log(*, actor: User, incident_id: int, number: int, title: Option
 UPDATABLE = ("title", "description", "status", "priority", "position", "assignee", "due_at")
 
 
-def _as_text(field: str, value: Any) -> Optional[str]:
+def _as_text(field: str, value: Any) -> str | None:
     if value is None:
         return None
     if field == "due_at":
@@ -402,7 +485,7 @@ def _as_text(field: str, value: Any) -> Optional[str]:
     return str(value)
 
 
-def _log_value(field: str, value: Any, incident_id: Optional[int] = None) -> str:
+def _log_value(field: str, value: Any, incident_id: int | None = None) -> str:
     if value is None or value == "":
         return "–"
     if field == "status":
@@ -421,8 +504,7 @@ def _log_value(field: str, value: Any, incident_id: Optional[int] = None) -> str
     return str(value)
 
 
-def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Optional[int] = None,
-           **changes: Any) -> Task:
+def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int | None = None, **changes: Any) -> Task:
     """Change fields of a task if the caller saw its current version.
 
     `changes` may hold title, description, status, priority, position,
@@ -436,7 +518,9 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Opt
     if unknown:
         raise ValidationError(_l("Okända fält: %(fields)s.", fields=", ".join(sorted(unknown))))
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-        raise ValidationError(_l("Skicka med versionen av uppgiften som du utgick från (version)."), code="version_required")
+        raise ValidationError(
+            _l("Skicka med versionen av uppgiften som du utgick från (version)."), code="version_required"
+        )
     with write_transaction(db.session):
         probe = db.session.scalar(sa.select(Task.incident_id).where(Task.id == task_id))
         if probe is None:
@@ -448,11 +532,18 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Opt
         if expected_version != task.version:
             who = task.updated_by or task.created_by or "Krisrum"
             raise Conflict(
-                _l("Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
-                   "%(expected)s). Ladda om uppgiften och gör ändringen igen.", id=task.id, who=who,
-                   time=_local(task.updated_at), version=task.version, expected=expected_version),
+                _l(
+                    "Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
+                    "%(expected)s). Ladda om uppgiften och gör ändringen igen.",
+                    id=task.id,
+                    who=who,
+                    time=_local(task.updated_at),
+                    version=task.version,
+                    expected=expected_version,
+                ),
                 code="version_conflict",
-                details={"task": to_dict(task), "current_version": task.version, "changed_by": who})
+                details={"task": to_dict(task), "current_version": task.version, "changed_by": who},
+            )
         # validate everything before changing anything
         new: dict[str, Any] = {}
         if "title" in changes:
@@ -485,8 +576,7 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: Opt
         with db.session.no_autoflush:  # one UPDATE, so the version goes up by one
             _apply(task, diffs, now, actor, lines)
         db.session.flush()  # bumps the version
-        log.system_entry(incident=incident, actor=actor,
-                         text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
+        log.system_entry(incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
         events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
         if any(f in ("due_at", "status") for f, _o, _n in diffs):
             _queue_job(task)
@@ -503,10 +593,11 @@ def _apply(task: Task, diffs: list[tuple[str, Any, Any]], now: datetime, actor: 
         else:
             setattr(task, field, value)
             old_t, new_t = _as_text(field, old), _as_text(field, value)
-            lines.append(f"{record_sv.TASK_FIELDS[field]} {_log_value(field, old, task.incident_id)} -> "
-                         f"{_log_value(field, value, task.incident_id)}")
-        db.session.add(TaskChange(task_id=task.id, at=now, actor=actor.username, field=field,
-                                  old=old_t, new=new_t))
+            lines.append(
+                f"{record_sv.TASK_FIELDS[field]} {_log_value(field, old, task.incident_id)} -> "
+                f"{_log_value(field, value, task.incident_id)}"
+            )
+        db.session.add(TaskChange(task_id=task.id, at=now, actor=actor.username, field=field, old=old_t, new=new_t))
     if any(f == "due_at" for f, _o, _n in diffs):
         task.reminded_at = None  # a new due time gets its own reminder
     task.updated_at = now
@@ -515,9 +606,16 @@ def _apply(task: Task, diffs: list[tuple[str, Any, Any]], now: datetime, actor: 
 
 def sweep_overdue() -> int:
     """Fire every missed reminder (a safety net; each fire is idempotent). Returns how many fired."""
-    ids = list(db.session.scalars(sa.select(Task.id).where(
-        Task.due_at.is_not(None), Task.due_at <= utcnow(), Task.reminded_at.is_(None),
-        Task.status.in_(OPEN_TASK_STATUSES))))
+    ids = list(
+        db.session.scalars(
+            sa.select(Task.id).where(
+                Task.due_at.is_not(None),
+                Task.due_at <= utcnow(),
+                Task.reminded_at.is_(None),
+                Task.status.in_(OPEN_TASK_STATUSES),
+            )
+        )
+    )
     db.session.rollback()
     return sum(1 for task_id in ids if fire_reminder(task_id=task_id))
 
@@ -536,15 +634,21 @@ def recover_reminders() -> tuple[int, int]:
     from crisis.scheduler import runner
 
     fired = sweep_overdue()
-    rows = db.session.execute(sa.select(Task.id, Task.due_at).where(
-        Task.due_at.is_not(None), Task.reminded_at.is_(None), Task.status.in_(OPEN_TASK_STATUSES))).all()
+    rows = db.session.execute(
+        sa.select(Task.id, Task.due_at).where(
+            Task.due_at.is_not(None), Task.reminded_at.is_(None), Task.status.in_(OPEN_TASK_STATUSES)
+        )
+    ).all()
     db.session.rollback()
     have = set(runner.job_ids(JOB_PREFIX))
     scheduled = 0
     for task_id, due in rows:
         if f"{JOB_PREFIX}{task_id}" not in have:
-            runner.schedule_once(job_id=f"{JOB_PREFIX}{task_id}",
-                                 run_at=max(due, utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)),
-                                 func_path=JOB_FUNC, args=(task_id,))
+            runner.schedule_once(
+                job_id=f"{JOB_PREFIX}{task_id}",
+                run_at=max(due, utcnow() + timedelta(seconds=JOB_MIN_LEAD_SECONDS)),
+                func_path=JOB_FUNC,
+                args=(task_id,),
+            )
             scheduled += 1
     return fired, scheduled

@@ -18,16 +18,30 @@ from crisis.tasks import labels, service
 from crisis.tasks.schemas import TaskChangeOut, TaskIn, TaskOut, TaskPatch, TaskQuery
 
 
-@operation("/incidents/<int:incident_id>/tasks", "GET", summary="The tasks of an incident (filters: mine, "
-           "my_position, overdue, status, origin_log_number)", tag="tasks", query=TaskQuery,
-           response=Items[TaskOut], perm="read")
+@operation(
+    "/incidents/<int:incident_id>/tasks",
+    "GET",
+    summary="The tasks of an incident (filters: mine, my_position, overdue, status, origin_log_number)",
+    tag="tasks",
+    query=TaskQuery,
+    response=Items[TaskOut],
+    perm="read",
+)
 def list_tasks(incident_id: int, query: TaskQuery) -> list[dict[str, Any]]:
     tasks = service.list_tasks(viewer=current_user, incident_id=incident_id, **query.model_dump())
     return [service.to_dict(t) for t in tasks]
 
 
-@operation("/incidents/<int:incident_id>/tasks", "POST", summary="Create a task (with origin_log_number: "
-           "make a log entry a task)", tag="tasks", body=TaskIn, response=TaskOut, status=201, perm="write_log")
+@operation(
+    "/incidents/<int:incident_id>/tasks",
+    "POST",
+    summary="Create a task (with origin_log_number: make a log entry a task)",
+    tag="tasks",
+    body=TaskIn,
+    response=TaskOut,
+    status=201,
+    perm="write_log",
+)
 def create_task(incident_id: int, body: TaskIn) -> dict[str, Any]:
     data = body.model_dump()
     if data["origin_log_number"] is not None:
@@ -45,8 +59,15 @@ def get_task(task_id: int) -> dict[str, Any]:
     return service.to_dict(service.get(viewer=current_user, task_id=task_id))
 
 
-@operation("/tasks/<int:task_id>", "PATCH", summary="Change a task; send the version you saw (409 if "
-           "someone changed it since)", tag="tasks", body=TaskPatch, response=TaskOut, perm="write_log")
+@operation(
+    "/tasks/<int:task_id>",
+    "PATCH",
+    summary="Change a task; send the version you saw (409 if someone changed it since)",
+    tag="tasks",
+    body=TaskPatch,
+    response=TaskOut,
+    perm="write_log",
+)
 def patch_task(task_id: int, body: TaskPatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -54,13 +75,20 @@ def patch_task(task_id: int, body: TaskPatch) -> dict[str, Any]:
     for field in ("title", "status", "priority"):
         if field in changes and changes[field] is None:
             raise ValidationError(_l("%(field)s får inte vara null.", field=field))
-    task = service.update(actor=current_user, task_id=task_id, expected_version=version,
-                          incident_id=incident_id, **changes)
+    task = service.update(
+        actor=current_user, task_id=task_id, expected_version=version, incident_id=incident_id, **changes
+    )
     return service.to_dict(task)
 
 
-@operation("/tasks/<int:task_id>/history", "GET", summary="Who changed what on a task, and when",
-           tag="tasks", response=Items[TaskChangeOut], perm="read")
+@operation(
+    "/tasks/<int:task_id>/history",
+    "GET",
+    summary="Who changed what on a task, and when",
+    tag="tasks",
+    response=Items[TaskChangeOut],
+    perm="read",
+)
 def task_history(task_id: int) -> list[dict[str, Any]]:
     return [service.change_dict(c) for c in service.history(viewer=current_user, task_id=task_id)]
 
@@ -75,8 +103,9 @@ def _board_strings() -> dict[str, str]:
     from flask_babel import gettext as _
 
     return {
-        "load_failed": _("Uppgifterna kunde inte hämtas (%(why)s). Tavlan nedan är inte komplett – ladda om sidan.",
-                         why="{why}"),
+        "load_failed": _(
+            "Uppgifterna kunde inte hämtas (%(why)s). Tavlan nedan är inte komplett – ladda om sidan.", why="{why}"
+        ),
         "count_unknown": _("Antal uppgifter okänt"),
         "no_connection": _("ingen anslutning till servern"),
         "server_error": _("serverfel %(status)s", status="{status}"),
@@ -91,12 +120,14 @@ def board(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
     staff = staffing.staffing_dict(incident_id=incident_id)
     return render_template(
-        "tasks/board.html", incident=inc, staffing=staff,
+        "tasks/board.html",
+        incident=inc,
+        staffing=staff,
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
         position_labels={p["key"]: p["label"] for p in staff["items"]},
         assignee_options=[{"username": u.username, "name": u.display_name} for u in service.assignable_users()],
-        statuses=labels.STATUSES, priorities=labels.PRIORITIES,
+        statuses=labels.STATUSES,
+        priorities=labels.PRIORITIES,
         task_strings=dict(labels.js_strings(), **_board_strings()),
         can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
     )
-

@@ -11,4 +11,3 @@ TZ = ZoneInfo("Europe/Stockholm")
 def hour_key(moment: datetime, tz: ZoneInfo = TZ) -> str:
     """'YYYY-MM-DD HH' in local time (the same key the page script computes)."""
     return moment.astimezone(tz).strftime("%Y-%m-%d %H")
-

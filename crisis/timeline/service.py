@@ -9,7 +9,7 @@ on the next page). Observers never get confidential entries.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -54,9 +54,15 @@ def count(*, viewer: User, incident_id: int, decisions_only: bool = False) -> in
     return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
 
 
-def hour_page(*, viewer: User, incident_id: int, before: Optional[datetime] = None,
-              before_number: Optional[int] = None, decisions_only: bool = False,
-              limit: int = PAGE_LIMIT) -> dict[str, Any]:
+def hour_page(
+    *,
+    viewer: User,
+    incident_id: int,
+    before: datetime | None = None,
+    before_number: int | None = None,
+    decisions_only: bool = False,
+    limit: int = PAGE_LIMIT,
+) -> dict[str, Any]:
     """One page: {"hour", "items" (oldest first), "next" (the cursor for older entries, or None)}.
 
     `before` / `before_number` is the cursor (occurred_at and number of the
@@ -78,13 +84,24 @@ def hour_page(*, viewer: User, incident_id: int, before: Optional[datetime] = No
     oldest = rows[-1]
     more = db.session.scalar(sa.select(base.where(_older_than(oldest.occurred_at, oldest.number)).exists()))
     rows.reverse()
-    corrections: dict[int, int] = dict(db.session.execute(sa.select(LogEntry.corrects, LogEntry.number).where(
-        LogEntry.incident_id == incident_id, LogEntry.corrects.in_([e.number for e in rows]))).all())
+    corrections: dict[int, int] = dict(
+        db.session.execute(
+            sa.select(LogEntry.corrects, LogEntry.number).where(
+                LogEntry.incident_id == incident_id, LogEntry.corrects.in_([e.number for e in rows])
+            )
+        ).all()
+    )
     if not has_perm(viewer, Perm.READ_CONFIDENTIAL):
         # An observer sees that an entry was corrected only by a correction they may read.
-        visible = set(db.session.scalars(sa.select(LogEntry.number).where(
-            LogEntry.incident_id == incident_id, LogEntry.number.in_(list(corrections.values())),
-            LogEntry.classification != Classification.CONFIDENTIAL)))
+        visible = set(
+            db.session.scalars(
+                sa.select(LogEntry.number).where(
+                    LogEntry.incident_id == incident_id,
+                    LogEntry.number.in_(list(corrections.values())),
+                    LogEntry.classification != Classification.CONFIDENTIAL,
+                )
+            )
+        )
         corrections = {k: v for k, v in corrections.items() if v in visible}
     return {
         "hour": hour_key(newest.occurred_at),

@@ -7,7 +7,7 @@ feed on request ("Tidigare"), so neither grows with the incident's length.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import pydantic
 from flask import Blueprint, render_template, request
@@ -26,25 +26,36 @@ def timeline(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
     decisions_only = request.args.get("decisions") == "1"
     first = service.hour_page(viewer=current_user, incident_id=incident_id, decisions_only=decisions_only)
-    return render_template("incidents/timeline.html", incident=inc, items=first["items"],
-                           decisions_only=decisions_only, cursor=first["next"],
-                           count=service.count(viewer=current_user, incident_id=incident_id,
-                                               decisions_only=decisions_only))
+    return render_template(
+        "incidents/timeline.html",
+        incident=inc,
+        items=first["items"],
+        decisions_only=decisions_only,
+        cursor=first["next"],
+        count=service.count(viewer=current_user, incident_id=incident_id, decisions_only=decisions_only),
+    )
 
 
 class TimelineQuery(pydantic.BaseModel):
-    before: Optional[datetime] = pydantic.Field(
-        None, description="Cursor: entries that occurred before this moment (ISO 8601 with offset; "
-                          "`next.before` of the previous page). Without it: the latest hour")
-    before_number: Optional[int] = pydantic.Field(
-        None, ge=1, description="Cursor tie-break: among entries at exactly `before`, those numbered below this")
+    before: datetime | None = pydantic.Field(
+        None,
+        description="Cursor: entries that occurred before this moment (ISO 8601 with offset; "
+        "`next.before` of the previous page). Without it: the latest hour",
+    )
+    before_number: int | None = pydantic.Field(
+        None, ge=1, description="Cursor tie-break: among entries at exactly `before`, those numbered below this"
+    )
     decisions: bool = pydantic.Field(False, description="Decisions only")
-    limit: int = pydantic.Field(service.PAGE_LIMIT, ge=1, le=service.PAGE_MAX,
-                                description="At most this many entries (a busy hour continues on the next page)")
+    limit: int = pydantic.Field(
+        service.PAGE_LIMIT,
+        ge=1,
+        le=service.PAGE_MAX,
+        description="At most this many entries (a busy hour continues on the next page)",
+    )
 
     @pydantic.field_validator("before")
     @classmethod
-    def _aware(cls, v: Optional[datetime]) -> Optional[datetime]:
+    def _aware(cls, v: datetime | None) -> datetime | None:
         if v is not None and v.tzinfo is None:
             raise ValueError("needs a time zone (e.g. 2026-11-24T14:00:00+01:00)")
         return v
@@ -56,15 +67,26 @@ class Cursor(pydantic.BaseModel):
 
 
 class TimelinePage(pydantic.BaseModel):
-    hour: Optional[str] = pydantic.Field(description="The local hour of these entries, 'YYYY-MM-DD HH' (null: none)")
+    hour: str | None = pydantic.Field(description="The local hour of these entries, 'YYYY-MM-DD HH' (null: none)")
     items: list[dict[str, Any]] = pydantic.Field(description="Log entries of that hour, in time order")
-    next: Optional[Cursor] = pydantic.Field(description="Query for the next (older) page, or null at the beginning")
+    next: Cursor | None = pydantic.Field(description="Query for the next (older) page, or null at the beginning")
 
 
-@operation("/incidents/<int:incident_id>/timeline", "GET",
-           summary="The timeline an hour at a time, newest hour first (log entries in the order they occurred)",
-           tag="log", query=TimelineQuery, response=TimelinePage, perm="read")
+@operation(
+    "/incidents/<int:incident_id>/timeline",
+    "GET",
+    summary="The timeline an hour at a time, newest hour first (log entries in the order they occurred)",
+    tag="log",
+    query=TimelineQuery,
+    response=TimelinePage,
+    perm="read",
+)
 def timeline_page(incident_id: int, query: TimelineQuery) -> dict[str, Any]:
-    return service.hour_page(viewer=current_user, incident_id=incident_id, before=query.before,
-                             before_number=query.before_number, decisions_only=query.decisions, limit=query.limit)
-
+    return service.hour_page(
+        viewer=current_user,
+        incident_id=incident_id,
+        before=query.before,
+        before_number=query.before_number,
+        decisions_only=query.decisions,
+        limit=query.limit,
+    )

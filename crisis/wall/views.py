@@ -66,7 +66,11 @@ def _strings() -> str:
 def wall(incident_id: int) -> Any:
     inc = incidents.get(viewer=current_user, incident_id=incident_id)
     boundary = url_for("static", filename=current_app.config["CRISIS_BOUNDARY"])
-    return render_template("wall/wall.html", incident=inc, strings=_strings(), boundary_url=boundary,
-                           tile_url=current_app.config["CRISIS_TILE_URL"],
-                           tile_attribution=current_app.config["CRISIS_TILE_ATTRIBUTION"])
-
+    return render_template(
+        "wall/wall.html",
+        incident=inc,
+        strings=_strings(),
+        boundary_url=boundary,
+        tile_url=current_app.config["CRISIS_TILE_URL"],
+        tile_attribution=current_app.config["CRISIS_TILE_ATTRIBUTION"],
+    )

@@ -10,8 +10,11 @@ from crisis import labels
 
 class IncidentForm(FlaskForm):
     title = StringField(_l("Rubrik"), validators=[DataRequired(), Length(max=200)])
-    kind = StringField(_l("Typ av händelse"), validators=[DataRequired(), Length(max=64)],
-                       description=_l("t.ex. elavbrott, dricksvatten, storm"))
+    kind = StringField(
+        _l("Typ av händelse"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("t.ex. elavbrott, dricksvatten, storm"),
+    )
     level = SelectField(_l("Nivå"), choices=list(labels.LEVELS.items()), default="staff")
     mode = SelectField(_l("Läge"), choices=list(labels.MODES.items()), default="real")
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])

@@ -33,7 +33,7 @@ def css_string(text: str) -> str:
         if ch.isalnum() or ch == " ":
             out.append(ch)
         else:
-            out.append("\\%06X " % ord(ch))  # the space ends the escape (and is eaten by it)
+            out.append(f"\\{ord(ch):06X} ")  # the space ends the escape (and is eaten by it)
     return '"' + "".join(out) + '"'
 
 
@@ -58,10 +58,14 @@ def marks_css(*, head: str, marking: str, exercise: bool) -> str:
         f"  @bottom-right {{ content: {' '.join(page)}; font: 9pt sans-serif; color: #000; }}",
     ]
     if exercise:
-        lines.append(f"  @top-center {{ content: {css_string(ovning)}; font: 900 16pt sans-serif; color: #000;"
-                     " letter-spacing: .3em; vertical-align: bottom; }")
-        lines.append(f"  @bottom-left {{ content: {css_string(ovning + ' – ' + ovning)}; font: 900 12pt sans-serif;"
-                     " color: #000; letter-spacing: .2em; }")
+        lines.append(
+            f"  @top-center {{ content: {css_string(ovning)}; font: 900 16pt sans-serif; color: #000;"
+            " letter-spacing: .3em; vertical-align: bottom; }"
+        )
+        lines.append(
+            f"  @bottom-left {{ content: {css_string(ovning + ' – ' + ovning)}; font: 900 12pt sans-serif;"
+            " color: #000; letter-spacing: .2em; }"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -26,14 +27,18 @@ def asset_tags(*names: str) -> Markup:
         local_url = url_for("static", filename=a.local)
         if a.kind == "css":
             if cdn:
-                out.append(f'<link rel="stylesheet" href="{escape(a.cdn)}" integrity="{a.integrity}" '
-                           f'crossorigin="anonymous" data-fallback="{escape(local_url)}">')
+                out.append(
+                    f'<link rel="stylesheet" href="{escape(a.cdn)}" integrity="{a.integrity}" '
+                    f'crossorigin="anonymous" data-fallback="{escape(local_url)}">'
+                )
             else:
                 out.append(f'<link rel="stylesheet" href="{escape(local_url)}">')
         elif cdn:
             out.append(f'<script src="{escape(a.cdn)}" integrity="{a.integrity}" crossorigin="anonymous"></script>')
-            out.append(f'<script src="{url_for("static", filename="js/fallback.js")}" '
-                       f'data-global="{a.global_name}" data-src="{escape(local_url)}"></script>')
+            out.append(
+                f'<script src="{url_for("static", filename="js/fallback.js")}" '
+                f'data-global="{a.global_name}" data-src="{escape(local_url)}"></script>'
+            )
         else:
             out.append(f'<script src="{escape(local_url)}"></script>')
     return Markup("\n".join(out))

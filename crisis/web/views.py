@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, session, stream_template,
-                   url_for)
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, stream_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,8 +23,9 @@ bp = Blueprint("web", __name__)
 
 @bp.route("/healthz")
 def healthz() -> Any:
-    from crisis.extensions import db
     import sqlalchemy as sa
+
+    from crisis.extensions import db
 
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}
@@ -62,9 +63,14 @@ def create_incident() -> Any:
     form = IncidentForm()
     if form.validate_on_submit():
         try:
-            incident = incidents.create(actor=current_user, title=form.title.data, kind=form.kind.data,
-                                        mode=form.mode.data, level=form.level.data,
-                                        description=form.description.data or "")
+            incident = incidents.create(
+                actor=current_user,
+                title=form.title.data,
+                kind=form.kind.data,
+                mode=form.mode.data,
+                level=form.level.data,
+                description=form.description.data or "",
+            )
             return redirect(url_for("web.incident", incident_id=incident.id))
         except ApiError as e:
             flash(e.message, "error")
@@ -83,7 +89,8 @@ def _incident_or_404(incident_id: int) -> Any:
 def incident(incident_id: int) -> Any:
     inc = _incident_or_404(incident_id)
     return render_template(
-        "incidents/workspace.html", incident=inc,
+        "incidents/workspace.html",
+        incident=inc,
         staffing=staffing.staffing_dict(incident_id=incident_id),
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
     )
@@ -102,8 +109,9 @@ def log_print(incident_id: int) -> Any:
     check = export.ChainCheck()
     entries = export.print_rows(viewer=current_user, incident_id=incident_id, masked=masked, check=check)
     mark = export.marking(viewer=current_user, incident_id=incident_id, masked=masked)
-    page = stream_template("incidents/log_print.html", incident=inc, entries=entries, masked=masked, chain=check,
-                           marking=mark)
+    page = stream_template(
+        "incidents/log_print.html", incident=inc, entries=entries, masked=masked, chain=check, marking=mark
+    )
     resp = Response(_in_chunks(page))
     resp.headers["Cache-Control"] = "no-store"
     return resp

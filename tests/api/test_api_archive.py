@@ -15,10 +15,21 @@ from crisis.log import service as log
 @pytest.fixture
 def filled(incident, users):
     log.append(actor=users["staff"], incident_id=incident.id, text="Vattenverket på reservkraft")
-    log.append(actor=users["staff"], incident_id=incident.id, text="Skyddad uppgift", classification="confidential",
-               osl_ground="OSL 21 kap. 3 §")
-    log.append(actor=users["leader"], incident_id=incident.id, text="Stab aktiveras", kind="decision",
-               decided_by="Krisledningsnämndens ordförande", mandate="Delegation 3.1")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Skyddad uppgift",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
+    log.append(
+        actor=users["leader"],
+        incident_id=incident.id,
+        text="Stab aktiveras",
+        kind="decision",
+        decided_by="Krisledningsnämndens ordförande",
+        mandate="Delegation 3.1",
+    )
     wrong = log.append(actor=users["staff"], incident_id=incident.id, text="300 kunder")
     log.correct(actor=users["staff"], incident_id=incident.id, number=wrong.number, text="3 000 kunder")
     return incident
@@ -51,8 +62,18 @@ def test_round_trip_export_then_verify(app, login, filled, tmp_path):
         entries = json.loads(zf.read("log.json"))["entries"]
         decisions = json.loads(zf.read("decisions.json"))
         man = json.loads(zf.read("manifest.json"))
-    assert names == {"incident.json", "log.json", "log.csv", "decisions.json", "reports.json", "tasks.json",
-                     "staffing.json", "sites-status.json", "events.json", "manifest.json"}
+    assert names == {
+        "incident.json",
+        "log.json",
+        "log.csv",
+        "decisions.json",
+        "reports.json",
+        "tasks.json",
+        "staffing.json",
+        "sites-status.json",
+        "events.json",
+        "manifest.json",
+    }
     assert any(e["classification"] == "confidential" and e["text"] == "Skyddad uppgift" for e in entries)
     assert any(e["corrected_by"] for e in entries) and all(e["prev_hash"] and e["hash"] for e in entries)
     assert [d["text"] for d in decisions] == ["Stab aktiveras"]
@@ -67,7 +88,7 @@ def test_tampered_file_fails_with_its_name(app, login, filled, tmp_path):
     _, path = _export(login, filled.id, tmp_path)
     with zipfile.ZipFile(path) as zf:
         data = zf.read("log.json")
-    _rewrite(path, {"log.json": data.replace("3 000 kunder".encode(), "30 000 kunder".encode())})
+    _rewrite(path, {"log.json": data.replace(b"3 000 kunder", b"30 000 kunder")})
     res = app.test_cli_runner().invoke(args=["verify-archive", str(path)])
     assert res.exit_code == 1
     assert "FILE: log.json: hash mismatch" in res.output
@@ -131,5 +152,6 @@ def test_openapi_documents_the_archive(login):
 
 def test_workspace_links_the_archive_for_leaders_only(login, incident):
     assert f"/api/v1/incidents/{incident.id}/archive" in login("leader").get(f"/incidents/{incident.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "/archive" not in login("staff").get(f"/incidents/{incident.id}").get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -66,13 +66,19 @@ def test_reporters_see_only_their_own_and_observers_nothing(app, login):
     assert _report(observer).status_code == 403
 
 
-@pytest.mark.parametrize("over,status", [
-    ({"what": ""}, 422), ({"contact": ""}, 422), ({"organisation": ""}, 422),
-    ({"since": "2026-01-10T05:40:00"}, 422),                       # no time zone
-    ({"since": (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()}, 422),
-    ({"since": "2020-01-01T00:00:00+00:00"}, 422),
-    ({"what": "x" * 2001}, 422), ({"severity": "high"}, 422),
-])
+@pytest.mark.parametrize(
+    "over,status",
+    [
+        ({"what": ""}, 422),
+        ({"contact": ""}, 422),
+        ({"organisation": ""}, 422),
+        ({"since": "2026-01-10T05:40:00"}, 422),  # no time zone
+        ({"since": (datetime.now(UTC) + timedelta(hours=2)).isoformat()}, 422),
+        ({"since": "2020-01-01T00:00:00+00:00"}, 422),
+        ({"what": "x" * 2001}, 422),
+        ({"severity": "high"}, 422),
+    ],
+)
 def test_bad_reports_store_nothing(app, login, over, status):
     assert _report(login("staff"), **over).status_code == status
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)) == 0
@@ -136,10 +142,14 @@ def test_monitor_until_a_follow_up_time_that_resurfaces_it(app, login):
 def test_activate_a_playbook_with_the_report_attached(app, login):
     d = _report(login("staff")).get_json()
     tib = login("duty_officer")
-    tib.post(f"/api/v1/deviations/{d['id']}/assess",
-             json={"action": "monitor", "follow_up_at": (utcnow() + timedelta(hours=1)).isoformat()})
-    resp = tib.post("/api/v1/playbooks/dricksvatten/activate",
-                    json={"title": "Vattenavbrott Fritsla", "context": "Tryckfall, orsak okänd", "deviation": d["id"]})
+    tib.post(
+        f"/api/v1/deviations/{d['id']}/assess",
+        json={"action": "monitor", "follow_up_at": (utcnow() + timedelta(hours=1)).isoformat()},
+    )
+    resp = tib.post(
+        "/api/v1/playbooks/dricksvatten/activate",
+        json={"title": "Vattenavbrott Fritsla", "context": "Tryckfall, orsak okänd", "deviation": d["id"]},
+    )
     assert resp.status_code == 201, resp.get_json()
     inc = resp.get_json()
 
@@ -148,7 +158,9 @@ def test_activate_a_playbook_with_the_report_attached(app, login):
     assert [s["action"] for s in out["history"]] == ["reported", "monitoring", "activated"]
     assert runner.job_ids("deviation-followup:") == []
 
-    entries = list(db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == inc["id"]).order_by(LogEntry.number)))
+    entries = list(
+        db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == inc["id"]).order_by(LogEntry.number))
+    )
     incoming = [e for e in entries if e.kind.value == "incoming"]
     assert len(incoming) == 1
     e = incoming[0]
@@ -161,7 +173,9 @@ def test_activate_a_playbook_with_the_report_attached(app, login):
 
     again = tib.post("/api/v1/playbooks/storm/activate", json={"title": "Storm", "deviation": d["id"]})
     assert again.status_code == 409
-    assert tib.post(f"/api/v1/deviations/{d['id']}/assess", json={"action": "dismiss", "reason": "x"}).status_code == 409
+    assert (
+        tib.post(f"/api/v1/deviations/{d['id']}/assess", json={"action": "dismiss", "reason": "x"}).status_code == 409
+    )
 
 
 def test_a_failed_activation_leaves_the_report_untouched(app, login):
@@ -189,8 +203,10 @@ def test_lost_follow_up_jobs_are_recovered(app, login):
     b = _report(login("staff"), what="Annat").get_json()
     tib = login("duty_officer")
     for d in (a, b):
-        tib.post(f"/api/v1/deviations/{d['id']}/assess",
-                 json={"action": "monitor", "follow_up_at": (utcnow() + timedelta(hours=1)).isoformat()})
+        tib.post(
+            f"/api/v1/deviations/{d['id']}/assess",
+            json={"action": "monitor", "follow_up_at": (utcnow() + timedelta(hours=1)).isoformat()},
+        )
         runner.remove(f"deviation-followup:{d['id']}")
     stored = db.session.get(Deviation, a["id"])
     stored.follow_up_at = utcnow() - timedelta(minutes=5)  # passed while the job was missing
@@ -203,8 +219,8 @@ def test_lost_follow_up_jobs_are_recovered(app, login):
 
 
 def test_demo_seed_puts_two_reports_in_the_inbox(app):
-    from crisis.inbox.demo import load_demo_deviations
     from crisis import registry
+    from crisis.inbox.demo import load_demo_deviations
 
     assert load_demo_deviations in registry.of(app).seed_hooks
     auth.create(username="stab", password="correct-horse-1", role="staff", display_name="Johan Berg")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -65,17 +66,20 @@ def test_schedule_and_read_back_uses_the_contract_fields(control: Any) -> None:
     assert control.get(f"{API}/exercises?status=bogus").status_code == 422
 
 
-@pytest.mark.parametrize("body, status", [
-    ({"scenario": "finns-inte"}, 422),
-    ({"start_at": "2020-01-01T09:00:00+01:00"}, 422),
-    ({"start_at": "2030-01-01T09:00:00"}, 422),
-    ({"start_at": "tomorrow"}, 422),
-    ({"speed": 0}, 422),
-    ({"speed": 0.09}, 422),
-    ({"speed": 600.5}, 422),
-    ({"speed": "fast"}, 422),
-    ({"speed": 60, "colour": "red"}, 422),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"scenario": "finns-inte"}, 422),
+        ({"start_at": "2020-01-01T09:00:00+01:00"}, 422),
+        ({"start_at": "2030-01-01T09:00:00"}, 422),
+        ({"start_at": "tomorrow"}, 422),
+        ({"speed": 0}, 422),
+        ({"speed": 0.09}, 422),
+        ({"speed": 600.5}, 422),
+        ({"speed": "fast"}, 422),
+        ({"speed": 60, "colour": "red"}, 422),
+    ],
+)
 def test_bad_input_is_4xx_and_nothing_is_stored(control: Any, body: dict[str, Any], status: int) -> None:
     resp = create(control, **body)
     assert resp.status_code == status, resp.get_json()
@@ -95,8 +99,13 @@ def test_participants_cannot_schedule_or_run(login: Callable[[str], Any], contro
     ex = create(control).get_json()
     for action in ("start", "pause", "resume", "end"):
         assert client.post(f"{API}/exercises/{ex['id']}/{action}").status_code == 403
-    assert client.post(f"{API}/exercises/{ex['id']}/injects", json={
-        "sender": "x", "channel": "phone", "text": "y", "target_position": "va"}).status_code == 403
+    assert (
+        client.post(
+            f"{API}/exercises/{ex['id']}/injects",
+            json={"sender": "x", "channel": "phone", "text": "y", "target_position": "va"},
+        ).status_code
+        == 403
+    )
     assert count() == 1
 
 
@@ -122,12 +131,23 @@ def test_run_through_the_api(control: Any) -> None:
     assert control.post(f"{API}/exercises/{ex['id']}/resume").get_json()["status"] == "running"
     assert control.post(f"{API}/exercises/{ex['id']}/speed", json={"speed": 120}).get_json()["speed"] == 120
     assert control.post(f"{API}/exercises/{ex['id']}/speed", json={"speed": 1000}).status_code == 422
-    resp = control.post(f"{API}/exercises/{ex['id']}/injects", json={
-        "sender": "Radio Sjuhärad (spelad)", "channel": "media", "text": "Vi vill ha en intervju.",
-        "target_position": "kommunikation"})
+    resp = control.post(
+        f"{API}/exercises/{ex['id']}/injects",
+        json={
+            "sender": "Radio Sjuhärad (spelad)",
+            "channel": "media",
+            "text": "Vi vill ha en intervju.",
+            "target_position": "kommunikation",
+        },
+    )
     assert resp.status_code == 201 and resp.get_json()["state"] == "delivered"
-    assert control.post(f"{API}/exercises/{ex['id']}/injects", json={
-        "sender": "x", "channel": "fax", "text": "y", "target_position": "va"}).status_code == 422
+    assert (
+        control.post(
+            f"{API}/exercises/{ex['id']}/injects",
+            json={"sender": "x", "channel": "fax", "text": "y", "target_position": "va"},
+        ).status_code
+        == 422
+    )
     assert control.post(f"{API}/exercises/{ex['id']}/end").get_json()["status"] == "ended"
     assert control.get(f"{API}/incidents/{ex['incident']}").get_json()["status"] == "closed"
 
@@ -142,16 +162,30 @@ def test_an_exercise_incident_cannot_be_patched_to_real(login: Callable[[str], A
 def test_participants_never_get_upcoming_injects(login: Callable[[str], Any], control: Any) -> None:
     ex = started(control)
     service.deliver(ex["id"], "elnat-larm")
-    upcoming_texts = [d.text for d in db.session.scalars(sa.select(InjectDelivery).where(
-        InjectDelivery.exercise_id == ex["id"], InjectDelivery.inject_id != "elnat-larm"))]
+    upcoming_texts = [
+        d.text
+        for d in db.session.scalars(
+            sa.select(InjectDelivery).where(
+                InjectDelivery.exercise_id == ex["id"], InjectDelivery.inject_id != "elnat-larm"
+            )
+        )
+    ]
     for role in ("staff", "leader", "duty_officer", "observer"):
         client = login(role)
-        for path in (f"/exercises/{ex['id']}", f"/exercises/{ex['id']}/evaluation", "/exercises",
-                     f"/incidents/{ex['incident']}/events?since=0", f"/incidents/{ex['incident']}/log"):
+        for path in (
+            f"/exercises/{ex['id']}",
+            f"/exercises/{ex['id']}/evaluation",
+            "/exercises",
+            f"/incidents/{ex['incident']}/events?since=0",
+            f"/incidents/{ex['incident']}/log",
+        ):
             resp = client.get(API + path)
             assert resp.status_code == 200, (role, path)
             body = resp.get_data(as_text=True)
-            assert not any(json.dumps(t, ensure_ascii=False)[1:-1] in body or t in body for t in upcoming_texts), (role, path)
+            assert not any(json.dumps(t, ensure_ascii=False)[1:-1] in body or t in body for t in upcoming_texts), (
+                role,
+                path,
+            )
         d = client.get(f"{API}/exercises/{ex['id']}").get_json()
         assert [i["id"] for i in d["injects"]] == ["elnat-larm"] and d["control"] is False
         page = client.get(f"/exercises/{ex['id']}").get_data(as_text=True)
@@ -175,13 +209,15 @@ def test_observations_api(login: Callable[[str], Any], control: Any) -> None:
     ex = started(control)
     service.deliver(ex["id"], "elnat-larm")
     observer = login("observer")
-    resp = observer.post(f"{API}/exercises/{ex['id']}/observations",
-                         json={"text": "Bra första kontakt.", "inject": "elnat-larm"})
+    resp = observer.post(
+        f"{API}/exercises/{ex['id']}/observations", json={"text": "Bra första kontakt.", "inject": "elnat-larm"}
+    )
     assert resp.status_code == 201 and resp.get_json()["inject"] == "elnat-larm"
     assert login("staff").post(f"{API}/exercises/{ex['id']}/observations", json={"text": "x"}).status_code == 403
     assert observer.post(f"{API}/exercises/{ex['id']}/observations", json={"text": ""}).status_code == 422
     assert [o["text"] for o in control.get(f"{API}/exercises/{ex['id']}/observations").get_json()["items"]] == [
-        "Bra första kontakt."]
+        "Bra första kontakt."
+    ]
     assert login("staff").get(f"{API}/exercises/{ex['id']}/observations").status_code == 403
 
 
@@ -203,15 +239,20 @@ def test_evaluation_exports(login: Callable[[str], Any], control: Any, users: di
     assert resp.status_code == 200 and "OVNING-utvardering" in resp.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "marking" and len(rows) == 21 and all(r[0] == "ÖVNING" for r in rows[1:])
-    first = dict(zip(rows[0], rows[1]))
+    first = dict(zip(rows[0], rows[1], strict=True))
     assert first["inject"] == "elnat-larm" and first["first_response_how"] == "position"
     resp = control.get(f"/exercises/{ex['id']}/evaluation.json")
     data = json.loads(resp.get_data(as_text=True))
     assert data["marking"] == "ÖVNING" and data["exercise"]["id"] == ex["id"]
     # participants' export holds delivered injects only, and says it is not complete
-    staff_rows = list(csv.reader(io.StringIO(
-        login("staff").get(f"/exercises/{ex['id']}/evaluation.csv").get_data(as_text=True).lstrip("\ufeff")),
-        delimiter=";"))
+    staff_rows = list(
+        csv.reader(
+            io.StringIO(
+                login("staff").get(f"/exercises/{ex['id']}/evaluation.csv").get_data(as_text=True).lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
     assert len(staff_rows) == 2
 
 
@@ -226,8 +267,9 @@ def test_pages(login: Callable[[str], Any], control: Any) -> None:
     from crisis.web.template_helpers import TZ
 
     local = (utcnow() + timedelta(hours=1)).astimezone(TZ).strftime("%Y-%m-%dT%H:%M")
-    resp = control.post("/exercises", data={"scenario": "fororenat-vatten", "start_at": local, "speed": "2,5",
-                                            "title": ""})
+    resp = control.post(
+        "/exercises", data={"scenario": "fororenat-vatten", "start_at": local, "speed": "2,5", "title": ""}
+    )
     assert resp.status_code == 302
     ex = db.session.scalars(sa.select(Exercise)).one()
     assert ex.speed == 2.5 and ex.title.startswith("Förorenat")
@@ -250,8 +292,12 @@ def test_exercise_incident_pages_and_exports_say_ovning(login: Callable[[str], A
     ex = started(control)
     service.deliver(ex["id"], "elnat-larm")
     staff = login("staff")
-    for path in (f"/incidents/{ex['incident']}", f"/incidents/{ex['incident']}/log/print",
-                 f"/exercises/{ex['id']}", f"/exercises/{ex['id']}/evaluation"):
+    for path in (
+        f"/incidents/{ex['incident']}",
+        f"/incidents/{ex['incident']}/log/print",
+        f"/exercises/{ex['id']}",
+        f"/exercises/{ex['id']}/evaluation",
+    ):
         resp = staff.get(path)
         assert resp.status_code == 200, path
         assert "ÖVNING" in resp.get_data(as_text=True), path
@@ -262,8 +308,14 @@ def test_exercise_incident_pages_and_exports_say_ovning(login: Callable[[str], A
 
 def test_openapi_documents_the_exercise_api(app: Any) -> None:
     spec = app.test_client().get("/api/openapi.json").get_json()
-    for path in ("/api/v1/scenarios", "/api/v1/exercises", "/api/v1/exercises/{exercise_id}",
-                 "/api/v1/exercises/{exercise_id}/start", "/api/v1/exercises/{exercise_id}/stop",
-                 "/api/v1/exercises/{exercise_id}/injects", "/api/v1/exercises/{exercise_id}/observations",
-                 "/api/v1/exercises/{exercise_id}/evaluation"):
+    for path in (
+        "/api/v1/scenarios",
+        "/api/v1/exercises",
+        "/api/v1/exercises/{exercise_id}",
+        "/api/v1/exercises/{exercise_id}/start",
+        "/api/v1/exercises/{exercise_id}/stop",
+        "/api/v1/exercises/{exercise_id}/injects",
+        "/api/v1/exercises/{exercise_id}/observations",
+        "/api/v1/exercises/{exercise_id}/evaluation",
+    ):
         assert path in spec["paths"], path

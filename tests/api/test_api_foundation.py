@@ -40,24 +40,42 @@ def test_incident_lifecycle(login, users):
     assert resp.status_code == 201
     inc = resp.get_json()
     assert {k: inc[k] for k in ("title", "kind", "mode", "level", "status")} == {
-        "title": "Vattenläcka Skene", "kind": "dricksvatten", "mode": "real", "level": "staff", "status": "active"}
+        "title": "Vattenläcka Skene",
+        "kind": "dricksvatten",
+        "mode": "real",
+        "level": "staff",
+        "status": "active",
+    }
     iid = inc["id"]
     # A level change is a decision: staff may not, a leader must give who/mandate/why.
     staff = login("staff")
-    assert staff.patch(f"/api/v1/incidents/{iid}", json={"level": "extraordinary", "decided_by": "x",
-                                                          "mandate": "y", "reason": "z"}).status_code == 403
+    assert (
+        staff.patch(
+            f"/api/v1/incidents/{iid}",
+            json={"level": "extraordinary", "decided_by": "x", "mandate": "y", "reason": "z"},
+        ).status_code
+        == 403
+    )
     leader = login("leader")
     resp = leader.patch(f"/api/v1/incidents/{iid}", json={"level": "extraordinary"})
     assert resp.status_code == 422 and "decided_by" in resp.get_json()["error"]["message"]
-    resp = leader.patch(f"/api/v1/incidents/{iid}", json={
-        "level": "extraordinary", "decided_by": "Karin Lindqvist, kommundirektör",
-        "mandate": "LEH 2 kap. 2 §, krisledningsnämndens ordförande", "reason": "Flera verksamheter påverkade"})
+    resp = leader.patch(
+        f"/api/v1/incidents/{iid}",
+        json={
+            "level": "extraordinary",
+            "decided_by": "Karin Lindqvist, kommundirektör",
+            "mandate": "LEH 2 kap. 2 §, krisledningsnämndens ordförande",
+            "reason": "Flera verksamheter påverkade",
+        },
+    )
     assert resp.status_code == 200 and resp.get_json()["level"] == "extraordinary"
     log = leader.get(f"/api/v1/incidents/{iid}/log?kind=decision").get_json()["items"]
     assert log[-1]["decided_by"] == "Karin Lindqvist, kommundirektör" and "extraordinär" in log[-1]["text"]
     assert leader.patch(f"/api/v1/incidents/{iid}", json={"mode": "exercise"}).status_code == 422
-    resp = leader.patch(f"/api/v1/incidents/{iid}", json={"status": "closed", "decided_by": "KD",
-                                                           "mandate": "Krisledningsplan", "reason": "Klart"})
+    resp = leader.patch(
+        f"/api/v1/incidents/{iid}",
+        json={"status": "closed", "decided_by": "KD", "mandate": "Krisledningsplan", "reason": "Klart"},
+    )
     assert resp.get_json()["status"] == "closed"
     assert staff.post(f"/api/v1/incidents/{iid}/log", json={"text": "x"}).status_code == 409
 
@@ -70,16 +88,41 @@ def test_observer_and_staff_cannot_open_incidents(login):
 def test_log_api_and_filters(login, incident):
     staff = login("staff")
     base = f"/api/v1/incidents/{incident.id}/log"
-    r = staff.post(base, json={"text": "Samtal från SOS", "kind": "incoming", "counterpart": "SOS Alarm",
-                               "occurred_at": "2026-11-24T03:12:00+01:00"})
+    r = staff.post(
+        base,
+        json={
+            "text": "Samtal från SOS",
+            "kind": "incoming",
+            "counterpart": "SOS Alarm",
+            "occurred_at": "2026-11-24T03:12:00+01:00",
+        },
+    )
     if r.status_code == 422:  # the bound is relative to the incident's start; use now instead
         r = staff.post(base, json={"text": "Samtal från SOS", "kind": "incoming", "counterpart": "SOS Alarm"})
     assert r.status_code == 201, r.get_json()
     entry = r.get_json()
-    assert set(entry) >= {"number", "kind", "text", "occurred_at", "recorded_at", "author", "position",
-                          "counterpart", "classification", "corrects", "hash"}
-    staff.post(base, json={"text": "Beslut om trygghetspunkt", "kind": "decision", "decided_by": "KD",
-                           "mandate": "Krisledningsplan 4.1"})
+    assert set(entry) >= {
+        "number",
+        "kind",
+        "text",
+        "occurred_at",
+        "recorded_at",
+        "author",
+        "position",
+        "counterpart",
+        "classification",
+        "corrects",
+        "hash",
+    }
+    staff.post(
+        base,
+        json={
+            "text": "Beslut om trygghetspunkt",
+            "kind": "decision",
+            "decided_by": "KD",
+            "mandate": "Krisledningsplan 4.1",
+        },
+    )
     assert [e["kind"] for e in staff.get(base + "?kind=decision").get_json()["items"]] == ["decision"]
     assert len(staff.get(base + "?q=sos").get_json()["items"]) == 1
     assert len(staff.get(base + "?limit=1").get_json()["items"]) == 1
@@ -89,19 +132,22 @@ def test_log_api_and_filters(login, incident):
     assert items[entry["number"]]["corrected_by"] == corr.get_json()["number"]
 
 
-@pytest.mark.parametrize("body, status", [
-    ({"text": ""}, 422),
-    ({"text": "x" * 100_000}, 422),
-    ({"text": "x", "kind": "rumour"}, 422),
-    ({"text": 5}, 422),
-    ({"text": ["a"]}, 422),
-    ({"text": "x", "occurred_at": "igår"}, 422),
-    ({"text": "x", "occurred_at": "2026-11-24T10:00:00"}, 422),  # no time zone
-    ({"text": "x", "occurred_at": "2999-01-01T00:00:00+00:00"}, 422),
-    ({"text": "x", "classification": "confidential"}, 422),
-    ({"text": "x", "unknown_field": 1}, 422),
-    ({}, 422),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"text": ""}, 422),
+        ({"text": "x" * 100_000}, 422),
+        ({"text": "x", "kind": "rumour"}, 422),
+        ({"text": 5}, 422),
+        ({"text": ["a"]}, 422),
+        ({"text": "x", "occurred_at": "igår"}, 422),
+        ({"text": "x", "occurred_at": "2026-11-24T10:00:00"}, 422),  # no time zone
+        ({"text": "x", "occurred_at": "2999-01-01T00:00:00+00:00"}, 422),
+        ({"text": "x", "classification": "confidential"}, 422),
+        ({"text": "x", "unknown_field": 1}, 422),
+        ({}, 422),
+    ],
+)
 def test_bad_log_input_is_a_clear_4xx_and_stores_nothing(login, incident, body, status):
     staff = login("staff")
     base = f"/api/v1/incidents/{incident.id}/log"
@@ -142,8 +188,14 @@ def test_staffing_api(login, incident, users):
     assert staff.post(base, json={"action": "check_in", "position": "analys", "user": "leader"}).status_code == 403
     tib = login("duty_officer")
     assert tib.post(base, json={"action": "check_in", "position": "analys", "user": "leader"}).status_code == 200
-    r = staff.post(base, json={"action": "check_out", "position": "kommunikation",
-                               "handover_note": "Pressmeddelande 2 väntar på godkännande"})
+    r = staff.post(
+        base,
+        json={
+            "action": "check_out",
+            "position": "kommunikation",
+            "handover_note": "Pressmeddelande 2 väntar på godkännande",
+        },
+    )
     pos = {p["key"]: p for p in r.get_json()["items"]}
     assert pos["kommunikation"]["holders"] == []
     assert pos["kommunikation"]["handover_note"] == "Pressmeddelande 2 väntar på godkännande"
@@ -159,8 +211,10 @@ def test_staffing_api(login, incident, users):
 def test_events_api_replays_in_order_and_hides_confidential_from_observers(login, incident):
     staff = login("staff")
     staff.post(f"/api/v1/incidents/{incident.id}/log", json={"text": "Öppen"})
-    staff.post(f"/api/v1/incidents/{incident.id}/log", json={"text": "Hemlig", "classification": "confidential",
-                                                              "osl_ground": "OSL 18:13"})
+    staff.post(
+        f"/api/v1/incidents/{incident.id}/log",
+        json={"text": "Hemlig", "classification": "confidential", "osl_ground": "OSL 18:13"},
+    )
     evs = staff.get(f"/api/v1/incidents/{incident.id}/events?since=0").get_json()["items"]
     seqs = [e["seq"] for e in evs]
     assert seqs == sorted(seqs) and seqs == list(range(1, len(seqs) + 1))
@@ -175,9 +229,15 @@ def test_events_api_replays_in_order_and_hides_confidential_from_observers(login
 def test_openapi_describes_the_api(app):
     spec = app.test_client().get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/auth/login", "/api/v1/incidents", "/api/v1/incidents/{incident_id}",
-                 "/api/v1/incidents/{incident_id}/log", "/api/v1/incidents/{incident_id}/log/{n}/correction",
-                 "/api/v1/incidents/{incident_id}/staffing", "/api/v1/incidents/{incident_id}/events"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
+        "/api/v1/incidents/{incident_id}/log",
+        "/api/v1/incidents/{incident_id}/log/{n}/correction",
+        "/api/v1/incidents/{incident_id}/staffing",
+        "/api/v1/incidents/{incident_id}/events",
+    ):
         assert path in spec["paths"], path
     body = spec["paths"]["/api/v1/incidents/{incident_id}/log"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"]["$ref"].endswith("LogEntryIn")
@@ -203,7 +263,9 @@ def test_csrf_is_required_for_cookie_writes_but_not_bearer(tmp_path):
         csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
         assert client.post("/api/v1/incidents", json=body, headers={"X-CSRFToken": csrf}).status_code == 201
         other = app.test_client()
-        assert other.post("/api/v1/incidents", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 201
+        assert (
+            other.post("/api/v1/incidents", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 201
+        )
         db.session.remove()
 
 
@@ -215,8 +277,12 @@ def test_login_is_rate_limited(tmp_path):
     with app.app_context():
         db.create_all()
         client = app.test_client()
-        codes = [client.post("/api/v1/auth/login", json={"username": "a", "password": "b"}).status_code
-                 for _ in range(5)]
+        codes = [
+            client.post("/api/v1/auth/login", json={"username": "a", "password": "b"}).status_code for _ in range(5)
+        ]
         assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
-        assert client.post("/api/v1/auth/login", json={"username": "a", "password": "b"}).get_json()["error"]["code"] == "rate_limited"
+        assert (
+            client.post("/api/v1/auth/login", json={"username": "a", "password": "b"}).get_json()["error"]["code"]
+            == "rate_limited"
+        )
         db.session.remove()

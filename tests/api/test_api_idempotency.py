@@ -54,10 +54,18 @@ def test_a_retry_returns_the_first_answer_and_writes_nothing(login: Any, inciden
 
 def test_the_same_key_with_the_same_json_in_another_order_is_a_retry(login: Any, incident: Any) -> None:
     staff = login("staff")
-    a = staff.post(f"/api/v1/incidents/{incident.id}/log", data='{"text": "Ordning", "kind": "info"}',
-                   content_type="application/json", headers={idempotency.HEADER: "k-order"})
-    b = staff.post(f"/api/v1/incidents/{incident.id}/log", data='{"kind": "info", "text": "Ordning"}',
-                   content_type="application/json", headers={idempotency.HEADER: "k-order"})
+    a = staff.post(
+        f"/api/v1/incidents/{incident.id}/log",
+        data='{"text": "Ordning", "kind": "info"}',
+        content_type="application/json",
+        headers={idempotency.HEADER: "k-order"},
+    )
+    b = staff.post(
+        f"/api/v1/incidents/{incident.id}/log",
+        data='{"kind": "info", "text": "Ordning"}',
+        content_type="application/json",
+        headers={idempotency.HEADER: "k-order"},
+    )
     assert (a.status_code, b.status_code) == (201, 201) and a.get_json() == b.get_json()
     assert _entries("Ordning") == 1
 
@@ -83,8 +91,9 @@ def test_the_same_key_with_another_request_is_refused(login: Any, incident: Any)
     err = resp.get_json()["error"]
     assert err["code"] == "idempotency_key_reused" and "annan begäran" in err["message"]
     # Another endpoint with the same key is another request too.
-    resp = staff.post(f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Första"},
-                      headers={idempotency.HEADER: "k1"})
+    resp = staff.post(
+        f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Första"}, headers={idempotency.HEADER: "k1"}
+    )
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "idempotency_key_reused"
     assert _entries("Något annat") == 0
 
@@ -118,8 +127,9 @@ def test_patch_retry_returns_the_first_version(login: Any, incident: Any) -> Non
     assert staff.patch(f"/api/v1/tasks/{task['id']}", json=body).status_code == 409
 
 
-def test_the_key_commits_with_the_write_or_not_at_all(login: Any, incident: Any, users: Any,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_commits_with_the_write_or_not_at_all(
+    login: Any, incident: Any, users: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A concurrent request committed the key between our look-up and our commit: our write is
     rolled back with our key row (the unique key fails the service's own commit) and we answer as a retry."""
     staff = login("staff")
@@ -138,12 +148,15 @@ def test_the_key_commits_with_the_write_or_not_at_all(login: Any, incident: Any,
     assert again.status_code == 201 and again.get_json() == first.get_json()
     assert _entries("Vinnaren") == 1
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.max(LogEntry.number)).where(
-        LogEntry.incident_id == incident.id)) == first.get_json()["number"]
+    assert (
+        db.session.scalar(sa.select(sa.func.max(LogEntry.number)).where(LogEntry.incident_id == incident.id))
+        == first.get_json()["number"]
+    )
 
 
-def test_a_write_whose_answer_was_lost_is_not_repeated(login: Any, incident: Any,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_whose_answer_was_lost_is_not_repeated(
+    login: Any, incident: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     staff = login("staff")
 
     def crash(*_a: Any) -> None:
@@ -154,8 +167,9 @@ def test_a_write_whose_answer_was_lost_is_not_repeated(login: Any, incident: Any
     monkeypatch.undo()
     resp = _post_log(staff, incident.id, "Svaret försvann", "lost")
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "idempotency_key_in_progress"
-    db.session.execute(sa.update(IdempotencyKey).values(
-        created_at=utcnow() - idempotency.LOST_AFTER - timedelta(seconds=1)))
+    db.session.execute(
+        sa.update(IdempotencyKey).values(created_at=utcnow() - idempotency.LOST_AFTER - timedelta(seconds=1))
+    )
     db.session.commit()
     resp = _post_log(staff, incident.id, "Svaret försvann", "lost")
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "idempotency_key_answer_lost"
@@ -166,16 +180,22 @@ def test_keys_expire(login: Any, incident: Any) -> None:
     staff = login("staff")
     assert _post_log(staff, incident.id, "Gammal", "old").status_code == 201
     assert _post_log(staff, incident.id, "Ny", "fresh").status_code == 201
-    db.session.execute(sa.update(IdempotencyKey).where(IdempotencyKey.key == "old").values(
-        created_at=utcnow() - idempotency.TTL - timedelta(minutes=1)))
+    db.session.execute(
+        sa.update(IdempotencyKey)
+        .where(IdempotencyKey.key == "old")
+        .values(created_at=utcnow() - idempotency.TTL - timedelta(minutes=1))
+    )
     db.session.commit()
     # An expired key is a new key: the write happens again.
     again = _post_log(staff, incident.id, "Gammal", "old")
     assert again.status_code == 201 and idempotency.REPLAYED_HEADER not in again.headers
     assert _entries("Gammal") == 2
     # Pruning removes what expired and keeps the rest.
-    db.session.execute(sa.update(IdempotencyKey).where(IdempotencyKey.key == "old").values(
-        created_at=utcnow() - idempotency.TTL - timedelta(minutes=1)))
+    db.session.execute(
+        sa.update(IdempotencyKey)
+        .where(IdempotencyKey.key == "old")
+        .values(created_at=utcnow() - idempotency.TTL - timedelta(minutes=1))
+    )
     db.session.commit()
     assert idempotency.prune() == 1
     assert sorted(db.session.scalars(sa.select(IdempotencyKey.key))) == ["fresh"]

@@ -7,9 +7,16 @@ from datetime import date, timedelta
 
 def test_create_list_and_patch(login, incident):
     staff = login("staff")
-    resp = staff.post("/api/v1/lessons", json={"observation": "Sambandet med räddningstjänsten brast",
-                                               "recommendation": "Öva RAKEL-samband", "owner": "Beredskapssamordnare",
-                                               "deadline": "2026-05-01", "incident": incident.id})
+    resp = staff.post(
+        "/api/v1/lessons",
+        json={
+            "observation": "Sambandet med räddningstjänsten brast",
+            "recommendation": "Öva RAKEL-samband",
+            "owner": "Beredskapssamordnare",
+            "deadline": "2026-05-01",
+            "incident": incident.id,
+        },
+    )
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
     assert body["status"] == "proposed" and body["incident"] == incident.id and body["deadline"] == "2026-05-01"
@@ -19,7 +26,9 @@ def test_create_list_and_patch(login, incident):
     assert resp.status_code == 200 and resp.get_json()["status"] == "decided"
     assert login("observer").get("/api/v1/lessons?status=done").get_json()["items"] == []
     assert [h["new"] for h in login("observer").get(f"/api/v1/lessons/{body['id']}").get_json()["history"]] == [
-        "proposed", "decided"]
+        "proposed",
+        "decided",
+    ]
 
 
 def test_bad_input_and_roles(login):
@@ -43,14 +52,17 @@ def test_bad_input_and_roles(login):
 def test_page_lists_groups_and_overdue_and_forms_work(login, users):
     from crisis.lessons import service
 
-    late = service.create(actor=users["staff"], observation="Försenad åtgärd",
-                          deadline=date.today() - timedelta(days=2))
+    late = service.create(
+        actor=users["staff"], observation="Försenad åtgärd", deadline=date.today() - timedelta(days=2)
+    )
     leader = login("leader")
     html = leader.get("/lessons").get_data(as_text=True)
     assert "Försenad åtgärd" in html and "FÖRSENAD" in html and "Föreslagen" in html and "Genomförd" in html
     assert 'href="/lessons"' in html  # in the main menu
-    resp = leader.post("/lessons", data={"observation": "Ny iakttagelse", "owner": "Stabschef",
-                                         "deadline": "2026-09-01", "incident": ""})
+    resp = leader.post(
+        "/lessons",
+        data={"observation": "Ny iakttagelse", "owner": "Stabschef", "deadline": "2026-09-01", "incident": ""},
+    )
     assert resp.status_code == 303
     assert "Ny iakttagelse" in leader.get("/lessons").get_data(as_text=True)
     resp = leader.post(f"/lessons/{late.id}/status", data={"status": "done"})

@@ -25,8 +25,9 @@ def _activate(client, key="elavbrott", **body):
 
 def _log(incident_id: int) -> list[LogEntry]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident_id)
-                                   .order_by(LogEntry.number)))
+    return list(
+        db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident_id).order_by(LogEntry.number))
+    )
 
 
 def test_list_playbooks_for_each_role(app, login):
@@ -59,8 +60,9 @@ def test_broken_files_are_shown_to_admins_and_the_rest_keeps_working(app, login,
     admin = login("admin")
     data = admin.get("/api/v1/playbooks").get_json()
     assert [p["key"] for p in data["items"]] == ["storm"]
-    assert data["errors"] == [f"{directory / 'negative-due.yaml'}:11: tasks[0].due_in_minutes: "
-                              "must be a positive integer (minutes), got -10"]
+    assert data["errors"] == [
+        f"{directory / 'negative-due.yaml'}:11: tasks[0].due_in_minutes: must be a positive integer (minutes), got -10"
+    ]
     page = admin.get("/playbooks").get_data(as_text=True)
     assert "negative-due.yaml:11: tasks[0].due_in_minutes" in page and "Filer med fel" in page
 
@@ -100,15 +102,18 @@ def test_activate_needs_login(app):
     assert _activate(app.test_client()).status_code == 401
 
 
-@pytest.mark.parametrize("body,status", [
-    ({"context": "x"}, 422),                               # no title
-    ({"title": "", "context": "x"}, 422),
-    ({"title": "x" * 201}, 422),
-    ({"title": "Storm", "context": "x" * 1001}, 422),
-    ({"title": "Storm", "level": "staff"}, 422),           # unknown field
-    ({"title": "Storm", "deviation": 0}, 422),
-    ({"title": "Storm", "deviation": 12345}, 404),
-])
+@pytest.mark.parametrize(
+    "body,status",
+    [
+        ({"context": "x"}, 422),  # no title
+        ({"title": "", "context": "x"}, 422),
+        ({"title": "x" * 201}, 422),
+        ({"title": "Storm", "context": "x" * 1001}, 422),
+        ({"title": "Storm", "level": "staff"}, 422),  # unknown field
+        ({"title": "Storm", "deviation": 0}, 422),
+        ({"title": "Storm", "deviation": 12345}, 404),
+    ],
+)
 def test_bad_activation_bodies_store_nothing(app, login, body, status):
     resp = login("duty_officer").post("/api/v1/playbooks/storm/activate", json=body)
     assert resp.status_code == status, resp.get_json()
@@ -137,14 +142,20 @@ def test_callout_marks_are_logged_and_broadcast(app, login):
         assert resp.status_code == 200, resp.get_json()
         entry = resp.get_json()["items"][0]
         assert entry["state"] == state and entry["updated_by"] == "Staff Testsson" and entry["note"] == "Ringde 03:20"
-        assert _log(inc["id"])[-1].text == f"Larmning: Kommundirektör (exempel) (Krisledningschef, beslutar om stabsläge) – {word}. Ringde 03:20"
+        assert (
+            _log(inc["id"])[-1].text
+            == f"Larmning: Kommundirektör (exempel) (Krisledningschef, beslutar om stabsläge) – {word}. Ringde 03:20"
+        )
     assert resp.get_json()["counts"]["declined"] == 1
-    events = list(db.session.scalars(sa.select(Event).where(Event.incident_id == inc["id"], Event.type == "callout.updated")))
+    events = list(
+        db.session.scalars(sa.select(Event).where(Event.incident_id == inc["id"], Event.type == "callout.updated"))
+    )
     assert len(events) == 4 and all(e.confidential for e in events)
     assert events[-1].data["items"][0]["state"] == "declined"
 
-    added = staff.post(url, json={"action": "add", "name": "Räddningschef i beredskap", "role": "RCB",
-                                  "phone": "0320-00 09 99"})
+    added = staff.post(
+        url, json={"action": "add", "name": "Räddningschef i beredskap", "role": "RCB", "phone": "0320-00 09 99"}
+    )
     assert added.status_code == 200 and added.get_json()["items"][-1]["name"] == "Räddningschef i beredskap"
 
 
@@ -165,8 +176,10 @@ def test_callout_errors_and_roles(app, login):
     assert observer.get(url).status_code == 403  # names and phone numbers: not for observers
     assert observer.post(url, json={"entry": entry, "state": "reached"}).status_code == 403
     assert login("staff").get("/api/v1/incidents/999/callout").status_code == 404
-    login("leader").patch(f"/api/v1/incidents/{inc['id']}", json={
-        "status": "closed", "decided_by": "KD", "mandate": "Krisledningsplanen", "reason": "Klart"})
+    login("leader").patch(
+        f"/api/v1/incidents/{inc['id']}",
+        json={"status": "closed", "decided_by": "KD", "mandate": "Krisledningsplanen", "reason": "Klart"},
+    )
     resp = staff.post(url, json={"entry": entry, "state": "reached"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "incident_closed"
 
@@ -195,8 +208,13 @@ def test_checklist_ticks_are_logged(app, login):
 
 def test_openapi_documents_the_playbook_and_deviation_routes(app, login):
     spec = login("staff").get("/api/openapi.json").get_json()
-    for path in ("/api/v1/playbooks", "/api/v1/playbooks/{key}/activate", "/api/v1/incidents/{incident_id}/callout",
-                 "/api/v1/incidents/{incident_id}/checklist", "/api/v1/deviations",
-                 "/api/v1/deviations/{deviation_id}/assess"):
+    for path in (
+        "/api/v1/playbooks",
+        "/api/v1/playbooks/{key}/activate",
+        "/api/v1/incidents/{incident_id}/callout",
+        "/api/v1/incidents/{incident_id}/checklist",
+        "/api/v1/deviations",
+        "/api/v1/deviations/{deviation_id}/assess",
+    ):
         assert path in spec["paths"], path
     assert spec["paths"]["/api/v1/playbooks/{key}/activate"]["post"]["responses"]["201"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from crisis.reports import cap
 
@@ -19,9 +20,15 @@ def test_report_lifecycle_over_http(login: Callable[[str], Any], incident: Any) 
     assert report["number"] == 1 and report["status"] == "draft" and report["snapshot"]["level"] == "staff"
     assert report["exercise"] is False and report["marking"] is None
 
-    resp = staff.patch(f"/api/v1/reports/{report['id']}",
-                       json={"prognos": "Åter i kväll.", "nasta_rapport": "2026-11-24T18:00:00+01:00",
-                             "cap_description": "Strömavbrott i Kinna.", "version": report["version"]})
+    resp = staff.patch(
+        f"/api/v1/reports/{report['id']}",
+        json={
+            "prognos": "Åter i kväll.",
+            "nasta_rapport": "2026-11-24T18:00:00+01:00",
+            "cap_description": "Strömavbrott i Kinna.",
+            "version": report["version"],
+        },
+    )
     assert resp.status_code == 200, resp.get_json()
     edited = resp.get_json()
     assert edited["prognos"] == "Åter i kväll." and edited["version"] == 2
@@ -37,8 +44,9 @@ def test_report_lifecycle_over_http(login: Callable[[str], Any], incident: Any) 
     resp = staff.patch(f"/api/v1/reports/{report['id']}", json={"prognos": "Ändrad i efterhand"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "report_frozen"
 
-    resp = staff.post(f"/api/v1/reports/{report['id']}/send",
-                      json={"channel": "WIS", "recipient": "Länsstyrelsen Västra Götaland"})
+    resp = staff.post(
+        f"/api/v1/reports/{report['id']}/send", json={"channel": "WIS", "recipient": "Länsstyrelsen Västra Götaland"}
+    )
     assert resp.status_code == 200 and resp.get_json()["sent_recipient"] == "Länsstyrelsen Västra Götaland"
     resp = staff.post(f"/api/v1/reports/{report['id']}/acknowledge", json={"acknowledged_by": "TiB Lst"})
     assert resp.status_code == 200 and resp.get_json()["status"] == "acknowledged"
@@ -59,8 +67,13 @@ def test_errors_are_clear_4xx(login: Callable[[str], Any], incident: Any) -> Non
     assert staff.get("/api/v1/incidents/999/reports").status_code == 404
     report = _draft(staff, incident.id)
     assert staff.post(f"/api/v1/incidents/{incident.id}/reports", json={}).status_code == 409
-    for body in ({"nasta_rapport": "2026-11-24T18:00:00"}, {"status": "approved"}, {"cap_severity": "Huge"},
-                 {"area": {"type": "Point", "coordinates": [1, 2]}}, {"handelse": 5}):
+    for body in (
+        {"nasta_rapport": "2026-11-24T18:00:00"},
+        {"status": "approved"},
+        {"cap_severity": "Huge"},
+        {"area": {"type": "Point", "coordinates": [1, 2]}},
+        {"handelse": 5},
+    ):
         resp = staff.patch(f"/api/v1/reports/{report['id']}", json=body)
         assert resp.status_code == 422, (body, resp.get_json())
         assert resp.get_json()["error"]["message"]
@@ -83,8 +96,9 @@ def test_errors_are_clear_4xx(login: Callable[[str], Any], incident: Any) -> Non
 
 def test_exports_of_an_exercise_say_ovning(login: Callable[[str], Any]) -> None:
     leader = login("leader")
-    inc = leader.post("/api/v1/incidents", json={"title": "Övning Höstvind", "kind": "storm",
-                                                 "mode": "exercise"}).get_json()
+    inc = leader.post(
+        "/api/v1/incidents", json={"title": "Övning Höstvind", "kind": "storm", "mode": "exercise"}
+    ).get_json()
     report = _draft(leader, inc["id"])
     assert report["exercise"] is True and report["marking"] == "ÖVNING"
     leader.patch(f"/api/v1/reports/{report['id']}", json={"cap_description": "Övningsinformation."})
@@ -107,15 +121,20 @@ def test_pages_render_for_every_role(login: Callable[[str], Any], incident: Any)
     report = _draft(staff, incident.id)
     for role in ("observer", "staff", "leader"):
         client = login(role)
-        for url in (f"/incidents/{incident.id}/reports", f"/incidents/{incident.id}/wall",
-                    f"/reports/{report['id']}/print", f"/reports/{report['id']}/wis.txt"):
+        for url in (
+            f"/incidents/{incident.id}/reports",
+            f"/incidents/{incident.id}/wall",
+            f"/reports/{report['id']}/print",
+            f"/reports/{report['id']}/wis.txt",
+        ):
             resp = client.get(url)
             assert resp.status_code == 200, (role, url)
     assert login("observer").get("/incidents/999/wall").status_code == 404
 
 
-def test_approval_reaches_screens_as_report_issued(login: Callable[[str], Any], socket_client: Callable[[str], Any],
-                                                   incident: Any) -> None:
+def test_approval_reaches_screens_as_report_issued(
+    login: Callable[[str], Any], socket_client: Callable[[str], Any], incident: Any
+) -> None:
     screen = socket_client("observer")
     screen.emit("join", {"incident": incident.id, "since": incident.last_seq}, callback=True)
     screen.get_received()
@@ -131,7 +150,12 @@ def test_approval_reaches_screens_as_report_issued(login: Callable[[str], Any], 
 
 def test_openapi_documents_the_report_paths(app: Any) -> None:
     spec = app.test_client().get("/api/openapi.json").get_json()
-    for path in ("/api/v1/incidents/{incident_id}/reports", "/api/v1/reports/{report_id}",
-                 "/api/v1/reports/{report_id}/approve", "/api/v1/reports/{report_id}/send",
-                 "/api/v1/reports/{report_id}/acknowledge", "/api/v1/reports/{report_id}/cap.xml"):
+    for path in (
+        "/api/v1/incidents/{incident_id}/reports",
+        "/api/v1/reports/{report_id}",
+        "/api/v1/reports/{report_id}/approve",
+        "/api/v1/reports/{report_id}/send",
+        "/api/v1/reports/{report_id}/acknowledge",
+        "/api/v1/reports/{report_id}/cap.xml",
+    ):
         assert path in spec["paths"], path

@@ -79,13 +79,16 @@ def test_sites_query_errors(app, login):
 def test_put_status_writes_log_entry_and_returns_the_feature(app, login, incident):
     load(feature("sub", name="Skene fördelningsstation"), feature("vv", ["sub"], category="water"))
     staff = login("staff")
-    r = staff.put(f"{BASE}/incidents/{incident.id}/sites/sub/status",
-                  json={"status": "down", "note": "Stormskador", "on_backup_power": False})
+    r = staff.put(
+        f"{BASE}/incidents/{incident.id}/sites/sub/status",
+        json={"status": "down", "note": "Stormskador", "on_backup_power": False},
+    )
     assert r.status_code == 200, r.get_json()
     data = r.get_json()
     assert data["type"] == "Feature" and data["properties"]["status"] == "down"
-    assert data["at_risk_changed"] == [{"id": data["at_risk_changed"][0]["id"], "key": "vv", "at_risk": True,
-                                        "at_risk_causes": ["sub"]}]
+    assert data["at_risk_changed"] == [
+        {"id": data["at_risk_changed"][0]["id"], "key": "vv", "at_risk": True, "at_risk_causes": ["sub"]}
+    ]
     log = staff.get(f"{BASE}/incidents/{incident.id}/log?kind=status").get_json()["items"]
     assert len(log) == 1 and log[0]["text"].startswith("Skene fördelningsstation: ur drift. Stormskador.")
     # By numeric id too.
@@ -96,15 +99,18 @@ def test_put_status_writes_log_entry_and_returns_the_feature(app, login, inciden
     assert [e["type"] for e in events if e["type"] == "site.status"] == ["site.status", "site.status"]
 
 
-@pytest.mark.parametrize("role,path_site,body,status", [
-    ("observer", "a", {"status": "down"}, 403),
-    ("staff", "a", {"status": "kaputt"}, 422),
-    ("staff", "a", {}, 422),
-    ("staff", "a", {"status": "down", "colour": "red"}, 422),
-    ("staff", "a", {"status": "down", "note": "x" * 2001}, 422),
-    ("staff", "nowhere", {"status": "down"}, 404),
-    ("staff", "4242", {"status": "down"}, 404),
-])
+@pytest.mark.parametrize(
+    "role,path_site,body,status",
+    [
+        ("observer", "a", {"status": "down"}, 403),
+        ("staff", "a", {"status": "kaputt"}, 422),
+        ("staff", "a", {}, 422),
+        ("staff", "a", {"status": "down", "colour": "red"}, 422),
+        ("staff", "a", {"status": "down", "note": "x" * 2001}, 422),
+        ("staff", "nowhere", {"status": "down"}, 404),
+        ("staff", "4242", {"status": "down"}, 404),
+    ],
+)
 def test_bad_status_requests_store_nothing(app, login, incident, role, path_site, body, status):
     load(feature("a"))
     client = login(role)
@@ -144,8 +150,18 @@ def test_history_and_summary(app, login, incident):
 def test_admin_creates_updates_retires_and_restores(app, login):
     load(feature("sub"))
     admin = login("admin")
-    r = admin.post(f"{BASE}/sites", json={"key": "vv-ny", "name": "Nytt vattenverk", "category": "water",
-                                          "lat": 57.51, "lon": 12.69, "depends_on": ["sub"], "styrel_priority": 2})
+    r = admin.post(
+        f"{BASE}/sites",
+        json={
+            "key": "vv-ny",
+            "name": "Nytt vattenverk",
+            "category": "water",
+            "lat": 57.51,
+            "lon": 12.69,
+            "depends_on": ["sub"],
+            "styrel_priority": 2,
+        },
+    )
     assert r.status_code == 201, r.get_json()
     created = r.get_json()
     assert created["geometry"] == {"type": "Point", "coordinates": [12.69, 57.51]}
@@ -158,18 +174,25 @@ def test_admin_creates_updates_retires_and_restores(app, login):
     assert admin.post(f"{BASE}/sites/vv-ny/restore").get_json()["properties"]["retired"] is False
 
 
-@pytest.mark.parametrize("body,message", [
-    ({"key": "x", "name": "X", "category": "water", "lat": 91, "lon": 12}, "latitude 91.0 out of range"),
-    ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": -181}, "longitude -181.0 out of range"),
-    ({"key": "x", "name": "X", "category": "hospital", "lat": 57, "lon": 12}, 'unknown category "hospital"'),
-    ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12, "depends_on": ["nope"]},
-     'depends on unknown site "nope"'),
-    ({"key": "x", "name": "X", "category": "water", "lat": 57}, "både lat och lon"),
-    ({"key": "x", "name": "X", "category": "water"}, "missing geometry"),
-    ({"key": "x", "name": "X", "category": "water", "geometry": {"type": "Point", "coordinates": "here"}},
-     "position"),
-    ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12, "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"key": "x", "name": "X", "category": "water", "lat": 91, "lon": 12}, "latitude 91.0 out of range"),
+        ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": -181}, "longitude -181.0 out of range"),
+        ({"key": "x", "name": "X", "category": "hospital", "lat": 57, "lon": 12}, 'unknown category "hospital"'),
+        (
+            {"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12, "depends_on": ["nope"]},
+            'depends on unknown site "nope"',
+        ),
+        ({"key": "x", "name": "X", "category": "water", "lat": 57}, "både lat och lon"),
+        ({"key": "x", "name": "X", "category": "water"}, "missing geometry"),
+        (
+            {"key": "x", "name": "X", "category": "water", "geometry": {"type": "Point", "coordinates": "here"}},
+            "position",
+        ),
+        ({"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12, "colour": "red"}, "colour"),
+    ],
+)
 def test_bad_site_input_is_rejected_and_nothing_stored(app, login, body, message):
     r = login("admin").post(f"{BASE}/sites", json=body)
     assert r.status_code == 422, r.get_json()
@@ -188,22 +211,34 @@ def test_only_admins_change_the_register(app, login):
     load(feature("a"))
     for role in ("staff", "leader", "observer"):
         client = login(role)
-        assert client.post(f"{BASE}/sites", json={"key": "x", "name": "X", "category": "water",
-                                                  "lat": 57, "lon": 12}).status_code == 403
+        assert (
+            client.post(
+                f"{BASE}/sites", json={"key": "x", "name": "X", "category": "water", "lat": 57, "lon": 12}
+            ).status_code
+            == 403
+        )
         assert client.patch(f"{BASE}/sites/a", json={"name": "Z"}).status_code == 403
         assert client.post(f"{BASE}/sites/a/retire").status_code == 403
-        assert client.post(f"{BASE}/sites/import", json={"filename": "a.geojson",
-                                                         "content": collection(feature("y"))}).status_code == 403
+        assert (
+            client.post(
+                f"{BASE}/sites/import", json={"filename": "a.geojson", "content": collection(feature("y"))}
+            ).status_code
+            == 403
+        )
     assert site_count() == 1
 
 
 def test_import_endpoint_all_or_nothing(app, login):
     admin = login("admin")
-    r = admin.post(f"{BASE}/sites/import", json={"filename": "sites.geojson",
-                                                 "content": collection(feature("a"), feature("b", ["a"]))})
+    r = admin.post(
+        f"{BASE}/sites/import",
+        json={"filename": "sites.geojson", "content": collection(feature("a"), feature("b", ["a"]))},
+    )
     assert r.status_code == 200 and r.get_json() == {"created": ["a", "b"], "updated": [], "unchanged": []}
-    r = admin.post(f"{BASE}/sites/import", json={"filename": "sites.geojson",
-                                                 "content": collection(feature("a", ["b"]), feature("c"))})
+    r = admin.post(
+        f"{BASE}/sites/import",
+        json={"filename": "sites.geojson", "content": collection(feature("a", ["b"]), feature("c"))},
+    )
     assert r.status_code == 422
     err = r.get_json()["error"]
     assert err["code"] == "site_file_rejected" and any("dependency cycle" in d for d in err["details"])

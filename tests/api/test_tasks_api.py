@@ -21,11 +21,24 @@ def _state(client, incident_id):
 
 def test_create_list_patch_history(login, incident):
     staff = login("staff")
-    t = _new(staff, incident.id, description="Fråga om prognos", position="samband", assignee="staff",
-             due_at="2026-11-24T18:00:00+01:00", priority="high")
+    t = _new(
+        staff,
+        incident.id,
+        description="Fråga om prognos",
+        position="samband",
+        assignee="staff",
+        due_at="2026-11-24T18:00:00+01:00",
+        priority="high",
+    )
     assert {k: t[k] for k in ("title", "status", "priority", "position", "assignee", "due_at", "version")} == {
-        "title": "Kontakta Ellevio", "status": "todo", "priority": "high", "position": "samband",
-        "assignee": "staff", "due_at": "2026-11-24T17:00:00+00:00", "version": 1}
+        "title": "Kontakta Ellevio",
+        "status": "todo",
+        "priority": "high",
+        "position": "samband",
+        "assignee": "staff",
+        "due_at": "2026-11-24T17:00:00+00:00",
+        "version": 1,
+    }
     items = staff.get(f"/api/v1/incidents/{incident.id}/tasks").get_json()["items"]
     assert [i["id"] for i in items] == [t["id"]]
     resp = staff.patch(f"/api/v1/tasks/{t['id']}", json={"version": 1, "status": "doing"})
@@ -33,9 +46,14 @@ def test_create_list_patch_history(login, incident):
     assert staff.get(f"/api/v1/tasks/{t['id']}").get_json()["version"] == 2
     hist = staff.get(f"/api/v1/tasks/{t['id']}/history").get_json()["items"]
     assert [(h["field"], h["old"], h["new"], h["actor"]) for h in hist] == [
-        ("created", None, "Kontakta Ellevio", "staff"), ("status", "todo", "doing", "staff")]
+        ("created", None, "Kontakta Ellevio", "staff"),
+        ("status", "todo", "doing", "staff"),
+    ]
     log = staff.get(f"/api/v1/incidents/{incident.id}/log").get_json()["items"]
-    assert log[-1]["kind"] == "system" and log[-1]["text"] == f"Uppgift {t['id']} 'Kontakta Ellevio': status att göra -> pågår."
+    assert (
+        log[-1]["kind"] == "system"
+        and log[-1]["text"] == f"Uppgift {t['id']} 'Kontakta Ellevio': status att göra -> pågår."
+    )
     # clearing with null
     resp = staff.patch(f"/api/v1/tasks/{t['id']}", json={"version": 2, "assignee": None, "due_at": None})
     assert resp.get_json()["assignee"] is None and resp.get_json()["due_at"] is None
@@ -47,7 +65,10 @@ def test_filters(login, users, incident):
     a = _new(staff, incident.id, title="Min", assignee="staff")
     b = _new(staff, incident.id, title="Min funktion", position="analys", due_at="2020-01-01T10:00:00+01:00")
     c = _new(staff, incident.id, title="Annan", position="samband")
-    q = lambda s: [i["id"] for i in staff.get(f"/api/v1/incidents/{incident.id}/tasks?{s}").get_json()["items"]]
+
+    def q(s: str) -> list[int]:
+        return [i["id"] for i in staff.get(f"/api/v1/incidents/{incident.id}/tasks?{s}").get_json()["items"]]
+
     assert q("mine=true") == [a["id"]]
     assert q("my_position=1") == [b["id"]]
     assert q("overdue=true") == [b["id"]]
@@ -76,17 +97,20 @@ def test_version_conflict_between_two_clients(login, incident):
     assert two.patch(f"/api/v1/tasks/{t['id']}", json={"version": 2, "status": "cancelled"}).status_code == 200
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"title": "T", "assignee": "nobody"}, 422, "unknown_assignee"),
-    ({"title": "T", "due_at": "i morgon bitti"}, 422, "bad_due_at"),
-    ({"title": "T", "due_at": "2026-11-24T16:00"}, 422, "bad_due_at"),
-    ({"title": "T", "priority": "asap"}, 422, "validation_error"),
-    ({"title": "T", "position": "brandchef"}, 422, "unknown_position"),
-    ({"title": ""}, 422, "validation_error"),
-    ({}, 422, "validation_error"),
-    ({"title": "T", "owner": "x"}, 422, "validation_error"),
-    ({"origin_log_number": 999}, 422, "unknown_log_entry"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"title": "T", "assignee": "nobody"}, 422, "unknown_assignee"),
+        ({"title": "T", "due_at": "i morgon bitti"}, 422, "bad_due_at"),
+        ({"title": "T", "due_at": "2026-11-24T16:00"}, 422, "bad_due_at"),
+        ({"title": "T", "priority": "asap"}, 422, "validation_error"),
+        ({"title": "T", "position": "brandchef"}, 422, "unknown_position"),
+        ({"title": ""}, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+        ({"title": "T", "owner": "x"}, 422, "validation_error"),
+        ({"origin_log_number": 999}, 422, "unknown_log_entry"),
+    ],
+)
 def test_bad_create_input(login, incident, body, status, code):
     staff = login("staff")
     before = _state(staff, incident.id)
@@ -145,9 +169,15 @@ def test_roles(app, login, incident):
 
 def test_make_task_from_log_entry(login, incident):
     leader = login("leader")
-    entry = leader.post(f"/api/v1/incidents/{incident.id}/log", json={
-        "text": "Beslut: öppna trygghetspunkt i Kinnahallen", "kind": "decision",
-        "decided_by": "Krisledningschef", "mandate": "krisledningsplanen"}).get_json()
+    entry = leader.post(
+        f"/api/v1/incidents/{incident.id}/log",
+        json={
+            "text": "Beslut: öppna trygghetspunkt i Kinnahallen",
+            "kind": "decision",
+            "decided_by": "Krisledningschef",
+            "mandate": "krisledningsplanen",
+        },
+    ).get_json()
     staff = login("staff")
     t = _new(staff, incident.id, title=None, origin_log_number=entry["number"], position="resurs")
     assert t["title"] == "Beslut: öppna trygghetspunkt i Kinnahallen"
@@ -167,8 +197,18 @@ def test_openapi_documents_the_task_api(app, login):
 def test_board_page(login, incident):
     staff = login("staff")
     html = staff.get(f"/incidents/{incident.id}/tasks").get_data(as_text=True)
-    for text in ("Att göra", "Pågår", "Blockerad", "Klar", "Avbruten", "Mina uppgifter", "Min funktion",
-                 "Försenade", 'id="task-form"', "js/tasks.js"):
+    for text in (
+        "Att göra",
+        "Pågår",
+        "Blockerad",
+        "Klar",
+        "Avbruten",
+        "Mina uppgifter",
+        "Min funktion",
+        "Försenade",
+        'id="task-form"',
+        "js/tasks.js",
+    ):
         assert text in html
     assert "<script>" not in html.replace("<script src", "")  # no inline script (CSP)
     # the incident's sub-navigation links to the board

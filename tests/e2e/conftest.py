@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -34,23 +35,37 @@ def _browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def browser_page(_browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+def browser_page(
+    _browser: Any, live_server: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
     """browser_page("staff", viewport=(1280, 800)) -> a logged-in page in a fresh context
     (timezone_id="America/New_York": a laptop not set to Swedish time)."""
     contexts = []
 
-    def _open(role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE",
-              timezone_id: str = "Europe/Stockholm") -> Any:
-        ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
-                                   timezone_id=timezone_id)
+    def _open(
+        role: str, viewport: tuple[int, int] = (1280, 900), locale: str = "sv-SE", timezone_id: str = "Europe/Stockholm"
+    ) -> Any:
+        ctx = _browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale=locale, timezone_id=timezone_id
+        )
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         page = ctx.new_page()

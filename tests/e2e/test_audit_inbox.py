@@ -21,9 +21,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _report(live_server, what: str) -> int:
-    r = live_server.api("staff").post(f"{live_server.url}/api/v1/deviations",
-                                      json={"what": what, "contact": "Jouren 0320-00 01 99",
-                                            "organisation": "Kommunledningskontoret"})
+    r = live_server.api("staff").post(
+        f"{live_server.url}/api/v1/deviations",
+        json={"what": what, "contact": "Jouren 0320-00 01 99", "organisation": "Kommunledningskontoret"},
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -92,7 +93,8 @@ def test_follow_up_time_is_swedish_time_from_new_york(live_server, _browser):
         field.fill(target.strftime("%Y-%m-%dT%H:%M"))
         report.get_by_role("button", name="Bevaka").click()
         expect(page.locator(f"#dev-monitoring #dev-{dev_id}")).to_contain_text(
-            "Uppföljning " + target.strftime("%Y-%m-%d 10:00"))
+            "Uppföljning " + target.strftime("%Y-%m-%d 10:00")
+        )
         stored = datetime.fromisoformat(_status(live_server, dev_id)["follow_up_at"])
         assert stored == target, (stored, target)
         assert not errors, errors
@@ -103,8 +105,10 @@ def test_follow_up_time_is_swedish_time_from_new_york(live_server, _browser):
 def test_failed_load_is_an_error_not_an_empty_inbox(live_server, browser_page):
     _report(live_server, "Vattenläcka vid Kinnaskolan")
     tib = browser_page("duty_officer")
-    tib.route(re.compile(r".*/api/v1/deviations$"),
-              lambda route: route.fulfill(status=502, body="Bad Gateway", content_type="text/plain"))
+    tib.route(
+        re.compile(r".*/api/v1/deviations$"),
+        lambda route: route.fulfill(status=502, body="Bad Gateway", content_type="text/plain"),
+    )
     tib.goto(live_server.url + "/inbox")
     error = tib.locator("#inbox-error")
     expect(error).to_contain_text("Rapporterna kunde inte hämtas")

@@ -19,11 +19,14 @@ def _titles(live_server) -> list[str]:
 def _taps(page, selector: str, n: int) -> None:
     """n taps 150 ms apart, as a hurried thumb does while the first is still on its way."""
     page.wait_for_load_state("load")
-    page.evaluate("""([sel, n]) => new Promise(done => {
+    page.evaluate(
+        """([sel, n]) => new Promise(done => {
         let i = 0;
         const tap = () => { document.querySelector(sel).click(); if (++i < n) setTimeout(tap, 150); else done(); };
         tap();
-    })""", [selector, n])
+    })""",
+        [selector, n],
+    )
 
 
 def _hold(page, pattern):

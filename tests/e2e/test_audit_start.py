@@ -24,9 +24,10 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     page.goto(live_server.url + "/")
     expect(page.locator("#start-updated")).to_contain_text("Uppdateras av sig själv · senast")
     api = live_server.api("duty_officer")
-    r = api.post(f"{live_server.url}/api/v1/incidents",
-                 json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning",
-                       "level": "extraordinary"})
+    r = api.post(
+        f"{live_server.url}/api/v1/incidents",
+        json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning", "level": "extraordinary"},
+    )
     assert r.status_code == 201, r.text
     incident = r.json()
 
@@ -39,19 +40,25 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     expect(page.locator("#kommun-level")).to_have_attribute("data-level", "extraordinary")
 
     # an exercise never raises the kommun's level; it is listed as ÖVNING
-    r = api.post(f"{live_server.url}/api/v1/incidents",
-                 json={"title": "Övning höjd beredskap", "kind": "övning", "level": "heightened_alert",
-                       "mode": "exercise"})
+    r = api.post(
+        f"{live_server.url}/api/v1/incidents",
+        json={"title": "Övning höjd beredskap", "kind": "övning", "level": "heightened_alert", "mode": "exercise"},
+    )
     assert r.status_code == 201, r.text
     _refresh_now(page)
     expect(page.locator("#active-exercises li", has_text="Övning höjd beredskap")).to_contain_text("ÖVNING")
     expect(page.locator("#kommun-level strong")).to_have_text("Extraordinär händelse")
 
     # closed elsewhere: gone from the active list, on the closed list, level back down
-    r = live_server.api("leader").patch(f"{live_server.url}/api/v1/incidents/{incident['id']}",
-                                        json={"status": "closed", "reason": "Vattnet har sjunkit undan",
-                                              "decided_by": "Leader Testsson",
-                                              "mandate": "Krisledningsnämndens delegation"})
+    r = live_server.api("leader").patch(
+        f"{live_server.url}/api/v1/incidents/{incident['id']}",
+        json={
+            "status": "closed",
+            "reason": "Vattnet har sjunkit undan",
+            "decided_by": "Leader Testsson",
+            "mandate": "Krisledningsnämndens delegation",
+        },
+    )
     assert r.status_code == 200, r.text
     _refresh_now(page)
     expect(page.locator("#active-real li", has_text="Skyfall över Fritsla")).to_have_count(0)
@@ -63,8 +70,10 @@ def test_a_failed_refresh_says_the_picture_is_old(live_server, browser_page):
     page = browser_page("staff")
     page.goto(live_server.url + "/")
     shown_at = page.locator("#start-updated").inner_text()
-    page.route(re.compile(r".*/api/v1/incidents\?status=active$"),
-               lambda route: route.fulfill(status=503, body="Service Unavailable", content_type="text/plain"))
+    page.route(
+        re.compile(r".*/api/v1/incidents\?status=active$"),
+        lambda route: route.fulfill(status=503, body="Service Unavailable", content_type="text/plain"),
+    )
     _refresh_now(page)
     error = page.locator("#start-error")
     expect(error).to_contain_text("Kunde inte uppdatera (serverfel 503)")
@@ -81,9 +90,10 @@ def test_a_failed_refresh_says_the_picture_is_old(live_server, browser_page):
 def test_the_tibs_inbox_counter_follows(live_server, browser_page):
     tib = browser_page("duty_officer")
     tib.goto(live_server.url + "/")
-    r = live_server.api("staff").post(f"{live_server.url}/api/v1/deviations",
-                                      json={"what": "Strömavbrott i Horred", "contact": "Elnätsjouren 0320-00 02 02",
-                                            "organisation": "Marks Elnät"})
+    r = live_server.api("staff").post(
+        f"{live_server.url}/api/v1/deviations",
+        json={"what": "Strömavbrott i Horred", "contact": "Elnätsjouren 0320-00 02 02", "organisation": "Marks Elnät"},
+    )
     assert r.status_code == 201, r.text
     dev_id = r.json()["id"]
     _refresh_now(tib)
@@ -91,8 +101,9 @@ def test_the_tibs_inbox_counter_follows(live_server, browser_page):
     expect(alert).to_have_text("Inkorgen: 1 ny avvikelserapport, 0 att följa upp")
     expect(alert.get_by_role("link")).to_have_attribute("href", "/inbox")
 
-    r = live_server.api("duty_officer").post(f"{live_server.url}/api/v1/deviations/{dev_id}/assess",
-                                             json={"action": "dismiss", "reason": "Planerat arbete"})
+    r = live_server.api("duty_officer").post(
+        f"{live_server.url}/api/v1/deviations/{dev_id}/assess", json={"action": "dismiss", "reason": "Planerat arbete"}
+    )
     assert r.status_code == 200, r.text
     _refresh_now(tib)
     expect(alert).to_have_count(0)
@@ -103,8 +114,10 @@ def test_a_started_exercise_leaves_the_coming_list(live_server, browser_page):
 
     control = live_server.api("exercise_control")
     start_at = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    r = control.post(f"{live_server.url}/api/v1/exercises",
-                     json={"scenario": "vinterelavbrott", "title": "Vinterövning Kinna", "start_at": start_at})
+    r = control.post(
+        f"{live_server.url}/api/v1/exercises",
+        json={"scenario": "vinterelavbrott", "title": "Vinterövning Kinna", "start_at": start_at},
+    )
     assert r.status_code == 201, r.text
     exercise = r.json()
     page = browser_page("staff")

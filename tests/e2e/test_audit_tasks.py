@@ -16,20 +16,27 @@ pytestmark = pytest.mark.e2e
 
 
 def _new_incident(live_server, title: str) -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 def test_failed_task_list_is_an_error_not_an_empty_board(live_server, browser_page):
     incident_id = _new_incident(live_server, "Brand i Viskafors")
-    live_server.api("leader").post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
-                                   json={"title": "Evakuera förskolan"})
+    live_server.api("leader").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/tasks", json={"title": "Evakuera förskolan"}
+    )
     page = browser_page("staff")
-    page.route(re.compile(r".*/api/v1/incidents/\d+/tasks$"),
-               lambda route: route.fulfill(status=500, body="Internal Server Error", content_type="text/plain")
-               if route.request.method == "GET" else route.continue_())
+    page.route(
+        re.compile(r".*/api/v1/incidents/\d+/tasks$"),
+        lambda route: (
+            route.fulfill(status=500, body="Internal Server Error", content_type="text/plain")
+            if route.request.method == "GET"
+            else route.continue_()
+        ),
+    )
     page.goto(f"{live_server.url}/incidents/{incident_id}/tasks")
     error = page.locator("#task-load-error")
     expect(error).to_contain_text("Uppgifterna kunde inte hämtas")
@@ -46,8 +53,10 @@ def test_the_board_counts_only_once_loaded(live_server, browser_page):
     incident_id = _new_incident(live_server, "Stormen Viktor")
     page = browser_page("staff")
     held = []
-    page.route(re.compile(r".*/api/v1/incidents/\d+/tasks$"),
-               lambda route: held.append(route) if route.request.method == "GET" else route.continue_())
+    page.route(
+        re.compile(r".*/api/v1/incidents/\d+/tasks$"),
+        lambda route: held.append(route) if route.request.method == "GET" else route.continue_(),
+    )
     page.goto(f"{live_server.url}/incidents/{incident_id}/tasks")
     page.wait_for_timeout(500)
     expect(page.locator("#task-count")).to_have_text("")
@@ -62,10 +71,13 @@ def test_the_board_counts_only_once_loaded(live_server, browser_page):
 def test_people_are_named_not_keyed(live_server, browser_page):
     incident_id = _new_incident(live_server, "Vattenläcka Fritsla")
     leader = live_server.api("leader")
-    task = leader.post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
-                       json={"title": "Nödvatten till äldreboendet", "assignee": "staff"}).json()
-    r = leader.patch(f"{live_server.url}/api/v1/tasks/{task['id']}",
-                     json={"version": task["version"], "assignee": "duty-officer"})
+    task = leader.post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
+        json={"title": "Nödvatten till äldreboendet", "assignee": "staff"},
+    ).json()
+    r = leader.patch(
+        f"{live_server.url}/api/v1/tasks/{task['id']}", json={"version": task["version"], "assignee": "duty-officer"}
+    )
     assert r.status_code == 200, r.text
 
     page = browser_page("staff")
@@ -88,8 +100,9 @@ def test_a_plain_arrow_key_never_moves_a_card(live_server, browser_page):
     """Every move is a log entry: only Shift+arrow moves a focused card; plain arrows write nothing."""
     incident_id = _new_incident(live_server, "Snöoväder i Örby")
     leader = live_server.api("leader")
-    task = leader.post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
-                       json={"title": "Plogning till vårdcentralen"}).json()
+    task = leader.post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/tasks", json={"title": "Plogning till vårdcentralen"}
+    ).json()
     entries_before = leader.get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["log_count"]
     page = browser_page("staff")
     page.goto(f"{live_server.url}/incidents/{incident_id}/tasks")
@@ -102,7 +115,8 @@ def test_a_plain_arrow_key_never_moves_a_card(live_server, browser_page):
     assert leader.get(f"{live_server.url}/api/v1/tasks/{task['id']}").json()["status"] == "todo"
     assert leader.get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["log_count"] == entries_before
     expect(page.locator("#task-kb-hint")).to_have_text(
-        "Skift + pil vänster/höger flyttar kortet till föregående eller nästa kolumn")
+        "Skift + pil vänster/höger flyttar kortet till föregående eller nästa kolumn"
+    )
 
     page.locator(f"#task-{task['id']}").focus()
     page.keyboard.press("Shift+ArrowRight")

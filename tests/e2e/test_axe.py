@@ -7,9 +7,10 @@ browser context with bypass_csp=True; nothing else about the pages changes."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -25,32 +26,79 @@ DESKTOP, PHONE, WALL = (1280, 900), (390, 844), (1920, 1080)
 def world(live_server) -> dict[str, Any]:
     """One incident with a log entry, a task, sites with a status, a draft report; an exercise; a deviation."""
     url, api = live_server.url, live_server.api
-    sites = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.68, 57.50]},
-         "properties": {"key": "axe-sub", "name": "Axe fördelningsstation", "category": "power"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.50, 57.37]},
-         "properties": {"key": "axe-vv", "name": "Axe vattenverk", "category": "water", "depends_on": ["axe-sub"],
-                        "backup_power": True, "fuel_hours": 12}},
-    ]}
-    assert api("admin").post(url + "/api/v1/sites/import",
-                             json={"filename": "axe.geojson", "content": json.dumps(sites)}).status_code == 200
-    inc = api("duty_officer").post(url + "/api/v1/incidents",
-                                   json={"title": "Axe-händelse", "kind": "elavbrott", "level": "staff"}).json()
+    sites = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [12.68, 57.50]},
+                "properties": {"key": "axe-sub", "name": "Axe fördelningsstation", "category": "power"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [12.50, 57.37]},
+                "properties": {
+                    "key": "axe-vv",
+                    "name": "Axe vattenverk",
+                    "category": "water",
+                    "depends_on": ["axe-sub"],
+                    "backup_power": True,
+                    "fuel_hours": 12,
+                },
+            },
+        ],
+    }
+    assert (
+        api("admin")
+        .post(url + "/api/v1/sites/import", json={"filename": "axe.geojson", "content": json.dumps(sites)})
+        .status_code
+        == 200
+    )
+    inc = (
+        api("duty_officer")
+        .post(url + "/api/v1/incidents", json={"title": "Axe-händelse", "kind": "elavbrott", "level": "staff"})
+        .json()
+    )
     iid = inc["id"]
     assert api("staff").post(f"{url}/api/v1/incidents/{iid}/log", json={"text": "Första posten"}).status_code == 201
-    assert api("staff").post(f"{url}/api/v1/incidents/{iid}/tasks",
-                             json={"title": "Ring Ellevio", "position": "samverkan",
-                                   "due_at": "2020-01-01T10:00:00+01:00"}).status_code == 201
-    assert api("staff").put(f"{url}/api/v1/incidents/{iid}/sites/axe-sub/status",
-                            json={"status": "down", "note": "Haveri"}).status_code == 200
+    assert (
+        api("staff")
+        .post(
+            f"{url}/api/v1/incidents/{iid}/tasks",
+            json={"title": "Ring Ellevio", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
+        )
+        .status_code
+        == 201
+    )
+    assert (
+        api("staff")
+        .put(f"{url}/api/v1/incidents/{iid}/sites/axe-sub/status", json={"status": "down", "note": "Haveri"})
+        .status_code
+        == 200
+    )
     report = api("staff").post(f"{url}/api/v1/incidents/{iid}/reports", json={}).json()
-    ex = api("exercise_control").post(url + "/api/v1/exercises",
-                                      json={"scenario": "vinterelavbrott", "speed": 60,
-                                            "start_at": (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()})
+    ex = api("exercise_control").post(
+        url + "/api/v1/exercises",
+        json={
+            "scenario": "vinterelavbrott",
+            "speed": 60,
+            "start_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+        },
+    )
     assert ex.status_code == 201, ex.text
-    assert api("staff").post(url + "/api/v1/deviations",
-                             json={"what": "Tryckfall i Fritsla", "contact": "VA-jouren 0320-00 05 05",
-                                   "organisation": "Mark Vatten AB"}).status_code == 201
+    assert (
+        api("staff")
+        .post(
+            url + "/api/v1/deviations",
+            json={
+                "what": "Tryckfall i Fritsla",
+                "contact": "VA-jouren 0320-00 05 05",
+                "organisation": "Mark Vatten AB",
+            },
+        )
+        .status_code
+        == 201
+    )
     return {"incident": iid, "report": report["id"], "exercise": ex.json()["id"]}
 
 
@@ -112,10 +160,14 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
 
 
 @pytest.mark.parametrize("name,role,viewport,scheme,path,action", STATES, ids=[s[0] for s in STATES])
-def test_no_serious_or_critical_axe_violation(_browser, live_server, world, name, role, viewport, scheme, path,
-                                              action):
-    ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=scheme,
-                               locale="sv-SE", timezone_id="Europe/Stockholm", bypass_csp=True)
+def test_no_serious_or_critical_axe_violation(_browser, live_server, world, name, role, viewport, scheme, path, action):
+    ctx = _browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        color_scheme=scheme,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+        bypass_csp=True,
+    )
     ctx.set_default_timeout(10_000)
     try:
         page = ctx.new_page()

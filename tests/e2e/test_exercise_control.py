@@ -4,7 +4,9 @@ participants never see what is coming, and ÖVNINGSSTOPP covers every open page 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -32,8 +34,9 @@ def browser_page_on(_browser: Any) -> Iterator[Callable[[Any], Callable[..., Any
 
     def _for(server: Any) -> Callable[..., Any]:
         def _open(role: str, viewport: tuple[int, int] = (1280, 900)) -> Any:
-            ctx = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE",
-                                       timezone_id="Europe/Stockholm")
+            ctx = _browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE", timezone_id="Europe/Stockholm"
+            )
             ctx.set_default_timeout(10_000)
             contexts.append(ctx)
             page = ctx.new_page()
@@ -44,6 +47,7 @@ def browser_page_on(_browser: Any) -> Iterator[Callable[[Any], Callable[..., Any
             page.click("button[type=submit]")
             page.wait_for_url(lambda url: "/login" not in url)
             return page
+
         return _open
 
     yield _for
@@ -122,11 +126,12 @@ def test_exercise_from_schedule_to_ovningsstopp(live_server, browser_page):
 
 
 def _exercise_page(live_server, browser_page, start_in_seconds: float) -> tuple[object, int]:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    start = (datetime.now(timezone.utc) + timedelta(seconds=start_in_seconds)).isoformat()
-    r = live_server.api("exercise_control").post(f"{live_server.url}/api/v1/exercises", json={
-        "scenario": "vinterelavbrott", "start_at": start, "speed": 60})
+    start = (datetime.now(UTC) + timedelta(seconds=start_in_seconds)).isoformat()
+    r = live_server.api("exercise_control").post(
+        f"{live_server.url}/api/v1/exercises", json={"scenario": "vinterelavbrott", "start_at": start, "speed": 60}
+    )
     assert r.status_code == 201, r.text
     exercise_id = r.json()["id"]
     page = browser_page("exercise_control")

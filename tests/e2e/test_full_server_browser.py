@@ -19,8 +19,11 @@ def test_a_refused_screen_shows_the_message_and_retries(tmp_path, _browser):
     browser = _browser
     server = LiveServer(tmp_path, env={"CRISIS_MAX_SOCKETS": "1"}).start()
     try:
-        inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                              json={"title": "Fullt", "kind": "test"}).json()
+        inc = (
+            server.api("duty_officer")
+            .post(server.url + "/api/v1/incidents", json={"title": "Fullt", "kind": "test"})
+            .json()
+        )
         errors: list[str] = []
 
         def open_page():

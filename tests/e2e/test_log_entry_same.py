@@ -22,14 +22,23 @@ DESCRIBE = """el => {
 
 def test_a_corrected_confidential_decision_is_drawn_alike_on_workspace_wall_and_timeline(live_server, browser_page):
     url = live_server.url
-    r = live_server.api("duty_officer").post(url + "/api/v1/incidents",
-                                            json={"title": "Skyfall i Kinna", "kind": "oversvamning", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        url + "/api/v1/incidents", json={"title": "Skyfall i Kinna", "kind": "oversvamning", "level": "staff"}
+    )
     incident_id = r.json()["id"]
     log = f"{url}/api/v1/incidents/{incident_id}/log"
     api = live_server.api("leader")
-    r = api.post(log, json={"text": "Evakuera boende på Storgatan 4", "kind": "decision",
-                            "classification": "confidential", "osl_ground": "OSL 26 kap. 1 §",
-                            "decided_by": "KLN ordf.", "mandate": "Delegation 3.1"})
+    r = api.post(
+        log,
+        json={
+            "text": "Evakuera boende på Storgatan 4",
+            "kind": "decision",
+            "classification": "confidential",
+            "osl_ground": "OSL 26 kap. 1 §",
+            "decided_by": "KLN ordf.",
+            "mandate": "Delegation 3.1",
+        },
+    )
     assert r.status_code == 201, r.text
     number = r.json()["number"]
 
@@ -55,8 +64,10 @@ def test_a_corrected_confidential_decision_is_drawn_alike_on_workspace_wall_and_
     on_workspace = workspace.locator(f"#log-list li.entry[data-number='{number}']")
     expect(on_workspace).to_be_visible()
 
-    seen = {name: loc.evaluate(DESCRIBE) for name, loc in
-            (("workspace", on_workspace), ("wall", on_wall), ("timeline", on_timeline))}
+    seen = {
+        name: loc.evaluate(DESCRIBE)
+        for name, loc in (("workspace", on_workspace), ("wall", on_wall), ("timeline", on_timeline))
+    }
     ws = seen["workspace"]
     assert ws["struck"] and ws["text_tag"] == "DEL" and ws["text"] == "Evakuera boende på Storgatan 4"
     assert ws["conf"] == "Sekretess · OSL 26 kap. 1 §" and ws["decision"] == "KLN ordf. · Delegation 3.1"

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _new_incident(live_server, title: str = "Elavbrott i Kinna") -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -71,8 +72,9 @@ def test_offline_notice_and_catch_up(live_server, browser_page):
 
     live_server.start()
     # Written while the page was disconnected; it must arrive after reconnecting.
-    r = live_server.api("staff").post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                                      json={"text": "Skrivet medan skärmen var frånkopplad"})
+    r = live_server.api("staff").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/log", json={"text": "Skrivet medan skärmen var frånkopplad"}
+    )
     assert r.status_code == 201, r.text
     expect(page.locator("#conn-status")).to_be_hidden(timeout=20_000)
     expect(page.locator("#log-list .entry", has_text="medan skärmen var frånkopplad")).to_be_visible()

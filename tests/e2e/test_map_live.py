@@ -14,26 +14,55 @@ pytestmark = pytest.mark.e2e
 
 
 def _feature(key, deps=(), category="power", lon=12.68, lat=57.50, **props):
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"key": key, "name": props.pop("name", key), "category": category,
-                           "depends_on": list(deps), **props}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "key": key,
+            "name": props.pop("name", key),
+            "category": category,
+            "depends_on": list(deps),
+            **props,
+        },
+    }
 
 
 def _setup(live_server):
-    sites = {"type": "FeatureCollection", "features": [
-        # Far enough apart not to overlap at the kommun-wide zoom (overlapping markers cluster).
-        _feature("e2e-sub", name="Testbyns fördelningsstation"),
-        _feature("e2e-vv", ["e2e-sub"], category="water", lon=12.50, lat=57.37, name="Testbyns vattenverk",
-                 styrel_priority=2, backup_power=True, fuel_hours=24),
-        _feature("e2e-sabo", ["e2e-vv"], category="care", lon=12.86, lat=57.60, name="Testbyns äldreboende",
-                 styrel_priority=1),
-        _feature("e2e-road", category="roads", name="Testvägen", lon=12.45, lat=57.56),
-    ]}
-    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
-                                      json={"filename": "e2e.geojson", "content": json.dumps(sites)})
+    sites = {
+        "type": "FeatureCollection",
+        "features": [
+            # Far enough apart not to overlap at the kommun-wide zoom (overlapping markers cluster).
+            _feature("e2e-sub", name="Testbyns fördelningsstation"),
+            _feature(
+                "e2e-vv",
+                ["e2e-sub"],
+                category="water",
+                lon=12.50,
+                lat=57.37,
+                name="Testbyns vattenverk",
+                styrel_priority=2,
+                backup_power=True,
+                fuel_hours=24,
+            ),
+            _feature(
+                "e2e-sabo",
+                ["e2e-vv"],
+                category="care",
+                lon=12.86,
+                lat=57.60,
+                name="Testbyns äldreboende",
+                styrel_priority=1,
+            ),
+            _feature("e2e-road", category="roads", name="Testvägen", lon=12.45, lat=57.56),
+        ],
+    }
+    r = live_server.api("admin").post(
+        live_server.url + "/api/v1/sites/import", json={"filename": "e2e.geojson", "content": json.dumps(sites)}
+    )
     assert r.status_code == 200, r.text
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                             json={"title": "Storm över testbyn", "kind": "storm", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": "Storm över testbyn", "kind": "storm", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -99,8 +128,10 @@ def test_status_change_in_one_page_recolours_the_marker_in_another(live_server, 
     expect(observer.locator("#site-panel .status-history li")).to_have_count(1)
     expect(observer.locator("#site-panel .linked-log")).to_contain_text("Ellevio: stormskador")
     # and it follows the next change live.
-    r = live_server.api("staff").put(f"{live_server.url}/api/v1/incidents/{incident_id}/sites/e2e-sub/status",
-                                     json={"status": "operational", "note": "Åter i drift"})
+    r = live_server.api("staff").put(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/sites/e2e-sub/status",
+        json={"status": "operational", "note": "Åter i drift"},
+    )
     assert r.status_code == 200, r.text
     expect(observer.locator("#site-panel .status-history li")).to_have_count(2)
     expect(marker(observer, "e2e-sub")).to_have_attribute("data-status", "operational")
@@ -124,21 +155,34 @@ def test_category_toggle_hides_the_layer_and_the_rows(live_server, browser_page)
 def test_attention_lists_down_before_at_risk_clusters_overlaps_and_names_towns(live_server, browser_page):
     """Down before at risk (even with a better Styrel class), overlapping markers cluster under the worst
     status with a text alternative, Enter opens the cluster, and the towns are named without any tiles."""
-    sites = {"type": "FeatureCollection", "features": [
-        _feature("cl-a", name="Klustrets fördelningsstation", lon=12.6200, lat=57.3000, styrel_priority=3),
-        _feature("cl-b", ["cl-a"], category="water", lon=12.6203, lat=57.3002, name="Klustrets vattenverk",
-                 styrel_priority=1),
-        _feature("cl-c", category="care", lon=12.6206, lat=57.2998, name="Klustrets äldreboende"),
-    ]}
-    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
-                                      json={"filename": "cluster.geojson", "content": json.dumps(sites)})
+    sites = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("cl-a", name="Klustrets fördelningsstation", lon=12.6200, lat=57.3000, styrel_priority=3),
+            _feature(
+                "cl-b",
+                ["cl-a"],
+                category="water",
+                lon=12.6203,
+                lat=57.3002,
+                name="Klustrets vattenverk",
+                styrel_priority=1,
+            ),
+            _feature("cl-c", category="care", lon=12.6206, lat=57.2998, name="Klustrets äldreboende"),
+        ],
+    }
+    r = live_server.api("admin").post(
+        live_server.url + "/api/v1/sites/import", json={"filename": "cluster.geojson", "content": json.dumps(sites)}
+    )
     assert r.status_code == 200, r.text
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                             json={"title": "Kluster", "kind": "storm", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": "Kluster", "kind": "storm", "level": "staff"}
+    )
     incident_id = r.json()["id"]
     for key, status in (("cl-b", "operational"), ("cl-c", "operational"), ("cl-a", "down")):
-        r = live_server.api("staff").put(f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{key}/status",
-                                         json={"status": status})
+        r = live_server.api("staff").put(
+            f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{key}/status", json={"status": status}
+        )
         assert r.status_code == 200, r.text
     page = browser_page("observer")
     page.goto(f"{live_server.url}/incidents/{incident_id}/map")
@@ -146,13 +190,15 @@ def test_attention_lists_down_before_at_risk_clusters_overlaps_and_names_towns(l
 
     items = page.locator("#attention-list li")
     expect(items.first).to_contain_text("Klustrets fördelningsstation")  # down, Styrel 3
-    expect(items.nth(1)).to_contain_text("Klustrets vattenverk")         # at risk, Styrel 1
+    expect(items.nth(1)).to_contain_text("Klustrets vattenverk")  # at risk, Styrel 1
 
     # The three markers overlap: one cluster, worst status down, a count and a text alternative.
     cluster = page.locator(".leaflet-marker-icon.cluster-icon", has=page.locator(".site-cluster.status-down"))
     expect(cluster).to_have_count(1)
     expect(cluster.locator(".count")).to_have_text("3")
-    expect(cluster).to_have_attribute("aria-label", re.compile(r"^3 verksamheter på samma plats: 1 ur drift, 2 i drift, 1 i riskzon"))
+    expect(cluster).to_have_attribute(
+        "aria-label", re.compile(r"^3 verksamheter på samma plats: 1 ur drift, 2 i drift, 1 i riskzon")
+    )
     expect(marker(page, "cl-a")).to_have_count(0)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-clusters-places.png"), full_page=True)

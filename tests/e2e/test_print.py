@@ -14,8 +14,9 @@ pytestmark = pytest.mark.e2e
 
 PDFTOTEXT = shutil.which("pdftotext")
 PDFINFO = shutil.which("pdfinfo")
-needs_poppler = pytest.mark.skipif(not (PDFTOTEXT and PDFINFO),
-                                   reason="pdftotext/pdfinfo missing: apt-get install -y poppler-utils")
+needs_poppler = pytest.mark.skipif(
+    not (PDFTOTEXT and PDFINFO), reason="pdftotext/pdfinfo missing: apt-get install -y poppler-utils"
+)
 
 
 def _pdf_pages(page, path) -> list[str]:
@@ -29,24 +30,32 @@ def _pdf_pages(page, path) -> list[str]:
 
 
 def _incident(live_server, title: str, mode: str) -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "storm", "level": "staff", "mode": mode})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "storm", "level": "staff", "mode": mode}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 @needs_poppler
-def test_every_printed_log_page_of_an_exercise_says_ovning_incident_marking_and_page(live_server, browser_page,
-                                                                                       tmp_path):
+def test_every_printed_log_page_of_an_exercise_says_ovning_incident_marking_and_page(
+    live_server, browser_page, tmp_path
+):
     incident_id = _incident(live_server, "Övning Stormnatt", "exercise")
     api = live_server.api("staff")
     for i in range(70):
-        r = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                     json={"text": f"Post {i}: lägesinformation från räddningstjänsten om fällda träd och "
-                                   "strömavbrott i norra delen av kommunen, uppföljning om en timme."})
+        r = api.post(
+            f"{live_server.url}/api/v1/incidents/{incident_id}/log",
+            json={
+                "text": f"Post {i}: lägesinformation från räddningstjänsten om fällda träd och "
+                "strömavbrott i norra delen av kommunen, uppföljning om en timme."
+            },
+        )
         assert r.status_code == 201, r.text
-    r = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                 json={"text": "Uppgift om enskild", "classification": "confidential", "osl_ground": "OSL 26:1"})
+    r = api.post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/log",
+        json={"text": "Uppgift om enskild", "classification": "confidential", "osl_ground": "OSL 26:1"},
+    )
     assert r.status_code == 201, r.text
 
     page = browser_page("staff")
@@ -56,7 +65,10 @@ def test_every_printed_log_page_of_an_exercise_says_ovning_incident_marking_and_
     for n, text in enumerate(pages, start=1):
         flat = "".join(text.split())  # pdftotext may join or split words across columns
         assert "ÖVNING" in flat, (n, flat[:300])
-        assert f"Händelse{incident_id}:ÖvningStormnatt" in flat and f"Händelse {incident_id}: Övning" in text, (n, flat[:300])
+        assert f"Händelse{incident_id}:ÖvningStormnatt" in flat and f"Händelse {incident_id}: Övning" in text, (
+            n,
+            flat[:300],
+        )
         assert "SEKRETESS" in flat, (n, flat[:300])
         assert f"Sida{n}av{len(pages)}" in flat, (n, flat[-300:])
 
@@ -71,9 +83,10 @@ def test_every_printed_report_page_carries_incident_marking_and_page(live_server
     incident_id = _incident(live_server, "Elavbrott Kinna", "real")
     api = live_server.api("staff")
     report = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/reports", json={}).json()
-    r = api.patch(f"{live_server.url}/api/v1/reports/{report['id']}",
-                  json={"konsekvenser": "\n".join(f"Konsekvens {i}: många hushåll utan ström och värme."
-                                                  for i in range(90))})
+    r = api.patch(
+        f"{live_server.url}/api/v1/reports/{report['id']}",
+        json={"konsekvenser": "\n".join(f"Konsekvens {i}: många hushåll utan ström och värme." for i in range(90))},
+    )
     assert r.status_code == 200, r.text
     page = browser_page("staff")
     page.goto(f"{live_server.url}/reports/{report['id']}/print")

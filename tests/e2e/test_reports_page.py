@@ -12,11 +12,14 @@ pytestmark = pytest.mark.e2e
 
 def test_draft_edit_approve_send_live(live_server, browser_page):
     url = live_server.url
-    r = live_server.api("duty_officer").post(url + "/api/v1/incidents",
-                                            json={"title": "Vattenläcka Skene", "kind": "dricksvatten"})
+    r = live_server.api("duty_officer").post(
+        url + "/api/v1/incidents", json={"title": "Vattenläcka Skene", "kind": "dricksvatten"}
+    )
     incident_id = r.json()["id"]
-    live_server.api("staff").post(f"{url}/api/v1/incidents/{incident_id}/log",
-                                  json={"text": "Ledningen avstängd vid Skene torg.", "kind": "action"})
+    live_server.api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/log",
+        json={"text": "Ledningen avstängd vid Skene torg.", "kind": "action"},
+    )
 
     staff = browser_page("staff")
     staff.goto(f"{url}/incidents/{incident_id}/reports")
@@ -69,8 +72,9 @@ def test_draft_edit_approve_send_live(live_server, browser_page):
 
 def test_next_report_time_is_stockholm_time_on_a_laptop_in_new_york(live_server, browser_page):
     url = live_server.url
-    r = live_server.api("duty_officer").post(url + "/api/v1/incidents",
-                                            json={"title": "Vattenläcka Fritsla", "kind": "dricksvatten"})
+    r = live_server.api("duty_officer").post(
+        url + "/api/v1/incidents", json={"title": "Vattenläcka Fritsla", "kind": "dricksvatten"}
+    )
     incident_id = r.json()["id"]
     staff = browser_page("staff", timezone_id="America/New_York")
     staff.goto(f"{url}/incidents/{incident_id}/reports")
@@ -91,12 +95,14 @@ def test_next_report_time_is_stockholm_time_on_a_laptop_in_new_york(live_server,
 
 def test_leaving_an_unsaved_draft_asks_in_the_dialog(live_server, browser_page):
     url = live_server.url
-    r = live_server.api("duty_officer").post(url + "/api/v1/incidents",
-                                            json={"title": "Vattenläcka Horred", "kind": "dricksvatten"})
+    r = live_server.api("duty_officer").post(
+        url + "/api/v1/incidents", json={"title": "Vattenläcka Horred", "kind": "dricksvatten"}
+    )
     incident_id = r.json()["id"]
     first = live_server.api("staff").post(f"{url}/api/v1/incidents/{incident_id}/reports", json={}).json()
-    r = live_server.api("staff").patch(f"{url}/api/v1/reports/{first['id']}",
-                                       json={"cap_description": "Läcka i Horred."})
+    r = live_server.api("staff").patch(
+        f"{url}/api/v1/reports/{first['id']}", json={"cap_description": "Läcka i Horred."}
+    )
     assert r.status_code == 200, r.text
     r = live_server.api("leader").post(f"{url}/api/v1/reports/{first['id']}/approve", json={})
     assert r.status_code == 200, r.text

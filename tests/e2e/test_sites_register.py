@@ -11,11 +11,19 @@ pytestmark = pytest.mark.e2e
 
 
 def test_retiring_a_site_asks_in_a_dialog_and_cancel_keeps_it(live_server, browser_page):
-    sites = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.70, 57.51]},
-         "properties": {"key": "reg-vv", "name": "Registrets vattenverk", "category": "water"}}]}
-    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
-                                      json={"filename": "reg.geojson", "content": json.dumps(sites)})
+    sites = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [12.70, 57.51]},
+                "properties": {"key": "reg-vv", "name": "Registrets vattenverk", "category": "water"},
+            }
+        ],
+    }
+    r = live_server.api("admin").post(
+        live_server.url + "/api/v1/sites/import", json={"filename": "reg.geojson", "content": json.dumps(sites)}
+    )
     assert r.status_code == 200, r.text
     page = browser_page("admin")
     page.goto(live_server.url + "/sites")
@@ -40,5 +48,8 @@ def test_retiring_a_site_asks_in_a_dialog_and_cancel_keeps_it(live_server, brows
     page.locator("dialog.confirm-dialog").get_by_role("button", name="Avregistrera").click()
     expect(page.get_by_role("button", name="Avregistrera Registrets vattenverk")).to_have_count(0)
     expect(page.locator("#h-retired")).to_be_visible()
-    keys = [f["properties"]["key"] for f in live_server.api("admin").get(live_server.url + "/api/v1/sites").json()["features"]]
+    keys = [
+        f["properties"]["key"]
+        for f in live_server.api("admin").get(live_server.url + "/api/v1/sites").json()["features"]
+    ]
     assert "reg-vv" not in keys

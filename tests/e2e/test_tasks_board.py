@@ -11,8 +11,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _new_incident(live_server, title="Elavbrott i Kinna") -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -69,9 +70,10 @@ def test_task_moved_in_one_page_moves_in_the_other(live_server, browser_page):
 def test_overdue_filters_and_conflict(live_server, browser_page):
     incident_id = _new_incident(live_server, "Vattenläcka Skene")
     api = live_server.api("leader")
-    late = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
-                    json={"title": "Provtagning dricksvatten", "due_at": "2020-01-01T10:00:00+01:00",
-                          "assignee": "staff"}).json()
+    late = api.post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/tasks",
+        json={"title": "Provtagning dricksvatten", "due_at": "2020-01-01T10:00:00+01:00", "assignee": "staff"},
+    ).json()
     api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks", json={"title": "Pressmeddelande"})
     page = browser_page("staff")
     _board(page, live_server, incident_id)

@@ -63,7 +63,9 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     # One tap: reached.
     first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True).click()
     expect(first.locator(".callout-state")).to_contain_text("Nådd")
-    expect(first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 8")
     expect(tib.locator("#log-list .entry", has_text="Larmning: Kommundirektör (exempel)")).to_be_visible()
     expect(desk.locator("#callout-panel .callout-entry").first.locator(".callout-state")).to_contain_text("Nådd")
@@ -114,8 +116,10 @@ def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server,
 def test_the_tib_dismisses_and_monitors_reports(live_server, browser_page):
     api = live_server.api("staff")
     for what in ("Brandlarm utan brand i Kinnaskolan", "Störning i trygghetslarmen i Örby"):
-        r = api.post(f"{live_server.url}/api/v1/deviations",
-                     json={"what": what, "contact": "Jouren 0320-00 01 99", "organisation": "Kommunledningskontoret"})
+        r = api.post(
+            f"{live_server.url}/api/v1/deviations",
+            json={"what": what, "contact": "Jouren 0320-00 01 99", "organisation": "Kommunledningskontoret"},
+        )
         assert r.status_code == 201, r.text
     tib = browser_page("leader")
     tib.goto(live_server.url + "/inbox")

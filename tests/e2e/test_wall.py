@@ -12,25 +12,41 @@ from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
-SITES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.703, 57.513]},
-     "properties": {"key": "wall-power-kinna", "name": "Kinna fördelningsstation", "category": "power"}},
-    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.69, 57.50]},
-     "properties": {"key": "wall-water-kinna", "name": "Kinna vattenverk", "category": "water",
-                    "depends_on": ["wall-power-kinna"]}},
-]}
+SITES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [12.703, 57.513]},
+            "properties": {"key": "wall-power-kinna", "name": "Kinna fördelningsstation", "category": "power"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [12.69, 57.50]},
+            "properties": {
+                "key": "wall-water-kinna",
+                "name": "Kinna vattenverk",
+                "category": "water",
+                "depends_on": ["wall-power-kinna"],
+            },
+        },
+    ],
+}
 
 
 def _incident(live_server, title: str, mode: str = "real") -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff", "mode": mode})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents",
+        json={"title": title, "kind": "elavbrott", "level": "staff", "mode": mode},
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 def _sites(live_server) -> None:
-    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
-                                      json={"filename": "wall.geojson", "content": json.dumps(SITES)})
+    r = live_server.api("admin").post(
+        live_server.url + "/api/v1/sites/import", json={"filename": "wall.geojson", "content": json.dumps(SITES)}
+    )
     assert r.status_code == 200, r.text
 
 
@@ -51,40 +67,52 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
     expect(wall.locator(".topbar")).to_have_count(0)
 
     # Changes made elsewhere, through the API: each appears on the wall by itself.
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/log",
-                          json={"text": "Ellevio: 3 200 kunder utan ström", "kind": "incoming",
-                                "counterpart": "Ellevio"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/log",
+        json={"text": "Ellevio: 3 200 kunder utan ström", "kind": "incoming", "counterpart": "Ellevio"},
+    )
     assert r.status_code == 201, r.text
     expect(wall.locator("#wall-log li").first).to_contain_text("Ellevio: 3 200 kunder utan ström")
 
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/tasks",
-                          json={"title": "Ring Ellevio om prognos", "position": "samverkan",
-                                "due_at": "2020-01-01T10:00:00+01:00"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/tasks",
+        json={"title": "Ring Ellevio om prognos", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
+    )
     assert r.status_code == 201, r.text
     task = wall.locator("#wall-tasks .wt-task", has_text="Ring Ellevio om prognos")
     expect(task).to_be_visible()
     expect(task).to_contain_text("FÖRSENAD")  # overdue says so in words, not colour alone
     expect(wall.locator("#wall-tasks")).to_contain_text("Samverkan")  # grouped by position
 
-    r = api("staff").put(f"{url}/api/v1/incidents/{incident_id}/sites/wall-water-kinna/status",
-                         json={"status": "operational"})
+    r = api("staff").put(
+        f"{url}/api/v1/incidents/{incident_id}/sites/wall-water-kinna/status", json={"status": "operational"}
+    )
     assert r.status_code == 200, r.text
-    r = api("staff").put(f"{url}/api/v1/incidents/{incident_id}/sites/wall-power-kinna/status",
-                         json={"status": "down", "note": "Transformatorhaveri"})
+    r = api("staff").put(
+        f"{url}/api/v1/incidents/{incident_id}/sites/wall-power-kinna/status",
+        json={"status": "down", "note": "Transformatorhaveri"},
+    )
     assert r.status_code == 200, r.text
     expect(wall.locator("#wall-sites")).to_contain_text("Kinna fördelningsstation")
     expect(wall.locator("#wall-sites")).to_contain_text("ur drift")
     expect(wall.locator("#wall-sites")).to_contain_text("Kinna vattenverk")  # at risk through its dependency
     expect(wall.locator(".site-marker[data-site-key='wall-power-kinna']")).to_have_attribute("data-status", "down")
 
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/staffing",
-                          json={"action": "check_in", "position": "stabschef"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/staffing", json={"action": "check_in", "position": "stabschef"}
+    )
     assert r.status_code == 200, r.text
     expect(wall.locator("#wall-duty")).to_contain_text("Stabschef")
 
-    r = api("leader").patch(f"{url}/api/v1/incidents/{incident_id}",
-                            json={"level": "extraordinary", "decided_by": "Karin Lindqvist",
-                                  "mandate": "Krisledningsplanen", "reason": "Långvarigt avbrott"})
+    r = api("leader").patch(
+        f"{url}/api/v1/incidents/{incident_id}",
+        json={
+            "level": "extraordinary",
+            "decided_by": "Karin Lindqvist",
+            "mandate": "Krisledningsplanen",
+            "reason": "Långvarigt avbrott",
+        },
+    )
     assert r.status_code == 200, r.text
     expect(wall.locator("#wall-level")).to_have_text("Extraordinär händelse")
 
@@ -132,32 +160,47 @@ def test_wall_says_when_the_server_is_gone_and_catches_up(live_server, browser_p
 
     live_server.start()
     # Written while the screen was cut off: it must arrive after the reconnect, with nobody touching the wall.
-    r = live_server.api("staff").post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                                      json={"text": "Skrivet medan storbilden var frånkopplad"})
+    r = live_server.api("staff").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/log",
+        json={"text": "Skrivet medan storbilden var frånkopplad"},
+    )
     assert r.status_code == 201, r.text
     expect(notice).to_be_hidden(timeout=20_000)
     expect(wall.locator("#wall-log")).to_contain_text("Skrivet medan storbilden var frånkopplad")
-    r = live_server.api("staff").post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                                      json={"text": "Och live igen efteråt"})
+    r = live_server.api("staff").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/log", json={"text": "Och live igen efteråt"}
+    )
     assert r.status_code == 201, r.text
     expect(wall.locator("#wall-log li").first).to_contain_text("Och live igen efteråt")
 
 
-UNKNOWN_SITES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.64, 57.487]},
-     "properties": {"key": "wall-u-lasarett", "name": "Skene lasarett", "category": "health"}},
-    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [12.78, 57.556]},
-     "properties": {"key": "wall-u-fritsla", "name": "Fritsla vattenverk", "category": "water"}},
-]}
+UNKNOWN_SITES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [12.64, 57.487]},
+            "properties": {"key": "wall-u-lasarett", "name": "Skene lasarett", "category": "health"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [12.78, 57.556]},
+            "properties": {"key": "wall-u-fritsla", "name": "Fritsla vattenverk", "category": "water"},
+        },
+    ],
+}
 
 
 def test_wall_with_all_sites_unknown_says_so_and_never_reassures(live_server, browser_page):
-    r = live_server.api("admin").post(live_server.url + "/api/v1/sites/import",
-                                      json={"filename": "unknown.geojson", "content": json.dumps(UNKNOWN_SITES)})
+    r = live_server.api("admin").post(
+        live_server.url + "/api/v1/sites/import",
+        json={"filename": "unknown.geojson", "content": json.dumps(UNKNOWN_SITES)},
+    )
     assert r.status_code == 200, r.text
     incident_id = _incident(live_server, "Okänt läge")
-    total = len(live_server.api("observer").get(
-        f"{live_server.url}/api/v1/sites?incident={incident_id}").json()["features"])
+    total = len(
+        live_server.api("observer").get(f"{live_server.url}/api/v1/sites?incident={incident_id}").json()["features"]
+    )
     assert total >= 2
     wall = browser_page("observer", viewport=(1920, 1080))
     wall.goto(f"{live_server.url}/incidents/{incident_id}/wall")
@@ -168,18 +211,24 @@ def test_wall_with_all_sites_unknown_says_so_and_never_reassures(live_server, br
     expect(wall.locator(".wall-legend")).to_contain_text("okänd")
 
     # Every site but one reported operational: still not "all in operation".
-    keys = [f["properties"]["key"] for f in live_server.api("observer").get(
-        f"{live_server.url}/api/v1/sites?incident={incident_id}").json()["features"]]
+    keys = [
+        f["properties"]["key"]
+        for f in live_server.api("observer")
+        .get(f"{live_server.url}/api/v1/sites?incident={incident_id}")
+        .json()["features"]
+    ]
     for key in keys[1:]:
-        r = live_server.api("staff").put(f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{key}/status",
-                                         json={"status": "operational"})
+        r = live_server.api("staff").put(
+            f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{key}/status", json={"status": "operational"}
+        )
         assert r.status_code == 200, r.text
     expect(note).to_contain_text(f"Okänd status: 1 av {total} verksamheter")
     expect(wall.locator("#wall-sites")).to_contain_text("Ingen rapporterad ur drift eller i riskzon")
     expect(wall.locator("#wall-sites")).not_to_contain_text("All verksamhet i drift")
 
-    r = live_server.api("staff").put(f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{keys[0]}/status",
-                                     json={"status": "operational"})
+    r = live_server.api("staff").put(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/sites/{keys[0]}/status", json={"status": "operational"}
+    )
     assert r.status_code == 200, r.text
     expect(wall.locator("#wall-sites")).to_contain_text("All verksamhet i drift")
     expect(note).to_be_hidden()
@@ -205,27 +254,42 @@ _TEXT_AUDIT = """() => {
   return out;
 }"""
 
-LONG_TASK = ("Ring Ellevio om prognos för återställning av elnätet i hela Kinna och Skene samt "
-             "fråga om mobil reservkraft till Skene lasarett")
+LONG_TASK = (
+    "Ring Ellevio om prognos för återställning av elnätet i hela Kinna och Skene samt "
+    "fråga om mobil reservkraft till Skene lasarett"
+)
 
 
 def test_wall_at_1080p_level_first_full_tasks_nothing_under_24px(live_server, browser_page):
     incident_id = _incident(live_server, "Elavbrott med långa uppgifter")
     url, api = live_server.url, live_server.api
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/tasks",
-                          json={"title": LONG_TASK, "position": "samverkan", "priority": "high",
-                                "due_at": "2020-01-01T10:00:00+01:00"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/tasks",
+        json={"title": LONG_TASK, "position": "samverkan", "priority": "high", "due_at": "2020-01-01T10:00:00+01:00"},
+    )
     assert r.status_code == 201, r.text
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/tasks",
-                          json={"title": "Kontrollera bränsle i reservkraftverket på Kinna vattenverk inför natten",
-                                "position": "resurs", "priority": "high", "due_at": "2099-01-01T22:15:00+01:00"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/tasks",
+        json={
+            "title": "Kontrollera bränsle i reservkraftverket på Kinna vattenverk inför natten",
+            "position": "resurs",
+            "priority": "high",
+            "due_at": "2099-01-01T22:15:00+01:00",
+        },
+    )
     assert r.status_code == 201, r.text
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/staffing",
-                          json={"action": "check_in", "position": "stabschef"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/staffing", json={"action": "check_in", "position": "stabschef"}
+    )
     assert r.status_code == 200, r.text
-    r = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/log",
-                          json={"text": "Räddningstjänsten rapporterar nedfallna träd över väg 156",
-                                "kind": "incoming", "counterpart": "Räddningstjänsten Mark"})
+    r = api("staff").post(
+        f"{url}/api/v1/incidents/{incident_id}/log",
+        json={
+            "text": "Räddningstjänsten rapporterar nedfallna träd över väg 156",
+            "kind": "incoming",
+            "counterpart": "Räddningstjänsten Mark",
+        },
+    )
     assert r.status_code == 201, r.text
 
     wall = browser_page("observer", viewport=(1920, 1080))

@@ -4,7 +4,8 @@ them. Playwright's route_web_socket sits between the page and the server and dec
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -37,6 +38,7 @@ class Wire:
                 self.held.append((ws, m))
                 return
             ws.send(m)
+
         server.on_message(to_page)
 
     def release(self) -> None:
@@ -53,8 +55,9 @@ class Wire:
 
 
 def _setup(live_server, browser_page, title: str) -> tuple[Any, int, Wire]:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     incident_id = r.json()["id"]
     page = browser_page("staff")
@@ -178,6 +181,7 @@ def test_snapshot_ack_refetches_over_http_without_reload(live_server, browser_pa
         if isinstance(m, str) and '"join"' in m:
             rejoined.append(m)
         server.send(m)
+
     ws.on_message(from_page)
 
     def to_page(m: Any) -> None:
@@ -192,10 +196,16 @@ def test_snapshot_ack_refetches_over_http_without_reload(live_server, browser_pa
                 ws.send(ack.group(1) + json.dumps(body))
                 # Afterwards, pass everything through again, except any replay of ten and eleven:
                 # only the HTTP re-fetch may bring them.
-                server.on_message(lambda frame: None if isinstance(frame, str) and (
-                    "MARK-TEN" in frame or "MARK-ELEVEN" in frame) else ws.send(frame))
+                server.on_message(
+                    lambda frame: (
+                        None
+                        if isinstance(frame, str) and ("MARK-TEN" in frame or "MARK-ELEVEN" in frame)
+                        else ws.send(frame)
+                    )
+                )
                 return
         ws.send(m)
+
     server.on_message(to_page)
     _post(live_server, incident_id, "MARK-ELEVEN")  # arrives; ten is missing, so the client asks again
     expect(page.locator("#log-list .entry", has_text="MARK-TEN")).to_have_count(1, timeout=15_000)

@@ -17,8 +17,9 @@ TZ = ZoneInfo("Europe/Stockholm")
 
 
 def _new_incident(live_server, title: str) -> int:
-    r = live_server.api("duty_officer").post(live_server.url + "/api/v1/incidents",
-                                            json={"title": title, "kind": "elavbrott", "level": "staff"})
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -73,7 +74,10 @@ def test_quick_entry_returns_to_defaults_after_a_decision(live_server, browser_p
     entries = {e["text"]: e for e in _log(live_server, incident_id)}
     decision = entries["Beslut: trygghetspunkt öppnas i Skene"]
     assert (decision["kind"], decision["classification"], decision["decided_by"]) == (
-        "decision", "confidential", "Karin Lindqvist, krisledningschef")
+        "decision",
+        "confidential",
+        "Karin Lindqvist, krisledningschef",
+    )
     plain = entries["Vanlig notering efter beslutet"]
     assert plain["kind"] == "info" and plain["classification"] == "internal"
     assert plain["decided_by"] is None and plain["mandate"] is None and plain["osl_ground"] is None
@@ -200,8 +204,7 @@ def test_check_out_saves_a_multi_line_handover_note(live_server, browser_page):
 
 def test_typed_time_is_stockholm_time_on_a_laptop_in_new_york(live_server, _browser):
     incident_id = _new_incident(live_server, "Elavbrott Örby")
-    ctx = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE",
-                               timezone_id="America/New_York")
+    ctx = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="America/New_York")
     try:
         page = ctx.new_page()
         errors: list[str] = []
@@ -222,8 +225,9 @@ def test_typed_time_is_stockholm_time_on_a_laptop_in_new_york(live_server, _brow
         stored = datetime.fromisoformat(entry["occurred_at"]).astimezone(TZ)
         assert stored == when, (stored, when)
         # And it is shown as that Stockholm time, not New York's.
-        expect(page.locator("#log-list .entry", has_text="Larm från Ellevio").locator(".entry-time")) \
-            .to_have_text(when.strftime("%H:%M"))
+        expect(page.locator("#log-list .entry", has_text="Larm från Ellevio").locator(".entry-time")).to_have_text(
+            when.strftime("%H:%M")
+        )
         assert not errors
     finally:
         ctx.close()
@@ -233,9 +237,14 @@ def test_density_shortcut_and_screenshots(live_server, browser_page):
     incident_id = _new_incident(live_server, "Elavbrott i Kinna")
     api = live_server.api("staff")
     for i in range(14):
-        api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/log",
-                 json={"text": f"Lägesuppdatering {i}: Ellevio rapporterar arbete i nätstation {i}",
-                       "kind": "incoming" if i % 2 else "info", "counterpart": "Ellevio" if i % 2 else None})
+        api.post(
+            f"{live_server.url}/api/v1/incidents/{incident_id}/log",
+            json={
+                "text": f"Lägesuppdatering {i}: Ellevio rapporterar arbete i nätstation {i}",
+                "kind": "incoming" if i % 2 else "info",
+                "counterpart": "Ellevio" if i % 2 else None,
+            },
+        )
     # The leader: the most menu items (the header is tallest) and the level and closing panels.
     page = browser_page("leader", viewport=(1440, 900))
     _open(page, live_server, incident_id)
@@ -309,8 +318,9 @@ def test_the_position_written_as_is_shown_and_kept_on_purpose(live_server, brows
     expect(page.locator("#entry-as")).to_contain_text("inte incheckad")
     api = live_server.api("staff")
     for key in ("stabschef", "samverkan"):
-        r = api.post(f"{live_server.url}/api/v1/incidents/{incident_id}/staffing",
-                     json={"action": "check_in", "position": key})
+        r = api.post(
+            f"{live_server.url}/api/v1/incidents/{incident_id}/staffing", json={"action": "check_in", "position": key}
+        )
         assert r.status_code == 200, r.text
     # Two held: a choice appears; the latest check-in is the default.
     expect(page.locator("#entry-position-field")).to_be_visible()

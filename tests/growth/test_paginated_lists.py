@@ -72,8 +72,13 @@ def test_site_history_pages_reports_and_linked_entries(login, incident, users):
         r = staff.put(f"{API}/incidents/{incident.id}/sites/sub/status", json={"status": state, "note": f"Rapport {i}"})
         assert r.status_code == 200, r.get_json()
     log.append(actor=users["staff"], incident_id=incident.id, text="Skene fördelningsstation: brand släckt")
-    log.append(actor=users["staff"], incident_id=incident.id, text="Skyddat om Skene fördelningsstation",
-               classification="confidential", osl_ground="OSL 18 kap. 13 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Skyddat om Skene fördelningsstation",
+        classification="confidential",
+        osl_ground="OSL 18 kap. 13 §",
+    )
     log.append(actor=users["staff"], incident_id=incident.id, text="Ingenting om stationen")
 
     def walk(client, **params):

@@ -13,7 +13,8 @@ import io
 import json
 import tracemalloc
 import zipfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -22,7 +23,7 @@ from tests import bulklog
 from tests.conftest import isolated
 
 N = 10_000
-PEAK_BOUND = 6 * 1024 * 1024   # bytes; measured flat at ~2 MB (CSV, print) and ~5 MB (archive) for 2k-20k entries;
+PEAK_BOUND = 6 * 1024 * 1024  # bytes; measured flat at ~2 MB (CSV, print) and ~5 MB (archive) for 2k-20k entries;
 # holding the rows as a list costs 20 MB at 10k, an archive never drained 8.6 MB
 
 

@@ -44,19 +44,22 @@ def test_a_thousand_sockets_and_http_still_answers(tmp_path):
     # On PostgreSQL when CRISIS_TEST_DATABASE_URL is set (psycopg must be cooperative under gevent).
     if PG_URL:
         _reset_pg(PG_URL)
-    server = LiveServer(tmp_path, db_url=PG_URL or None,
-                        env={"CRISIS_LOGIN_RATE_LIMIT": "1000 per minute"}).start()
+    server = LiveServer(tmp_path, db_url=PG_URL or None, env={"CRISIS_LOGIN_RATE_LIMIT": "1000 per minute"}).start()
     try:
-        inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                              json={"title": "Tusen skärmar", "kind": "test"}).json()
+        inc = (
+            server.api("duty_officer")
+            .post(server.url + "/api/v1/incidents", json={"title": "Tusen skärmar", "kind": "test"})
+            .json()
+        )
         cookie = cookie_header(server.cookie_session("observer"))
 
         async def scenario() -> dict[str, object]:
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
                 sockets = await _open(server.url, cookie, N, http)
                 try:
-                    acks = await asyncio.gather(*(s.call("join", {"incident": inc["id"], "since": inc["last_seq"]})
-                                                  for s in sockets))
+                    acks = await asyncio.gather(
+                        *(s.call("join", {"incident": inc["id"], "since": inc["last_seq"]}) for s in sockets)
+                    )
                     assert all(a.get("ok") for a in acks)
                     threads = process_threads(server.proc.pid)
 
@@ -64,22 +67,28 @@ def test_a_thousand_sockets_and_http_still_answers(tmp_path):
                     def http_checks() -> dict[str, int]:
                         out = {}
                         s = requests.Session()
-                        r = s.post(server.url + "/api/v1/auth/login",
-                                   json={"username": "staff", "password": PASSWORD}, timeout=60)
+                        r = s.post(
+                            server.url + "/api/v1/auth/login",
+                            json={"username": "staff", "password": PASSWORD},
+                            timeout=60,
+                        )
                         out["login"] = r.status_code
                         r = server.api("observer").get(f"{server.url}/api/v1/incidents/{inc['id']}", timeout=60)
                         out["read"] = r.status_code
-                        r = server.api("staff").post(f"{server.url}/api/v1/incidents/{inc['id']}/log",
-                                                     json={"text": "Till alla tusen", "classification": "public"},
-                                                     timeout=60)
+                        r = server.api("staff").post(
+                            f"{server.url}/api/v1/incidents/{inc['id']}/log",
+                            json={"text": "Till alla tusen", "classification": "public"},
+                            timeout=60,
+                        )
                         out["write"] = r.status_code
                         return out
 
                     codes = await asyncio.to_thread(http_checks)
                     deadline = time.monotonic() + 60
                     while time.monotonic() < deadline:
-                        reached = sum(any(e.get("data", {}).get("text") == "Till alla tusen" for e in s.events)
-                                      for s in sockets)
+                        reached = sum(
+                            any(e.get("data", {}).get("text") == "Till alla tusen" for e in s.events) for s in sockets
+                        )
                         if reached == N:
                             break
                         await asyncio.sleep(0.1)
@@ -110,7 +119,8 @@ def test_beyond_max_sockets_new_ones_are_refused_and_http_answers(tmp_path):
                     accepted = await extra.connect(http, server.url, cookie)
                     # HTTP keeps answering while sockets are at their limit.
                     read = await asyncio.to_thread(
-                        lambda: server.api("observer").get(server.url + "/api/v1/incidents", timeout=30).status_code)
+                        lambda: server.api("observer").get(server.url + "/api/v1/incidents", timeout=30).status_code
+                    )
                     # A slot that frees up is taken again.
                     await sockets.pop().close()
                     again = RawSocket()

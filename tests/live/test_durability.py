@@ -32,8 +32,15 @@ pytestmark = [pytest.mark.live, pytest.mark.slow]
 WRITERS = 8
 
 
-def _writer(server: LiveServer, token: str, incident: int, wid: int, stop: threading.Event,
-            acked: list[tuple[str, int]], unsure: list[tuple[str, str]]) -> None:
+def _writer(
+    server: LiveServer,
+    token: str,
+    incident: int,
+    wid: int,
+    stop: threading.Event,
+    acked: list[tuple[str, int]],
+    unsure: list[tuple[str, str]],
+) -> None:
     s = requests.Session()
     s.headers.update({"Authorization": "Bearer " + token, "Accept": "application/json"})
     i = 0
@@ -41,8 +48,12 @@ def _writer(server: LiveServer, token: str, incident: int, wid: int, stop: threa
         text = f"Skrivare {wid} post {i}"
         key = str(uuid.uuid4())
         try:
-            r = s.post(f"{server.url}/api/v1/incidents/{incident}/log", json={"text": text},
-                       headers={"Idempotency-Key": key}, timeout=10)
+            r = s.post(
+                f"{server.url}/api/v1/incidents/{incident}/log",
+                json={"text": text},
+                headers={"Idempotency-Key": key},
+                timeout=10,
+            )
         except requests.RequestException:
             unsure.append((text, key))  # in flight at the kill: the client never heard
             return
@@ -68,10 +79,21 @@ def _whole_log(server: LiveServer, api: requests.Session, incident: int) -> dict
 
 
 def _verify_log(db_url: str, incident: int) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CRISIS_DATABASE_URL=db_url, CRISIS_SECRET_KEY="live-test-secret-key-0123456789",
-               CRISIS_SCHEDULER="off", CRISIS_MESSAGE_QUEUE="")
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "verify-log", "--incident", str(incident)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        CRISIS_DATABASE_URL=db_url,
+        CRISIS_SECRET_KEY="live-test-secret-key-0123456789",
+        CRISIS_SCHEDULER="off",
+        CRISIS_MESSAGE_QUEUE="",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "verify-log", "--incident", str(incident)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -83,13 +105,18 @@ def test_no_acknowledged_write_is_lost_on_sigkill(tmp_path, backend):
     server = LiveServer(tmp_path, db_url=PG_URL if backend == "postgresql" else None).start()
     try:
         token = server.info["tokens"]["staff"]
-        inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                              json={"title": "Strömavbrott", "kind": "test"}).json()
+        inc = (
+            server.api("duty_officer")
+            .post(server.url + "/api/v1/incidents", json={"title": "Strömavbrott", "kind": "test"})
+            .json()
+        )
         acked: list[tuple[str, int]] = []
         unsure: list[tuple[str, str]] = []
         stop = threading.Event()
-        threads = [threading.Thread(target=_writer, args=(server, token, inc["id"], w, stop, acked, unsure))
-                   for w in range(WRITERS)]
+        threads = [
+            threading.Thread(target=_writer, args=(server, token, inc["id"], w, stop, acked, unsure))
+            for w in range(WRITERS)
+        ]
         for t in threads:
             t.start()
         deadline = time.time() + 60
@@ -117,8 +144,9 @@ def test_no_acknowledged_write_is_lost_on_sigkill(tmp_path, backend):
         assert len(texts) == len(set(texts))
         # A write that was in flight: retrying it with its key stores it at most once.
         for text, key in unsure:
-            r = api.post(f"{server.url}/api/v1/incidents/{inc['id']}/log", json={"text": text},
-                         headers={"Idempotency-Key": key})
+            r = api.post(
+                f"{server.url}/api/v1/incidents/{inc['id']}/log", json={"text": text}, headers={"Idempotency-Key": key}
+            )
             assert r.status_code in (201, 409), r.text  # 409: stored, but its answer was lost in the kill
         again = [t for t in _whole_log(server, api, inc["id"]).values() if t.startswith("Skrivare")]
         assert len(again) == len(set(again)), "a retried in-flight write was stored twice"

@@ -64,8 +64,13 @@ print(json.dumps({"elapsed": time.monotonic() - t0, "max_gap": max(gaps), "rows"
 
 
 def test_sqlite_writers_wait_without_stalling_the_hub(tmp_path):
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "g.sqlite3")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "g.sqlite3")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["done"] == ["a", "b", "plain"] and res["rows"] == 3

@@ -36,8 +36,9 @@ def test_anonymous_is_refused(server):
 
 def test_live_entries_and_reconnect_replay(server):
     api = server.api("staff")
-    inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                          json={"title": "Live", "kind": "test"}).json()
+    inc = (
+        server.api("duty_officer").post(server.url + "/api/v1/incidents", json={"title": "Live", "kind": "test"}).json()
+    )
     client, _ = _client(server, "staff")
     ack = client.call("join", {"incident": inc["id"], "since": 0}, timeout=5)
     assert ack["ok"]
@@ -90,8 +91,11 @@ def test_eight_concurrent_writers_every_screen_gets_every_seq_once(server):
     connected receives every seq exactly once, as events; an observer receives every seq
     once too, confidential ones as skips without data; a screen that drops out midway and
     rejoins from the last seq it had gets the gap filled by the replay."""
-    inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                          json={"title": "Åtta skribenter", "kind": "test"}).json()
+    inc = (
+        server.api("duty_officer")
+        .post(server.url + "/api/v1/incidents", json={"title": "Åtta skribenter", "kind": "test"})
+        .json()
+    )
     iid = inc["id"]
     staff, _ = _client(server, "staff")
     observer, _ = _client(server, "observer")

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -49,8 +49,11 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60)
 def render_nginx(work: Path, listen: str, backends: list[int]) -> Path:
     """deploy's site template, wrapped in a minimal main config that runs unprivileged in `work`."""
     site = (ROOT / "deploy" / "nginx" / "krisrum.conf.template").read_text()
-    site = (site.replace("@LISTEN@", listen).replace("@SERVER_NAME@", "localhost")
-            .replace("@BACKENDS@", "\n".join(f"    server 127.0.0.1:{p};" for p in backends)))
+    site = (
+        site.replace("@LISTEN@", listen)
+        .replace("@SERVER_NAME@", "localhost")
+        .replace("@BACKENDS@", "\n".join(f"    server 127.0.0.1:{p};" for p in backends))
+    )
     (work / "krisrum.conf").write_text(site)
     for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / d).mkdir(exist_ok=True)
@@ -82,18 +85,33 @@ def deployment(tmp_path_factory):
     work = tmp_path_factory.mktemp("deploy")
     _reset_pg(PG_URL)
     env = dict(os.environ)
-    env.update({
-        "CRISIS_DATABASE_URL": PG_URL, "CRISIS_MESSAGE_QUEUE": REDIS_URL, "CRISIS_SCHEDULER": "off",
-        "CRISIS_SECRET_KEY": "deploy-test-secret-0123456789abcdef", "CRISIS_PROXY_COUNT": "1",
-        "CRISIS_DEMO": "off", "CRISIS_TESTING": "off", "CRISIS_ASSETS": "local", "CRISIS_MAIL_DRY_RUN": "on",
-        "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute", "CRISIS_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
-    })
+    env.update(
+        {
+            "CRISIS_DATABASE_URL": PG_URL,
+            "CRISIS_MESSAGE_QUEUE": REDIS_URL,
+            "CRISIS_SCHEDULER": "off",
+            "CRISIS_SECRET_KEY": "deploy-test-secret-0123456789abcdef",
+            "CRISIS_PROXY_COUNT": "1",
+            "CRISIS_DEMO": "off",
+            "CRISIS_TESTING": "off",
+            "CRISIS_ASSETS": "local",
+            "CRISIS_MAIL_DRY_RUN": "on",
+            "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute",
+            "CRISIS_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+        }
+    )
     # krisrum-migrate.service, then users and bearer tokens for the test.
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "init-db"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "init-db"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     info_path = work / "info.json"
-    subprocess.run([sys.executable, str(ROOT / "tests" / "serve_app.py"), "0", str(info_path)], cwd=ROOT,
-                   env={**env, "KRISRUM_TEST_SETUP": "1"}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "serve_app.py"), "0", str(info_path)],
+        cwd=ROOT,
+        env={**env, "KRISRUM_TEST_SETUP": "1"},
+        check=True,
+        capture_output=True,
+    )
     info = json.loads(info_path.read_text())
 
     procs: list[subprocess.Popen] = []
@@ -101,24 +119,40 @@ def deployment(tmp_path_factory):
     def start(args: list[str], name: str) -> tuple[subprocess.Popen, Path]:
         log = work / f"{name}.log"
         with open(log, "wb") as out:
-            p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+            p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(p)
         return p, log
 
     try:
         ports = [free_port(), free_port()]
         for i, port in enumerate(ports):  # krisrum-web@PORT
-            p, log = start([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-                            "--bind", f"127.0.0.1:{port}", "wsgi:app"], f"web{i}")
+            p, log = start(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "deploy/gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "wsgi:app",
+                ],
+                f"web{i}",
+            )
             _wait_http(f"http://127.0.0.1:{port}/healthz", p, log)
         sched, sched_log = start([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"], "scheduler")
         nport = free_port()
         conf = render_nginx(work, f"127.0.0.1:{nport}", ports)
         p, log = start([NGINX, "-p", str(work), "-c", str(conf), "-g", "daemon off;"], "nginx")
         _wait_http(f"http://127.0.0.1:{nport}/healthz", p, work / "nginx-error.log")
-        yield {"public": f"http://127.0.0.1:{nport}", "backends": [f"http://127.0.0.1:{p}" for p in ports],
-               "tokens": info["tokens"], "env": env, "scheduler": sched, "work": work}
+        yield {
+            "public": f"http://127.0.0.1:{nport}",
+            "backends": [f"http://127.0.0.1:{p}" for p in ports],
+            "tokens": info["tokens"],
+            "env": env,
+            "scheduler": sched,
+            "work": work,
+        }
     finally:
         for p in reversed(procs):
             if p.poll() is None:
@@ -141,6 +175,7 @@ def _run_with_sockets(coro_factory):
     async def main():
         async with aiohttp.ClientSession() as http:
             return await coro_factory(http)
+
     return asyncio.run(main())
 
 
@@ -150,14 +185,18 @@ def _texts(sock: RawSocket) -> list[str]:
 
 def test_an_entry_written_on_one_process_reaches_clients_on_both_through_nginx(deployment):
     d = deployment
-    inc = _api(d, "duty_officer").post(d["public"] + "/api/v1/incidents",
-                                       json={"title": "Två processer", "kind": "test"}).json()
+    inc = (
+        _api(d, "duty_officer")
+        .post(d["public"] + "/api/v1/incidents", json={"title": "Två processer", "kind": "test"})
+        .json()
+    )
 
     async def scenario(http: aiohttp.ClientSession) -> list[list[str]]:
         sockets = []
         login = requests.Session()
-        login.post(d["public"] + "/api/v1/auth/login",
-                   json={"username": "observer", "password": PASSWORD}).raise_for_status()
+        login.post(
+            d["public"] + "/api/v1/auth/login", json={"username": "observer", "password": PASSWORD}
+        ).raise_for_status()
         cookie = cookie_header(login)
         for _ in range(4):  # one after the other: least_conn alternates the two processes
             s = RawSocket()
@@ -168,10 +207,16 @@ def test_an_entry_written_on_one_process_reaches_clients_on_both_through_nginx(d
         try:
             staff = _api(d, "staff")
             # Straight to process A, straight to process B, and through nginx.
-            for base, text in ((d["backends"][0], "Via process A"), (d["backends"][1], "Via process B"),
-                               (d["public"], "Via nginx")):
-                r = await asyncio.to_thread(staff.post, f"{base}/api/v1/incidents/{inc['id']}/log",
-                                            json={"text": text, "classification": "public"})
+            for base, text in (
+                (d["backends"][0], "Via process A"),
+                (d["backends"][1], "Via process B"),
+                (d["public"], "Via nginx"),
+            ):
+                r = await asyncio.to_thread(
+                    staff.post,
+                    f"{base}/api/v1/incidents/{inc['id']}/log",
+                    json={"text": text, "classification": "public"},
+                )
                 assert r.status_code == 201, r.text
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not all(len(_texts(s)) >= 3 for s in sockets):
@@ -188,12 +233,16 @@ def test_an_entry_written_on_one_process_reaches_clients_on_both_through_nginx(d
 
 def test_a_scheduled_reminder_fires_exactly_once_and_one_scheduler_runs(deployment):
     d = deployment
-    inc = _api(d, "duty_officer").post(d["public"] + "/api/v1/incidents",
-                                       json={"title": "Påminnelse", "kind": "test"}).json()
-    due = (datetime.now(timezone.utc) + timedelta(seconds=3)).isoformat(timespec="seconds")
+    inc = (
+        _api(d, "duty_officer")
+        .post(d["public"] + "/api/v1/incidents", json={"title": "Påminnelse", "kind": "test"})
+        .json()
+    )
+    due = (datetime.now(UTC) + timedelta(seconds=3)).isoformat(timespec="seconds")
     # Created through process A; the reminder is the scheduler process's job.
-    task = _api(d, "staff").post(f"{d['backends'][0]}/api/v1/incidents/{inc['id']}/tasks",
-                                 json={"title": "Ring Ellevio", "due_at": due})
+    task = _api(d, "staff").post(
+        f"{d['backends'][0]}/api/v1/incidents/{inc['id']}/tasks", json={"title": "Ring Ellevio", "due_at": due}
+    )
     assert task.status_code == 201, task.text
     task_id = task.json()["id"]
 
@@ -212,8 +261,14 @@ def test_a_scheduled_reminder_fires_exactly_once_and_one_scheduler_runs(deployme
     assert len(reminders()) == 1
 
     # A second scheduler on the same database refuses to start.
-    second = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"], cwd=ROOT,
-                            env=d["env"], capture_output=True, text=True, timeout=60)
+    second = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"],
+        cwd=ROOT,
+        env=d["env"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode != 0
     assert "lock" in (second.stdout + second.stderr).lower()
     assert d["scheduler"].poll() is None  # the first one still runs

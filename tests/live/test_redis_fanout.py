@@ -42,14 +42,18 @@ def test_event_written_on_a_reaches_a_client_on_b(two_servers):
     try:
         ack = client.call("join", {"incident": inc["id"], "since": inc["last_seq"]}, timeout=5)
         assert ack["ok"]
-        r = a.api("staff").post(f"{a.url}/api/v1/incidents/{inc['id']}/log",
-                                json={"text": "Skrivet via process A", "classification": "public"})
+        r = a.api("staff").post(
+            f"{a.url}/api/v1/incidents/{inc['id']}/log",
+            json={"text": "Skrivet via process A", "classification": "public"},
+        )
         assert r.status_code == 201
         name, ev = client.receive(timeout=10)
         assert ev["type"] == "log.appended" and ev["data"]["text"] == "Skrivet via process A"
         # A confidential one must not reach the observer on B either: only its place (a skip).
-        a.api("staff").post(f"{a.url}/api/v1/incidents/{inc['id']}/log",
-                            json={"text": "Hemligt", "classification": "confidential", "osl_ground": "OSL 18:13"})
+        a.api("staff").post(
+            f"{a.url}/api/v1/incidents/{inc['id']}/log",
+            json={"text": "Hemligt", "classification": "confidential", "osl_ground": "OSL 18:13"},
+        )
         a.api("staff").post(f"{a.url}/api/v1/incidents/{inc['id']}/log", json={"text": "Öppet igen"})
         name, skip = client.receive(timeout=10)
         assert name == "skip" and skip == {"incident": inc["id"], "seq": ev["seq"] + 1}

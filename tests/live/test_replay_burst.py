@@ -27,20 +27,42 @@ def _fill(server: LiveServer, incident: int) -> None:
     """Copy the incident's one real event N-1 times, gap-free (quick set-up)."""
     engine = sa.create_engine(server.db_url)
     with engine.begin() as conn:
-        last = conn.execute(sa.text("SELECT seq, type, at, actor, data, confidential FROM events "
-                                    "WHERE incident_id = :i ORDER BY seq DESC LIMIT 1"), {"i": incident}).one()
-        conn.execute(sa.text("INSERT INTO events (incident_id, seq, type, at, actor, data, confidential) "
-                             "VALUES (:i, :seq, :type, :at, :actor, :data, :c)"),
-                     [{"i": incident, "seq": last.seq + k, "type": last.type, "at": last.at, "actor": last.actor,
-                       "data": last.data, "c": last.confidential} for k in range(1, N - last.seq + 1)])
+        last = conn.execute(
+            sa.text(
+                "SELECT seq, type, at, actor, data, confidential FROM events "
+                "WHERE incident_id = :i ORDER BY seq DESC LIMIT 1"
+            ),
+            {"i": incident},
+        ).one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO events (incident_id, seq, type, at, actor, data, confidential) "
+                "VALUES (:i, :seq, :type, :at, :actor, :data, :c)"
+            ),
+            [
+                {
+                    "i": incident,
+                    "seq": last.seq + k,
+                    "type": last.type,
+                    "at": last.at,
+                    "actor": last.actor,
+                    "data": last.data,
+                    "c": last.confidential,
+                }
+                for k in range(1, N - last.seq + 1)
+            ],
+        )
         conn.execute(sa.text("UPDATE incidents SET last_seq = :n WHERE id = :i"), {"n": N, "i": incident})
     engine.dispose()
 
 
 async def _replay(url: str, cookie: str, incident: int, batch: bool) -> list[int]:
     async with aiohttp.ClientSession() as http:
-        ws = await http.ws_connect(url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
-                                   headers={"Cookie": cookie}, max_msg_size=0)
+        ws = await http.ws_connect(
+            url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
+            headers={"Cookie": cookie},
+            max_msg_size=0,
+        )
         try:
             assert (await ws.receive_str()).startswith("0")
             await ws.send_str("40")
@@ -71,11 +93,15 @@ async def _replay(url: str, cookie: str, incident: int, batch: bool) -> list[int
 def test_ten_thousand_missed_events_arrive_whole_and_in_order(tmp_path):
     server = LiveServer(tmp_path, env={"CRISIS_REPLAY_LIMIT": str(N + 10)}).start()
     try:
-        inc = server.api("duty_officer").post(server.url + "/api/v1/incidents",
-                                              json={"title": "Lång återuppspelning", "kind": "test"}).json()
-        server.api("staff").post(f"{server.url}/api/v1/incidents/{inc['id']}/log",
-                                 json={"text": "En rad som i en riktig dagbok, med lite längd åt den."}
-                                 ).raise_for_status()
+        inc = (
+            server.api("duty_officer")
+            .post(server.url + "/api/v1/incidents", json={"title": "Lång återuppspelning", "kind": "test"})
+            .json()
+        )
+        server.api("staff").post(
+            f"{server.url}/api/v1/incidents/{inc['id']}/log",
+            json={"text": "En rad som i en riktig dagbok, med lite längd åt den."},
+        ).raise_for_status()
         _fill(server, inc["id"])
         cookie = cookie_header(server.cookie_session("staff"))
         for batch in (True, False):

@@ -22,13 +22,28 @@ def test_a_production_start_on_an_empty_database_creates_no_demo_users(tmp_path)
     port = free_port()
     db = tmp_path / "prod.sqlite3"
     env = dict(os.environ)
-    env.update({"CRISIS_DATABASE_URL": f"sqlite:///{db}", "CRISIS_SECRET_KEY": "a-production-secret-0123456789",
-                "CRISIS_PORT": str(port), "CRISIS_HOST": "127.0.0.1", "CRISIS_SCHEDULER": "off",
-                "CRISIS_DEMO": "off", "CRISIS_TESTING": "off", "CRISIS_MESSAGE_QUEUE": ""})
+    env.update(
+        {
+            "CRISIS_DATABASE_URL": f"sqlite:///{db}",
+            "CRISIS_SECRET_KEY": "a-production-secret-0123456789",
+            "CRISIS_PORT": str(port),
+            "CRISIS_HOST": "127.0.0.1",
+            "CRISIS_SCHEDULER": "off",
+            "CRISIS_DEMO": "off",
+            "CRISIS_TESTING": "off",
+            "CRISIS_MESSAGE_QUEUE": "",
+        }
+    )
     log = tmp_path / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "crisis.server"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "crisis.server"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:

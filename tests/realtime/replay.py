@@ -15,7 +15,9 @@ def seq_messages(packets: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any
     return [(p["name"], p["args"][0]) for p in packets if p["name"] in ("event", "skip")]
 
 
-def join(client: Any, incident_id: int, since: int, timeout: float = 10.0) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+def join(
+    client: Any, incident_id: int, since: int, timeout: float = 10.0
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     ack = client.emit("join", {"incident": incident_id, "since": since}, callback=True)
     got: list[tuple[str, dict[str, Any]]] = []
     if not ack.get("ok") or ack["snapshot"]:

@@ -30,8 +30,9 @@ def _started(users: dict[str, Any]) -> Any:
     return service.start(actor=control, exercise_id=ex.id)
 
 
-def test_inject_reaches_participants_and_not_a_real_incident(socket_client: Any, users: dict[str, Any],
-                                                             incident: Any) -> None:
+def test_inject_reaches_participants_and_not_a_real_incident(
+    socket_client: Any, users: dict[str, Any], incident: Any
+) -> None:
     ex = _started(users)
     staff = _joined(socket_client, "staff", ex.incident_id)
     observer = _joined(socket_client, "observer", ex.incident_id)

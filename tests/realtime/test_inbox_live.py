@@ -10,10 +10,10 @@ import pytest
 
 from crisis.db import utcnow, write_transaction
 from crisis.errors import ValidationError
-from crisis.realtime import bus
 from crisis.extensions import db
 from crisis.inbox import service as inbox
 from crisis.playbooks import activation, callout, checklist
+from crisis.realtime import bus
 from crisis.scheduler import runner
 
 
@@ -22,12 +22,26 @@ def _named(client, name):
 
 
 def _report(user, what="Strömavbrott i Horred"):
-    return inbox.report(actor=user, what=what, contact="Fastighetsjouren 0320-00 06 06",
-                        organisation="Fastighetsförvaltningen", where="Horreds skola")
+    return inbox.report(
+        actor=user,
+        what=what,
+        contact="Fastighetsjouren 0320-00 06 06",
+        organisation="Fastighetsförvaltningen",
+        where="Horreds skola",
+    )
 
 
-@pytest.mark.parametrize("role,ok", [("duty_officer", True), ("leader", True), ("admin", True),
-                                     ("staff", False), ("exercise_control", False), ("observer", False)])
+@pytest.mark.parametrize(
+    "role,ok",
+    [
+        ("duty_officer", True),
+        ("leader", True),
+        ("admin", True),
+        ("staff", False),
+        ("exercise_control", False),
+        ("observer", False),
+    ],
+)
 def test_only_the_tib_may_join_the_inbox(socket_client, role, ok):
     ack = socket_client(role).emit("join_inbox", {}, callback=True)
     assert ack["ok"] is ok

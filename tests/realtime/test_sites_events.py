@@ -22,8 +22,9 @@ def test_status_change_reaches_clients_in_the_room(app, socket_client, login, us
         assert client.emit("join", {"incident": inc.id, "since": inc.last_seq}, callback=True)["ok"]
         client.get_received()
 
-    r = login("staff").put(f"/api/v1/incidents/{incident.id}/sites/sub/status",
-                           json={"status": "down", "note": "Avbrott"})
+    r = login("staff").put(
+        f"/api/v1/incidents/{incident.id}/sites/sub/status", json={"status": "down", "note": "Avbrott"}
+    )
     assert r.status_code == 200
 
     for client in (staff, observer):
@@ -43,10 +44,14 @@ def test_refused_status_change_broadcasts_nothing(app, socket_client, login, inc
     client = socket_client("observer")
     client.emit("join", {"incident": incident.id, "since": incident.last_seq}, callback=True)
     client.get_received()
-    assert login("observer").put(f"/api/v1/incidents/{incident.id}/sites/sub/status",
-                                 json={"status": "down"}).status_code == 403
-    assert login("staff").put(f"/api/v1/incidents/{incident.id}/sites/sub/status",
-                              json={"status": "nope"}).status_code == 422
+    assert (
+        login("observer").put(f"/api/v1/incidents/{incident.id}/sites/sub/status", json={"status": "down"}).status_code
+        == 403
+    )
+    assert (
+        login("staff").put(f"/api/v1/incidents/{incident.id}/sites/sub/status", json={"status": "nope"}).status_code
+        == 422
+    )
     assert [p for p in client.get_received() if p["name"] == "event"] == []
 
 

@@ -24,8 +24,13 @@ def test_join_acks_at_once_then_replays_then_streams_live(socket_client, inciden
     client = socket_client("staff")
     assert client.is_connected()
     ack, replayed = join(client, incident.id, 0)
-    assert ack == {"ok": True, "incident": incident.id, "head": incident.last_seq, "snapshot": False,
-                   "truncated": False}
+    assert ack == {
+        "ok": True,
+        "incident": incident.id,
+        "head": incident.last_seq,
+        "snapshot": False,
+        "truncated": False,
+    }
     seqs = [m["seq"] for _, m in replayed]
     assert seqs == list(range(1, ack["head"] + 1))
     assert replayed[-1][0] == "event"
@@ -101,8 +106,13 @@ def test_observers_get_a_skip_for_each_confidential_event(socket_client, inciden
         join(c, incident.id, incident.last_seq)
         c.get_received()
     first = incident.last_seq + 1
-    log.append(actor=users["staff"], incident_id=incident.id, text="Hemligt", classification="confidential",
-               osl_ground="OSL 18 kap. 13 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Hemligt",
+        classification="confidential",
+        osl_ground="OSL 18 kap. 13 §",
+    )
     log.append(actor=users["staff"], incident_id=incident.id, text="Öppet")
     assert [e["data"]["text"] for e in _events(staff)] == ["Hemligt", "Öppet"]
     got = seq_messages(observer.get_received())
@@ -155,8 +165,13 @@ def test_a_batched_join_gets_the_replay_as_few_messages_in_seq_order(socket_clie
     from crisis.realtime import handlers
 
     monkeypatch.setattr(handlers, "REPLAY_BATCH", 3)
-    log.append(actor=users["staff"], incident_id=incident.id, text="Hemligt", classification="confidential",
-               osl_ground="OSL 18 kap. 13 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Hemligt",
+        classification="confidential",
+        osl_ground="OSL 18 kap. 13 §",
+    )
     for i in range(4):
         log.append(actor=users["staff"], incident_id=incident.id, text=f"Post {i}")
     observer = socket_client("observer")

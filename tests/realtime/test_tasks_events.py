@@ -21,8 +21,9 @@ def test_board_events_reach_every_client(socket_client, login, incident):
     staff = _joined(socket_client, "staff", incident)
     observer = _joined(socket_client, "observer", incident)
     api = login("leader")
-    created = api.post(f"/api/v1/incidents/{incident.id}/tasks",
-                       json={"title": "Larma hemtjänsten", "position": "personal"}).get_json()
+    created = api.post(
+        f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Larma hemtjänsten", "position": "personal"}
+    ).get_json()
     for client in (staff, observer):
         evs = [e for e in _events(client) if e["type"].startswith("task.")]
         assert [e["type"] for e in evs] == ["task.created"]
@@ -55,8 +56,12 @@ def test_reminder_event(socket_client, users, incident):
     from crisis.extensions import db
     from crisis.tasks.models import Task
 
-    t = service.create(actor=users["staff"], incident_id=incident.id, title="Rapport till Länsstyrelsen",
-                       due_at=utcnow() + timedelta(hours=1))
+    t = service.create(
+        actor=users["staff"],
+        incident_id=incident.id,
+        title="Rapport till Länsstyrelsen",
+        due_at=utcnow() + timedelta(hours=1),
+    )
     with write_transaction(db.session):
         db.session.execute(sa.update(Task.__table__).values(due_at=utcnow() - timedelta(seconds=5)))
     client = _joined(socket_client, "observer", incident)

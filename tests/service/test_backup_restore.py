@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import gzip
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -42,8 +43,11 @@ def _fill(app: Any) -> None:
     with app.app_context():
         staff = auth.create(username="stab", password=PASSWORD, role="staff", display_name="Stina Stab")
         leader = auth.create(username="chef", password=PASSWORD, role="leader", display_name="Carl Chef")
-        load(feature("vatten-kinna", category="water"), feature("el-kinna", category="power"),
-             feature("vard-skene", deps=["el-kinna"], category="health"))
+        load(
+            feature("vatten-kinna", category="water"),
+            feature("el-kinna", category="power"),
+            feature("vard-skene", deps=["el-kinna"], category="health"),
+        )
         inc = incidents.create(actor=leader, title="Elavbrott i Kinna", kind="elavbrott", level="staff")
         for i in range(5):
             log.append(actor=staff, incident_id=inc.id, text=f"Lägesinfo {i}: åäö")
@@ -109,8 +113,10 @@ def _round_trip(tmp_path: Path, backup_file: tuple[Path, dict[str, int]]) -> Non
 
     with app.app_context():
         # The append-only guard is there and active on the restored copy.
-        for stmt in (sa.update(LogEntry).where(LogEntry.number == 1).values(text="Ändrad"),
-                     sa.delete(LogEntry).where(LogEntry.number == 1)):
+        for stmt in (
+            sa.update(LogEntry).where(LogEntry.number == 1).values(text="Ändrad"),
+            sa.delete(LogEntry).where(LogEntry.number == 1),
+        ):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 db.session.execute(stmt)
             db.session.rollback()

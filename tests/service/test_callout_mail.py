@@ -41,8 +41,12 @@ def smtp(app):
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    app.config.update(CRISIS_SMTP_HOST="127.0.0.1", CRISIS_SMTP_PORT=port, CRISIS_SMTP_FROM="krisrum@mark.example",
-                      CRISIS_MAIL_DRY_RUN=False)
+    app.config.update(
+        CRISIS_SMTP_HOST="127.0.0.1",
+        CRISIS_SMTP_PORT=port,
+        CRISIS_SMTP_FROM="krisrum@mark.example",
+        CRISIS_MAIL_DRY_RUN=False,
+    )
     yield handler
     controller.stop()
 
@@ -53,21 +57,32 @@ def _subject(raw: bytes) -> str:
 
 def _mail_log(incident_id: int) -> list[str]:
     db.session.rollback()
-    return list(db.session.scalars(sa.select(LogEntry.text).where(
-        LogEntry.incident_id == incident_id, LogEntry.kind == "system",
-        sa.or_(LogEntry.text.like("%e-post%"), LogEntry.text.like("%E-post%"))).order_by(LogEntry.number)))
+    return list(
+        db.session.scalars(
+            sa.select(LogEntry.text)
+            .where(
+                LogEntry.incident_id == incident_id,
+                LogEntry.kind == "system",
+                sa.or_(LogEntry.text.like("%e-post%"), LogEntry.text.like("%E-post%")),
+            )
+            .order_by(LogEntry.number)
+        )
+    )
 
 
 def _states(incident_id: int) -> dict[str, str]:
     db.session.rollback()
-    return {m.to_addr: m.state.value for m in db.session.scalars(
-        sa.select(MailMessage).where(MailMessage.incident_id == incident_id))}
+    return {
+        m.to_addr: m.state.value
+        for m in db.session.scalars(sa.select(MailMessage).where(MailMessage.incident_id == incident_id))
+    }
 
 
 def test_dry_run_is_the_default_and_is_logged(app, users):
     assert app.config["CRISIS_MAIL_DRY_RUN"] is True
-    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
-                           context="", notify=True)
+    inc = activation.activate(
+        actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene", context="", notify=True
+    )
     outbox.wait_for_deliveries()
     assert _states(inc.id) == {a: "dry_run" for a in ELAVBROTT_EMAILS}
     (text,) = _mail_log(inc.id)
@@ -77,8 +92,13 @@ def test_dry_run_is_the_default_and_is_logged(app, users):
 
 
 def test_sent_through_smtp_after_commit(app, users, smtp):
-    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
-                           context="Ellevio: 3 200 kunder utan ström", notify=True)
+    inc = activation.activate(
+        actor=users["duty_officer"],
+        playbook_key="elavbrott",
+        title="Elavbrott Skene",
+        context="Ellevio: 3 200 kunder utan ström",
+        notify=True,
+    )
     outbox.wait_for_deliveries()
     assert sorted(rcpt for _f, rcpts, _c in smtp.messages for rcpt in rcpts) == sorted(ELAVBROTT_EMAILS)
     sender, _rcpts, raw = smtp.messages[0]
@@ -89,23 +109,32 @@ def test_sent_through_smtp_after_commit(app, users, smtp):
     assert _states(inc.id) == {a: "sent" for a in ELAVBROTT_EMAILS}
     (text,) = _mail_log(inc.id)
     assert text.startswith("E-post om larmningen skickad till " + ", ".join(ELAVBROTT_EMAILS))
-    notified = db.session.scalars(sa.select(CalloutEntry).where(CalloutEntry.incident_id == inc.id,
-                                                                CalloutEntry.email.is_not(None))).all()
+    notified = db.session.scalars(
+        sa.select(CalloutEntry).where(CalloutEntry.incident_id == inc.id, CalloutEntry.email.is_not(None))
+    ).all()
     assert notified and all(e.notified_at is not None for e in notified)
 
 
 def test_exercise_mail_only_to_the_allowlist_and_marked_ovning(app, users, smtp):
     app.config["CRISIS_EXERCISE_MAIL_ALLOWLIST"] = ["beredskap@marks-kommun.example"]
     with write_transaction(db.session):
-        inc = activation.activate_locked(actor=users["exercise_control"], playbook_key="elavbrott",
-                                      title="Övning elavbrott", context="", mode="exercise", notify=True)
+        inc = activation.activate_locked(
+            actor=users["exercise_control"],
+            playbook_key="elavbrott",
+            title="Övning elavbrott",
+            context="",
+            mode="exercise",
+            notify=True,
+        )
     outbox.wait_for_deliveries()
     assert [r for _f, rcpts, _c in smtp.messages for r in rcpts] == ["beredskap@marks-kommun.example"]
     raw = smtp.messages[0][2]
     assert _subject(raw) == "ÖVNING: Larmning: Övning elavbrott"
     assert message_from_bytes(raw).get_payload(decode=True).decode("utf-8").startswith("ÖVNING ÖVNING ÖVNING")
-    assert _states(inc.id) == {"kommundirektor@marks-kommun.example": "suppressed",
-                               "beredskap@marks-kommun.example": "sent"}
+    assert _states(inc.id) == {
+        "kommundirektor@marks-kommun.example": "suppressed",
+        "beredskap@marks-kommun.example": "sent",
+    }
     (text,) = _mail_log(inc.id)
     assert "ÖVNING: e-post till kommundirektor@marks-kommun.example skickades inte" in text
     assert "skickad till beredskap@marks-kommun.example" in text
@@ -114,16 +143,18 @@ def test_exercise_mail_only_to_the_allowlist_and_marked_ovning(app, users, smtp)
 def test_exercise_allowlist_by_domain(app, users, smtp):
     app.config["CRISIS_EXERCISE_MAIL_ALLOWLIST"] = ["@marks-kommun.example"]
     with write_transaction(db.session):
-        inc = activation.activate_locked(actor=users["leader"], playbook_key="elavbrott", title="Övning",
-                                      context="", mode="exercise", notify=True)
+        inc = activation.activate_locked(
+            actor=users["leader"], playbook_key="elavbrott", title="Övning", context="", mode="exercise", notify=True
+        )
     outbox.wait_for_deliveries()
     assert set(_states(inc.id).values()) == {"sent"}
 
 
 def test_a_server_that_does_not_answer_is_logged(app, users):
     app.config.update(CRISIS_SMTP_HOST="127.0.0.1", CRISIS_SMTP_PORT=_free_port(), CRISIS_MAIL_DRY_RUN=False)
-    inc = activation.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
-                           notify=True)
+    inc = activation.activate(
+        actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="", notify=True
+    )
     outbox.wait_for_deliveries()
     assert set(_states(inc.id).values()) == {"failed"}
     (text,) = _mail_log(inc.id)
@@ -135,8 +166,9 @@ def test_a_server_that_does_not_answer_is_logged(app, users):
 def test_never_sent_for_a_rolled_back_change(app, users, smtp):
     with pytest.raises(RuntimeError):
         with write_transaction(db.session):
-            activation.activate_locked(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott",
-                                    context="", notify=True)
+            activation.activate_locked(
+                actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="", notify=True
+            )
             raise RuntimeError("a later step failed")
     outbox.wait_for_deliveries()
     assert smtp.messages == []

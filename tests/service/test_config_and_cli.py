@@ -83,8 +83,16 @@ def test_migrations_match_the_models(tmp_path):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), db.metadata)
         assert diff == [], diff
-        triggers = db.session.execute(db.text(
-            "select name from sqlite_master where type='trigger'" if db.engine.dialect.name == "sqlite"
-            else "select tgname from pg_trigger where not tgisinternal")).scalars().all()
+        triggers = (
+            db.session.execute(
+                db.text(
+                    "select name from sqlite_master where type='trigger'"
+                    if db.engine.dialect.name == "sqlite"
+                    else "select tgname from pg_trigger where not tgisinternal"
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert any("log_entries" in t for t in triggers)
         db.session.remove()

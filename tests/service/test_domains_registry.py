@@ -15,11 +15,22 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
 
     reg = registry.of(app)
     assert [e.endpoint for e in reg.nav] == [
-        "auth.admin_users", "sites.register", "lessons.index", "exercises.index", "playbooks.index",
-        "inbox.inbox", "inbox.new"]
+        "auth.admin_users",
+        "sites.register",
+        "lessons.index",
+        "exercises.index",
+        "playbooks.index",
+        "inbox.inbox",
+        "inbox.new",
+    ]
     assert [e.endpoint for e in reg.incident_nav] == [
-        "sites.incident_map", "tasks.board", "reports.reports_page", "wall.wall", "timeline.timeline",
-        "playbooks.callout_page"]
+        "sites.incident_map",
+        "tasks.board",
+        "reports.reports_page",
+        "wall.wall",
+        "timeline.timeline",
+        "playbooks.callout_page",
+    ]
     # Every registered entry is a real page.
     for entry in reg.nav + reg.incident_nav:
         assert entry.endpoint in app.view_functions
@@ -35,11 +46,24 @@ def test_hooks_and_commands_come_from_the_domains(app: Any) -> None:
     reg = registry.of(app)
     # The reports' demo needs the sites' demo first.
     assert reg.seed_hooks == [load_demo_sites, load_demo_report, load_demo_exercise, load_demo_deviations]
-    assert reg.startup_jobs == ["crisis.tasks.jobs:recover", "crisis.reports.jobs:recover",
-                                "crisis.exercises.jobs:recover", "crisis.playbooks.jobs:recover"]
+    assert reg.startup_jobs == [
+        "crisis.tasks.jobs:recover",
+        "crisis.reports.jobs:recover",
+        "crisis.exercises.jobs:recover",
+        "crisis.playbooks.jobs:recover",
+    ]
     assert [h.__qualname__ for h in reg.close_hooks] == ["stop_reminders_locked"]
-    assert {"init-db", "seed-demo", "create-user", "verify-log", "backup", "scheduler",
-            "import-sites", "validate-playbooks", "verify-archive"} <= set(app.cli.commands)
+    assert {
+        "init-db",
+        "seed-demo",
+        "create-user",
+        "verify-log",
+        "backup",
+        "scheduler",
+        "import-sites",
+        "validate-playbooks",
+        "verify-archive",
+    } <= set(app.cli.commands)
 
 
 def test_two_apps_do_not_share_registrations(tmp_path: Any) -> None:
@@ -74,16 +98,19 @@ def test_seed_demo_runs_every_domain_hook_once(app: Any) -> None:
     from crisis.sites.models import Site
 
     assert seed.seed_demo() is True
-    counts = {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-              for m in (Site, Report, Exercise, Deviation)}
+    counts = {
+        m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Site, Report, Exercise, Deviation)
+    }
     assert counts["Report"] == 1 and counts["Exercise"] == 1 and counts["Deviation"] == 2
     assert counts["Site"] > 0
     assert seed.seed_demo() is False  # once only
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)) == 2
 
 
-def test_closing_exists_once_and_runs_the_close_hooks_for_incidents_and_exercises(app: Any, users: Any,
-                                                                                incident: Any) -> None:
+def test_closing_exists_once_and_runs_the_close_hooks_for_incidents_and_exercises(
+    app: Any, users: Any, incident: Any
+) -> None:
     from crisis import registry
     from crisis.enums import IncidentStatus, LogKind
     from crisis.events.models import Event
@@ -95,16 +122,24 @@ def test_closing_exists_once_and_runs_the_close_hooks_for_incidents_and_exercise
     closed: list[tuple[int, str]] = []
     registry.of(app).on_close(lambda *, incident, actor: closed.append((incident.id, actor.username)))
 
-    incidents.update(actor=users["leader"], incident_id=incident.id, title="Elavbrott i Kinna och Skene",
-                     status="closed", decided_by="Karin", mandate="Krisledningsnämnden", reason="Återställt")
+    incidents.update(
+        actor=users["leader"],
+        incident_id=incident.id,
+        title="Elavbrott i Kinna och Skene",
+        status="closed",
+        decided_by="Karin",
+        mandate="Krisledningsnämnden",
+        reason="Återställt",
+    )
     assert closed == [(incident.id, users["leader"].username)]
     # One decision entry, one incident.updated event carrying every change.
-    decisions = db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == incident.id,
-                                                             LogEntry.kind == LogKind.DECISION)).all()
+    decisions = db.session.scalars(
+        sa.select(LogEntry).where(LogEntry.incident_id == incident.id, LogEntry.kind == LogKind.DECISION)
+    ).all()
     assert [d.text for d in decisions] == ["Beslut: händelsen avslutas. Motivering: Återställt"]
-    updates = db.session.scalars(sa.select(Event).where(Event.incident_id == incident.id,
-                                                        Event.type == "incident.updated")
-                                 .order_by(Event.seq)).all()
+    updates = db.session.scalars(
+        sa.select(Event).where(Event.incident_id == incident.id, Event.type == "incident.updated").order_by(Event.seq)
+    ).all()
     assert len(updates) == 2  # opened, then title and close together
     assert updates[-1].data["status"] == "closed" and updates[-1].data["title"] == "Elavbrott i Kinna och Skene"
 

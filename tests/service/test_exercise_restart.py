@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -26,9 +27,15 @@ SPEED = 120  # half a scenario minute = 0.25 s
 def fast_scenario(n: int = N) -> str:
     lines = ["title: Snabbövning", "playbook: elavbrott", "duration_minutes: 30", "injects:"]
     for i in range(n):
-        lines += [f"  - id: inspel-{i:02d}", f"    offset_minutes: {i * 0.5}", "    sender: Motspel (spelad)",
-                  "    channel: phone", f"    text: Inspel nummer {i}.", "    target_position: samverkan",
-                  "    expected_action: Dagboksför."]
+        lines += [
+            f"  - id: inspel-{i:02d}",
+            f"    offset_minutes: {i * 0.5}",
+            "    sender: Motspel (spelad)",
+            "    channel: phone",
+            f"    text: Inspel nummer {i}.",
+            "    target_position: samverkan",
+            "    expected_action: Dagboksför.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -54,13 +61,24 @@ def delivered(exercise_id: int) -> tuple[list[str], int, int]:
     """(delivered inject ids, inject log entries, inject.delivered events), read fresh."""
     db.session.rollback()
     db.session.expire_all()
-    ids = sorted(db.session.scalars(sa.select(InjectDelivery.inject_id).where(
-        InjectDelivery.exercise_id == exercise_id, InjectDelivery.delivered_at.is_not(None))))
+    ids = sorted(
+        db.session.scalars(
+            sa.select(InjectDelivery.inject_id).where(
+                InjectDelivery.exercise_id == exercise_id, InjectDelivery.delivered_at.is_not(None)
+            )
+        )
+    )
     ex = db.session.get(service.Exercise, exercise_id)
-    entries = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry).where(
-        LogEntry.incident_id == ex.incident_id, LogEntry.text.like("ÖVNING – Inspel%")))
-    events = db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
-        Event.incident_id == ex.incident_id, Event.type == "inject.delivered"))
+    entries = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LogEntry)
+        .where(LogEntry.incident_id == ex.incident_id, LogEntry.text.like("ÖVNING – Inspel%"))
+    )
+    events = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .where(Event.incident_id == ex.incident_id, Event.type == "inject.delivered")
+    )
     db.session.rollback()
     return ids, entries, events
 
@@ -124,8 +142,7 @@ def test_scheduled_exercise_starts_by_itself_and_delivers_on_time(app: Any, user
     control = users["exercise_control"]
     try:
         runner.start_background(app)
-        ex = service.schedule(actor=control, scenario="snabb", speed=600,
-                              start_at=utcnow() + timedelta(seconds=0.5))
+        ex = service.schedule(actor=control, scenario="snabb", speed=600, start_at=utcnow() + timedelta(seconds=0.5))
         assert wait_for(lambda: len(delivered(ex.id)[0]) == N, 10), delivered(ex.id)
         db.session.expire_all()
         rows = service.deliveries(ex.id)

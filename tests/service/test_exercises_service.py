@@ -15,8 +15,8 @@ from crisis.errors import Conflict, Forbidden, ValidationError
 from crisis.events.models import Event
 from crisis.exercises import after_action, service
 from crisis.exercises import clock as exercise_clock
-from crisis.exercises.schemas import to_dict
 from crisis.exercises.models import Exercise, ExerciseStatus, InjectDelivery, Observation
+from crisis.exercises.schemas import to_dict
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log.models import LogEntry
@@ -64,17 +64,26 @@ def rows(exercise_id: int) -> dict[str, InjectDelivery]:
 
 
 def events_of(incident_id: int, type_: str) -> list[Event]:
-    return list(db.session.scalars(sa.select(Event).where(Event.incident_id == incident_id, Event.type == type_)
-                                   .order_by(Event.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(Event).where(Event.incident_id == incident_id, Event.type == type_).order_by(Event.seq)
+        )
+    )
 
 
 # --- scheduling ----------------------------------------------------------------------------
+
 
 def test_schedule_stores_the_injects_and_a_start_job(control: Any) -> None:
     start_at = utcnow() + timedelta(hours=2)
     ex = scheduled(control, start_at=start_at, speed=60, title="Vinterövning 2026")
     assert (ex.status, ex.scenario_key, ex.playbook_key, ex.speed, ex.title) == (
-        ExerciseStatus.SCHEDULED, SCENARIO, "elavbrott", 60.0, "Vinterövning 2026")
+        ExerciseStatus.SCHEDULED,
+        SCENARIO,
+        "elavbrott",
+        60.0,
+        "Vinterövning 2026",
+    )
     assert ex.incident_id is None
     injects = list(rows(ex.id).values())
     assert len(injects) == 20 and all(d.delivered_at is None for d in injects)
@@ -85,17 +94,20 @@ def test_schedule_stores_the_injects_and_a_start_job(control: Any) -> None:
     assert to_dict(ex)["scenario"] == SCENARIO
 
 
-@pytest.mark.parametrize("kwargs, code", [
-    ({"scenario": "finns-inte"}, "unknown_scenario"),
-    ({"scenario": ""}, "unknown_scenario"),
-    ({"start_at": utcnow() - timedelta(hours=1)}, "start_in_past"),
-    ({"start_at": datetime(2030, 1, 1, 9, 0)}, "validation_error"),  # naive
-    ({"start_at": utcnow() + timedelta(days=400)}, "validation_error"),
-    ({"speed": 0.05}, "validation_error"),
-    ({"speed": 601}, "validation_error"),
-    ({"speed": "fast"}, "validation_error"),
-    ({"speed": True}, "validation_error"),
-])
+@pytest.mark.parametrize(
+    "kwargs, code",
+    [
+        ({"scenario": "finns-inte"}, "unknown_scenario"),
+        ({"scenario": ""}, "unknown_scenario"),
+        ({"start_at": utcnow() - timedelta(hours=1)}, "start_in_past"),
+        ({"start_at": datetime(2030, 1, 1, 9, 0)}, "validation_error"),  # naive
+        ({"start_at": utcnow() + timedelta(days=400)}, "validation_error"),
+        ({"speed": 0.05}, "validation_error"),
+        ({"speed": 601}, "validation_error"),
+        ({"speed": "fast"}, "validation_error"),
+        ({"speed": True}, "validation_error"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_stored(control: Any, kwargs: dict[str, Any], code: str) -> None:
     kwargs.setdefault("scenario", SCENARIO)
     with pytest.raises(ValidationError) as err:
@@ -126,6 +138,7 @@ def test_admin_may_run_exercises(users: dict[str, Any]) -> None:
 
 
 # --- start and delivery ------------------------------------------------------------------
+
 
 def test_start_creates_an_exercise_incident_from_the_playbook_and_schedules_every_inject(control: Any) -> None:
     ex = started(control, speed=60)
@@ -164,8 +177,9 @@ def test_deliver_writes_an_incoming_entry_to_the_target_and_an_event_that_reveal
     ex = started(control)
     jobs.deliver_inject(ex.id, "elnat-larm")
     d = rows(ex.id)["elnat-larm"]
-    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id,
-                                                        LogEntry.number == d.log_number))
+    entry = db.session.scalar(
+        sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id, LogEntry.number == d.log_number)
+    )
     assert entry.kind is LogKind.INCOMING
     assert entry.counterpart == "Ellevio driftcentral (spelad)"
     assert entry.text.startswith("ÖVNING – Inspel via telefon till Samverkan: Omfattande strömavbrott")
@@ -188,8 +202,11 @@ def test_delivery_is_idempotent(control: Any) -> None:
     assert service.deliver(ex.id, "elnat-larm") is None
     assert service.deliver(ex.id, "no-such-inject") is None
     assert service.deliver(9999, "elnat-larm") is None
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry).where(
-        LogEntry.incident_id == ex.incident_id, LogEntry.kind == LogKind.INCOMING))
+    n = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LogEntry)
+        .where(LogEntry.incident_id == ex.incident_id, LogEntry.kind == LogKind.INCOMING)
+    )
     assert n == 1
 
 
@@ -211,6 +228,7 @@ def test_late_delivery_is_flagged(control: Any, clock: Clock) -> None:
 
 
 # --- pause, resume, speed --------------------------------------------------------------
+
 
 def test_pause_and_resume_shift_the_remaining_offsets(control: Any, clock: Clock) -> None:
     ex = started(control, speed=60)
@@ -260,16 +278,24 @@ def test_speed_change_of_a_scheduled_exercise_replans(control: Any) -> None:
 
 def test_adhoc_inject_is_delivered_at_once(control: Any) -> None:
     ex = started(control)
-    d = service.add_inject(actor=control, exercise_id=ex.id, sender="SVT Väst (spelad)", channel="media",
-                           text="Stämmer det att äldreboenden saknar värme?", target_position="kommunikation",
-                           expected_action="Hänvisa till kommunens presstalesperson.")
+    d = service.add_inject(
+        actor=control,
+        exercise_id=ex.id,
+        sender="SVT Väst (spelad)",
+        channel="media",
+        text="Stämmer det att äldreboenden saknar värme?",
+        target_position="kommunikation",
+        expected_action="Hänvisa till kommunens presstalesperson.",
+    )
     assert d.adhoc and d.inject_id == "adhoc-1" and d.delivered_at is not None and d.log_number
-    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id,
-                                                        LogEntry.number == d.log_number))
+    entry = db.session.scalar(
+        sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id, LogEntry.number == d.log_number)
+    )
     assert entry.text.startswith("ÖVNING – Inspel via media till Kommunikation:")
     assert events_of(ex.incident_id, "inject.delivered")[-1].data["inject"] == "adhoc-1"
-    d2 = service.add_inject(actor=control, exercise_id=ex.id, sender="x", channel="phone", text="y",
-                            target_position="va")
+    d2 = service.add_inject(
+        actor=control, exercise_id=ex.id, sender="x", channel="phone", text="y", target_position="va"
+    )
     assert d2.inject_id == "adhoc-2"
     for bad in ({"channel": "fax"}, {"target_position": "nope"}, {"text": "  "}):
         kw = {"sender": "x", "channel": "phone", "text": "y", "target_position": "va", **bad}
@@ -280,11 +306,13 @@ def test_adhoc_inject_is_delivered_at_once(control: Any) -> None:
 def test_adhoc_inject_needs_a_running_exercise(control: Any) -> None:
     ex = scheduled(control)
     with pytest.raises(Conflict):
-        service.add_inject(actor=control, exercise_id=ex.id, sender="x", channel="phone", text="y",
-                           target_position="va")
+        service.add_inject(
+            actor=control, exercise_id=ex.id, sender="x", channel="phone", text="y", target_position="va"
+        )
 
 
 # --- end and ÖVNINGSSTOPP ------------------------------------------------------------------
+
 
 def test_end_removes_the_jobs_and_closes_the_exercise_incident(control: Any) -> None:
     ex = started(control)
@@ -314,8 +342,9 @@ def test_ovningsstopp_halts_logs_and_tells_everyone(users: dict[str, Any], contr
     stopped = service.stop(actor=users[role], exercise_id=ex.id, reason="Verklig brand i Kinna")
     assert stopped.status is ExerciseStatus.STOPPED and stopped.stop_reason == "Verklig brand i Kinna"
     assert runner.job_ids(f"inject:{ex.id}:") == []
-    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id,
-                                                        LogEntry.kind == LogKind.DECISION))
+    entry = db.session.scalar(
+        sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id, LogEntry.kind == LogKind.DECISION)
+    )
     assert entry.text.startswith("ÖVNINGSSTOPP") and "Verklig brand i Kinna" in entry.text
     assert entry.decided_by == users[role].display_name
     ev = [e for e in events_of(ex.incident_id, "exercise.updated") if e.data.get("stop")]
@@ -334,6 +363,7 @@ def test_participants_cannot_give_ovningsstopp(users: dict[str, Any], control: A
 
 # --- separation ------------------------------------------------------------------------------
 
+
 def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, Any], control: Any) -> None:
     from crisis.incidents import service as incidents
 
@@ -342,16 +372,29 @@ def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, A
         incidents.update(actor=users["leader"], incident_id=ex.incident_id, mode="real")
     exercise_incident = db.session.get(Incident, ex.incident_id)
     assert exercise_incident.mode is Mode.EXERCISE
-    incidents.update(actor=users["leader"], incident_id=ex.incident_id, level="extraordinary",
-                     decided_by="Övningsledare", mandate="Övning", reason="Spel")
+    incidents.update(
+        actor=users["leader"],
+        incident_id=ex.incident_id,
+        level="extraordinary",
+        decided_by="Övningsledare",
+        mandate="Övning",
+        reason="Spel",
+    )
     all_incidents = incidents.list_incidents(viewer=users["staff"])
     assert incidents.kommun_level(incidents=all_incidents) is Level.NORMAL
-    real = incidents.create(actor=users["duty_officer"], title="Verkligt elavbrott", kind="elavbrott",
-                            level="reinforced")
+    real = incidents.create(
+        actor=users["duty_officer"], title="Verkligt elavbrott", kind="elavbrott", level="reinforced"
+    )
     assert incidents.kommun_level(incidents=incidents.list_incidents(viewer=users["staff"])) is Level.REINFORCED
     # nothing of the exercise ended up in the real incident
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
-        Event.incident_id == real.id, Event.type.in_(["inject.delivered", "exercise.updated"]))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Event)
+            .where(Event.incident_id == real.id, Event.type.in_(["inject.delivered", "exercise.updated"]))
+        )
+        == 0
+    )
 
 
 def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(app: Any, control: Any) -> None:
@@ -370,8 +413,7 @@ def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(
 
     with write_transaction(db.session):
         inc = events.lock_incident(incident_id=incident.id)
-        rows_ = outbox.queue_locked(incident=inc, messages=[
-            ("karin.verklig@example.org", "Larmning", "Kom in", None)])
+        rows_ = outbox.queue_locked(incident=inc, messages=[("karin.verklig@example.org", "Larmning", "Kom in", None)])
     outbox.wait_for_deliveries()
     db.session.expire_all()
     row = db.session.get(MailMessage, rows_[0].id)
@@ -381,11 +423,13 @@ def test_exercise_callout_mail_to_an_address_not_on_the_allowlist_is_suppressed(
 
 # --- observations and the after-action report ------------------------------------------------
 
+
 def test_observations_by_control_and_observers_only(users: dict[str, Any], control: Any) -> None:
     ex = started(control)
     service.deliver(ex.id, "elnat-larm")
-    o1 = after_action.add_observation(actor=users["observer"], exercise_id=ex.id, text="Samverkan svarade snabbt.",
-                                 inject="elnat-larm")
+    o1 = after_action.add_observation(
+        actor=users["observer"], exercise_id=ex.id, text="Samverkan svarade snabbt.", inject="elnat-larm"
+    )
     o2 = after_action.add_observation(actor=control, exercise_id=ex.id, text="Stabsorientering försenad.")
     assert (o1.inject_id, o2.inject_id) == ("elnat-larm", None)
     with pytest.raises(Forbidden):
@@ -431,9 +475,9 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
     staffing.check_in(actor=staff, incident_id=ex.incident_id, position="samverkan")
     staffing.check_in(actor=users["leader"], incident_id=ex.incident_id, position="vard-omsorg")
     t0 = clock.now
-    service.deliver(ex.id, "elnat-larm")                      # -> samverkan
+    service.deliver(ex.id, "elnat-larm")  # -> samverkan
     clock.advance(5)
-    service.deliver(ex.id, "hemtjanst-skene")                 # -> vard-omsorg
+    service.deliver(ex.id, "hemtjanst-skene")  # -> vard-omsorg
     r = rows(ex.id)
     n1, n2 = r["elnat-larm"].log_number, r["hemtjanst-skene"].log_number
     # an entry by someone else that does not refer to it is not a response
@@ -447,7 +491,9 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
     a, b = items["elnat-larm"], items["hemtjanst-skene"]
     assert a["first_response"]["kind"] == "log" and a["first_response"]["ref"] == e1.number
     assert a["first_response"]["how"] == "position"
-    assert a["response_seconds"] == pytest.approx((e1.recorded_at - r["elnat-larm"].delivered_at).total_seconds(), abs=0.1)
+    assert a["response_seconds"] == pytest.approx(
+        (e1.recorded_at - r["elnat-larm"].delivered_at).total_seconds(), abs=0.1
+    )
     assert b["first_response"] == {"kind": "task", "ref": task.id, "at": task.created_at.isoformat(), "how": "task"}
     assert items["sarf-trad"]["delivered_at"] is None and items["sarf-trad"]["response_seconds"] is None
     s = report["summary"]
@@ -465,6 +511,7 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
 
 
 # --- recovery ----------------------------------------------------------------------------------
+
 
 def test_recover_reschedules_every_undelivered_inject_and_pending_start(control: Any) -> None:
     ex = started(control)
@@ -503,9 +550,9 @@ def test_time_values_are_utc(control: Any) -> None:
 
 
 def test_demo_seed_schedules_an_exercise_next_week(app: Any) -> None:
+    from crisis import registry
     from crisis.auth import service as auth
     from crisis.exercises.demo import DEMO_TITLE, load_demo_exercise
-    from crisis import registry
 
     assert load_demo_exercise in registry.of(app).seed_hooks
     auth.create(username="ovning", password="correct-horse-1", role="exercise_control", display_name="Maria Ek")

@@ -11,9 +11,14 @@ from crisis.lessons import service as lessons
 
 
 def test_create_and_follow_until_done(incident, users):
-    x = lessons.create(actor=users["staff"], observation="Larmlistan var inaktuell",
-                       recommendation="Uppdatera larmlistan kvartalsvis", owner="Säkerhetssamordnare",
-                       deadline="2026-03-01", incident_id=incident.id)
+    x = lessons.create(
+        actor=users["staff"],
+        observation="Larmlistan var inaktuell",
+        recommendation="Uppdatera larmlistan kvartalsvis",
+        owner="Säkerhetssamordnare",
+        deadline="2026-03-01",
+        incident_id=incident.id,
+    )
     assert x.status.value == "proposed" and x.deadline == date(2026, 3, 1) and x.incident_id == incident.id
     for status in ("decided", "in_progress", "done"):
         x = lessons.update(actor=users["leader"], lesson_id=x.id, status=status)
@@ -41,15 +46,18 @@ def test_owner_as_user_and_deadline_change_are_recorded(users):
     assert {c.field for c in x.changes} == {"status", "owner", "deadline"}
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"observation": "  "}, "tomt"),
-    ({"observation": "x" * 6000}, "längre"),
-    ({"observation": "x", "deadline": "snart"}, "inget datum"),
-    ({"observation": "x", "status": "maybe"}, "Okänd status"),
-    ({"observation": "x", "incident_id": 999}, "Händelse 999 finns inte"),
-    ({"observation": "x", "exercise_id": 999}, "Övning 999 finns inte"),
-    ({"observation": "x", "owner_user": "nobody"}, "ingen användare"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"observation": "  "}, "tomt"),
+        ({"observation": "x" * 6000}, "längre"),
+        ({"observation": "x", "deadline": "snart"}, "inget datum"),
+        ({"observation": "x", "status": "maybe"}, "Okänd status"),
+        ({"observation": "x", "incident_id": 999}, "Händelse 999 finns inte"),
+        ({"observation": "x", "exercise_id": 999}, "Övning 999 finns inte"),
+        ({"observation": "x", "owner_user": "nobody"}, "ingen användare"),
+    ],
+)
 def test_bad_input_is_refused(users, kwargs, message):
     with pytest.raises(ValidationError, match=message):
         lessons.create(actor=users["staff"], **kwargs)

@@ -16,8 +16,9 @@ from crisis.log.models import LogEntry
 
 
 def test_entries_are_numbered_and_chained(incident, users):
-    e1 = log.append(actor=users["staff"], incident_id=incident.id, text="Första", kind="incoming",
-                    counterpart="SOS Alarm")
+    e1 = log.append(
+        actor=users["staff"], incident_id=incident.id, text="Första", kind="incoming", counterpart="SOS Alarm"
+    )
     e2 = log.append(actor=users["staff"], incident_id=incident.id, text="Andra")
     # Entry 1 is the system entry that opened the incident.
     assert (e1.number, e2.number) == (2, 3)
@@ -48,18 +49,21 @@ def test_correction_points_to_the_original_which_stays(incident, users):
         log.correct(actor=users["staff"], incident_id=incident.id, number=999, text="x")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"text": ""}, "tom"),
-    ({"text": "   "}, "tom"),
-    ({"text": "x" * 100_000}, "längre"),
-    ({"text": "x", "kind": "gossip"}, "Okänd posttyp"),
-    ({"text": "x", "kind": "system"}, "Systemposter"),
-    ({"text": "x", "classification": "secret"}, "Okänd klassificering"),
-    ({"text": "x", "classification": "confidential"}, "OSL"),
-    ({"text": "x", "kind": "decision"}, "decided_by"),
-    ({"text": "x", "occurred_at": utcnow() + timedelta(hours=1)}, "framtiden"),
-    ({"text": "x", "occurred_at": utcnow() - timedelta(days=60)}, "30 dagar"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"text": ""}, "tom"),
+        ({"text": "   "}, "tom"),
+        ({"text": "x" * 100_000}, "längre"),
+        ({"text": "x", "kind": "gossip"}, "Okänd posttyp"),
+        ({"text": "x", "kind": "system"}, "Systemposter"),
+        ({"text": "x", "classification": "secret"}, "Okänd klassificering"),
+        ({"text": "x", "classification": "confidential"}, "OSL"),
+        ({"text": "x", "kind": "decision"}, "decided_by"),
+        ({"text": "x", "occurred_at": utcnow() + timedelta(hours=1)}, "framtiden"),
+        ({"text": "x", "occurred_at": utcnow() - timedelta(days=60)}, "30 dagar"),
+    ],
+)
 def test_bad_entries_are_rejected_and_nothing_is_stored(incident, users, kwargs, message):
     before = incident.last_log_number
     with pytest.raises(ValidationError, match=message):
@@ -71,8 +75,13 @@ def test_observers_cannot_write_and_never_see_confidential(incident, users):
     with pytest.raises(ApiError) as err:
         log.append(actor=users["observer"], incident_id=incident.id, text="x")
     assert err.value.status == 403
-    log.append(actor=users["staff"], incident_id=incident.id, text="Sekretess", classification="confidential",
-               osl_ground="OSL 18 kap. 13 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Sekretess",
+        classification="confidential",
+        osl_ground="OSL 18 kap. 13 §",
+    )
     log.append(actor=users["staff"], incident_id=incident.id, text="Öppet", classification="public")
     seen = [e.text for e, _ in log.list_entries(viewer=users["observer"], incident_id=incident.id)]
     assert "Öppet" in seen and "Sekretess" not in seen
@@ -81,8 +90,13 @@ def test_observers_cannot_write_and_never_see_confidential(incident, users):
 
 
 def test_masked_export_keeps_the_original(incident, users):
-    e = log.append(actor=users["staff"], incident_id=incident.id, text="Namn på hotad person",
-                   classification="confidential", osl_ground="OSL 21 kap. 3 §")
+    e = log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Namn på hotad person",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
     masked = log.masked_dict(e)
     assert "Namn på hotad" not in masked["text"] and "OSL 21 kap. 3 §" in masked["text"]
     assert masked["hash"] == e.hash
@@ -115,8 +129,11 @@ def test_tampering_is_detected_naming_the_first_bad_entry(incident, users):
     for i in range(5):
         log.append(actor=users["staff"], incident_id=incident.id, text=f"Post {i}")
     _drop_guard()  # what someone with a SQL prompt could do
-    db.session.execute(sa.update(LogEntry).where(LogEntry.incident_id == incident.id, LogEntry.number == 4)
-                       .values(text="Efterhandsändrad"))
+    db.session.execute(
+        sa.update(LogEntry)
+        .where(LogEntry.incident_id == incident.id, LogEntry.number == 4)
+        .values(text="Efterhandsändrad")
+    )
     db.session.commit()
     problem = log.verify_chain(incident_id=incident.id)
     assert problem is not None and problem.number == 4 and "altered" in problem.reason
@@ -135,8 +152,14 @@ def test_a_removed_entry_is_detected(incident, users):
 def test_closed_incident_takes_no_entries(incident, users):
     from crisis.incidents import service as incidents
 
-    incidents.update(actor=users["leader"], incident_id=incident.id, status="closed", decided_by="KD",
-                     mandate="Krisledningsplan 3.2", reason="Läget normaliserat")
+    incidents.update(
+        actor=users["leader"],
+        incident_id=incident.id,
+        status="closed",
+        decided_by="KD",
+        mandate="Krisledningsplan 3.2",
+        reason="Läget normaliserat",
+    )
     with pytest.raises(Conflict):
         log.append(actor=users["staff"], incident_id=incident.id, text="för sent")
 
@@ -148,8 +171,9 @@ def test_concurrent_writers_get_gap_free_numbers(app, incident, users):
 
     writers = 8
     per_writer = 100
-    ids = [user_service.create(username=f"writer{i}", password="correct-horse-1", role="staff").id
-           for i in range(writers)]
+    ids = [
+        user_service.create(username=f"writer{i}", password="correct-horse-1", role="staff").id for i in range(writers)
+    ]
     incident_id = incident.id
     errors: list[BaseException] = []
     barrier = threading.Barrier(writers)
@@ -172,8 +196,11 @@ def test_concurrent_writers_get_gap_free_numbers(app, incident, users):
         t.join()
     assert not errors, errors[:3]
     db.session.rollback()  # end this thread's read snapshot
-    numbers = list(db.session.scalars(sa.select(LogEntry.number).where(LogEntry.incident_id == incident_id)
-                                      .order_by(LogEntry.number)))
+    numbers = list(
+        db.session.scalars(
+            sa.select(LogEntry.number).where(LogEntry.incident_id == incident_id).order_by(LogEntry.number)
+        )
+    )
     total = writers * per_writer + 1  # plus the opening system entry
     assert numbers == list(range(1, total + 1))
     assert log.verify_chain(incident_id=incident_id) is None
@@ -199,8 +226,7 @@ def test_rolled_back_write_is_never_broadcast(socket_client, incident, users):
     with pytest.raises(RuntimeError):
         with write_transaction(db.session):
             locked = events.lock_incident(incident_id=incident.id)
-            rolled_back = log.write_entry(incident=locked, actor=users["staff"], kind=LogKind.INFO,
-                                          text="ROLLED BACK")
+            rolled_back = log.write_entry(incident=locked, actor=users["staff"], kind=LogKind.INFO, text="ROLLED BACK")
             assert rolled_back.id is not None  # inserted, and its event appended and queued ...
             assert [cb.__name__ for cb, _ in aftercommit.pending()] == ["publish"]
             raise RuntimeError("... then the transaction fails")

@@ -18,8 +18,19 @@ from crisis.scheduler import runner
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task
 
-SHIPPED = sorted(["elavbrott", "dricksvatten", "storm", "oversvamning", "it-angrepp", "pandemi",
-                  "brand-olycka", "hot-vald", "hojd-beredskap"])
+SHIPPED = sorted(
+    [
+        "elavbrott",
+        "dricksvatten",
+        "storm",
+        "oversvamning",
+        "it-angrepp",
+        "pandemi",
+        "brand-olycka",
+        "hot-vald",
+        "hojd-beredskap",
+    ]
+)
 
 
 def _count(model) -> int:
@@ -37,26 +48,38 @@ def test_catalog_loads_every_shipped_playbook(app):
 def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     pb = registry.get(key)
     tib = users["duty_officer"]
-    incident = activation.activate(actor=tib, playbook_key=key, title=f"Test {pb.title}",
-                                context="Larm från SOS Alarm 03:12, omfattning oklar")
+    incident = activation.activate(
+        actor=tib, playbook_key=key, title=f"Test {pb.title}", context="Larm från SOS Alarm 03:12, omfattning oklar"
+    )
     db.session.expire_all()
     inc = db.session.get(Incident, incident.id)
-    assert (inc.kind, inc.level.value, inc.mode.value, inc.status.value) == (pb.kind, pb.default_level.value, "real", "active")
+    assert (inc.kind, inc.level.value, inc.mode.value, inc.status.value) == (
+        pb.kind,
+        pb.default_level.value,
+        "real",
+        "active",
+    )
     assert inc.description == "Larm från SOS Alarm 03:12, omfattning oklar"
 
-    positions = db.session.execute(sa.select(Position.key, Position.label).where(
-        Position.incident_id == inc.id).order_by(Position.sort_order)).all()
+    positions = db.session.execute(
+        sa.select(Position.key, Position.label).where(Position.incident_id == inc.id).order_by(Position.sort_order)
+    ).all()
     assert [tuple(p) for p in positions] == [(p.key, p.label) for p in pb.positions]
 
     tasks = list(db.session.scalars(sa.select(Task).where(Task.incident_id == inc.id).order_by(Task.id)))
     assert [(t.title, t.position, t.priority.value, t.origin) for t in tasks] == [
         (t.title, t.position, t.priority.value, f"Handlingsplanen «{pb.title}», uppgift {n}")
-        for n, t in enumerate(pb.tasks, 1)]
-    for task, tmpl in zip(tasks, pb.tasks):
-        assert task.due_at - inc.created_at == pytest.approx(timedelta(minutes=tmpl.due_in_minutes), abs=timedelta(seconds=5))
+        for n, t in enumerate(pb.tasks, 1)
+    ]
+    for task, tmpl in zip(tasks, pb.tasks, strict=True):
+        assert task.due_at - inc.created_at == pytest.approx(
+            timedelta(minutes=tmpl.due_in_minutes), abs=timedelta(seconds=5)
+        )
         assert task.created_by == tib.username
 
-    entries = list(db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == inc.id).order_by(LogEntry.number)))
+    entries = list(
+        db.session.scalars(sa.select(LogEntry).where(LogEntry.incident_id == inc.id).order_by(LogEntry.number))
+    )
     assert entries[0].kind.value == "system" and "Händelsen öppnad" in entries[0].text
     first = entries[1]
     assert first.kind.value == "info" and first.author == tib.display_name
@@ -65,28 +88,41 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     summary = [e for e in entries if e.text.startswith(f"Handlingsplanen «{pb.title}» aktiverad")]
     assert len(summary) == 1 and f"{len(pb.tasks)} första uppgifter" in summary[0].text
 
-    checklist = list(db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.incident_id == inc.id)
-                                        .order_by(ChecklistItem.sort_order)))
+    checklist = list(
+        db.session.scalars(
+            sa.select(ChecklistItem).where(ChecklistItem.incident_id == inc.id).order_by(ChecklistItem.sort_order)
+        )
+    )
     assert [c.text for c in checklist] == list(pb.checklist) and not any(c.done for c in checklist)
 
-    callout = list(db.session.scalars(sa.select(CalloutEntry).where(CalloutEntry.incident_id == inc.id)
-                                      .order_by(CalloutEntry.sort_order)))
+    callout = list(
+        db.session.scalars(
+            sa.select(CalloutEntry).where(CalloutEntry.incident_id == inc.id).order_by(CalloutEntry.sort_order)
+        )
+    )
     assert [(c.name, c.role, c.phone, c.email, c.state.value) for c in callout] == [
-        (c.name, c.role, c.phone, c.email, "pending") for c in pb.callout]
+        (c.name, c.role, c.phone, c.email, "pending") for c in pb.callout
+    ]
 
-    rems = {r.key: r for r in db.session.scalars(sa.select(IncidentReminder).where(IncidentReminder.incident_id == inc.id))}
+    rems = {
+        r.key: r for r in db.session.scalars(sa.select(IncidentReminder).where(IncidentReminder.incident_id == inc.id))
+    }
     assert set(rems) == {r.key for r in pb.reminders}
     for r in pb.reminders:
         rem = rems[r.key]
         assert rem.every_minutes == r.every_minutes and rem.active and rem.text == r.text
-        assert rem.first_at - inc.created_at == pytest.approx(timedelta(minutes=r.first_after_minutes), abs=timedelta(seconds=5))
+        assert rem.first_at - inc.created_at == pytest.approx(
+            timedelta(minutes=r.first_after_minutes), abs=timedelta(seconds=5)
+        )
     assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == sorted(f"reminder:{inc.id}:{r.key}" for r in pb.reminders)
 
     act = db.session.scalar(sa.select(PlaybookActivation).where(PlaybookActivation.incident_id == inc.id))
     assert act.playbook_key == key and act.highlight_categories == [c.value for c in pb.highlight_categories]
     assert activation.highlight_categories(incident_id=inc.id) == [c.value for c in pb.highlight_categories]
 
-    types = [e.type for e in db.session.scalars(sa.select(Event).where(Event.incident_id == inc.id).order_by(Event.seq))]
+    types = [
+        e.type for e in db.session.scalars(sa.select(Event).where(Event.incident_id == inc.id).order_by(Event.seq))
+    ]
     assert types.count("task.created") == len(pb.tasks)
     assert ("callout.updated" in types) == bool(pb.callout)
     assert ("checklist.updated" in types) == bool(pb.checklist)
@@ -104,8 +140,9 @@ def test_reminder_job_details(app, users):
     assert job.args == ("crisis.playbooks.jobs:fire_reminder", inc.id, "stabsmote")
     assert job.trigger.interval == timedelta(minutes=120)
     db.session.expire_all()
-    rem = db.session.scalar(sa.select(IncidentReminder).where(IncidentReminder.incident_id == inc.id,
-                                                             IncidentReminder.key == "stabsmote"))
+    rem = db.session.scalar(
+        sa.select(IncidentReminder).where(IncidentReminder.incident_id == inc.id, IncidentReminder.key == "stabsmote")
+    )
     assert abs((job.next_run_time - rem.first_at).total_seconds()) < 1
 
 
@@ -141,7 +178,9 @@ def test_bad_input_stores_nothing(app, users):
     with pytest.raises(ValidationError):
         activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="x" * 1001)
     with pytest.raises(NotFound):
-        activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="", deviation_id=99)
+        activation.activate(
+            actor=users["duty_officer"], playbook_key="storm", title="Storm", context="", deviation_id=99
+        )
     _nothing_stored()
     assert runner.job_ids("reminder:") == []
 
@@ -169,8 +208,13 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
     from crisis.db import write_transaction
 
     with write_transaction(db.session):
-        inc = activation.activate_locked(actor=users["exercise_control"], playbook_key="dricksvatten",
-                                      title="Övning vatten", context="Inspel 1", mode="exercise")
+        inc = activation.activate_locked(
+            actor=users["exercise_control"],
+            playbook_key="dricksvatten",
+            title="Övning vatten",
+            context="Inspel 1",
+            mode="exercise",
+        )
     db.session.expire_all()
     inc = db.session.get(Incident, inc.id)
     assert inc.mode.value == "exercise" and inc.is_exercise
@@ -180,10 +224,18 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
     # a deviation report is real: it never starts an exercise
     with pytest.raises(ValidationError):
         with write_transaction(db.session):
-            activation.activate_locked(actor=users["exercise_control"], playbook_key="storm", title="Ö",
-                                    context="", mode="exercise", deviation_id=1)
+            activation.activate_locked(
+                actor=users["exercise_control"],
+                playbook_key="storm",
+                title="Ö",
+                context="",
+                mode="exercise",
+                deviation_id=1,
+            )
     # staff may not start even an exercise
     with pytest.raises(ApiError) as exc:
         with write_transaction(db.session):
-            activation.activate_locked(actor=users["staff"], playbook_key="storm", title="Ö", context="", mode="exercise")
+            activation.activate_locked(
+                actor=users["staff"], playbook_key="storm", title="Ö", context="", mode="exercise"
+            )
     assert exc.value.status == 403

@@ -52,16 +52,25 @@ def testlarm(app, tmp_path: Path):
 
 def _reminder_entries(incident_id: int) -> list[str]:
     db.session.rollback()
-    texts = list(db.session.scalars(sa.select(LogEntry.text).where(
-        LogEntry.incident_id == incident_id, LogEntry.text.like("Påminnelse%")).order_by(LogEntry.number)))
+    texts = list(
+        db.session.scalars(
+            sa.select(LogEntry.text)
+            .where(LogEntry.incident_id == incident_id, LogEntry.text.like("Påminnelse%"))
+            .order_by(LogEntry.number)
+        )
+    )
     db.session.rollback()
     return texts
 
 
 def _due_events(incident_id: int) -> list[dict]:
     db.session.rollback()
-    out = [e.data for e in db.session.scalars(sa.select(Event).where(
-        Event.incident_id == incident_id, Event.type == "reminder.due").order_by(Event.seq))]
+    out = [
+        e.data
+        for e in db.session.scalars(
+            sa.select(Event).where(Event.incident_id == incident_id, Event.type == "reminder.due").order_by(Event.seq)
+        )
+    ]
     db.session.rollback()
     return out
 
@@ -77,13 +86,20 @@ def _wait_for(pred, timeout: float = 10.0) -> bool:
 
 def _rem(incident_id: int, key: str) -> IncidentReminder:
     db.session.expire_all()
-    return db.session.scalar(sa.select(IncidentReminder).where(IncidentReminder.incident_id == incident_id,
-                                                               IncidentReminder.key == key))
+    return db.session.scalar(
+        sa.select(IncidentReminder).where(IncidentReminder.incident_id == incident_id, IncidentReminder.key == key)
+    )
 
 
 def _close(users, incident_id: int) -> None:
-    incidents.update(actor=users["leader"], incident_id=incident_id, status="closed", decided_by="Karin Lindqvist",
-                     mandate="Krisledningsplanen", reason="Läget är normalt igen")
+    incidents.update(
+        actor=users["leader"],
+        incident_id=incident_id,
+        status="closed",
+        decided_by="Karin Lindqvist",
+        mandate="Krisledningsplanen",
+        reason="Läget är normalt igen",
+    )
 
 
 def test_fires_once_per_due_time_and_says_what_and_who(app, users, testlarm):
@@ -115,8 +131,11 @@ def test_closing_stops_the_reminders_and_removes_their_jobs(app, users, testlarm
     _close(users, inc.id)
     assert runner.job_ids("reminder:") == []
     assert not _rem(inc.id, "nu").active and not _rem(inc.id, "senare").active
-    stopped = db.session.scalar(sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id,
-                                                              LogEntry.text.like("Återkommande påminnelser stoppade%")))
+    stopped = db.session.scalar(
+        sa.select(LogEntry.text).where(
+            LogEntry.incident_id == inc.id, LogEntry.text.like("Återkommande påminnelser stoppade%")
+        )
+    )
     assert "stabsmöte var 15 min" in stopped and "lägesrapport var 240 min" in stopped
     assert not re.search(r"\b(nu|senare|meeting|report)\b", stopped), stopped  # no internal keys
     jobs.fire_reminder(inc.id, "nu")  # a job that was already running: nothing

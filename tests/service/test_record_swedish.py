@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from crisis.extensions import db
 from crisis.log.models import LogEntry
-from crisis.playbooks import activation as playbooks, outbox, registry
+from crisis.playbooks import activation as playbooks
+from crisis.playbooks import outbox, registry
 from crisis.tasks import service as tasks
 from crisis.tasks.models import Task
 from tests.sitehelpers import feature, load
@@ -30,6 +31,7 @@ def _forbidden(playbook_key: str = "elavbrott") -> re.Pattern[str]:
     """Keys a reader must never see: category, state and reminder-kind codes, the playbook's own
     position and reminder keys where they differ from the Swedish name, config names, 'playbook'."""
     pb = registry.get(playbook_key)
+
     def word_in(key: str, text: str) -> bool:  # keys that are plain Swedish words ("kommunikation") are fine
         return re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", text.lower()) is not None
 
@@ -37,13 +39,18 @@ def _forbidden(playbook_key: str = "elavbrott") -> re.Pattern[str]:
     reminder_keys = [r.key for r in pb.reminders if not word_in(r.key, r.text)]
     words = [*CATEGORY_KEYS, *STATE_KEYS, *REMINDER_KINDS, *position_keys, *reminder_keys]
     assert "vard-omsorg" in words and "va" in words  # the ones seen in the record before
-    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])"
-                      r"|CRISIS_|playbook|Playbook|Errno|Error\b|\(\d{3}, b'")
+    return re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])"
+        r"|CRISIS_|playbook|Playbook|Errno|Error\b|\(\d{3}, b'"
+    )
 
 
 def _texts(incident_id: int) -> list[str]:
-    return list(db.session.scalars(sa.select(LogEntry.text).where(LogEntry.incident_id == incident_id)
-                                   .order_by(LogEntry.number)))
+    return list(
+        db.session.scalars(
+            sa.select(LogEntry.text).where(LogEntry.incident_id == incident_id).order_by(LogEntry.number)
+        )
+    )
 
 
 def _assert_plain(texts: list[str], pattern: re.Pattern[str]) -> None:
@@ -59,8 +66,9 @@ def _free_port() -> int:
 
 def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
     assert app.config["CRISIS_MAIL_DRY_RUN"] is True
-    inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene",
-                             context="", notify=True)
+    inc = playbooks.activate(
+        actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott Skene", context="", notify=True
+    )
     outbox.wait_for_deliveries()
     texts = _texts(inc.id)
     _assert_plain(texts, _forbidden())
@@ -82,8 +90,14 @@ def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
 def test_changing_a_task_position_and_priority_is_recorded_with_names(app, users):
     inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="")
     task = db.session.scalars(sa.select(Task).where(Task.incident_id == inc.id, Task.position == "samverkan")).first()
-    tasks.update(actor=users["staff"], task_id=task.id, expected_version=task.version, position="va",
-                 priority="low", status="doing")
+    tasks.update(
+        actor=users["staff"],
+        task_id=task.id,
+        expected_version=task.version,
+        position="va",
+        priority="low",
+        status="doing",
+    )
     (text,) = [t for t in _texts(inc.id) if t.startswith(f"Uppgift {task.id} ")]
     assert "funktion Samverkan -> VA-enheten (förvaltningsrepresentant)" in text
     assert "prioritet" in text and "låg" in text and "status att göra -> pågår" in text
@@ -97,19 +111,24 @@ def test_a_site_status_change_is_recorded_with_names(app, users, incident):
     sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down")
     sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="vc", status="unknown")
     texts = [t for t in _texts(incident.id) if t.startswith(("Ställverk", "Kinna"))]
-    assert texts[0].startswith("Ställverk Kinna: ur drift.") and "I riskzon genom beroende: Kinna vårdcentral" in texts[0]
+    assert (
+        texts[0].startswith("Ställverk Kinna: ur drift.") and "I riskzon genom beroende: Kinna vårdcentral" in texts[0]
+    )
     assert texts[1] == "Kinna vårdcentral: okänd status."
     _assert_plain(texts, _forbidden())
 
 
 def test_a_mail_failure_is_a_readable_sentence(app, users):
     app.config.update(CRISIS_SMTP_HOST="127.0.0.1", CRISIS_SMTP_PORT=_free_port(), CRISIS_MAIL_DRY_RUN=False)
-    inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
-                             notify=True)
+    inc = playbooks.activate(
+        actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="", notify=True
+    )
     outbox.wait_for_deliveries()
     (text,) = [t for t in _texts(inc.id) if t.startswith("E-post")]
-    assert text == ("E-post kunde inte skickas till kommundirektor@marks-kommun.example och "
-                    "beredskap@marks-kommun.example (e-postservern gick inte att nå). Ring i stället.")
+    assert text == (
+        "E-post kunde inte skickas till kommundirektor@marks-kommun.example och "
+        "beredskap@marks-kommun.example (e-postservern gick inte att nå). Ring i stället."
+    )
     # The technical reason stays in the outbox for IT.
     from crisis.playbooks.models import MailMessage
 
@@ -119,20 +138,24 @@ def test_a_mail_failure_is_a_readable_sentence(app, users):
 
 def test_no_mail_server_configured_is_said_without_the_setting_name(app, users):
     app.config.update(CRISIS_SMTP_HOST="", CRISIS_MAIL_DRY_RUN=False)
-    inc = playbooks.activate(actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="",
-                             notify=True)
+    inc = playbooks.activate(
+        actor=users["duty_officer"], playbook_key="elavbrott", title="Elavbrott", context="", notify=True
+    )
     outbox.wait_for_deliveries()
     (text,) = [t for t in _texts(inc.id) if t.startswith("E-post")]
     assert "(ingen e-postserver är inställd)" in text
     _assert_plain([text], _forbidden())
 
 
-@pytest.mark.parametrize("error, reason", [
-    ("SMTPRecipientsRefused: {'a@b': (550, b'no such user')}", "tog inte emot adressen"),
-    ("ConnectionRefusedError: [Errno 111] Connection refused", "gick inte att nå"),
-    ("TimeoutError: timed out", "svarade inte i tid"),
-    ("SMTPDataError: (554, b'rejected')", "avvisade meddelandet"),
-])
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        ("SMTPRecipientsRefused: {'a@b': (550, b'no such user')}", "tog inte emot adressen"),
+        ("ConnectionRefusedError: [Errno 111] Connection refused", "gick inte att nå"),
+        ("TimeoutError: timed out", "svarade inte i tid"),
+        ("SMTPDataError: (554, b'rejected')", "avvisade meddelandet"),
+    ],
+)
 def test_mail_failure_reasons(error, reason):
     from crisis import record_sv
 

@@ -12,9 +12,11 @@ from crisis.incidents import service as incidents
 from crisis.reports import cap, export, service
 
 NS = {"cap": cap.CAP_NS}
-PUBLIC = {"cap_headline": "Elavbrott i Kinna och Skene",
-          "cap_description": "Stora delar av Kinna och Skene saknar ström sedan 12:40.",
-          "cap_instruction": "Trygghetspunkt öppen i Kinnahallen. Ring 112 vid nödläge."}
+PUBLIC = {
+    "cap_headline": "Elavbrott i Kinna och Skene",
+    "cap_description": "Stora delar av Kinna och Skene saknar ström sedan 12:40.",
+    "cap_instruction": "Trygghetspunkt öppen i Kinnahallen. Ring 112 vid nödläge.",
+}
 
 
 def _approved(users: dict[str, Any], incident_id: int, **fields: Any) -> Any:
@@ -59,13 +61,17 @@ def test_exercise_incident_is_never_actual(app: Any, users: dict[str, Any]) -> N
 
 
 def test_drawn_area_and_a_correction_as_update(app: Any, users: dict[str, Any], incident: Any) -> None:
-    square = {"type": "Polygon", "coordinates": [[[12.6, 57.4], [12.7, 57.4], [12.7, 57.5], [12.6, 57.5],
-                                                  [12.6, 57.4]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[12.6, 57.4], [12.7, 57.4], [12.7, 57.5], [12.6, 57.5], [12.6, 57.4]]],
+    }
     first = _approved(users, incident.id, area=square, cap_area_desc="Centrala Kinna")
     _r, xml = export.cap_xml(viewer=users["staff"], report_id=first.id)
     root = _parse(xml)
-    assert root.findtext("cap:info/cap:area/cap:polygon", namespaces=NS) == \
-        "57.4,12.6 57.4,12.7 57.5,12.7 57.5,12.6 57.4,12.6"
+    assert (
+        root.findtext("cap:info/cap:area/cap:polygon", namespaces=NS)
+        == "57.4,12.6 57.4,12.7 57.5,12.7 57.5,12.6 57.4,12.6"
+    )
     assert root.findtext("cap:info/cap:area/cap:areaDesc", namespaces=NS) == "Centrala Kinna"
     first_id = root.findtext("cap:identifier", namespaces=NS)
 
@@ -101,8 +107,11 @@ def test_draft_and_incomplete_reports_give_409_with_reasons(app: Any, users: dic
 
 def test_approval_lists_every_missing_cap_field(app: Any, users: dict[str, Any], incident: Any) -> None:
     report = service.create(actor=users["staff"], incident_id=incident.id)
-    service.update(actor=users["staff"], report_id=report.id,
-                   fields={"cap_headline": " ", "cap_area_desc": "", "cap_description": ""})
+    service.update(
+        actor=users["staff"],
+        report_id=report.id,
+        fields={"cap_headline": " ", "cap_area_desc": "", "cap_description": ""},
+    )
     with pytest.raises(ValidationError) as v:
         service.approve(actor=users["leader"], report_id=report.id)
     # The headline and the area fall back to the incident title and the kommun, so only the description is missing.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,24 +17,32 @@ PUBLIC = {"cap_description": "Strömavbrott i delar av kommunen."}
 
 
 def _reminders(incident_id: int) -> list[Event]:
-    return list(db.session.scalars(sa.select(Event).where(Event.incident_id == incident_id,
-                                                          Event.type == "reminder.due")))
+    return list(
+        db.session.scalars(sa.select(Event).where(Event.incident_id == incident_id, Event.type == "reminder.due"))
+    )
 
 
-def test_approval_schedules_the_reminder_15_minutes_before(app: Any, users: dict[str, Any], incident: Any,
-                                                           monkeypatch: Any) -> None:
+def test_approval_schedules_the_reminder_15_minutes_before(
+    app: Any, users: dict[str, Any], incident: Any, monkeypatch: Any
+) -> None:
     from crisis.scheduler import runner
 
     calls = []
     monkeypatch.setattr(runner, "schedule_once", lambda **kw: calls.append(kw))
-    due = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=2)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
     report = service.create(actor=users["staff"], incident_id=incident.id)
     service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id, fields={"nasta_rapport": due})
     assert calls == []  # a draft schedules nothing
     service.approve(actor=users["leader"], report_id=report.id)
-    assert calls == [{"job_id": f"report-due:{incident.id}", "run_at": due - timedelta(minutes=15),
-                      "func_path": "crisis.reports.jobs:report_due", "args": (incident.id,)}]
+    assert calls == [
+        {
+            "job_id": f"report-due:{incident.id}",
+            "run_at": due - timedelta(minutes=15),
+            "func_path": "crisis.reports.jobs:report_due",
+            "args": (incident.id,),
+        }
+    ]
 
 
 def test_a_failed_approval_schedules_nothing(app: Any, users: dict[str, Any], incident: Any, monkeypatch: Any) -> None:
@@ -62,7 +70,7 @@ def test_the_job_goes_into_the_persistent_job_store(app: Any, users: dict[str, A
 
 
 def test_reminder_job_is_idempotent(app: Any, users: dict[str, Any], incident: Any) -> None:
-    due = datetime.now(timezone.utc) + timedelta(minutes=10)
+    due = datetime.now(UTC) + timedelta(minutes=10)
     report = service.create(actor=users["staff"], incident_id=incident.id)
     service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
     service.update(actor=users["staff"], report_id=report.id, fields={"nasta_rapport": due})
@@ -72,25 +80,28 @@ def test_reminder_job_is_idempotent(app: Any, users: dict[str, Any], incident: A
     assert service.remind_due(incident_id=incident.id) is False
     reminders = _reminders(incident.id)
     assert len(reminders) == 1 and reminders[0].data["report"] == 1
-    texts = list(db.session.scalars(sa.select(LogEntry.text).where(LogEntry.incident_id == incident.id,
-                                                                   LogEntry.text.like("Påminnelse%"))))
+    texts = list(
+        db.session.scalars(
+            sa.select(LogEntry.text).where(LogEntry.incident_id == incident.id, LogEntry.text.like("Påminnelse%"))
+        )
+    )
     assert len(texts) == 1 and "nästa lägesrapport" in texts[0]
 
 
-def test_reminder_does_nothing_too_early_or_without_a_due_time(app: Any, users: dict[str, Any],
-                                                               incident: Any) -> None:
+def test_reminder_does_nothing_too_early_or_without_a_due_time(app: Any, users: dict[str, Any], incident: Any) -> None:
     assert service.remind_due(incident_id=incident.id) is False  # no report yet
     report = service.create(actor=users["staff"], incident_id=incident.id)
     service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)
-    service.update(actor=users["staff"], report_id=report.id,
-                   fields={"nasta_rapport": datetime.now(timezone.utc) + timedelta(hours=3)})
+    service.update(
+        actor=users["staff"], report_id=report.id, fields={"nasta_rapport": datetime.now(UTC) + timedelta(hours=3)}
+    )
     service.approve(actor=users["leader"], report_id=report.id)
     assert service.remind_due(incident_id=incident.id) is False  # rescheduled later: this run is early
     assert _reminders(incident.id) == []
 
 
 def test_a_new_due_time_reminds_again(app: Any, users: dict[str, Any], incident: Any) -> None:
-    soon = datetime.now(timezone.utc) + timedelta(minutes=5)
+    soon = datetime.now(UTC) + timedelta(minutes=5)
     for _ in range(2):
         report = service.create(actor=users["staff"], incident_id=incident.id)
         service.update(actor=users["staff"], report_id=report.id, fields=PUBLIC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,8 +25,14 @@ def _approve(users: dict[str, Any], report: Report) -> Report:
 def test_draft_snapshot_and_prefill(app: Any, users: dict[str, Any], incident: Any) -> None:
     staff = users["staff"]
     log.append(actor=staff, incident_id=incident.id, kind="action", text="Hemtjänsten larmad.")
-    log.append(actor=staff, incident_id=incident.id, kind="decision", text="Öppna trygghetspunkt i Kinna.",
-               decided_by="Krisledningschefen", mandate="Krisledningsplanen 4.2")
+    log.append(
+        actor=staff,
+        incident_id=incident.id,
+        kind="decision",
+        text="Öppna trygghetspunkt i Kinna.",
+        decided_by="Krisledningschefen",
+        mandate="Krisledningsplanen 4.2",
+    )
     log.append(actor=staff, incident_id=incident.id, kind="info", text="Bara info.")
     report = service.create(actor=staff, incident_id=incident.id)
     assert report.number == 1 and report.status is ReportStatus.DRAFT
@@ -40,7 +46,7 @@ def test_draft_snapshot_and_prefill(app: Any, users: dict[str, Any], incident: A
     assert "Hemtjänsten larmad." in report.vidtagna_atgarder
     assert "Öppna trygghetspunkt i Kinna." in report.beslut and "Krisledningsplanen 4.2" in report.beslut
     assert report.handelse  # from the incident
-    assert report.nasta_rapport is not None and report.nasta_rapport > datetime.now(timezone.utc)
+    assert report.nasta_rapport is not None and report.nasta_rapport > datetime.now(UTC)
 
 
 def test_second_report_only_has_what_is_new(app: Any, users: dict[str, Any], incident: Any) -> None:
@@ -68,11 +74,13 @@ def test_state_machine_and_roles(app: Any, users: dict[str, Any], incident: Any)
     with pytest.raises(ApiError) as e:
         service.approve(actor=users["staff"], report_id=report.id)
     assert e.value.status == 403
-    for fn, kw in ((service.create, {"incident_id": incident.id}),
-                   (service.update, {"report_id": report.id, "fields": {"behov": "x"}}),
-                   (service.approve, {"report_id": report.id}),
-                   (service.send, {"report_id": report.id}),
-                   (service.acknowledge, {"report_id": report.id})):
+    for fn, kw in (
+        (service.create, {"incident_id": incident.id}),
+        (service.update, {"report_id": report.id, "fields": {"behov": "x"}}),
+        (service.approve, {"report_id": report.id}),
+        (service.send, {"report_id": report.id}),
+        (service.acknowledge, {"report_id": report.id}),
+    ):
         with pytest.raises(ApiError) as e:
             fn(actor=users["observer"], **kw)
         assert e.value.status == 403
@@ -90,8 +98,11 @@ def test_state_machine_and_roles(app: Any, users: dict[str, Any], incident: Any)
     assert report.status is ReportStatus.ACKNOWLEDGED and report.acknowledged_by == "TiB Länsstyrelsen"
     with pytest.raises(Conflict):
         service.acknowledge(actor=users["staff"], report_id=report.id)
-    issued = list(db.session.scalars(sa.select(Event).where(Event.incident_id == incident.id,
-                                                           Event.type == "report.issued").order_by(Event.seq)))
+    issued = list(
+        db.session.scalars(
+            sa.select(Event).where(Event.incident_id == incident.id, Event.type == "report.issued").order_by(Event.seq)
+        )
+    )
     assert [e.data["status"] for e in issued] == ["approved", "sent", "acknowledged"]
     texts = [e.text for e, _c in log.list_entries(viewer=users["staff"], incident_id=incident.id)]
     assert any("Lägesrapport 1 fastställd" in t for t in texts)
@@ -122,8 +133,13 @@ def test_database_refuses_changes_to_an_approved_report(app: Any, users: dict[st
     db.session.execute(sa.update(Report).where(Report.id == report.id).values(prognos="utkast"))
     db.session.commit()
     _approve(users, report)
-    for values in ({"prognos": "manipulerad"}, {"snapshot": {"level": "normal"}}, {"status": "draft"},
-                   {"number": 99}, {"approved_by": "Någon annan"}):
+    for values in (
+        {"prognos": "manipulerad"},
+        {"snapshot": {"level": "normal"}},
+        {"status": "draft"},
+        {"number": 99},
+        {"approved_by": "Någon annan"},
+    ):
         with pytest.raises(sa.exc.DatabaseError):
             db.session.execute(sa.update(Report).where(Report.id == report.id).values(**values))
             db.session.commit()
@@ -171,10 +187,15 @@ def test_stale_version_is_refused(app: Any, users: dict[str, Any], incident: Any
 
 def test_bad_input_is_refused(app: Any, users: dict[str, Any], incident: Any) -> None:
     report = service.create(actor=users["staff"], incident_id=incident.id)
-    for fields in ({"nasta_rapport": "2026-11-24T18:00:00"}, {"nasta_rapport": "imorgon"},
-                   {"area": {"type": "Point", "coordinates": [12.5, 57.5]}},
-                   {"area": {"type": "Polygon", "coordinates": [[[12.5, 57.5], [12.6, 57.5]]]}},
-                   {"cap_severity": "Huge"}, {"behov": "x" * 20_001}, {"status": "approved"}):
+    for fields in (
+        {"nasta_rapport": "2026-11-24T18:00:00"},
+        {"nasta_rapport": "imorgon"},
+        {"area": {"type": "Point", "coordinates": [12.5, 57.5]}},
+        {"area": {"type": "Polygon", "coordinates": [[[12.5, 57.5], [12.6, 57.5]]]}},
+        {"cap_severity": "Huge"},
+        {"behov": "x" * 20_001},
+        {"status": "approved"},
+    ):
         with pytest.raises(ValidationError):
             service.update(actor=users["staff"], report_id=report.id, fields=fields)
     assert db.session.get(Report, report.id, populate_existing=True).version == 1
@@ -184,11 +205,25 @@ def _two_sites(users: dict[str, Any]) -> None:
     from crisis.sites import register as sites
 
     admin = users["admin"]
-    sites.create(actor=admin, data={"key": "power-kinna", "name": "Kinna fördelningsstation", "category": "power",
-                                    "geometry": {"type": "Point", "coordinates": [12.70, 57.51]}})
-    sites.create(actor=admin, data={"key": "water-kinna", "name": "Kinna vattenverk", "category": "water",
-                                    "geometry": {"type": "Point", "coordinates": [12.69, 57.50]},
-                                    "depends_on": ["power-kinna"]})
+    sites.create(
+        actor=admin,
+        data={
+            "key": "power-kinna",
+            "name": "Kinna fördelningsstation",
+            "category": "power",
+            "geometry": {"type": "Point", "coordinates": [12.70, 57.51]},
+        },
+    )
+    sites.create(
+        actor=admin,
+        data={
+            "key": "water-kinna",
+            "name": "Kinna vattenverk",
+            "category": "water",
+            "geometry": {"type": "Point", "coordinates": [12.69, 57.50]},
+            "depends_on": ["power-kinna"],
+        },
+    )
 
 
 def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident: Any) -> None:
@@ -196,10 +231,16 @@ def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident:
     from crisis.tasks import service as tasks
 
     _two_sites(users)
-    sites.set_status(actor=users["staff"], incident_id=incident.id, site_id="power-kinna", status="down",
-                     note="Trasig transformator")
-    tasks.create(actor=users["staff"], incident_id=incident.id, title="Ring Ellevio", position="samverkan",
-                 due_at=datetime.now(timezone.utc) - timedelta(minutes=5))
+    sites.set_status(
+        actor=users["staff"], incident_id=incident.id, site_id="power-kinna", status="down", note="Trasig transformator"
+    )
+    tasks.create(
+        actor=users["staff"],
+        incident_id=incident.id,
+        title="Ring Ellevio",
+        position="samverkan",
+        due_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
     tasks.create(actor=users["staff"], incident_id=incident.id, title="Pressmeddelande", position="kommunikation")
     report = service.create(actor=users["staff"], incident_id=incident.id)
     snap = report.snapshot
@@ -223,8 +264,14 @@ def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident:
 
 
 def test_confidential_log_text_never_enters_a_report(app: Any, users: dict[str, Any], incident: Any) -> None:
-    log.append(actor=users["staff"], incident_id=incident.id, kind="action", text="Hemligt namn på brukare",
-               classification="confidential", osl_ground="OSL 26 kap. 1 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        kind="action",
+        text="Hemligt namn på brukare",
+        classification="confidential",
+        osl_ground="OSL 26 kap. 1 §",
+    )
     report = service.create(actor=users["staff"], incident_id=incident.id)
     assert "Hemligt" not in str(report.snapshot) and "Hemligt" not in report.vidtagna_atgarder
     assert "OSL 26 kap. 1 §" in report.vidtagna_atgarder
@@ -232,7 +279,6 @@ def test_confidential_log_text_never_enters_a_report(app: Any, users: dict[str, 
 
 def test_demo_report_is_seeded_approved_and_sent(app: Any, users: dict[str, Any]) -> None:
     from crisis import seed
-
     from crisis.auth import service as auth
 
     for username, role in (("chef", "leader"), ("dagbok", "staff"), ("tib", "duty_officer"), ("stab", "staff")):

@@ -14,9 +14,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -58,23 +59,30 @@ def app(tmp_path: Path) -> Iterator[Any]:
 
 def _delivered(exercise_id: int) -> dict[str, Any]:
     db.session.rollback()
-    rows = dict(db.session.execute(sa.select(InjectDelivery.inject_id, InjectDelivery.delivered_at).where(
-        InjectDelivery.exercise_id == exercise_id, InjectDelivery.delivered_at.is_not(None))).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(InjectDelivery.inject_id, InjectDelivery.delivered_at).where(
+                InjectDelivery.exercise_id == exercise_id, InjectDelivery.delivered_at.is_not(None)
+            )
+        ).all()
+    )
     db.session.rollback()
     return rows
 
 
 def _events(incident_id: int, type_: str) -> int:
     db.session.rollback()
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
-        Event.incident_id == incident_id, Event.type == type_))
+    n = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Event).where(Event.incident_id == incident_id, Event.type == type_)
+    )
     db.session.rollback()
     return n
 
 
 @pytest.mark.slow
 def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
-        app: Any, users: dict[str, Any], incident: Any, caplog: pytest.LogCaptureFixture) -> None:
+    app: Any, users: dict[str, Any], incident: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     control, staff, leader = users["exercise_control"], users["staff"], users["leader"]
     caplog.set_level(logging.INFO, logger="krisrum")
     try:
@@ -88,13 +96,19 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
         assert 2 <= len(before) < N
 
         # While no scheduler runs: a task and a report reminder come due; the report job is also lost.
-        task = tasks.create(actor=staff, incident_id=incident.id, title="Ring Ellevio",
-                            due_at=utcnow() + timedelta(seconds=1))
+        task = tasks.create(
+            actor=staff, incident_id=incident.id, title="Ring Ellevio", due_at=utcnow() + timedelta(seconds=1)
+        )
         report = reports.create(actor=staff, incident_id=incident.id)
-        reports.update(actor=staff, report_id=report.id,
-                       fields={"nasta_rapport": utcnow() + reports.REMINDER_LEAD + timedelta(seconds=1),
-                               # approval needs the public information a CAP message requires
-                               "cap_description": "Strömavbrott i delar av kommunen."})
+        reports.update(
+            actor=staff,
+            report_id=report.id,
+            fields={
+                "nasta_rapport": utcnow() + reports.REMINDER_LEAD + timedelta(seconds=1),
+                # approval needs the public information a CAP message requires
+                "cap_description": "Strömavbrott i delar av kommunen.",
+            },
+        )
         reports.approve(actor=leader, report_id=report.id)
         runner.remove(f"report-due:{incident.id}")
         time.sleep(N * 0.5 - 0.5 * len(before) + 0.5)  # every remaining inject is now overdue
@@ -136,13 +150,17 @@ def test_summary_names_kinds_and_overdue() -> None:
     from types import SimpleNamespace as J
 
     now = utcnow()
-    jobs = [J(id="inject:1:a", next_run_time=now - timedelta(seconds=30)),
-            J(id="inject:1:b", next_run_time=now + timedelta(seconds=30)),
-            J(id="task-due:4", next_run_time=now + timedelta(hours=1)),
-            J(id="krisrum:wakeup", next_run_time=now),
-            J(id="something-else", next_run_time=None)]
-    assert runner.summarise(jobs, now) == ("exercise injects: 2 (1 overdue, the oldest by 30 s), "
-                                           "task reminders: 1 (none overdue), other jobs: 1 (none overdue)")
+    jobs = [
+        J(id="inject:1:a", next_run_time=now - timedelta(seconds=30)),
+        J(id="inject:1:b", next_run_time=now + timedelta(seconds=30)),
+        J(id="task-due:4", next_run_time=now + timedelta(hours=1)),
+        J(id="krisrum:wakeup", next_run_time=now),
+        J(id="something-else", next_run_time=None),
+    ]
+    assert runner.summarise(jobs, now) == (
+        "exercise injects: 2 (1 overdue, the oldest by 30 s), "
+        "task reminders: 1 (none overdue), other jobs: 1 (none overdue)"
+    )
     assert runner.summarise([], now) == "no jobs"
 
 
@@ -156,28 +174,35 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
     for f in (ROOT / "playbooks").glob("*.yaml"):
         shutil.copy(f, books / f.name)
     (books / "exercises" / "snabb.yaml").write_text(fast_scenario(N), encoding="utf-8")
-    env = dict(os.environ, CRISIS_TESTING="on", CRISIS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-               CRISIS_SCHEDULER="off", CRISIS_PLAYBOOK_DIR=str(books), CRISIS_MESSAGE_QUEUE="",
-               CRISIS_SECRET_KEY="scheduler-test-secret-0123456789")
+    env = dict(
+        os.environ,
+        CRISIS_TESTING="on",
+        CRISIS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        CRISIS_SCHEDULER="off",
+        CRISIS_PLAYBOOK_DIR=str(books),
+        CRISIS_MESSAGE_QUEUE="",
+        CRISIS_SECRET_KEY="scheduler-test-secret-0123456789",
+    )
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
 
     from tests.conftest import make_app
 
-    app = make_app(tmp_path / "unused", CRISIS_DATABASE_URL=env["CRISIS_DATABASE_URL"],
-                   CRISIS_PLAYBOOK_DIR=str(books))
+    app = make_app(tmp_path / "unused", CRISIS_DATABASE_URL=env["CRISIS_DATABASE_URL"], CRISIS_PLAYBOOK_DIR=str(books))
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(log: Path) -> subprocess.Popen[bytes]:
         with open(log, "wb") as out:
-            p = subprocess.Popen(flask + ["scheduler"], cwd=ROOT, env=env, stdout=out,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+            p = subprocess.Popen(
+                flask + ["scheduler"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         procs.append(p)
         return p
 
     def running_at(log: Path, timeout: float = 90) -> float:
-        assert _wait_for(lambda: "running (re-reads the job store" in log.read_text(errors="replace"), timeout), \
+        assert _wait_for(lambda: "running (re-reads the job store" in log.read_text(errors="replace"), timeout), (
             log.read_text(errors="replace")
+        )
         return time.monotonic()
 
     try:

@@ -30,8 +30,7 @@ def test_reimport_updates(app, tmp_path):
 
 def test_broken_file_exits_non_zero_and_stores_nothing(app, tmp_path):
     path = tmp_path / "broken.geojson"
-    path.write_text(collection(feature("a"), feature("b", lat=-95), feature("c", category="sjukhus")),
-                    encoding="utf-8")
+    path.write_text(collection(feature("a"), feature("b", lat=-95), feature("c", category="sjukhus")), encoding="utf-8")
     result = _run(app, path)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -70,9 +69,11 @@ def test_unreadable_files(app, tmp_path):
 
 def test_csv_with_bom_and_semicolons(app, tmp_path):
     path = tmp_path / "sites.csv"
-    path.write_bytes(("\ufeffkey;name;category;lat;lon;depends_on\n"
-                      "p;Station;power;57,5;12,7;\n"
-                      "w;Vattenverk;water;57,51;12,71;p\n").encode("utf-8"))
+    path.write_bytes(
+        (
+            "\ufeffkey;name;category;lat;lon;depends_on\np;Station;power;57,5;12,7;\nw;Vattenverk;water;57,51;12,71;p\n"
+        ).encode("utf-8")
+    )
     result = _run(app, path)
     assert result.exit_code == 0, result.output
     assert site_count() == 2

@@ -44,8 +44,11 @@ def test_demo_file_imports_every_site(app):
 def test_reimport_updates_by_key_and_reports_what_changed(app):
     first = load(feature("a"), feature("b", ["a"], name="Gamla namnet"))
     assert sorted(first.created) == ["a", "b"]
-    second = load(feature("a"), feature("b", ["a"], name="Nya namnet", fuel_hours=12, backup_power=True),
-                  feature("c", ["b"], category="water"))
+    second = load(
+        feature("a"),
+        feature("b", ["a"], name="Nya namnet", fuel_hours=12, backup_power=True),
+        feature("c", ["b"], category="water"),
+    )
     assert second.created == ["c"] and second.updated == ["b"] and second.unchanged == ["a"]
     assert site_count() == 3
     b = _site("b")
@@ -56,9 +59,9 @@ def test_broken_file_changes_nothing(app):
     load(feature("a", name="Original"))
     broken = collection(
         feature("a", name="Ändrad"),
-        feature("b", lon=200),                       # longitude out of range
-        feature("c", category="hospital"),           # unknown category
-        feature("d", ["nowhere"]),                   # unknown dependency
+        feature("b", lon=200),  # longitude out of range
+        feature("c", category="hospital"),  # unknown category
+        feature("d", ["nowhere"]),  # unknown dependency
     )
     with pytest.raises(register.SiteFileRejected) as info:
         register.import_file(actor=None, filename="broken.geojson", text=broken)
@@ -70,14 +73,17 @@ def test_broken_file_changes_nothing(app):
     assert site_count() == 1 and _site("a").name == "Original"
 
 
-@pytest.mark.parametrize("name,text,expected", [
-    ("bad.geojson", '{"type": "FeatureCollection", "features": [', "malformed JSON at line 1"),
-    ("bad.geojson", '{"type": "Topology"}', 'found type "Topology"'),
-    ("bad.csv", "key;name;category;lat\nx;X;power;57.5\n", 'row 1: missing required column "lon"'),
-    ("bad.csv", "key;name;category;lat;lon\nx;X;power;95;12.7\n", "row 2: latitude 95.0 out of range"),
-    ("bad.csv", "key;name;category;lat;lon\nx;X;power;norr;12.7\n", 'row 2: latitude "norr" is not a number'),
-    ("bad.txt", "key;name\n", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        ("bad.geojson", '{"type": "FeatureCollection", "features": [', "malformed JSON at line 1"),
+        ("bad.geojson", '{"type": "Topology"}', 'found type "Topology"'),
+        ("bad.csv", "key;name;category;lat\nx;X;power;57.5\n", 'row 1: missing required column "lon"'),
+        ("bad.csv", "key;name;category;lat;lon\nx;X;power;95;12.7\n", "row 2: latitude 95.0 out of range"),
+        ("bad.csv", "key;name;category;lat;lon\nx;X;power;norr;12.7\n", 'row 2: latitude "norr" is not a number'),
+        ("bad.txt", "key;name\n", "unsupported file type"),
+    ],
+)
 def test_malformed_files_are_rejected_with_their_place(app, name, text, expected):
     with pytest.raises(register.SiteFileRejected) as info:
         register.import_file(actor=None, filename=name, text=text)
@@ -86,9 +92,11 @@ def test_malformed_files_are_rejected_with_their_place(app, name, text, expected
 
 
 def test_csv_import_with_swedish_spreadsheet_conventions(app):
-    text = ("key;name;category;lat;lon;backup_power;fuel_hours;styrel_priority;depends_on\n"
-            "power-x;Station X;power;57,50;12,70;nej;;;\n"
-            "water-y;Vattenverk Y;water;57,51;12,71;ja;24,5;2;power-x\n")
+    text = (
+        "key;name;category;lat;lon;backup_power;fuel_hours;styrel_priority;depends_on\n"
+        "power-x;Station X;power;57,50;12,70;nej;;;\n"
+        "water-y;Vattenverk Y;water;57,51;12,71;ja;24,5;2;power-x\n"
+    )
     result = register.import_file(actor=None, filename="sites.csv", text=text)
     assert sorted(result.created) == ["power-x", "water-y"]
     y = _site("water-y")
@@ -126,8 +134,12 @@ def test_import_needs_manage_sites(app, users):
 
 def test_progress_is_reported_per_site(app):
     seen = []
-    register.import_file(actor=None, filename="x.geojson", text=collection(feature("a"), feature("b")),
-                        progress=lambda done, total: seen.append((done, total)))
+    register.import_file(
+        actor=None,
+        filename="x.geojson",
+        text=collection(feature("a"), feature("b")),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen == [(1, 2), (2, 2)]
 
 
@@ -137,20 +149,30 @@ def test_progress_is_reported_per_site(app):
 
 def test_chain_cascade(app, users, incident):
     # substation <- water works <- care home <- home care
-    load(feature("sub"), feature("vv", ["sub"], category="water"), feature("sabo", ["vv"], category="care"),
-         feature("hemtjanst", ["sabo"], category="care"), feature("other"))
+    load(
+        feature("sub"),
+        feature("vv", ["sub"], category="water"),
+        feature("sabo", ["vv"], category="care"),
+        feature("hemtjanst", ["sabo"], category="care"),
+        feature("other"),
+    )
     staff = users["staff"]
     data = status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
     assert data["properties"]["status"] == "down" and data["properties"]["at_risk"] is False
     assert {c["key"]: c["at_risk_causes"] for c in data["at_risk_changed"]} == {
-        "vv": ["sub"], "sabo": ["sub"], "hemtjanst": ["sub"]}
+        "vv": ["sub"],
+        "sabo": ["sub"],
+        "hemtjanst": ["sub"],
+    }
     assert _at_risk(incident.id) == {"sub": False, "vv": True, "sabo": True, "hemtjanst": True, "other": False}
 
     # The middle fails too: the end of the chain now has two causes.
     data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="degraded")
     assert data["properties"]["at_risk"] is True and data["properties"]["at_risk_causes"] == ["sub"]
     assert {c["key"]: c["at_risk_causes"] for c in data["at_risk_changed"]} == {
-        "sabo": ["sub", "vv"], "hemtjanst": ["sub", "vv"]}
+        "sabo": ["sub", "vv"],
+        "hemtjanst": ["sub", "vv"],
+    }
 
     # Repaired from the bottom up: nothing is at risk any more.
     status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational")
@@ -165,8 +187,12 @@ def test_diamond_cascade(app, users, incident):
     #    left   right
     #       \   /
     #       bottom   (bottom needs left and right; both need top)
-    load(feature("top"), feature("left", ["top"]), feature("right", ["top"]),
-         feature("bottom", ["left", "right"], category="health"))
+    load(
+        feature("top"),
+        feature("left", ["top"]),
+        feature("right", ["top"]),
+        feature("bottom", ["left", "right"], category="health"),
+    )
     staff = users["staff"]
     data = status.set_status(actor=staff, incident_id=incident.id, site_id="top", status="down")
     changed = {c["key"]: c for c in data["at_risk_changed"]}
@@ -210,16 +236,22 @@ def test_statuses_are_per_incident(app, users, incident):
 def test_status_writes_a_log_entry_and_an_event(app, users, incident):
     load(feature("sub", name="Skene fördelningsstation"), feature("vv", ["sub"], name="Kinna vattenverk"))
     before_seq = incident.last_seq
-    data = status.set_status(actor=users["staff"], incident_id=incident.id, site_id="sub", status="down",
-                              note="Ellevio: stormskador")
-    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.incident_id == incident.id)
-                              .order_by(LogEntry.number.desc()).limit(1))
+    data = status.set_status(
+        actor=users["staff"], incident_id=incident.id, site_id="sub", status="down", note="Ellevio: stormskador"
+    )
+    entry = db.session.scalar(
+        sa.select(LogEntry).where(LogEntry.incident_id == incident.id).order_by(LogEntry.number.desc()).limit(1)
+    )
     assert entry.kind is LogKind.STATUS
-    assert entry.text == ("Skene fördelningsstation: ur drift. Ellevio: stormskador. "
-                          "I riskzon genom beroende: Kinna vattenverk.")
+    assert entry.text == (
+        "Skene fördelningsstation: ur drift. Ellevio: stormskador. I riskzon genom beroende: Kinna vattenverk."
+    )
     assert data["properties"]["log_number"] == entry.number
-    events = list(db.session.scalars(sa.select(Event).where(Event.incident_id == incident.id,
-                                                             Event.seq > before_seq).order_by(Event.seq)))
+    events = list(
+        db.session.scalars(
+            sa.select(Event).where(Event.incident_id == incident.id, Event.seq > before_seq).order_by(Event.seq)
+        )
+    )
     assert [e.type for e in events] == ["log.appended", "site.status"]
     assert events[1].data == data
     assert data["type"] == "Feature" and data["properties"]["key"] == "sub"
@@ -240,8 +272,9 @@ def test_status_by_numeric_id_or_key(app, users, incident):
 def test_backup_power_countdown_starts_at_the_switch(app, users, incident):
     load(feature("vv", category="water", backup_power=True, fuel_hours=24))
     staff = users["staff"]
-    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
-                              on_backup_power=True)
+    data = status.set_status(
+        actor=staff, incident_id=incident.id, site_id="vv", status="operational", on_backup_power=True
+    )
     since = data["properties"]["on_backup_power_since"]
     assert data["properties"]["on_backup_power"] is True and data["properties"]["fuel_left_hours"] == 24.0
     # It switched ten hours ago (moved back in the database).
@@ -256,11 +289,16 @@ def test_backup_power_countdown_starts_at_the_switch(app, users, incident):
     assert [b["key"] for b in summary["on_backup_power"]] == ["vv"]
     assert 13.9 <= summary["on_backup_power"][0]["fuel_left_hours"] <= 14.0
     # Back on the grid.
-    data = status.set_status(actor=staff, incident_id=incident.id, site_id="vv", status="operational",
-                              on_backup_power=False)
+    data = status.set_status(
+        actor=staff, incident_id=incident.id, site_id="vv", status="operational", on_backup_power=False
+    )
     assert data["properties"]["on_backup_power"] is False and data["properties"]["fuel_left_hours"] is None
-    texts = [e.text for e in db.session.scalars(sa.select(LogEntry).where(LogEntry.kind == LogKind.STATUS)
-                                                 .order_by(LogEntry.number))]
+    texts = [
+        e.text
+        for e in db.session.scalars(
+            sa.select(LogEntry).where(LogEntry.kind == LogKind.STATUS).order_by(LogEntry.number)
+        )
+    ]
     assert "Går på reservkraft sedan" in texts[0] and "Bränsle för cirka 24 timmar" in texts[0]
     assert "På reservkraft sedan" in texts[1]
     assert "Åter på ordinarie elförsörjning" in texts[2]
@@ -281,14 +319,17 @@ def _nothing_stored(incident_id: int, before: tuple[int, int, int]) -> bool:
     return (status_count(), incident.last_log_number, incident.last_seq) == before
 
 
-@pytest.mark.parametrize("role,kwargs,error", [
-    ("observer", {"site_id": "a", "status": "down"}, Forbidden),
-    ("staff", {"site_id": "a", "status": "broken"}, ValidationError),
-    ("staff", {"site_id": "nowhere", "status": "down"}, NotFound),
-    ("staff", {"site_id": 999, "status": "down"}, NotFound),
-    ("staff", {"site_id": "a", "status": "down", "note": "x" * 2001}, ValidationError),
-    ("staff", {"site_id": "a", "status": "down", "on_backup_power": "yes"}, ValidationError),
-])
+@pytest.mark.parametrize(
+    "role,kwargs,error",
+    [
+        ("observer", {"site_id": "a", "status": "down"}, Forbidden),
+        ("staff", {"site_id": "a", "status": "broken"}, ValidationError),
+        ("staff", {"site_id": "nowhere", "status": "down"}, NotFound),
+        ("staff", {"site_id": 999, "status": "down"}, NotFound),
+        ("staff", {"site_id": "a", "status": "down", "note": "x" * 2001}, ValidationError),
+        ("staff", {"site_id": "a", "status": "down", "on_backup_power": "yes"}, ValidationError),
+    ],
+)
 def test_bad_status_reports_store_nothing(app, users, incident, role, kwargs, error):
     load(feature("a"))
     before = (status_count(), incident.last_log_number, incident.last_seq)
@@ -304,8 +345,14 @@ def test_status_of_a_retired_site_or_in_a_closed_incident_is_refused(app, users,
     register.retire(actor=users["admin"], site_id="b")
     with pytest.raises(Conflict, match="avvecklad"):
         status.set_status(actor=users["staff"], incident_id=incident.id, site_id="b", status="down")
-    incidents.update(actor=users["leader"], incident_id=incident.id, status="closed", decided_by="K",
-                     mandate="Krisledningsplanen", reason="Klart")
+    incidents.update(
+        actor=users["leader"],
+        incident_id=incident.id,
+        status="closed",
+        decided_by="K",
+        mandate="Krisledningsplanen",
+        reason="Klart",
+    )
     with pytest.raises(Conflict, match="avslutad"):
         status.set_status(actor=users["staff"], incident_id=incident.id, site_id="a", status="down")
     with pytest.raises(NotFound):
@@ -322,8 +369,13 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
     status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down", note="Andra")
     log.append(actor=staff, incident_id=incident.id, text="Ellevio ringer om Skene fördelningsstation.")
     log.append(actor=staff, incident_id=incident.id, text="Ovidkommande post.")
-    log.append(actor=staff, incident_id=incident.id, text="Hemligt om Skene fördelningsstation.",
-               classification="confidential", osl_ground="OSL 18 kap. 13 §")
+    log.append(
+        actor=staff,
+        incident_id=incident.id,
+        text="Hemligt om Skene fördelningsstation.",
+        classification="confidential",
+        osl_ground="OSL 18 kap. 13 §",
+    )
     h = status.history(viewer=staff, incident_id=incident.id, site_id="sub")
     assert [r["note"] for r in h["history"]] == ["Andra", "Första"]
     texts = [e["text"] for e in h["log"]]
@@ -336,8 +388,9 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
     assert not any("Hemligt" in e["text"] for e in observed["log"])
     # The dependent shows its cause with name and status.
     vv = status.history(viewer=staff, incident_id=incident.id, site_id="vv")
-    assert vv["at_risk_causes"] == [{"id": _site("sub").id, "key": "sub", "name": "Skene fördelningsstation",
-                                     "status": "down"}]
+    assert vv["at_risk_causes"] == [
+        {"id": _site("sub").id, "key": "sub", "name": "Skene fördelningsstation", "status": "down"}
+    ]
     assert vv["history"] == []
 
 
@@ -346,10 +399,14 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
 
 
 def test_summary_per_category_and_attention_by_styrel(app, users, incident):
-    load(feature("sub"), feature("vv", ["sub"], category="water", styrel_priority=2),
-         feature("lasarett", ["sub"], category="health", styrel_priority=1),
-         feature("skola", ["sub"], category="school", styrel_priority=5),
-         feature("mast", category="telecom"), feature("vc", category="health", styrel_priority=2))
+    load(
+        feature("sub"),
+        feature("vv", ["sub"], category="water", styrel_priority=2),
+        feature("lasarett", ["sub"], category="health", styrel_priority=1),
+        feature("skola", ["sub"], category="school", styrel_priority=5),
+        feature("mast", category="telecom"),
+        feature("vc", category="health", styrel_priority=2),
+    )
     staff = users["staff"]
     status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down")
     status.set_status(actor=staff, incident_id=incident.id, site_id="vc", status="degraded")
@@ -357,8 +414,15 @@ def test_summary_per_category_and_attention_by_styrel(app, users, incident):
     summary = status.summary_for_incident(incident.id)
     cats = {c["category"]: c for c in summary["categories"]}
     assert [c["category"] for c in summary["categories"]] == ["health", "water", "power", "telecom", "school"]
-    assert cats["health"] == {"category": "health", "operational": 0, "degraded": 1, "down": 0, "unknown": 1,
-                              "at_risk": 1, "total": 2}
+    assert cats["health"] == {
+        "category": "health",
+        "operational": 0,
+        "degraded": 1,
+        "down": 0,
+        "unknown": 1,
+        "at_risk": 1,
+        "total": 2,
+    }
     assert cats["power"]["down"] == 1 and cats["telecom"]["operational"] == 1
     assert summary["totals"]["total"] == 6 and summary["totals"]["at_risk"] == 3
     # Styrel 1 first; within class 2 the degraded site before the one only at risk; none last.
@@ -374,8 +438,12 @@ def test_summary_per_category_and_attention_by_styrel(app, users, incident):
 
 
 def _data(**overrides):
-    data = {"key": "water-new", "name": "Nytt vattenverk", "category": "water",
-            "geometry": {"type": "Point", "coordinates": [12.7, 57.5]}}
+    data = {
+        "key": "water-new",
+        "name": "Nytt vattenverk",
+        "category": "water",
+        "geometry": {"type": "Point", "coordinates": [12.7, 57.5]},
+    }
     data.update(overrides)
     return data
 
@@ -383,8 +451,9 @@ def _data(**overrides):
 def test_create_validates_like_the_importer(app, users):
     admin = users["admin"]
     load(feature("sub"))
-    site = register.create(actor=admin, data=_data(depends_on=["sub"], styrel_priority=2, fuel_hours="12,5",
-                                                  backup_power=True))
+    site = register.create(
+        actor=admin, data=_data(depends_on=["sub"], styrel_priority=2, fuel_hours="12,5", backup_power=True)
+    )
     assert site.key == "water-new" and site.depends_on == ["sub"] and site.fuel_hours == 12.5
     cases = [
         (_data(key="x1", geometry={"type": "Point", "coordinates": [12.7, 95]}), "latitude 95.0 out of range"),
@@ -455,9 +524,9 @@ def test_feature_collection_reflects_the_incident_sequence(app, users, incident)
 
 
 def test_demo_seed_hook_loads_sites_and_a_cascade(app, users):
+    from crisis import registry
     from crisis.auth import service as auth
     from crisis.incidents import service as incidents
-    from crisis import registry
     from crisis.sites.demo import DEMO_INCIDENT_TITLE, load_demo_sites
 
     assert load_demo_sites in registry.of(app).seed_hooks

@@ -20,10 +20,18 @@ from crisis.tasks.models import Task
 def _reminders(incident_id):
     db.session.rollback()
     db.session.expire_all()
-    logs = list(db.session.scalars(sa.select(LogEntry.text).where(
-        LogEntry.incident_id == incident_id, LogEntry.text.like("%är försenad%"))))
-    evs = [e.data["id"] for e in db.session.scalars(sa.select(Event).where(
-        Event.incident_id == incident_id, Event.type == "task.updated")) if e.data.get("reminded_at")]
+    logs = list(
+        db.session.scalars(
+            sa.select(LogEntry.text).where(LogEntry.incident_id == incident_id, LogEntry.text.like("%är försenad%"))
+        )
+    )
+    evs = [
+        e.data["id"]
+        for e in db.session.scalars(
+            sa.select(Event).where(Event.incident_id == incident_id, Event.type == "task.updated")
+        )
+        if e.data.get("reminded_at")
+    ]
     db.session.rollback()
     return logs, sorted(evs)
 
@@ -41,12 +49,15 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
     try:
         runner.start_background(app)
         now = utcnow()
-        early = service.create(actor=users["staff"], incident_id=incident.id, title="Ring Ellevio",
-                               due_at=now + timedelta(seconds=1))
-        late = service.create(actor=users["staff"], incident_id=incident.id, title="Lägesrapport",
-                              due_at=now + timedelta(seconds=4))
-        done = service.create(actor=users["staff"], incident_id=incident.id, title="Redan klar",
-                              due_at=now + timedelta(seconds=1))
+        early = service.create(
+            actor=users["staff"], incident_id=incident.id, title="Ring Ellevio", due_at=now + timedelta(seconds=1)
+        )
+        late = service.create(
+            actor=users["staff"], incident_id=incident.id, title="Lägesrapport", due_at=now + timedelta(seconds=4)
+        )
+        done = service.create(
+            actor=users["staff"], incident_id=incident.id, title="Redan klar", due_at=now + timedelta(seconds=1)
+        )
         service.update(actor=users["staff"], task_id=done.id, expected_version=1, status="done")
         assert sorted(runner.job_ids("task-due:")) == sorted([f"task-due:{early.id}", f"task-due:{late.id}"])
         runner.shutdown()  # before anything is due
@@ -82,8 +93,9 @@ def test_scheduler_start_recovers_missed_reminders(app, users, incident):
     assert "crisis.tasks.jobs:recover" in registry.of(app).startup_jobs
     from crisis.db import write_transaction
 
-    task = service.create(actor=users["staff"], incident_id=incident.id, title="Förlorat jobb",
-                          due_at=utcnow() + timedelta(hours=1))
+    task = service.create(
+        actor=users["staff"], incident_id=incident.id, title="Förlorat jobb", due_at=utcnow() + timedelta(hours=1)
+    )
     runner.remove(f"task-due:{task.id}")
     with write_transaction(db.session):
         db.session.execute(sa.update(Task.__table__).values(due_at=utcnow() - timedelta(minutes=1)))

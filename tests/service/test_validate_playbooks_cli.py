@@ -73,7 +73,8 @@ def test_a_scenario_must_fit_its_playbook(app, tmp_path):
     scenario = (ROOT / "playbooks" / "exercises" / "fororenat-vatten.yaml").read_text(encoding="utf-8")
     assert "target_position: kommunikation" in scenario
     (tmp_path / "exercises" / "fororenat-vatten.yaml").write_text(
-        scenario.replace("target_position: kommunikation", "target_position: presstjanst", 1), encoding="utf-8")
+        scenario.replace("target_position: kommunikation", "target_position: presstjanst", 1), encoding="utf-8"
+    )
     result = _run(app, str(tmp_path))
     assert result.exit_code == 1
     assert "target_position: 'presstjanst' is not a position of playbook 'dricksvatten'" in result.stdout
@@ -87,10 +88,20 @@ def test_a_missing_directory(app, tmp_path):
 
 @pytest.mark.parametrize("args,code", [([], 0), ([str(BROKEN)], 1)])
 def test_through_the_real_command_line(tmp_path, args, code):
-    env = dict(os.environ, CRISIS_TESTING="on", CRISIS_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-               CRISIS_SCHEDULER="off")
-    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "validate-playbooks", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        CRISIS_TESTING="on",
+        CRISIS_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        CRISIS_SCHEDULER="off",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "validate-playbooks", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == code, proc.stdout + proc.stderr
     if code == 0:
         assert "OK: 9 valid playbook(s)" in proc.stdout

@@ -25,8 +25,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "crisis"
 
-SESSION_WRITES = {"add", "add_all", "delete", "commit", "flush", "merge", "bulk_save_objects",
-                  "bulk_insert_mappings", "bulk_update_mappings"}
+SESSION_WRITES = {
+    "add",
+    "add_all",
+    "delete",
+    "commit",
+    "flush",
+    "merge",
+    "bulk_save_objects",
+    "bulk_insert_mappings",
+    "bulk_update_mappings",
+}
 DML = {"insert", "update", "delete"}
 SOCKET_SENDS = {"emit", "send"}
 
@@ -58,8 +67,11 @@ def _rel(path: Path) -> str:
 def _is_web_layer(rel: str) -> bool:
     """Pages and their helpers, the domains' views and forms, and the app assembly."""
     name = rel.rsplit("/", 1)[-1]
-    return (rel.startswith("crisis/web/") or name in ("views.py", "forms.py")
-            or rel in ("crisis/__init__.py", "crisis/domains.py"))
+    return (
+        rel.startswith("crisis/web/")
+        or name in ("views.py", "forms.py")
+        or rel in ("crisis/__init__.py", "crisis/domains.py")
+    )
 
 
 def _dotted(node: ast.AST) -> str:
@@ -121,8 +133,9 @@ def _emits(nodes: list[ast.AST]) -> list[str]:
         head, _, last = name.rpartition(".")
         if name in functions:
             hits.append(f"line {node.lineno}: {name}() of flask_socketio")
-        elif last in SOCKET_SENDS and (head in objects or head in {f"{m}.socketio" for m in modules}
-                                       or head in modules):
+        elif last in SOCKET_SENDS and (
+            head in objects or head in {f"{m}.socketio" for m in modules} or head in modules
+        ):
             hits.append(f"line {node.lineno}: {name}()")
     return hits
 
@@ -174,8 +187,12 @@ def _private_reaches(nodes: list[ast.AST], rel: str) -> list[tuple[str, str]]:
     hits = []
     for module, line in _imported_modules(nodes, rel):
         parent, _, name = module.rpartition(".")
-        if (module.startswith("crisis.") and name.startswith("_") and not name.startswith("__")
-                and _domain(parent) != own):
+        if (
+            module.startswith("crisis.")
+            and name.startswith("_")
+            and not name.startswith("__")
+            and _domain(parent) != own
+        ):
             hits.append((parent, f"line {line}: imports {module}"))
     for node in nodes:
         if isinstance(node, ast.Import):
@@ -217,8 +234,7 @@ def find_violations(paths: list[Path] | None = None) -> list[tuple[Violation, st
 
 def test_the_rules_hold_except_for_the_listed_exceptions() -> None:
     found = find_violations()
-    unexpected = sorted({f"{v}  ({where})" for v, where in found
-                         if (v.path, v.rule, v.detail) not in ALLOWED})
+    unexpected = sorted({f"{v}  ({where})" for v, where in found if (v.path, v.rule, v.detail) not in ALLOWED})
     assert not unexpected, "House rules broken (see this module's docstring):\n" + "\n".join(unexpected)
 
 
@@ -230,36 +246,58 @@ def test_every_listed_exception_is_still_needed() -> None:
 
 # --- the checker itself: each rule catches what it is meant to, and only that ---------------------
 
-@pytest.mark.parametrize("rel, source, rule", [
-    ("crisis/log/service.py", "from crisis.extensions import socketio\nsocketio.emit('event', {})\n", "emit"),
-    ("crisis/log/service.py", "from crisis import extensions as ext\next.socketio.emit('x', 1, to='r')\n", "emit"),
-    ("crisis/tasks/views.py", "from flask_socketio import emit\ndef f():\n    emit('x')\n", "emit"),
-    ("crisis/tasks/views.py", "from crisis.extensions import db\ndef f(t):\n    db.session.add(t)\n", "view-writes"),
-    ("crisis/tasks/views.py", "def f(db):\n    db.session.commit()\n", "view-writes"),
-    ("crisis/tasks/views.py", "def f(db, sa, T):\n    db.session.execute(sa.update(T).values(a=1))\n", "view-writes"),
-    ("crisis/tasks/views.py", "def f(db, sa):\n    db.session.execute(sa.text(' DELETE FROM t'))\n", "view-writes"),
-    ("crisis/tasks/views.py", "from crisis.db import write_transaction\n", "view-writes"),
-    ("crisis/tasks/service.py", "def f():\n    from crisis.web.template_helpers import fmt_time\n", "web-import"),
-    ("crisis/tasks/service.py", "from crisis.web import labels\n", "web-import"),
-    ("crisis/tasks/service.py", "from ..web import views\n", "web-import"),
-    ("crisis/archive/service.py", "from crisis.sites import service as s\ndef f():\n    s._row_dict(1)\n", "private"),
-    ("crisis/playbooks/jobs.py", "def f():\n    from crisis.inbox.service import _helper\n", "private"),
-])
+
+@pytest.mark.parametrize(
+    "rel, source, rule",
+    [
+        ("crisis/log/service.py", "from crisis.extensions import socketio\nsocketio.emit('event', {})\n", "emit"),
+        ("crisis/log/service.py", "from crisis import extensions as ext\next.socketio.emit('x', 1, to='r')\n", "emit"),
+        ("crisis/tasks/views.py", "from flask_socketio import emit\ndef f():\n    emit('x')\n", "emit"),
+        (
+            "crisis/tasks/views.py",
+            "from crisis.extensions import db\ndef f(t):\n    db.session.add(t)\n",
+            "view-writes",
+        ),
+        ("crisis/tasks/views.py", "def f(db):\n    db.session.commit()\n", "view-writes"),
+        (
+            "crisis/tasks/views.py",
+            "def f(db, sa, T):\n    db.session.execute(sa.update(T).values(a=1))\n",
+            "view-writes",
+        ),
+        ("crisis/tasks/views.py", "def f(db, sa):\n    db.session.execute(sa.text(' DELETE FROM t'))\n", "view-writes"),
+        ("crisis/tasks/views.py", "from crisis.db import write_transaction\n", "view-writes"),
+        ("crisis/tasks/service.py", "def f():\n    from crisis.web.template_helpers import fmt_time\n", "web-import"),
+        ("crisis/tasks/service.py", "from crisis.web import labels\n", "web-import"),
+        ("crisis/tasks/service.py", "from ..web import views\n", "web-import"),
+        (
+            "crisis/archive/service.py",
+            "from crisis.sites import service as s\ndef f():\n    s._row_dict(1)\n",
+            "private",
+        ),
+        ("crisis/playbooks/jobs.py", "def f():\n    from crisis.inbox.service import _helper\n", "private"),
+    ],
+)
 def test_the_checker_catches(tmp_path: Path, rel: str, source: str, rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _fake(tmp_path, rel, source, monkeypatch)
     assert [v.rule for v, _ in find_violations([path])] == [rule]
 
 
-@pytest.mark.parametrize("rel, source", [
-    ("crisis/realtime/bus.py", "from crisis.extensions import socketio\nsocketio.emit('event', {})\n"),
-    ("crisis/tasks/service.py", "from crisis.extensions import db\ndef f(t):\n    db.session.add(t)\n"),
-    ("crisis/tasks/views.py", "import sqlalchemy as sa\ndef f(db, T):\n    return db.session.execute(sa.select(T))\n"),
-    ("crisis/tasks/views.py", "from crisis.web.template_helpers import TZ\n"),
-    ("crisis/tasks/views.py", "def f(rows):\n    rows.add(1)\n    rows.update({})\n"),
-    ("crisis/web/views.py", "from crisis.web import labels\n"),
-    ("crisis/sites/views.py", "from crisis.sites import service\ndef f():\n    service._row_dict(1)\n"),
-    ("crisis/sites/views.py", "from crisis.sites.service import _row_dict\nx = object().__class__\n"),
-])
+@pytest.mark.parametrize(
+    "rel, source",
+    [
+        ("crisis/realtime/bus.py", "from crisis.extensions import socketio\nsocketio.emit('event', {})\n"),
+        ("crisis/tasks/service.py", "from crisis.extensions import db\ndef f(t):\n    db.session.add(t)\n"),
+        (
+            "crisis/tasks/views.py",
+            "import sqlalchemy as sa\ndef f(db, T):\n    return db.session.execute(sa.select(T))\n",
+        ),
+        ("crisis/tasks/views.py", "from crisis.web.template_helpers import TZ\n"),
+        ("crisis/tasks/views.py", "def f(rows):\n    rows.add(1)\n    rows.update({})\n"),
+        ("crisis/web/views.py", "from crisis.web import labels\n"),
+        ("crisis/sites/views.py", "from crisis.sites import service\ndef f():\n    service._row_dict(1)\n"),
+        ("crisis/sites/views.py", "from crisis.sites.service import _row_dict\nx = object().__class__\n"),
+    ],
+)
 def test_the_checker_allows(tmp_path: Path, rel: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _fake(tmp_path, rel, source, monkeypatch)
     assert find_violations([path]) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crisis.archive import manifest
 from crisis.log import hashing
@@ -12,11 +12,23 @@ from crisis.log import hashing
 def _entries(n: int) -> list[dict]:
     out, prev = [], hashing.GENESIS
     for i in range(1, n + 1):
-        e = {"incident_id": 1, "incident": 1, "number": i, "kind": "info", "text": f"Post {i}",
-             "occurred_at": datetime(2026, 1, 1, 8, i, tzinfo=timezone.utc),
-             "recorded_at": datetime(2026, 1, 1, 8, i, 30, tzinfo=timezone.utc),
-             "author": "A", "position": None, "counterpart": None, "classification": "open",
-             "osl_ground": None, "corrects": None, "decided_by": None, "mandate": None}
+        e = {
+            "incident_id": 1,
+            "incident": 1,
+            "number": i,
+            "kind": "info",
+            "text": f"Post {i}",
+            "occurred_at": datetime(2026, 1, 1, 8, i, tzinfo=UTC),
+            "recorded_at": datetime(2026, 1, 1, 8, i, 30, tzinfo=UTC),
+            "author": "A",
+            "position": None,
+            "counterpart": None,
+            "classification": "open",
+            "osl_ground": None,
+            "corrects": None,
+            "decided_by": None,
+            "mandate": None,
+        }
         e["prev_hash"] = prev
         e["hash"] = prev = hashing.entry_hash(prev, e)
         e["occurred_at"] = e["occurred_at"].isoformat()
@@ -27,8 +39,14 @@ def _entries(n: int) -> list[dict]:
 
 def _package(entries: list[dict]) -> dict[str, bytes]:
     files = {"log.json": manifest.dumps({"entries": entries}), "incident.json": b'{"id": 1}'}
-    man = manifest.build(files, incident_id=1, chain_head=entries[-1]["hash"] if entries else hashing.GENESIS,
-                         entry_count=len(entries), exported_at="2026-01-02T00:00:00+00:00", exported_by="L")
+    man = manifest.build(
+        files,
+        incident_id=1,
+        chain_head=entries[-1]["hash"] if entries else hashing.GENESIS,
+        entry_count=len(entries),
+        exported_at="2026-01-02T00:00:00+00:00",
+        exported_by="L",
+    )
     return dict(files, **{"manifest.json": manifest.dumps(man)})
 
 

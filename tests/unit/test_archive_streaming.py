@@ -20,9 +20,12 @@ def test_streamed_json_parses_to_the_same_value_and_never_needs_the_list():
     first = next(pieces)
     assert consumed == []  # nothing read before the first piece is written
     text = first + "".join(pieces)
-    assert json.loads(text) == {"incident": 7, "empty": [], "meta": {},
-                                "entries": [{"n": i, "text": "rad 1\nrad 2 åäö", "nested": {"a": None, "b": [1, 2]}}
-                                            for i in range(3)]}
+    assert json.loads(text) == {
+        "incident": 7,
+        "empty": [],
+        "meta": {},
+        "entries": [{"n": i, "text": "rad 1\nrad 2 åäö", "nested": {"a": None, "b": [1, 2]}} for i in range(3)],
+    }
     assert text.count("\n") == 3 + 2 + 4  # one line per streamed item, keys on their own lines
     assert "åäö" in text  # UTF-8, not \\u escapes
 
@@ -33,9 +36,14 @@ def test_plain_values_are_written_as_dumps_writes_them():
 
 
 def test_manifest_from_digests_matches_manifest_from_bytes():
-    files = {"a.json": b"{}", "b.csv": "åäö".encode("utf-8")}
-    by_bytes = manifest.build(files, incident_id=1, chain_head="0" * 64, entry_count=0, exported_at="t",
-                              exported_by="L")
+    files = {"a.json": b"{}", "b.csv": "åäö".encode()}
+    by_bytes = manifest.build(
+        files, incident_id=1, chain_head="0" * 64, entry_count=0, exported_at="t", exported_by="L"
+    )
     digests = {n: (manifest.sha256(d), len(d)) for n, d in files.items()}
-    assert manifest.build_from_digests(digests, incident_id=1, chain_head="0" * 64, entry_count=0,
-                                       exported_at="t", exported_by="L") == by_bytes
+    assert (
+        manifest.build_from_digests(
+            digests, incident_id=1, chain_head="0" * 64, entry_count=0, exported_at="t", exported_by="L"
+        )
+        == by_bytes
+    )

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import math
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ MARKS_CANDIDATES = (
 )
 XXE_FILE = SHARED_CAP / "invalid" / "google_xxe_attack.cap.xml"
 NS = {"cap": CAP_NS}
-UTC = timezone.utc
+UTC = UTC
 
 # A small box around Kinna, closed, in (lat, lon).
 KINNA_BOX = ((57.50, 12.68), (57.50, 12.71), (57.52, 12.71), (57.52, 12.68), (57.50, 12.68))
@@ -87,13 +87,20 @@ def text(root: ET.Element, path: str) -> str | None:
 # Rendering
 # --------------------------------------------------------------------------
 
+
 def test_real_message_validates_and_has_schema_order() -> None:
     xml = render_cap(make_message())
     assert validate_cap(xml) == []
     root = parse(xml)
     assert root.tag == f"{{{CAP_NS}}}alert"
     assert [child.tag.split("}")[1] for child in root] == [
-        "identifier", "sender", "sent", "status", "msgType", "scope", "info",
+        "identifier",
+        "sender",
+        "sent",
+        "status",
+        "msgType",
+        "scope",
+        "info",
     ]
     assert text(root, "cap:status") == "Actual"
     assert text(root, "cap:scope") == "Public"
@@ -149,7 +156,9 @@ def test_update_with_references_validates() -> None:
         CapReference("krisrum@mark.se", "krisrum-1463-42-2", first_sent + timedelta(hours=1)),
     ]
     msg = make_message(
-        identifier="krisrum-1463-42-3", msg_type="Update", references=refs,
+        identifier="krisrum-1463-42-3",
+        msg_type="Update",
+        references=refs,
         sent=first_sent + timedelta(hours=2),
         expires=first_sent + timedelta(hours=26),
     )
@@ -173,8 +182,13 @@ def test_cancel_with_reference_validates() -> None:
 def test_user_text_is_escaped_and_round_trips() -> None:
     nasty = 'Akta <script>alert("x")</script> & "citat" \'enkla\' ]]> slut'
     msg = make_message(
-        headline=nasty, description=nasty, instruction=nasty, contact=nasty,
-        event=nasty, area_desc=nasty, sender_name="Marks <kommun> & co",
+        headline=nasty,
+        description=nasty,
+        instruction=nasty,
+        contact=nasty,
+        event=nasty,
+        area_desc=nasty,
+        sender_name="Marks <kommun> & co",
     )
     xml = render_cap(msg)
     assert b"<script>" not in xml
@@ -196,7 +210,8 @@ def test_control_characters_that_xml_cannot_carry_are_dropped() -> None:
 
 def test_circle_and_response_types_render_in_order() -> None:
     msg = make_message(
-        polygons=[], circles=[CapCircle(57.5123456, 12.6987654, 2.5)],
+        polygons=[],
+        circles=[CapCircle(57.5123456, 12.6987654, 2.5)],
         response_types=["Shelter", "Monitor"],
     )
     xml = render_cap(msg)
@@ -272,6 +287,7 @@ def test_schema_is_shipped_in_the_package_and_unchanged() -> None:
 # Geometry
 # --------------------------------------------------------------------------
 
+
 def _marks_geometry() -> dict[str, Any]:
     for path in MARKS_CANDIDATES:
         if path.is_file():
@@ -309,7 +325,7 @@ def test_simplifier_keeps_a_squares_corners() -> None:
     corners = [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)]
     # Add collinear points along each edge. They carry no shape.
     dense = []
-    for (a_lat, a_lon), (b_lat, b_lon) in zip(corners, corners[1:] + corners[:1]):
+    for (a_lat, a_lon), (b_lat, b_lon) in zip(corners, corners[1:] + corners[:1], strict=True):
         dense += [(a_lat + (b_lat - a_lat) * t / 10, a_lon + (b_lon - a_lon) * t / 10) for t in range(10)]
     result = simplify_ring(dense + [dense[0]], max_points=5)
     assert len(result) == 5 and result[0] == result[-1]
@@ -320,8 +336,7 @@ def test_simplifier_keeps_a_squares_corners() -> None:
 
 def test_simplifier_handles_a_large_ring_quickly() -> None:
     n = 20_000
-    ring = [(57.5 + 0.1 * math.sin(2 * math.pi * i / n), 12.6 + 0.2 * math.cos(2 * math.pi * i / n))
-            for i in range(n)]
+    ring = [(57.5 + 0.1 * math.sin(2 * math.pi * i / n), 12.6 + 0.2 * math.cos(2 * math.pi * i / n)) for i in range(n)]
     result = simplify_ring(ring, max_points=100)
     assert len(result) == 100 and result[0] == result[-1]
 
@@ -344,13 +359,15 @@ def test_geojson_errors() -> None:
     with pytest.raises(ValueError):
         geojson_to_cap_polygons({"type": "Polygon", "coordinates": [[[200, 57], [12, 57], [12, 58], [200, 57]]]})
     with pytest.raises(ValueError):
-        geojson_to_cap_polygons({"type": "Polygon", "coordinates": [[[12, 57], [13, 57], [12, 58], [12, 57]]]},
-                                max_points=3)
+        geojson_to_cap_polygons(
+            {"type": "Polygon", "coordinates": [[[12, 57], [13, 57], [12, 58], [12, 57]]]}, max_points=3
+        )
 
 
 # --------------------------------------------------------------------------
 # Validation of received documents
 # --------------------------------------------------------------------------
+
 
 def _cap12_examples() -> list[Path]:
     folder = SHARED_CAP / "examples"

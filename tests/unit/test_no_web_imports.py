@@ -18,8 +18,11 @@ KNOWN = {("archive/service.py", "crisis.web.views")}
 def _web_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and (
-                node.module == "crisis.web" or node.module.startswith("crisis.web.")):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and (node.module == "crisis.web" or node.module.startswith("crisis.web."))
+        ):
             found.append(node.module)
         elif isinstance(node, ast.Import):
             found += [a.name for a in node.names if a.name.startswith("crisis.web")]

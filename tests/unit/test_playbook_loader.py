@@ -6,6 +6,7 @@ Pure tests: no Flask app, no database.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def test_every_shipped_scenario_validates(shipped: dict[str, Playbook]) -> None:
 
 def test_playbook_model_is_frozen(shipped: dict[str, Playbook]) -> None:
     playbook = shipped["elavbrott"]
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         playbook.title = "x"  # type: ignore[misc]
     assert isinstance(playbook.tasks, tuple)
     assert playbook.position_label("stabschef") == "Stabschef"
@@ -197,8 +198,7 @@ def test_all_problems_in_a_file_are_reported_sorted_by_line(tmp_path: Path) -> N
 def test_custom_position_needs_label_and_standard_keys_get_theirs(tmp_path: Path) -> None:
     path = tmp_path / "pos.yaml"
     path.write_text(
-        "title: T\nkind: test\ndefault_level: staff\nfirst_log: x\n"
-        "positions:\n  - {key: analys}\n  - {key: va}\n",
+        "title: T\nkind: test\ndefault_level: staff\nfirst_log: x\npositions:\n  - {key: analys}\n  - {key: va}\n",
         encoding="utf-8",
     )
     with pytest.raises(InvalidPlaybook) as caught:
@@ -251,7 +251,9 @@ def test_scenario_target_positions_checked_against_playbook(tmp_path: Path) -> N
 
 def test_fractional_offsets_are_allowed(tmp_path: Path) -> None:
     text = (BROKEN / "exercises" / "unknown-playbook.yaml").read_text(encoding="utf-8")
-    text = text.replace("playbook: strombrott", "playbook: elavbrott").replace("offset_minutes: 0", "offset_minutes: 0.5")
+    text = text.replace("playbook: strombrott", "playbook: elavbrott").replace(
+        "offset_minutes: 0", "offset_minutes: 0.5"
+    )
     (tmp_path / "frac.yaml").write_text(text, encoding="utf-8")
     scenario = load_scenario(tmp_path / "frac.yaml")
     assert [i.offset_minutes for i in scenario.injects] == [0.5, 30.0]

@@ -9,16 +9,33 @@ from crisis.reports.history import diff_reports, line_diff
 
 def _report(**kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "handelse": "Elavbrott i Kinna.", "konsekvenser": "", "vidtagna_atgarder": "", "beslut": "",
-        "behov": "", "prognos": "Okänd.", "kommunikation": "", "nasta_rapport": "2026-11-24T17:00:00+00:00",
-        "cap_headline": "Elavbrott", "cap_description": "", "cap_instruction": "", "cap_area_desc": "Marks kommun",
-        "cap_category": "Infra", "cap_urgency": "Expected", "cap_severity": "Moderate", "cap_certainty": "Likely",
+        "handelse": "Elavbrott i Kinna.",
+        "konsekvenser": "",
+        "vidtagna_atgarder": "",
+        "beslut": "",
+        "behov": "",
+        "prognos": "Okänd.",
+        "kommunikation": "",
+        "nasta_rapport": "2026-11-24T17:00:00+00:00",
+        "cap_headline": "Elavbrott",
+        "cap_description": "",
+        "cap_instruction": "",
+        "cap_area_desc": "Marks kommun",
+        "cap_category": "Infra",
+        "cap_urgency": "Expected",
+        "cap_severity": "Moderate",
+        "cap_certainty": "Likely",
         "area": None,
-        "snapshot": {"level": "staff",
-                     "sites": {"available": True, "categories": {"power": {"operational": 3, "down": 1}},
-                               "problems": [{"key": "p1", "name": "Kinna fördelningsstation", "status": "down"}]},
-                     "tasks": {"open_count": 2, "overdue_count": 0},
-                     "staffing": [{"key": "stabschef", "label": "Stabschef", "holders": ["Johan"]}]},
+        "snapshot": {
+            "level": "staff",
+            "sites": {
+                "available": True,
+                "categories": {"power": {"operational": 3, "down": 1}},
+                "problems": [{"key": "p1", "name": "Kinna fördelningsstation", "status": "down"}],
+            },
+            "tasks": {"open_count": 2, "overdue_count": 0},
+            "staffing": [{"key": "stabschef", "label": "Stabschef", "holders": ["Johan"]}],
+        },
     }
     snap = kw.pop("snapshot", None)
     base.update(kw)
@@ -40,32 +57,47 @@ def test_whitespace_only_edits_are_not_changes() -> None:
 
 
 def test_text_field_changed_added_removed_with_lines() -> None:
-    changes = diff_reports(_report(behov="Reservkraft till Skene.\nVatten."),
-                           _report(behov="Reservkraft till Skene.\nTankbilar.", prognos="", beslut="Nytt beslut."))
+    changes = diff_reports(
+        _report(behov="Reservkraft till Skene.\nVatten."),
+        _report(behov="Reservkraft till Skene.\nTankbilar.", prognos="", beslut="Nytt beslut."),
+    )
     by_field = {c["field"]: c for c in changes}
     assert set(by_field) == {"behov", "prognos", "beslut"}
     assert by_field["behov"]["kind"] == "changed"
-    assert by_field["behov"]["lines"] == [{"op": " ", "text": "Reservkraft till Skene."},
-                                          {"op": "-", "text": "Vatten."}, {"op": "+", "text": "Tankbilar."}]
+    assert by_field["behov"]["lines"] == [
+        {"op": " ", "text": "Reservkraft till Skene."},
+        {"op": "-", "text": "Vatten."},
+        {"op": "+", "text": "Tankbilar."},
+    ]
     assert by_field["prognos"]["kind"] == "removed" and by_field["prognos"]["before"] == "Okänd."
     assert by_field["beslut"]["kind"] == "added" and by_field["beslut"]["after"] == "Nytt beslut."
 
 
 def test_order_follows_the_report() -> None:
-    changes = diff_reports(_report(), _report(kommunikation="Pressmeddelande 14:00.", handelse="Storm.",
-                                              nasta_rapport="2026-11-24T21:00:00+00:00"))
+    changes = diff_reports(
+        _report(),
+        _report(kommunikation="Pressmeddelande 14:00.", handelse="Storm.", nasta_rapport="2026-11-24T21:00:00+00:00"),
+    )
     assert [c["field"] for c in changes] == ["handelse", "kommunikation", "nasta_rapport"]
     assert changes[2]["before"] == "2026-11-24T17:00:00+00:00"
 
 
 def test_snapshot_facts_are_compared() -> None:
-    after = _report(snapshot={
-        "level": "extraordinary",
-        "sites": {"available": True, "categories": {"power": {"operational": 4}, "water": {"at_risk": 1}},
-                  "problems": [{"key": "w1", "name": "Kinna vattenverk", "status": "operational", "at_risk": True}]},
-        "tasks": {"open_count": 2, "overdue_count": 1},
-        "staffing": [{"key": "stabschef", "label": "Stabschef", "holders": ["Johan", "Sara"]},
-                     {"key": "samverkan", "label": "Samverkan", "holders": ["Erik"]}]})
+    after = _report(
+        snapshot={
+            "level": "extraordinary",
+            "sites": {
+                "available": True,
+                "categories": {"power": {"operational": 4}, "water": {"at_risk": 1}},
+                "problems": [{"key": "w1", "name": "Kinna vattenverk", "status": "operational", "at_risk": True}],
+            },
+            "tasks": {"open_count": 2, "overdue_count": 1},
+            "staffing": [
+                {"key": "stabschef", "label": "Stabschef", "holders": ["Johan", "Sara"]},
+                {"key": "samverkan", "label": "Samverkan", "holders": ["Erik"]},
+            ],
+        }
+    )
     changes = diff_reports(_report(), after)
     found = {(c["field"], c.get("name")): c for c in changes}
     assert found[("level", None)]["before"] == "staff" and found[("level", None)]["after"] == "extraordinary"

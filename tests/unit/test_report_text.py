@@ -9,14 +9,26 @@ from crisis.reports.text import log_lines, render_wis_text, site_lines
 
 def _report(mode: str = "real", **kw: Any) -> dict[str, Any]:
     report: dict[str, Any] = {
-        "number": 3, "status": "approved", "supersedes": None, "exercise": mode == "exercise",
-        "created_by": "Sara Nilsson", "approved_by": "Karin Lindqvist",
-        "approved_at": "2026-11-24T13:32:00+00:00", "nasta_rapport": "2026-11-24T17:00:00+00:00",
+        "number": 3,
+        "status": "approved",
+        "supersedes": None,
+        "exercise": mode == "exercise",
+        "created_by": "Sara Nilsson",
+        "approved_by": "Karin Lindqvist",
+        "approved_at": "2026-11-24T13:32:00+00:00",
+        "nasta_rapport": "2026-11-24T17:00:00+00:00",
         "handelse": "Storm; elavbrott i Skene och Kinna.\r\nCirka 3 200 kunder.  ",
-        "konsekvenser": "Hemtjänsten påverkas.", "vidtagna_atgarder": "", "beslut": "Trygghetspunkt öppnas.",
-        "behov": "Reservkraft.", "prognos": "Åter i kväll.", "kommunikation": "Pressmeddelande 14:00.",
-        "snapshot": {"taken_at": "2026-11-24T13:15:00+00:00", "level": "staff",
-                     "incident": {"title": "Elavbrott i Kinna", "mode": mode, "level": "staff"}},
+        "konsekvenser": "Hemtjänsten påverkas.",
+        "vidtagna_atgarder": "",
+        "beslut": "Trygghetspunkt öppnas.",
+        "behov": "Reservkraft.",
+        "prognos": "Åter i kväll.",
+        "kommunikation": "Pressmeddelande 14:00.",
+        "snapshot": {
+            "taken_at": "2026-11-24T13:15:00+00:00",
+            "level": "staff",
+            "incident": {"title": "Elavbrott i Kinna", "mode": mode, "level": "staff"},
+        },
     }
     report.update(kw)
     return report
@@ -33,8 +45,16 @@ def test_wis_text_of_a_real_report() -> None:
     assert "ÖVNING" not in out
     # numbered sections in the order of a Swedish lägesrapport; empty ones say so
     heads = [line for line in lines if line[:1].isdigit() and line[1:3] == ". "]
-    assert heads == ["1. HÄNDELSE", "2. KONSEKVENSER", "3. VIDTAGNA ÅTGÄRDER", "4. BESLUT", "5. BEHOV",
-                     "6. PROGNOS", "7. KOMMUNIKATION", "8. NÄSTA RAPPORT"]
+    assert heads == [
+        "1. HÄNDELSE",
+        "2. KONSEKVENSER",
+        "3. VIDTAGNA ÅTGÄRDER",
+        "4. BESLUT",
+        "5. BEHOV",
+        "6. PROGNOS",
+        "7. KOMMUNIKATION",
+        "8. NÄSTA RAPPORT",
+    ]
     assert lines[lines.index("3. VIDTAGNA ÅTGÄRDER") + 1] == "–"
     assert lines[lines.index("8. NÄSTA RAPPORT") + 1] == "2026-11-24 18:00"
     # plain text: CRLF normalised, trailing spaces gone, no markup
@@ -58,21 +78,37 @@ def test_wis_text_of_a_draft_and_a_correction() -> None:
 
 
 def test_site_and_log_lines() -> None:
-    snap = {"sites": {"available": True,
-                      "categories": {"power": {"operational": 2, "down": 1}, "school": {"operational": 5}},
-                      "problems": [{"name": "Kinna FS", "category": "power", "status": "down", "note": "Brand"},
-                                   {"name": "Kinna vattenverk", "category": "water", "status": "operational",
-                                    "at_risk": True}],
-                      "on_backup_power": [{"name": "Skene lasarett", "category": "health", "fuel_left_hours": 12.5}]}}
+    snap = {
+        "sites": {
+            "available": True,
+            "categories": {"power": {"operational": 2, "down": 1}, "school": {"operational": 5}},
+            "problems": [
+                {"name": "Kinna FS", "category": "power", "status": "down", "note": "Brand"},
+                {"name": "Kinna vattenverk", "category": "water", "status": "operational", "at_risk": True},
+            ],
+            "on_backup_power": [{"name": "Skene lasarett", "category": "health", "fuel_left_hours": 12.5}],
+        }
+    }
     assert site_lines(snap) == [
         "El: 1 ur drift, 2 i drift",
-        "Ur drift eller begränsad drift:", "- Kinna FS (El): ur drift – Brand",
-        "I riskzon (beroende av verksamhet ur drift eller med begränsad drift):", "- Dricksvatten: Kinna vattenverk",
-        "På reservkraft:", "- Skene lasarett (Vård), bränsle för cirka 12.5 h"]
+        "Ur drift eller begränsad drift:",
+        "- Kinna FS (El): ur drift – Brand",
+        "I riskzon (beroende av verksamhet ur drift eller med begränsad drift):",
+        "- Dricksvatten: Kinna vattenverk",
+        "På reservkraft:",
+        "- Skene lasarett (Vård), bränsle för cirka 12.5 h",
+    ]
     # nothing reported yet (unknown) and all working say nothing
     assert site_lines({"sites": {"available": True, "categories": {"water": {"unknown": 4, "operational": 1}}}}) == []
     assert site_lines({"sites": {"available": False}}) == []
-    entries = [{"number": 12, "occurred_at": "2026-11-24T13:02:00+00:00", "text": "Öppna trygghetspunkt",
-                "decided_by": "Karin", "mandate": "Krisledningsplanen"}]
+    entries = [
+        {
+            "number": 12,
+            "occurred_at": "2026-11-24T13:02:00+00:00",
+            "text": "Öppna trygghetspunkt",
+            "decided_by": "Karin",
+            "mandate": "Krisledningsplanen",
+        }
+    ]
     assert log_lines(entries, decision=True) == ["14:02 (nr 12) Öppna trygghetspunkt [Karin, Krisledningsplanen]"]
     assert log_lines(entries) == ["14:02 (nr 12) Öppna trygghetspunkt"]

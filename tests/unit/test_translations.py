@@ -25,8 +25,17 @@ CRISIS = ROOT / "crisis"
 PO = CRISIS / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "_ln", "_n"}
-KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2), "_ln": (1, 2), "_n": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "_l": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+    "_ln": (1, 2),
+    "_n": (1, 2),
+}
 METHOD_MAP = [("crisis/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
@@ -77,8 +86,13 @@ class _Checker(ast.NodeVisitor):
         self.translated_names: list[set[str]] = [set()]
 
     def _scoped(self, node: ast.AST) -> None:
-        names = {t.id for n in ast.walk(node) if isinstance(n, ast.Assign) and self._ok(n.value, set())
-                 for t in n.targets if isinstance(t, ast.Name)}
+        names = {
+            t.id
+            for n in ast.walk(node)
+            if isinstance(n, ast.Assign) and self._ok(n.value, set())
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
         self.translated_names.append(names)
         self.generic_visit(node)
         self.translated_names.pop()
@@ -100,11 +114,16 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
         if name in self.error_classes or name == "flash":
-            message = node.args[0] if node.args else next(
-                (k.value for k in node.keywords if k.arg in ("message", "errors")), None)
+            message = (
+                node.args[0]
+                if node.args
+                else next((k.value for k in node.keywords if k.arg in ("message", "errors")), None)
+            )
             is_rejected_list = name == "SiteFileRejected"  # takes the importer's list of file errors
             if message is not None and not is_rejected_list and not self._ok(message, self.translated_names[-1]):
-                self.problems.append(f"{self.path.relative_to(ROOT)}:{node.lineno}: {name}({ast.unparse(message)[:80]})")
+                self.problems.append(
+                    f"{self.path.relative_to(ROOT)}:{node.lineno}: {name}({ast.unparse(message)[:80]})"
+                )
         self.generic_visit(node)
 
 
@@ -129,7 +148,8 @@ def _catalog() -> dict[str, object]:
 def _extracted() -> list[tuple[str, int, str]]:
     out = []
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map=METHOD_MAP, keywords=KEYWORDS):
+        str(ROOT), method_map=METHOD_MAP, keywords=KEYWORDS
+    ):
         msgid = message if isinstance(message, str) else message[0]
         if msgid:
             out.append((filename, lineno, msgid))
@@ -149,17 +169,20 @@ def test_every_msgid_has_an_english_translation() -> None:
     assert not missing, "no English msgstr in messages.po for:\n" + "\n".join(sorted(set(missing)))
 
 
-@pytest.mark.parametrize("source, ok", [
-    ('raise ValidationError(_l("Texten är tom."))', True),
-    ('raise NotFound(_l("Händelse %(id)s finns inte.", id=1))', True),
-    ('raise Conflict(_ln("%(num)s sak", "%(num)s saker", n))', True),
-    ('raise ValidationError("The text is empty.")', False),
-    ('raise ValidationError(f"No incident {incident_id}.")', False),
-    ('raise NotFound(_l(f"Händelse {i} finns inte."))', False),
-    ('flash("Sparat")', False),
-    ('flash(_("Sparat"), "info")', True),
-    ('flash(e.message, "error")', True),
-])
+@pytest.mark.parametrize(
+    "source, ok",
+    [
+        ('raise ValidationError(_l("Texten är tom."))', True),
+        ('raise NotFound(_l("Händelse %(id)s finns inte.", id=1))', True),
+        ('raise Conflict(_ln("%(num)s sak", "%(num)s saker", n))', True),
+        ('raise ValidationError("The text is empty.")', False),
+        ('raise ValidationError(f"No incident {incident_id}.")', False),
+        ('raise NotFound(_l(f"Händelse {i} finns inte."))', False),
+        ('flash("Sparat")', False),
+        ('flash(_("Sparat"), "info")', True),
+        ('flash(e.message, "error")', True),
+    ],
+)
 def test_the_checker_itself(source: str, ok: bool, tmp_path: Path) -> None:
     path = CRISIS / "snippet.py"
     checker = _Checker(path, {"ApiError", "ValidationError", "NotFound", "Conflict"})

@@ -9,13 +9,18 @@ from datetime import date
 def test_lesson_history_names_fields_in_swedish(login, users):
     from crisis.lessons import service
 
-    lesson = service.create(actor=users["staff"], observation="Larmlistan var inaktuell", owner="Beredskapssamordnare",
-                            deadline=date(2027, 3, 1))
-    service.update(actor=users["leader"], lesson_id=lesson.id, status="decided", owner="Säkerhetschef",
-                   deadline=date(2027, 4, 1))
+    lesson = service.create(
+        actor=users["staff"],
+        observation="Larmlistan var inaktuell",
+        owner="Beredskapssamordnare",
+        deadline=date(2027, 3, 1),
+    )
+    service.update(
+        actor=users["leader"], lesson_id=lesson.id, status="decided", owner="Säkerhetschef", deadline=date(2027, 4, 1)
+    )
     html = login("leader").get("/lessons").get_data(as_text=True)
-    history = html[html.index(f'id="lesson-{lesson.id}"'):]
-    history = history[history.index("<details>"):history.index("</details>")]
+    history = html[html.index(f'id="lesson-{lesson.id}"') :]
+    history = history[history.index("<details>") : history.index("</details>")]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", history))
     assert "Status Föreslagen → Beslutad" in text, text
     assert "Ansvarig Beredskapssamordnare → Säkerhetschef" in text, text
@@ -38,8 +43,9 @@ def test_lesson_form_marks_exercises(login, users):
     from crisis.incidents import service
 
     real = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="reinforced")
-    drill = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="staff",
-                           mode="exercise")
+    drill = service.create(
+        actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="staff", mode="exercise"
+    )
     html = login("staff").get("/lessons").get_data(as_text=True)
     assert f'<option value="{drill.id}">{drill.id}: ÖVNING: Storm Ylva</option>' in html, html
     assert f'<option value="{real.id}">{real.id}: Storm Ylva</option>' in html

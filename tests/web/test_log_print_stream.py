@@ -22,8 +22,13 @@ def _page(login, role, incident_id, masked=False):
 
 def test_intact_chain_and_last_visible_hash(login, incident, users):
     log.append(actor=users["staff"], incident_id=incident.id, text="Öppen post")
-    secret = log.append(actor=users["staff"], incident_id=incident.id, text="Skyddad adress",
-                        classification="confidential", osl_ground="OSL 21 kap. 3 §")
+    secret = log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Skyddad adress",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
     html = _page(login, "observer", incident.id)
     assert OK in html and BAD not in html and "Skyddad adress" not in html
     assert secret.hash not in html  # the footer names the last entry the reader got
@@ -37,8 +42,13 @@ def test_intact_chain_and_last_visible_hash(login, incident, users):
 def test_a_broken_chain_is_reported_even_when_the_break_is_hidden_from_the_reader(login, incident, users, how):
     for i in range(3):
         log.append(actor=users["staff"], incident_id=incident.id, text=f"Post {i}")
-    log.append(actor=users["staff"], incident_id=incident.id, text="Skyddad", classification="confidential",
-               osl_ground="OSL 21 kap. 3 §")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Skyddad",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
     log.append(actor=users["staff"], incident_id=incident.id, text="Sista")
     _drop_guard()
     where = sa.and_(LogEntry.incident_id == incident.id, LogEntry.number == 5)  # the confidential one

@@ -32,8 +32,9 @@ def test_start_page_separates_exercises_and_computes_kommun_level(login, users):
     from crisis.incidents import service
 
     service.create(actor=users["duty_officer"], title="Skarp händelse", kind="storm", level="reinforced")
-    service.create(actor=users["duty_officer"], title="Övning Vinter",
-                   kind="elavbrott", level="extraordinary", mode="exercise")
+    service.create(
+        actor=users["duty_officer"], title="Övning Vinter", kind="elavbrott", level="extraordinary", mode="exercise"
+    )
     html = login("observer").get("/").get_data(as_text=True)
     assert "Skarp händelse" in html and "Övning Vinter" in html
     # The exercise's extraordinary level does not raise the kommun's level.
@@ -61,7 +62,7 @@ def test_workspace_has_no_inline_script_and_a_strict_csp(login, incident):
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag, tag  # no inline scripts
     assert " on" not in " ".join(re.findall(r"<[^>]+ on[a-z]+=", html))
-    assert 'data-incident="%d"' % incident.id in html
+    assert f'data-incident="{incident.id}"' in html
 
 
 def test_user_text_is_escaped_in_pages(login, incident, users):
@@ -71,9 +72,15 @@ def test_user_text_is_escaped_in_pages(login, incident, users):
 
 
 def test_exports_mask_confidential_and_keep_observers_out(login, incident, users):
-    log.append(actor=users["staff"], incident_id=incident.id, text="Hotad persons adress", kind="info",
-               classification="confidential", osl_ground="OSL 21 kap. 3 §")
-    log.append(actor=users["staff"], incident_id=incident.id, text="=HYPERLINK(\"x\")")
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Hotad persons adress",
+        kind="info",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
+    log.append(actor=users["staff"], incident_id=incident.id, text='=HYPERLINK("x")')
     staff = login("staff")
     full = staff.get(f"/incidents/{incident.id}/log.csv").get_data(as_text=True)
     assert "Hotad persons adress" in full
@@ -91,9 +98,18 @@ def test_admin_users_page(login, users):
     assert login("leader").get("/admin/users").status_code == 403
     admin = login("admin")
     assert "Användare och behörigheter" in admin.get("/admin/users").get_data(as_text=True)
-    resp = admin.post("/admin/users", data={"new-username": "lisa", "new-display_name": "Lisa Lund",
-                                            "new-role": "staff", "new-password": "long-enough-pw",
-                                            "new-phone": "", "new-email": ""}, follow_redirects=True)
+    resp = admin.post(
+        "/admin/users",
+        data={
+            "new-username": "lisa",
+            "new-display_name": "Lisa Lund",
+            "new-role": "staff",
+            "new-password": "long-enough-pw",
+            "new-phone": "",
+            "new-email": "",
+        },
+        follow_redirects=True,
+    )
     assert "Användaren lisa skapades" in resp.get_data(as_text=True)
     from crisis.auth import service
 
@@ -106,8 +122,11 @@ def test_admin_users_page(login, users):
 
 
 def app_client_me(client, token):
-    return client.application.test_client().get(
-        "/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"]
+    return (
+        client.application.test_client()
+        .get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        .get_json()["username"]
+    )
 
 
 def test_role_change_ends_existing_sessions(login, users):

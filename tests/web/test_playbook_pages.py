@@ -89,8 +89,14 @@ def test_the_flow_is_for_create_incident_only(login):
 
 
 def test_activation_from_a_deviation_report(login, users):
-    d = inbox.report(actor=users["staff"], what="Vattnet luktar konstigt i Kinna\nFlera samtal", where="Kinna centrum",
-                     services="Dricksvatten", contact="VA-jouren 0320-00 05 05", organisation="Mark Vatten")
+    d = inbox.report(
+        actor=users["staff"],
+        what="Vattnet luktar konstigt i Kinna\nFlera samtal",
+        where="Kinna centrum",
+        services="Dricksvatten",
+        contact="VA-jouren 0320-00 05 05",
+        organisation="Mark Vatten",
+    )
     tib = login("duty_officer")
     choose = _html(tib.get(f"/activate?deviation={d.id}"))
     assert f'href="/activate/dricksvatten?deviation={d.id}"' in choose and "Vattnet luktar konstigt" in choose
@@ -104,8 +110,12 @@ def test_activation_from_a_deviation_report(login, users):
     db.session.expire_all()
     dev = db.session.get(Deviation, d.id)
     assert dev.status.value == "activated" and dev.incident_id is not None
-    assert db.session.scalar(sa.select(LogEntry.kind).where(LogEntry.incident_id == dev.incident_id,
-                                                            LogEntry.kind == "incoming")) is not None
+    assert (
+        db.session.scalar(
+            sa.select(LogEntry.kind).where(LogEntry.incident_id == dev.incident_id, LogEntry.kind == "incoming")
+        )
+        is not None
+    )
 
 
 def test_playbooks_page_for_everyone(login):
@@ -142,9 +152,17 @@ def test_inbox_pages(login, users):
     form = _html(staff.get("/inbox/new"))
     for field in ("organisation", "what", "where", "since", "services", "contact"):
         assert f'for="{field}"' in form, field
-    resp = staff.post("/inbox/new", data={"organisation": "Barn- och utbildning", "what": "Skolan i Horred utan värme",
-                                          "where": "Horred", "since": "2026-01-10T06:30", "services": "Skola",
-                                          "contact": "Rektor 0320-00 07 07"})
+    resp = staff.post(
+        "/inbox/new",
+        data={
+            "organisation": "Barn- och utbildning",
+            "what": "Skolan i Horred utan värme",
+            "where": "Horred",
+            "since": "2026-01-10T06:30",
+            "services": "Skola",
+            "contact": "Rektor 0320-00 07 07",
+        },
+    )
     assert resp.status_code == 302
     d = db.session.scalar(sa.select(Deviation))
     assert d.what == "Skolan i Horred utan värme" and d.since is not None and d.reported_by == "Staff Testsson"

@@ -12,9 +12,20 @@ from crisis.extensions import db
 from crisis.sites.models import Site
 from tests.sitehelpers import collection, feature, load, site_count
 
-FORM = {"key": "water-ny", "name": "Nytt vattenverk", "category": "water", "lat": "57,51", "lon": "12,69",
-        "styrel_priority": "2", "fuel_hours": "", "depends_on": "", "address": "", "owner": "", "contact": "",
-        "geometry": ""}
+FORM = {
+    "key": "water-ny",
+    "name": "Nytt vattenverk",
+    "category": "water",
+    "lat": "57,51",
+    "lon": "12,69",
+    "styrel_priority": "2",
+    "fuel_hours": "",
+    "depends_on": "",
+    "address": "",
+    "owner": "",
+    "contact": "",
+    "geometry": "",
+}
 
 
 def test_everyone_with_read_sees_the_register_but_only_admins_edit(app, login):
@@ -59,15 +70,25 @@ def test_create_edit_retire_restore_through_the_pages(app, login):
     assert 'value="water-ny"' in edit and "readonly" in edit and 'value="57.51"' in edit
     r = admin.post(f"/sites/{site.id}/edit", data=dict(FORM, name="Omdöpt", depends_on="water-ny"))
     assert r.status_code == 422 and "depends on itself" in r.get_data(as_text=True)
-    r = admin.post(f"/sites/{site.id}/edit", data=dict(FORM, name="Omdöpt", lat="", lon="", depends_on="sub",
-                                                       geometry='{"type": "LineString", "coordinates": '
-                                                                '[[12.6, 57.4], [12.7, 57.5]]}'))
+    r = admin.post(
+        f"/sites/{site.id}/edit",
+        data=dict(
+            FORM,
+            name="Omdöpt",
+            lat="",
+            lon="",
+            depends_on="sub",
+            geometry='{"type": "LineString", "coordinates": [[12.6, 57.4], [12.7, 57.5]]}',
+        ),
+    )
     assert r.status_code == 302
     db.session.expire_all()
     assert site.name == "Omdöpt" and site.geometry["type"] == "LineString"
 
-    r = admin.post("/sites/" + str(db.session.scalar(sa.select(Site.id).where(Site.key == "sub"))) + "/retire",
-                   follow_redirects=True)
+    r = admin.post(
+        "/sites/" + str(db.session.scalar(sa.select(Site.id).where(Site.key == "sub"))) + "/retire",
+        follow_redirects=True,
+    )
     assert "beror på" in r.get_data(as_text=True)
     admin.post(f"/sites/{site.id}/retire")
     db.session.expire_all()
@@ -82,15 +103,22 @@ def test_create_edit_retire_restore_through_the_pages(app, login):
 def test_upload_import_all_or_nothing(app, login):
     admin = login("admin")
     bad = collection(feature("a"), feature("b", ["ghost"]))
-    r = admin.post("/sites/import", data={"file": (io.BytesIO(bad.encode()), "sites.geojson")},
-                   content_type="multipart/form-data")
+    r = admin.post(
+        "/sites/import", data={"file": (io.BytesIO(bad.encode()), "sites.geojson")}, content_type="multipart/form-data"
+    )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    assert "Inget importerades." in html and "sites.geojson: feature 2 (key &#34;b&#34;): depends on unknown site" in html
+    assert (
+        "Inget importerades." in html and "sites.geojson: feature 2 (key &#34;b&#34;): depends on unknown site" in html
+    )
     assert site_count() == 0
     good = collection(feature("a"), feature("b", ["a"]))
-    r = admin.post("/sites/import", data={"file": (io.BytesIO(good.encode()), "sites.geojson")},
-                   content_type="multipart/form-data", follow_redirects=True)
+    r = admin.post(
+        "/sites/import",
+        data={"file": (io.BytesIO(good.encode()), "sites.geojson")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "sites.geojson importerad: 2 nya, 0 ändrade, 0 oförändrade." in r.get_data(as_text=True)
     assert site_count() == 2
     r = admin.post("/sites/import", data={}, content_type="multipart/form-data")
@@ -104,8 +132,9 @@ def test_export_is_a_reimportable_geojson_file(app, login):
     assert "attachment" in r.headers["Content-Disposition"]
     fc = json.loads(r.get_data(as_text=True))
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 2
-    result = login("admin").post("/api/v1/sites/import", json={"filename": "export.geojson",
-                                                               "content": r.get_data(as_text=True)})
+    result = login("admin").post(
+        "/api/v1/sites/import", json={"filename": "export.geojson", "content": r.get_data(as_text=True)}
+    )
     assert result.get_json() == {"created": [], "updated": [], "unchanged": ["a", "b"]}
 
 

@@ -22,12 +22,24 @@ def _items(html):
 
 def test_latest_hour_in_time_order_and_confidential_hidden_from_observer(login, incident, users):
     start = hour_start(utcnow())
-    log.append(actor=users["staff"], incident_id=incident.id, text="Sent inskriven men tidig händelse",
-               occurred_at=start)
-    log.append(actor=users["staff"], incident_id=incident.id, text="Hemlig uppgift om skyddad person",
-               classification="confidential", osl_ground="OSL 21 kap. 3 §")
-    log.append(actor=users["leader"], incident_id=incident.id, text="Beslut om evakuering", kind="decision",
-               decided_by="Krisledningsnämndens ordförande", mandate="Delegation 3.1")
+    log.append(
+        actor=users["staff"], incident_id=incident.id, text="Sent inskriven men tidig händelse", occurred_at=start
+    )
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Hemlig uppgift om skyddad person",
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
+    log.append(
+        actor=users["leader"],
+        incident_id=incident.id,
+        text="Beslut om evakuering",
+        kind="decision",
+        decided_by="Krisledningsnämndens ordförande",
+        mandate="Delegation 3.1",
+    )
     html = login("leader").get(f"/incidents/{incident.id}/timeline").get_data(as_text=True)
     items = _items(html)  # the page script renders them (K.logEntry)
     assert [e["number"] for e in items] == [2, 1, 3, 4]  # by occurred_at, not by number
@@ -66,11 +78,20 @@ def _walk(client, incident_id, **params):
 def test_page_shows_the_latest_hour_and_the_feed_walks_back_hour_by_hour(login, incident, users):
     start = hour_start(utcnow())
     for hours_back, text in ((5, "Fem timmar sedan"), (3, "Tre timmar sedan"), (3, "Också tre timmar sedan")):
-        log.append(actor=users["staff"], incident_id=incident.id, text=text,
-                   occurred_at=start - timedelta(hours=hours_back) + timedelta(minutes=10))
-    log.append(actor=users["staff"], incident_id=incident.id, text="Hemligt för tre timmar sedan",
-               occurred_at=start - timedelta(hours=3, minutes=-20), classification="confidential",
-               osl_ground="OSL 21 kap. 3 §")
+        log.append(
+            actor=users["staff"],
+            incident_id=incident.id,
+            text=text,
+            occurred_at=start - timedelta(hours=hours_back) + timedelta(minutes=10),
+        )
+    log.append(
+        actor=users["staff"],
+        incident_id=incident.id,
+        text="Hemligt för tre timmar sedan",
+        occurred_at=start - timedelta(hours=3, minutes=-20),
+        classification="confidential",
+        osl_ground="OSL 21 kap. 3 §",
+    )
     html = login("staff").get(f"/incidents/{incident.id}/timeline").get_data(as_text=True)
     assert "Fem timmar sedan" not in html and "Tre timmar sedan" not in html  # not the whole log
     assert 'id="timeline-earlier"' in html and "5 poster" in html  # the count covers the whole log
@@ -79,7 +100,10 @@ def test_page_shows_the_latest_hour_and_the_feed_walks_back_hour_by_hour(login, 
     staff_pages = _walk(login("staff"), incident.id)
     assert [len(p["items"]) for p in staff_pages] == [1, 3, 1]  # the latest hour, then earlier ones
     assert [e["text"] for e in staff_pages[1]["items"]] == [
-        "Tre timmar sedan", "Också tre timmar sedan", "Hemligt för tre timmar sedan"]
+        "Tre timmar sedan",
+        "Också tre timmar sedan",
+        "Hemligt för tre timmar sedan",
+    ]
     assert staff_pages[2]["items"][0]["text"] == "Fem timmar sedan"
     assert staff_pages[0]["hour"] > staff_pages[1]["hour"] > staff_pages[2]["hour"]
 
