@@ -152,7 +152,8 @@ def _queue_remove(job_id: str) -> None:
 
 def _queue_deliveries(ex: Exercise) -> None:
     for d in _undelivered(ex.id):
-        _queue_add(inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id))
+        if d.due_at is not None:  # set for every inject once the exercise has started
+            _queue_add(inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id))
 
 
 def _queue_removals(ex: Exercise) -> None:
@@ -249,9 +250,8 @@ def position_labels(ex: Exercise) -> dict[str, str]:
 def _position_labels(incident_id: int | None) -> dict[str, str]:
     if incident_id is None:
         return {}
-    return dict(
-        db.session.execute(sa.select(Position.key, Position.label).where(Position.incident_id == incident_id)).all()
-    )
+    rows = db.session.execute(sa.select(Position.key, Position.label).where(Position.incident_id == incident_id))
+    return {key: label for key, label in rows.tuples()}
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -260,8 +260,8 @@ def _position_labels(incident_id: int | None) -> dict[str, str]:
 def _check_speed(speed: Any) -> float:
     if isinstance(speed, bool) or not isinstance(speed, (int, float)):
         raise ValidationError(_l("Hastigheten ska vara ett tal (1 = realtid, 60 = en scenariominut per sekund)."))
-    speed = float(speed)
-    if not MIN_SPEED <= speed <= MAX_SPEED:
+    value = float(speed)
+    if not MIN_SPEED <= value <= MAX_SPEED:
         raise ValidationError(
             _l(
                 "Hastigheten ska vara mellan %(low)s och %(high)s.",
@@ -269,7 +269,7 @@ def _check_speed(speed: Any) -> float:
                 high=format(MAX_SPEED, "g"),
             )
         )
-    return speed
+    return value
 
 
 def _check_start(start_at: Any, now: datetime) -> datetime:
@@ -712,8 +712,11 @@ def recover() -> int:
         if ex.status is ExerciseStatus.SCHEDULED:
             jobs.append((start_job_id(ex.id), ex.start_at, START_FUNC, (ex.id,)))
         else:
-            for d in _undelivered(ex.id):
-                jobs.append((inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id)))
+            jobs += [
+                (inject_job_id(ex.id, d.inject_id), d.due_at, DELIVER_FUNC, (ex.id, d.inject_id))
+                for d in _undelivered(ex.id)
+                if d.due_at is not None
+            ]
     db.session.rollback()
     for job_id, run_at, func_path, args in jobs:
         try:

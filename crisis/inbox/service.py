@@ -44,12 +44,12 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False, one_lin
         value = ""
     if not isinstance(value, str):
         raise ValidationError(_l("%(field)s måste vara text.", field=labels.field(field)))
-    value = " ".join(value.split()) if one_line else value.strip()
-    if required and not value:
+    text: str = " ".join(value.split()) if one_line else value.strip()
+    if required and not text:
         raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
-    if len(value) > limit:
+    if len(text) > limit:
         raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
-    return value
+    return text
 
 
 def _aware(value: datetime | None, field: str) -> datetime | None:

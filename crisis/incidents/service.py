@@ -154,7 +154,7 @@ def update(
             new_level = _parse(Level, level, "level")
             if new_level is not incident.level:
                 check(actor, Perm.LEAD)
-                _decision_fields(decided_by, mandate, reason)
+                who, under, why = _decision_fields(decided_by, mandate, reason)
                 old = incident.level
                 incident.level = new_level
                 note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
@@ -163,9 +163,9 @@ def update(
                     actor=actor,
                     kind=LogKind.DECISION,
                     text=f"Beslut: nivån ändras från {record_sv.level(old)} till "
-                    f"{record_sv.level(new_level)}{note}. Motivering: {reason.strip()}",
-                    decided_by=decided_by.strip(),
-                    mandate=mandate.strip(),
+                    f"{record_sv.level(new_level)}{note}. Motivering: {why}",
+                    decided_by=who,
+                    mandate=under,
                 )
                 changed = True
         if status is not None:
@@ -173,14 +173,14 @@ def update(
             if new_status is IncidentStatus.ACTIVE:
                 raise ValidationError(_l("En avslutad händelse kan inte öppnas igen; öppna en ny."))
             check(actor, Perm.LEAD)
-            _decision_fields(decided_by, mandate, reason)
+            who, under, why = _decision_fields(decided_by, mandate, reason)
             # The last change: closing announces the incident with the changes above.
             close_locked(
                 incident=incident,
                 actor=actor,
-                text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
-                decided_by=decided_by.strip(),
-                mandate=mandate.strip(),
+                text=f"Beslut: händelsen avslutas. Motivering: {why}",
+                decided_by=who,
+                mandate=under,
             )
             changed = False
         if changed:
@@ -216,16 +216,17 @@ def close_locked(
     return True
 
 
-def _decision_fields(decided_by: str | None, mandate: str | None, reason: str | None) -> None:
-    missing = [
-        n for n, v in (("decided_by", decided_by), ("mandate", mandate), ("reason", reason)) if not (v and v.strip())
-    ]
+def _decision_fields(decided_by: str | None, mandate: str | None, reason: str | None) -> tuple[str, str, str]:
+    """The decider, mandate and reason of a decision, stripped; all three are required."""
+    who, under, why = ((v or "").strip() for v in (decided_by, mandate, reason))
+    missing = [n for n, v in (("decided_by", who), ("mandate", under), ("reason", why)) if not v]
     if missing:
         raise ValidationError(
             _l("Ett beslut behöver %(missing)s.", missing=", ".join(str(DECISION_FIELDS[n]) for n in missing))
         )
-    if len(decided_by) > 200 or len(mandate) > 300 or len(reason) > 2000:
+    if len(who) > 200 or len(under) > 300 or len(why) > 2000:
         raise ValidationError(_l("Beslutsfattare, mandat eller motivering är för lång."))
+    return who, under, why
 
 
 def kommun_level(*, incidents: Iterable[Incident]) -> Level:

@@ -59,12 +59,12 @@ def _text(value: Any, field: str, *, required: bool, limit: int = MAX_TEXT) -> s
         value = ""
     if not isinstance(value, str):
         raise ValidationError(_l("%(field)s måste vara text.", field=labels.field(field)))
-    value = value.strip()
-    if required and not value:
+    text: str = value.strip()
+    if required and not text:
         raise ValidationError(_l("Fältet %(field)s är tomt.", field=labels.field(field)))
-    if len(value) > limit:
+    if len(text) > limit:
         raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=labels.field(field), limit=limit))
-    return value
+    return text
 
 
 def _status(value: Any) -> LessonStatus:
@@ -200,7 +200,10 @@ def update(
     if not may_change(actor, lesson):
         raise Forbidden(_l("Bara krisledningen eller den som skrev erfarenheten får ändra den."))
     diffs: list[tuple[str, str | None, str | None]] = []
-    new_status = new_owner = new_owner_id = new_deadline = None
+    new_status: LessonStatus | None = None
+    new_owner: str | None = None
+    new_owner_id: int | None = None
+    new_deadline: date | None = None
     if status is not _UNSET:
         new_status = _status(status)
         if new_status is not lesson.status:
@@ -224,12 +227,15 @@ def update(
     name = _actor_name(actor)
     lesson_id = lesson.id
     with write_transaction(db.session):
-        lesson = db.session.get(Lesson, lesson_id)
+        locked = db.session.get(Lesson, lesson_id)
+        if locked is None:  # lessons are never deleted; say so rather than crash if one were
+            raise NotFound(_l("Erfarenhet %(id)s finns inte.", id=lesson_id))
+        lesson = locked
         now = utcnow()
         for field, old, new in diffs:
-            if field == "status":
+            if field == "status" and new_status is not None:
                 lesson.status = new_status
-            elif field == "owner":
+            elif field == "owner" and new_owner is not None:
                 lesson.owner, lesson.owner_user_id = new_owner, new_owner_id
             else:
                 lesson.deadline = new_deadline

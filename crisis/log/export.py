@@ -81,15 +81,7 @@ def iter_entries(
         rows = list(db.session.scalars(stmt))
         if not rows:
             return
-        corrections = dict(
-            db.session.execute(
-                sa.select(LogEntry.corrects, LogEntry.number).where(
-                    LogEntry.incident_id == incident_id,
-                    LogEntry.number <= cap,
-                    LogEntry.corrects.between(rows[0].number, rows[-1].number),
-                )
-            ).all()
-        )
+        corrections = log.corrected_by(incident_id=incident_id, between=(rows[0].number, rows[-1].number), upto=cap)
         for entry in rows:
             yield entry, corrections.get(entry.number)
         last = rows[-1].number

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -196,8 +196,11 @@ def _write(
         prev_hash=incident.last_log_hash or hashing.GENESIS,
     )
     row["hash"] = hashing.entry_hash(row["prev_hash"], row)
-    result = db.session.execute(LogEntry.__table__.insert(), row)
-    entry = LogEntry(id=result.inserted_primary_key[0], **row)
+    result = cast("sa.CursorResult[Any]", db.session.execute(LogEntry.__table__.insert(), row))
+    pk = result.inserted_primary_key
+    if pk is None:  # every supported database returns the new id of a single-row insert
+        raise RuntimeError("the log insert returned no primary key")
+    entry = LogEntry(id=pk[0], **row)
     incident.last_log_number = entry.number
     incident.last_log_hash = entry.hash
     # The event carries the entry as the API returns it (with its id).
@@ -375,7 +378,7 @@ def correct(
             )
         cls_value = classification or original.classification.value
         osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
-        kind = original.kind if original.kind is not LogKind.SYSTEM else LogKind.INFO
+        kind = original.kind  # never SYSTEM: refused above
         kind_e, cls_e = _validate_user_entry(
             text=text,
             kind=kind.value,
@@ -498,14 +501,28 @@ def log_page(
     corrections: dict[int, int] = {}
     if entries:
         numbers = [e.number for e in entries]
-        corrections = dict(
-            db.session.execute(
-                sa.select(LogEntry.corrects, LogEntry.number).where(
-                    LogEntry.incident_id == incident_id, LogEntry.corrects.between(numbers[0], numbers[-1])
-                )
-            ).all()
-        )
+        corrections = corrected_by(incident_id=incident_id, between=(numbers[0], numbers[-1]))
     return [(e, corrections.get(e.number)) for e in entries], next_before
+
+
+def corrected_by(
+    *, incident_id: int, numbers: Sequence[int] = (), between: tuple[int, int] | None = None, upto: int | None = None
+) -> dict[int, int]:
+    """Which entry corrects each of `numbers` (or each entry numbered within `between`): {corrected: correction}.
+
+    `upto` ignores corrections written after that entry number (an export's
+    fixed end). The one query every page of the log uses to strike entries through.
+    """
+    if between is None and not numbers:
+        return {}
+    stmt = sa.select(LogEntry.corrects, LogEntry.number).where(LogEntry.incident_id == incident_id)
+    if between is not None:
+        stmt = stmt.where(LogEntry.corrects.between(*between))
+    else:
+        stmt = stmt.where(LogEntry.corrects.in_(list(numbers)))
+    if upto is not None:
+        stmt = stmt.where(LogEntry.number <= upto)
+    return {corrected: number for corrected, number in db.session.execute(stmt).tuples() if corrected is not None}
 
 
 def all_for_export(*, incident_id: int) -> list[tuple[LogEntry, int | None]]:
@@ -530,8 +547,11 @@ def verify_chain(*, incident_id: int) -> hashing.ChainProblem | None:
     problem = hashing.verify(as_maps(rows))
     if problem is None:
         incident = db.session.get(Incident, incident_id)
-        count = db.session.scalar(
-            sa.select(sa.func.count()).select_from(LogEntry).where(LogEntry.incident_id == incident_id)
+        count = (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(LogEntry).where(LogEntry.incident_id == incident_id)
+            )
+            or 0
         )
         if incident is not None and count != incident.last_log_number:
             return hashing.ChainProblem(

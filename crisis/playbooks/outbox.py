@@ -145,15 +145,15 @@ def process(ids: list[int]) -> dict[int, MailState]:
         with write_transaction(db.session):
             incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
             done: list[tuple[MailMessage, MailState, str | None]] = []
-            for row in group:
-                row = db.session.get(MailMessage, row.id, populate_existing=True)
-                if row is None or row.state is not MailState.PENDING:
+            for queued in group:
+                msg = db.session.get(MailMessage, queued.id, populate_existing=True)
+                if msg is None or msg.state is not MailState.PENDING:
                     continue  # someone else recorded it already
-                state, error = outcome[row.id]
-                row.state, row.error, row.processed_at = state, error, now
-                done.append((row, state, error))
-                if state in (MailState.SENT, MailState.DRY_RUN) and row.callout_entry_id:
-                    entry = db.session.get(CalloutEntry, row.callout_entry_id)
+                state, error = outcome[msg.id]
+                msg.state, msg.error, msg.processed_at = state, error, now
+                done.append((msg, state, error))
+                if state in (MailState.SENT, MailState.DRY_RUN) and msg.callout_entry_id:
+                    entry = db.session.get(CalloutEntry, msg.callout_entry_id)
                     if entry is not None and state is MailState.SENT:
                         entry.notified_at = now
             if not done:

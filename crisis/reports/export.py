@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -32,14 +32,15 @@ def wis_text(*, viewer: User, report_id: int) -> tuple[Report, str]:
 def _boundary(path: str) -> dict[str, Any]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if data.get("type") == "FeatureCollection":
-        geoms = [f["geometry"] for f in data["features"]]
+        geoms: list[dict[str, Any]] = [f["geometry"] for f in data["features"]]
         if len(geoms) == 1:
             return geoms[0]
-        coords = []
+        coords: list[Any] = []
         for g in geoms:
             coords += [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
         return {"type": "MultiPolygon", "coordinates": coords}
-    return data.get("geometry", data)
+    geometry: dict[str, Any] = data.get("geometry", data)
+    return geometry
 
 
 def _token(value: str) -> str:
@@ -95,18 +96,23 @@ def build_cap(report: Report, incident: Incident, sent: datetime | None = None) 
         refs.append(cap.CapReference(cap_sender(), cap_identifier(prev), prev.approved_at))
     geometry = report.area or _boundary(str(ROOT / "static" / current_app.config["CRISIS_BOUNDARY"]))
     kommun = current_app.config.get("CRISIS_KOMMUN", "")
+    when = sent or report.approved_at
+    if when is None:
+        raise cap.CapInputError(["sent is required: the report is not approved"])
+    # The stored codes are plain strings; CapMessage checks them against CAP's
+    # value lists and raises CapInputError naming any that is not one.
     return cap.CapMessage(
         identifier=cap_identifier(report),
         sender=cap_sender(),
-        sent=sent or report.approved_at,
+        sent=when,
         exercise=incident.is_exercise,
         msg_type="Update" if refs else "Alert",
         references=refs,
-        category=report.cap_category,
+        category=cast(cap.Category, report.cap_category),
         event=incident.kind or incident.title,
-        urgency=report.cap_urgency,
-        severity=report.cap_severity,
-        certainty=report.cap_certainty,
+        urgency=cast(cap.Urgency, report.cap_urgency),
+        severity=cast(cap.Severity, report.cap_severity),
+        certainty=cast(cap.Certainty, report.cap_certainty),
         sender_name=f"{kommun} – central krisledning" if kommun else "Central krisledning",
         headline=report.cap_headline or incident.title,
         description=report.cap_description,

@@ -133,10 +133,10 @@ def _text_field(name: str, value: Any, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_l("%(field)s måste vara text.", field=name))
-    value = value.replace("\r\n", "\n").strip()
-    if len(value) > limit:
+    text: str = value.replace("\r\n", "\n").strip()
+    if len(text) > limit:
         raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=name, limit=limit))
-    return value
+    return text
 
 
 def parse_time(name: str, value: Any) -> datetime | None:
@@ -252,7 +252,7 @@ def create(*, actor: User, incident_id: int, supersedes: int | None = None) -> R
                 )
             since_log = int((old.snapshot or {}).get("since_log") or 0)
             previous_no = (old.snapshot or {}).get("previous_report")
-            carry = old
+            carry: Report | None = old
         else:
             prev = latest_issued(incident_id=incident_id)
             since_log = int((prev.snapshot or {}).get("log_head") or 0) if prev else 0
@@ -367,6 +367,8 @@ def _locked_report(report_id: int) -> tuple[Incident, Report]:
         raise NotFound(_l("Rapport %(id)s finns inte.", id=report_id))
     incident = events.lock_incident(incident_id=incident_id, allow_closed=True)
     report = db.session.get(Report, report_id, populate_existing=True)
+    if report is None:
+        raise NotFound(_l("Rapport %(id)s finns inte.", id=report_id))
     return incident, report
 
 
@@ -482,7 +484,7 @@ def send(
         sent_v = sent_v or now
         if sent_v > now + timedelta(minutes=5):
             raise ValidationError(_l("Tiden då rapporten skickades (sent_at) ligger i framtiden."))
-        if sent_v < report.approved_at - timedelta(minutes=1):
+        if report.approved_at is not None and sent_v < report.approved_at - timedelta(minutes=1):
             raise ValidationError(_l("Tiden då rapporten skickades (sent_at) ligger före fastställandet."))
         actor_name = actor.display_name
         report.sent_at = sent_v
@@ -523,7 +525,7 @@ def acknowledge(
         at_v = at_v or now
         if at_v > now + timedelta(minutes=5):
             raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger i framtiden."))
-        if at_v < report.sent_at - timedelta(minutes=1):
+        if report.sent_at is not None and at_v < report.sent_at - timedelta(minutes=1):
             raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger före tiden då rapporten skickades."))
         who = who or report.sent_recipient or DEFAULT_RECIPIENT
         actor_name = actor.display_name

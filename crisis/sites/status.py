@@ -343,15 +343,7 @@ def _linked_log(
     entries = list(db.session.scalars(stmt.order_by(LogEntry.number.desc()).limit(limit + 1)))
     next_before = entries[limit - 1].number if len(entries) > limit else None
     entries = entries[:limit]
-    corrections: dict[int, int] = {}
-    if entries:
-        corrections = dict(
-            db.session.execute(
-                sa.select(LogEntry.corrects, LogEntry.number).where(
-                    LogEntry.incident_id == incident_id, LogEntry.corrects.in_([e.number for e in entries])
-                )
-            ).all()
-        )
+    corrections = log.corrected_by(incident_id=incident_id, numbers=[e.number for e in entries])
     return [log.to_dict(e, corrections.get(e.number)) for e in entries], next_before
 
 
@@ -379,11 +371,13 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
         row["total"] += 1
         if site.key in view.at_risk:
             row["at_risk"] += 1
-    categories = [{"category": c.value, **counts[c.value]} for c in SiteCategory if c.value in counts]
+    categories: list[dict[str, Any]] = [
+        {"category": c.value, **counts[c.value]} for c in SiteCategory if c.value in counts
+    ]
     totals = {s.value: 0 for s in SiteState} | {"at_risk": 0, "total": 0}
-    for row in categories:
+    for cat in categories:
         for name in totals:
-            totals[name] += row[name]
+            totals[name] += cat[name]
 
     def brief(site: Site) -> dict[str, Any]:
         props = view.status_properties(site)
@@ -402,7 +396,7 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
         key=lambda s: (s.styrel_priority is None, s.styrel_priority or 0, _SEVERITY.get(view.state(s), 2), s.name)
     )
     backup = [
-        brief(site) for site in view.sites if (row := view.latest.get(site.id)) is not None and row.on_backup_power
+        brief(site) for site in view.sites if (latest := view.latest.get(site.id)) is not None and latest.on_backup_power
     ]
     backup.sort(key=lambda b: (b["fuel_left_hours"] is None, b["fuel_left_hours"] or 0, b["name"]))
     return {

@@ -52,7 +52,7 @@ def position_dict(p: Position) -> dict[str, Any]:
         ],
         "handover_note": last_note.handover_note if last_note else None,
         "handover_by": last_note.user.display_name if last_note else None,
-        "handover_at": last_note.checked_out_at.isoformat() if last_note else None,
+        "handover_at": last_note.checked_out_at.isoformat() if last_note and last_note.checked_out_at else None,
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,10 +102,10 @@ def _local(dt: datetime) -> str:
 def _title(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(_l("Rubriken är tom."))
-    value = " ".join(value.split())
-    if len(value) > MAX_TITLE:
+    title: str = " ".join(value.split())
+    if len(title) > MAX_TITLE:
         raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=MAX_TITLE))
-    return value
+    return title
 
 
 def _description(value: Any) -> str:
@@ -112,13 +113,13 @@ def _description(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_l("Beskrivningen måste vara text."))
-    value = value.strip()
-    if len(value) > MAX_DESCRIPTION:
+    text: str = value.strip()
+    if len(text) > MAX_DESCRIPTION:
         raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=MAX_DESCRIPTION))
-    return value
+    return text
 
 
-def _enum(enum_cls: type, value: Any, field: str) -> Any:
+def _enum(enum_cls: type[StrEnum], value: Any, field: str) -> Any:
     try:
         return enum_cls(value)
     except ValueError:
@@ -478,10 +479,10 @@ UPDATABLE = ("title", "description", "status", "priority", "position", "assignee
 def _as_text(field: str, value: Any) -> str | None:
     if value is None:
         return None
-    if field == "due_at":
+    if isinstance(value, datetime):
         return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
+    if isinstance(value, StrEnum):
+        return str(value.value)
     return str(value)
 
 
@@ -572,7 +573,7 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
         if not diffs:
             return task
         now = utcnow()
-        lines = []
+        lines: list[str] = []
         with db.session.no_autoflush:  # one UPDATE, so the version goes up by one
             _apply(task, diffs, now, actor, lines)
         db.session.flush()  # bumps the version

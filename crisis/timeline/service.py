@@ -84,13 +84,7 @@ def hour_page(
     oldest = rows[-1]
     more = db.session.scalar(sa.select(base.where(_older_than(oldest.occurred_at, oldest.number)).exists()))
     rows.reverse()
-    corrections: dict[int, int] = dict(
-        db.session.execute(
-            sa.select(LogEntry.corrects, LogEntry.number).where(
-                LogEntry.incident_id == incident_id, LogEntry.corrects.in_([e.number for e in rows])
-            )
-        ).all()
-    )
+    corrections = log.corrected_by(incident_id=incident_id, numbers=[e.number for e in rows])
     if not has_perm(viewer, Perm.READ_CONFIDENTIAL):
         # An observer sees that an entry was corrected only by a correction they may read.
         visible = set(

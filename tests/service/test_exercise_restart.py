@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from crisis.exercises.models import InjectDelivery
 from crisis.extensions import db
 from crisis.log.models import LogEntry
 from crisis.scheduler import runner
+from tests.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 12
@@ -81,15 +82,6 @@ def delivered(exercise_id: int) -> tuple[list[str], int, int]:
     )
     db.session.rollback()
     return ids, entries, events
-
-
-def wait_for(pred: Callable[[], bool], timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
 
 
 @pytest.mark.slow

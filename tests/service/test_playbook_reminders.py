@@ -19,6 +19,7 @@ from crisis.log.models import LogEntry
 from crisis.playbooks import activation, jobs, registry, reminders
 from crisis.playbooks.models import IncidentReminder
 from crisis.scheduler import runner
+from tests.polling import wait_for
 
 PLAYBOOK = """\
 title: Testlarm
@@ -73,15 +74,6 @@ def _due_events(incident_id: int) -> list[dict]:
     ]
     db.session.rollback()
     return out
-
-
-def _wait_for(pred, timeout: float = 10.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return pred()
 
 
 def _rem(incident_id: int, key: str) -> IncidentReminder:
@@ -166,7 +158,7 @@ def test_reminders_survive_a_restart_fire_once_and_stop_when_closed(app, users, 
         assert _reminder_entries(inc.id) == []
 
         runner.start_background(app)
-        assert _wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
         runner.shutdown()
 
         # Restarted: the reminder that already fired does not fire again.
@@ -191,7 +183,7 @@ def test_activation_while_the_scheduler_runs_fires_the_first_reminder(app, users
         runner.start_background(app)
         start = utcnow()
         inc = activation.activate(actor=users["leader"], playbook_key=testlarm, title="Vatten", context="")
-        assert _wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
         (ev,) = _due_events(inc.id)
         assert abs((datetime.fromisoformat(ev["due_at"]) - start).total_seconds()) < 5
     finally:
@@ -205,7 +197,7 @@ def test_lost_jobs_are_recreated_at_scheduler_start(app, users, testlarm):
     assert runner.job_ids("reminder:") == []
     try:
         runner.start_background(app)
-        assert _wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 5)  # the missed due time, once
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 5)  # the missed due time, once
         assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == [f"reminder:{inc.id}:nu", f"reminder:{inc.id}:senare"]
         with runner._job_store() as sched:
             later = sched.get_job(f"reminder:{inc.id}:senare")

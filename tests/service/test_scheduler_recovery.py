@@ -31,8 +31,8 @@ from crisis.reports import service as reports
 from crisis.scheduler import runner
 from crisis.tasks import service as tasks
 from tests.conftest import PASSWORD, PG_URL
+from tests.polling import wait_for
 from tests.service.test_exercise_restart import fast_scenario
-from tests.service.test_exercise_restart import wait_for as _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 10
@@ -89,7 +89,7 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
         runner.start_background(app)
         ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED)
         ex = exercises.start(actor=control, exercise_id=ex.id)
-        assert _wait_for(lambda: len(_delivered(ex.id)) >= 2, 5)
+        assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 5)
         runner.shutdown()
         time.sleep(0.3)
         before = _delivered(ex.id)
@@ -118,10 +118,10 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
         caplog.clear()
         t0 = time.monotonic()
         runner.start_background(app)
-        assert _wait_for(lambda: len(_delivered(ex.id)) == N, CATCH_UP_BOUND), _delivered(ex.id)
-        assert _wait_for(lambda: _events(incident.id, "reminder.due") == 1, CATCH_UP_BOUND - (time.monotonic() - t0))
+        assert wait_for(lambda: len(_delivered(ex.id)) == N, CATCH_UP_BOUND), _delivered(ex.id)
+        assert wait_for(lambda: _events(incident.id, "reminder.due") == 1, CATCH_UP_BOUND - (time.monotonic() - t0))
         db.session.expire_all()
-        assert _wait_for(lambda: tasks._task(task.id, fresh=True).reminded_at is not None, 1)
+        assert wait_for(lambda: tasks._task(task.id, fresh=True).reminded_at is not None, 1)
         elapsed = time.monotonic() - t0
         print(f"in-process restart: every overdue job done {elapsed:.2f} s after start_background")
         assert elapsed < CATCH_UP_BOUND, elapsed
@@ -200,7 +200,7 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
         return p
 
     def running_at(log: Path, timeout: float = 90) -> float:
-        assert _wait_for(lambda: "running (re-reads the job store" in log.read_text(errors="replace"), timeout), (
+        assert wait_for(lambda: "running (re-reads the job store" in log.read_text(errors="replace"), timeout), (
             log.read_text(errors="replace")
         )
         return time.monotonic()
@@ -215,7 +215,7 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
             running_at(first_log)
             ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED)
             ex = exercises.start(actor=control, exercise_id=ex.id)
-            assert _wait_for(lambda: len(_delivered(ex.id)) >= 2, 10), first_log.read_text()
+            assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 10), first_log.read_text()
             os.killpg(p.pid, signal.SIGKILL)
             p.wait(10)
             killed_with = len(_delivered(ex.id))
@@ -225,7 +225,7 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
             second_log = tmp_path / "second.log"
             start(second_log)
             t0 = running_at(second_log)
-            assert _wait_for(lambda: len(_delivered(ex.id)) == N, CATCH_UP_BOUND), second_log.read_text()
+            assert wait_for(lambda: len(_delivered(ex.id)) == N, CATCH_UP_BOUND), second_log.read_text()
             elapsed = time.monotonic() - t0
             print(f"scheduler process restart: overdue injects delivered {elapsed:.2f} s after its 'running' line")
             assert elapsed < CATCH_UP_BOUND

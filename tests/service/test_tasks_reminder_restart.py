@@ -15,6 +15,7 @@ from crisis.log.models import LogEntry
 from crisis.scheduler import runner
 from crisis.tasks import service
 from crisis.tasks.models import Task
+from tests.polling import wait_for
 
 
 def _reminders(incident_id):
@@ -34,15 +35,6 @@ def _reminders(incident_id):
     ]
     db.session.rollback()
     return logs, sorted(evs)
-
-
-def _wait_for(pred, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return pred()
 
 
 def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
@@ -68,8 +60,8 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
         assert sorted(runner.job_ids("task-due:")) == sorted([f"task-due:{early.id}", f"task-due:{late.id}"])
 
         runner.start_background(app)  # a new scheduler on the same job store
-        assert _wait_for(lambda: _reminders(incident.id)[1] == [early.id], 5)
-        assert _wait_for(lambda: _reminders(incident.id)[1] == sorted([early.id, late.id]), 6)
+        assert wait_for(lambda: _reminders(incident.id)[1] == [early.id], 5)
+        assert wait_for(lambda: _reminders(incident.id)[1] == sorted([early.id, late.id]), 6)
         runner.shutdown()
 
         # And once more: nothing fires twice after another restart.
@@ -101,6 +93,6 @@ def test_scheduler_start_recovers_missed_reminders(app, users, incident):
         db.session.execute(sa.update(Task.__table__).values(due_at=utcnow() - timedelta(minutes=1)))
     try:
         runner.start_background(app)
-        assert _wait_for(lambda: _reminders(incident.id)[1] == [task.id], 5)
+        assert wait_for(lambda: _reminders(incident.id)[1] == [task.id], 5)
     finally:
         runner.shutdown()
