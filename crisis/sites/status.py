@@ -396,7 +396,9 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
         key=lambda s: (s.styrel_priority is None, s.styrel_priority or 0, _SEVERITY.get(view.state(s), 2), s.name)
     )
     backup = [
-        brief(site) for site in view.sites if (latest := view.latest.get(site.id)) is not None and latest.on_backup_power
+        brief(site)
+        for site in view.sites
+        if (latest := view.latest.get(site.id)) is not None and latest.on_backup_power
     ]
     backup.sort(key=lambda b: (b["fuel_left_hours"] is None, b["fuel_left_hours"] or 0, b["name"]))
     return {
