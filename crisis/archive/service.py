@@ -38,24 +38,8 @@ from crisis.incidents.models import Incident
 from crisis.log import export, hashing
 from crisis.log import service as log
 
-CSV_COLUMNS = [
-    "number",
-    "occurred_at",
-    "recorded_at",
-    "kind",
-    "author",
-    "position",
-    "counterpart",
-    "classification",
-    "osl_ground",
-    "text",
-    "corrects",
-    "corrected_by",
-    "decided_by",
-    "mandate",
-    "prev_hash",
-    "hash",
-]
+# The log export's columns with the chain link, so the archive's log.csv can be verified on its own.
+CSV_COLUMNS = [c for c in export.CSV_COLUMNS if c != "hash"] + ["prev_hash", "hash"]
 CHUNK = 500
 
 
