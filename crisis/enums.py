@@ -39,7 +39,12 @@ LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
 
 class IncidentStatus(StrEnum):
     ACTIVE = "active"
+    STANDING_DOWN = "standing_down"  # avveckling: decided, open tasks being closed or handed over
     CLOSED = "closed"
+
+
+# Statuses of an incident that is still open (the staff works in it).
+OPEN_INCIDENT_STATUSES: tuple[IncidentStatus, ...] = (IncidentStatus.ACTIVE, IncidentStatus.STANDING_DOWN)
 
 
 class LogKind(StrEnum):

@@ -99,7 +99,7 @@ ROLES = LabelTable(
     }
 )
 MODES = LabelTable({"real": N_("Skarp"), "exercise": N_("ÖVNING")})
-STATUSES = LabelTable({"active": N_("Aktiv"), "closed": N_("Avslutad")})
+STATUSES = LabelTable({"active": N_("Aktiv"), "standing_down": N_("Avveckling"), "closed": N_("Avslutad")})
 POSITIONS = LabelTable(
     {
         "krisledningschef": N_("Krisledningschef"),
