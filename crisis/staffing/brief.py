@@ -90,8 +90,8 @@ def compose(facts: BriefFacts) -> str:
         "",
         "Sedan incheckningen",
         f"- {_count(facts.entries_total, 'dagbokspost', 'dagboksposter')} i händelsen, "
-        f"varav {facts.entries_position} av eller till funktionen och "
-        f"{_count(facts.decisions_total, 'beslut', 'beslut')}.",
+        f"varav {facts.entries_position} av eller till funktionen, "
+        f"{_count(facts.decisions_total, 'beslut', 'beslut') if facts.decisions_total else 'inga beslut'}.",
     ]
     for e in facts.key_entries:
         lines.append(f"- Post {e.number} kl. {hhmm(e.at)} ({e.kind}): {_short(e.text)}")

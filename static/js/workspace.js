@@ -359,7 +359,8 @@
             "aria-expanded": mine ? (drafts[p.key] ? "true" : "false") : null,
             onclick: function (ev) { if (mine) openCheckout(p, ev.currentTarget); else staff({ action: "check_in", position: p.key }); } }));
         }
-        var note = p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
+        var note = p.handover ? handoverBox(p, mine)
+          : p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
         return K.el("li", { class: "position" + (p.holders.length ? "" : " unstaffed"), id: "pos-" + p.key }, [
           K.el("div", { class: "position-head" }, [K.el("span", { class: "position-label", text: p.label })].concat(actions)),
           K.el("ul", { class: "holders" }, holders), note, mine && drafts[p.key] ? drafts[p.key] : null]);
@@ -407,32 +408,78 @@
         .catch(function (e) { K.showError(errNode || document.getElementById("staffing-error"), e); throw e; });
     }
 
+    // The newest handover brief of a position: open (and acknowledgeable) for the one who took over.
+    function handoverBox(p, mine) {
+      var h = p.handover;
+      var acked = !!h.acknowledged_at;
+      var head = acked
+        ? K.fmt(t.handover_acked, { from: h.from_name, by: h.acknowledged_by_name || "", time: K.hhmm(h.acknowledged_at) })
+        : K.fmt(t.handover_from, { from: h.from_name, time: K.hhmm(h.signed_at) });
+      var canAck = !acked && canStaff && active && mine && h.from_user !== me;
+      var err = K.el("p", { class: "form-error", role: "alert" });
+      var ack = canAck ? K.el("button", { type: "button", class: "primary small handover-ack", text: t.handover_ack,
+        "aria-label": t.handover_ack + ": " + p.label,
+        onclick: function (ev) {
+          ev.currentTarget.disabled = true;
+          K.api("POST", "/handovers/" + h.id + "/acknowledge").then(function () {
+            return K.api("GET", base + "/staffing").then(renderStaffing);
+          }).catch(function (e) { ev.target.disabled = false; K.showError(err, e); });
+        } }) : null;
+      return K.el("div", { class: "handover-box" + (acked ? " acked" : " pending"), id: "handover-" + h.id }, [
+        K.el("details", { open: canAck ? true : null }, [
+          K.el("summary", { text: head }),
+          K.el("pre", { class: "handover-text", text: h.text })]),
+        ack, err]);
+    }
+
+    // Check-out: the generated brief, edited here, signed (with a confirmation) and the check-out in one step.
     function openCheckout(p, button) {
       var li = document.getElementById("pos-" + p.key);
       var existing = li.querySelector(".checkout-form");
       if (existing) { existing.querySelector("textarea").focus(); return; }
-      var id = "handover-" + p.key;
-      var area = K.el("textarea", { id: id, rows: 4, maxlength: 5000 });
+      var id = "handover-text-" + p.key;
+      var area = K.el("textarea", { id: id, rows: 14, maxlength: 20000, "aria-describedby": id + "-hint" });
       var err = K.el("p", { class: "form-error", role: "alert" });
+      var generatedAt = null;
+      var signBtn = K.el("button", { type: "submit", class: "primary", text: t.handover_sign, disabled: true });
       var form = K.el("form", { class: "checkout-form stack-form", "data-position": p.key, novalidate: true }, [
-        K.el("div", { class: "field" }, [K.el("label", { for: id, text: t.handover_prompt }), area]),
+        K.el("div", { class: "field" }, [
+          K.el("label", { for: id, text: K.fmt(t.handover_label, { position: p.label }) }),
+          K.el("p", { id: id + "-hint", class: "hint", text: t.handover_hint }), area]),
         K.el("div", { class: "entry-actions" }, [
-          K.el("button", { type: "submit", class: "primary", text: t.check_out_confirm }),
+          signBtn,
           K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel, onclick: function () {
             form.remove(); button.setAttribute("aria-expanded", "false"); button.focus(); } })]),
+        K.el("details", { class: "plain-checkout" }, [
+          K.el("summary", { text: t.checkout_plain }),
+          K.el("button", { type: "button", class: "small", text: t.check_out_confirm, onclick: function () {
+            form.remove();
+            staff({ action: "check_out", position: p.key }).catch(function () {});
+          } })]),
         err]);
+      K.api("GET", base + "/staffing/" + encodeURIComponent(p.key) + "/handover").then(function (d) {
+        if (!area.value) area.value = d.text;
+        generatedAt = d.generated_at;
+        signBtn.disabled = false;
+      }).catch(function (e) { K.showError(err, e); });
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var body = { action: "check_out", position: p.key };
-        if (area.value.trim()) body.handover_note = area.value.trim();
-        form.querySelector("button[type=submit]").disabled = true;
-        form.remove();
-        staff(body, document.getElementById("staffing-error")).catch(function () {
-          // Put the form back with what was written.
-          if (lastStaffing) renderStaffing(lastStaffing);
-          var again = document.getElementById("pos-" + p.key);
-          if (again) { again.appendChild(form); form.querySelector("button[type=submit]").disabled = false; area.focus(); }
-        });
+        K.showError(err, null);
+        var text = area.value.trim();
+        if (!text) { err.textContent = t.handover_empty; area.focus(); return; }
+        K.confirmDialog({
+          title: K.fmt(t.handover_confirm_title, { position: p.label }), text: t.handover_confirm_text,
+          confirmLabel: t.handover_sign
+        }).then(function (answer) {
+          if (!answer) return;
+          signBtn.disabled = true;
+          var body = { text: text };
+          if (generatedAt) body.generated_at = generatedAt;
+          return K.api("POST", base + "/staffing/" + encodeURIComponent(p.key) + "/handover", body).then(function () {
+            form.remove();
+            return K.api("GET", base + "/staffing").then(renderStaffing);
+          });
+        }).catch(function (e) { signBtn.disabled = false; K.showError(err, e); });
       });
       li.appendChild(form);
       button.setAttribute("aria-expanded", "true");
