@@ -22,7 +22,11 @@ class IncidentPatch(Strict):
     title: str | None = pydantic.Field(None, min_length=1, max_length=200)
     description: str | None = pydantic.Field(None, max_length=5000)
     level: LevelStr | None = None
-    status: Literal["active", "closed"] | None = None
+    status: Literal["active", "standing_down", "closed"] | None = pydantic.Field(
+        None,
+        description="standing_down: the stand-down decision (avveckling); closed: the close. Both are decisions "
+        "(decided_by, mandate, reason; lead) and are refused (409) while tasks are open",
+    )
     mode: ModeStr | None = None
     decided_by: str | None = pydantic.Field(None, max_length=200)
     mandate: str | None = pydantic.Field(None, max_length=300)
@@ -30,7 +34,7 @@ class IncidentPatch(Strict):
 
 
 class IncidentQuery(pydantic.BaseModel):
-    status: Literal["active", "closed"] | None = None
+    status: Literal["active", "standing_down", "closed"] | None = None
     mode: ModeStr | None = None
 
 
@@ -41,7 +45,7 @@ class IncidentOut(pydantic.BaseModel):
     description: str
     mode: ModeStr
     level: LevelStr
-    status: Literal["active", "closed"]
+    status: Literal["active", "standing_down", "closed"]
     created_at: str
     closed_at: str | None
     last_seq: int

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from crisis import record_sv, registry
+from crisis import labels, record_sv, registry
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
-from crisis.enums import LEVEL_ORDER, STANDARD_POSITIONS, IncidentStatus, Level, LogKind, Mode
-from crisis.errors import NotFound, ValidationError
+from crisis.enums import LEVEL_ORDER, OPEN_INCIDENT_STATUSES, STANDARD_POSITIONS, IncidentStatus, Level, LogKind, Mode
+from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
@@ -168,26 +168,98 @@ def update(
                     mandate=mandate.strip(),
                 )
                 changed = True
-        if status is not None:
+        if status is not None and status != incident.status.value:
             new_status = _parse(IncidentStatus, status, "status")
             if new_status is IncidentStatus.ACTIVE:
                 raise ValidationError(_l("En avslutad händelse kan inte öppnas igen; öppna en ny."))
             check(actor, Perm.LEAD)
             _decision_fields(decided_by, mandate, reason)
-            # The last change: closing announces the incident with the changes above.
-            close_locked(
-                incident=incident,
-                actor=actor,
-                text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
-                decided_by=decided_by.strip(),
-                mandate=mandate.strip(),
-            )
+            if new_status is IncidentStatus.STANDING_DOWN:
+                stand_down_locked(
+                    incident=incident,
+                    actor=actor,
+                    decided_by=decided_by.strip(),
+                    mandate=mandate.strip(),
+                    reason=reason.strip(),
+                )
+            else:
+                refuse_open_tasks(incident=incident)
+                # The last change: closing announces the incident with the changes above.
+                close_locked(
+                    incident=incident,
+                    actor=actor,
+                    text=f"Beslut: händelsen avslutas. Motivering: {reason.strip()}",
+                    decided_by=decided_by.strip(),
+                    mandate=mandate.strip(),
+                )
             changed = False
         if changed:
             events.append_event(
                 incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict()
             )
     return incident
+
+
+def refuse_open_tasks(*, incident: Incident) -> None:
+    """Stand-down and closing wait for the open tasks: a 409 that lists them (nothing is changed).
+
+    They must be done, cancelled or handed over to the line organisation
+    (tasks.hand_over_to_line) first. The end of an exercise does not ask:
+    it closes through `close_locked` directly, whatever is left open.
+    """
+    from crisis.tasks.service import open_tasks
+
+    left = open_tasks(incident_id=incident.id)
+    if not left:
+        return
+    shown = [f"{t.title} (#{t.id})" for t in left[:10]]
+    titles = "; ".join(shown) + (f" … (+{len(left) - 10})" if len(left) > 10 else "")
+    message = (
+        _l(
+            "1 uppgift är öppen: %(titles)s. Stäng den eller lämna över den till linjeorganisationen.",
+            titles=titles,
+        )
+        if len(left) == 1
+        else _l(
+            "%(n)s uppgifter är öppna: %(titles)s. Stäng dem eller lämna över dem till linjeorganisationen.",
+            n=len(left),
+            titles=titles,
+        )
+    )
+    raise Conflict(
+        message,
+        code="open_tasks",
+        details={"open_tasks": [{"id": t.id, "title": t.title, "status": t.status.value} for t in left]},
+    )
+
+
+def stand_down_locked(*, incident: Incident, actor: User, decided_by: str, mandate: str, reason: str) -> None:
+    """The stand-down decision (avvecklingsbeslut) inside the caller's write transaction (incident locked).
+
+    active -> standing_down, refused while tasks are open. The caller has
+    checked the role (LEAD: the same mandate rule as a level decision) and the
+    decision fields. Records the decision (a decision log entry) and announces
+    the incident.
+    """
+    if incident.status is not IncidentStatus.ACTIVE:
+        raise Conflict(
+            _l("Händelsen är redan %(status)s.", status=labels.STATUSES[incident.status.value]), code="not_active"
+        )
+    refuse_open_tasks(incident=incident)
+    incident.status = IncidentStatus.STANDING_DOWN
+    _record_stand_down(incident=incident, actor=actor, decided_by=decided_by, mandate=mandate, reason=reason)
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
+
+
+def _record_stand_down(*, incident: Incident, actor: User, decided_by: str, mandate: str, reason: str) -> None:
+    log.write_entry(
+        incident=incident,
+        actor=actor,
+        kind=LogKind.DECISION,
+        text=f"Beslut: händelsen går över i avveckling. Motivering: {reason}",
+        decided_by=decided_by,
+        mandate=mandate,
+    )
 
 
 def close_locked(
@@ -230,5 +302,5 @@ def _decision_fields(decided_by: str | None, mandate: str | None, reason: str | 
 
 def kommun_level(*, incidents: Iterable[Incident]) -> Level:
     """The highest level among active *real* incidents (exercises never count)."""
-    levels = [i.level for i in incidents if i.status is IncidentStatus.ACTIVE and i.mode is Mode.REAL]
+    levels = [i.level for i in incidents if i.status in OPEN_INCIDENT_STATUSES and i.mode is Mode.REAL]
     return max(levels, key=LEVEL_ORDER.index, default=Level.NORMAL)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from crisis import csvexport
 from crisis.auth.permissions import Perm, has_perm, require
-from crisis.enums import IncidentStatus, Mode
+from crisis.enums import OPEN_INCIDENT_STATUSES, IncidentStatus, Mode
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
 from crisis.log import export
@@ -45,7 +45,7 @@ def set_language(code: str) -> Any:
 @login_required
 def index() -> Any:
     all_incidents = incidents.list_incidents(viewer=current_user)
-    active = [i for i in all_incidents if i.status is IncidentStatus.ACTIVE]
+    active = [i for i in all_incidents if i.status in OPEN_INCIDENT_STATUSES]
     return render_template(
         "index.html",
         real=[i for i in active if i.mode is Mode.REAL],

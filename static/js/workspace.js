@@ -18,7 +18,7 @@
     var me = root.dataset.user;
     var canWrite = cfg.canWrite === true;
     var canStaff = cfg.canStaff === true;
-    var active = cfg.status === "active";
+    var active = cfg.status !== "closed";
     var base = "/incidents/" + incidentId;
 
     var entries = {};      // number -> entry (the loaded pages of the current query, plus live ones)
@@ -528,17 +528,106 @@
       });
     }
 
+    // ---- avveckling: the stand-down decision, asked first with its own reason (the close step comes after) ----
+    var standdownForm = document.getElementById("standdown-form");
+    if (standdownForm) {
+      var sdErr = document.getElementById("standdown-error");
+      standdownForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(sdErr, null);
+        var decider = document.getElementById("standdown-decided-by").value.trim();
+        var mandateValue = document.getElementById("standdown-mandate").value.trim();
+        if (!decider || !mandateValue) {
+          sdErr.textContent = t.standdown_needs;
+          (decider ? document.getElementById("standdown-mandate") : document.getElementById("standdown-decided-by")).focus();
+          return;
+        }
+        K.confirmDialog({
+          title: t.standdown_title, text: t.standdown_text, confirmLabel: t.standdown_confirm, danger: true,
+          reason: { label: t.standdown_reason, required: true }
+        }).then(function (answer) {
+          if (!answer) return;
+          return K.api("PATCH", base, { status: "standing_down", decided_by: decider, mandate: mandateValue, reason: answer.reason })
+            .then(updateIncident);
+        }).catch(function (e) { K.showError(sdErr, e); refreshOpenTasks(); });
+      });
+    }
+
+    // The open tasks in the avveckling panel: each is done ("Klar") or handed over to the line organisation.
+    var sdList = document.getElementById("standdown-task-list");
+    var sdTaskErr = document.getElementById("standdown-task-error");
+    function refreshOpenTasks() {
+      if (!sdList) return Promise.resolve();
+      return K.api("GET", base + "/tasks?status=todo,doing,blocked").then(function (res) {
+        var drafts = {};
+        Array.prototype.forEach.call(sdList.querySelectorAll(".handover-line-form"), function (f) {
+          drafts[f.getAttribute("data-task")] = f;
+        });
+        sdList.replaceChildren.apply(sdList, res.items.map(function (task) {
+          return K.el("li", { class: "standdown-task", id: "sd-task-" + task.id }, [
+            K.el("span", { class: "title", text: task.title }),
+            K.el("span", { class: "meta", text: " (" + ((t.task_statuses || {})[task.status] || task.status) + ")" }),
+            K.el("div", { class: "standdown-task-actions" }, [
+              K.el("button", { type: "button", class: "small", text: t.task_done,
+                "aria-label": t.task_done + ": " + task.title,
+                onclick: function () { taskDone(task); } }),
+              K.el("button", { type: "button", class: "small", text: t.task_hand_over,
+                "aria-label": t.task_hand_over + " " + task.title,
+                onclick: function () { openHandOver(task); } })]),
+            drafts[String(task.id)] || null]);
+        }));
+        document.getElementById("standdown-none").hidden = res.items.length > 0;
+      }).catch(function (e) { K.showError(sdTaskErr, e); });
+    }
+    function taskDone(task) {
+      K.showError(sdTaskErr, null);
+      K.api("PATCH", "/tasks/" + task.id, { version: task.version, status: "done" })
+        .then(refreshOpenTasks).catch(function (e) { K.showError(sdTaskErr, e); refreshOpenTasks(); });
+    }
+    function openHandOver(task) {
+      var li = document.getElementById("sd-task-" + task.id);
+      var existing = li.querySelector(".handover-line-form");
+      if (existing) { existing.querySelector("input").focus(); return; }
+      var id = "sd-to-" + task.id;
+      var input = K.el("input", { id: id, maxlength: 200, required: true, autocomplete: "off" });
+      var form = K.el("form", { class: "handover-line-form stack-form", "data-task": String(task.id), novalidate: true }, [
+        K.el("div", { class: "field" }, [K.el("label", { for: id, text: t.task_hand_over_to }), input]),
+        K.el("div", { class: "entry-actions" }, [
+          K.el("button", { type: "submit", class: "primary small", text: t.task_hand_over_confirm }),
+          K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel, onclick: function () { form.remove(); } })])]);
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(sdTaskErr, null);
+        var to = input.value.trim();
+        if (!to) { sdTaskErr.textContent = t.task_hand_over_empty; input.focus(); return; }
+        K.api("POST", "/tasks/" + task.id + "/hand-over", { version: task.version, to: to })
+          .then(function () { form.remove(); return refreshOpenTasks(); })
+          .catch(function (e) { K.showError(sdTaskErr, e); });
+      });
+      li.appendChild(form);
+      input.focus();
+    }
+
+    var openTasksTimer = null;
+    function scheduleOpenTasks() {
+      if (!sdList || openTasksTimer) return;
+      openTasksTimer = window.setTimeout(function () { openTasksTimer = null; refreshOpenTasks(); }, 300);
+    }
+
     function updateIncident(inc) {
       document.getElementById("incident-title").textContent = inc.title;
       var lvl = document.getElementById("incident-level");
       lvl.textContent = (t.levels || {})[inc.level] || inc.level;
       lvl.className = "level-badge level-" + inc.level;
-      if (inc.status === "closed" && active) window.location.reload();
+      var st = document.getElementById("incident-status");
+      if (st) { st.textContent = (t.incident_statuses || {})[inc.status] || inc.status; st.className = "status-" + inc.status; }
+      // Avveckling or closed: the page's forms change (the close step, no more writing), so it is rendered anew.
+      if (inc.status !== cfg.status) window.location.reload();
     }
 
     // ---- load the latest page, then go live from the seq the page was rendered at ----
     function loadAll() {
-      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing),
+      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing), refreshOpenTasks(),
         K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })
           .then(function (res) { res.items.forEach(addTask); render(); })]);
     }
@@ -553,6 +642,7 @@
           else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
             addTask(ev.data); scheduleRender();
           }
+          if (ev.type === "task.created" || ev.type === "task.updated") scheduleOpenTasks();
         }
       });
     }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });
