@@ -103,9 +103,15 @@ def _open_tasks(incident_id: int, position_key: str | None = None) -> list[Task]
     return list(db.session.scalars(stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(200)))
 
 
-def pending_decisions(*, incident_id: int) -> list[brief.BriefDecision]:
-    """Decisions in force with a follow-up time: filled from the decision register (crisis.decisions)."""
-    return []
+def pending_decisions(*, viewer: User, incident_id: int) -> list[brief.BriefDecision]:
+    """Decisions in force with a follow-up time, earliest first, from the decision register."""
+    from crisis import record_sv
+    from crisis.decisions import service as decisions
+
+    return [
+        brief.BriefDecision(label=record_sv.decision_label(d.number), text=d.title, follow_up_at=d.follow_up_at)
+        for d in decisions.upcoming_follow_ups(viewer=viewer, incident_id=incident_id, limit=brief.LIST_ITEMS)
+    ]
 
 
 def _facts(incident: Incident, pos: Position, holder: User, since: datetime, now: datetime) -> brief.BriefFacts:
@@ -138,7 +144,7 @@ def _facts(incident: Incident, pos: Position, holder: User, since: datetime, now
         )
         for t in _open_tasks(incident.id, pos.key)
     ]
-    facts.pending_decisions = pending_decisions(incident_id=incident.id)
+    facts.pending_decisions = pending_decisions(viewer=holder, incident_id=incident.id)
     facts.overdue_tasks = [t.title for t in _open_tasks(incident.id) if t.due_at is not None and t.due_at <= now]
     from crisis.reports.service import latest_issued
     from crisis.sites.status import summary_for_incident

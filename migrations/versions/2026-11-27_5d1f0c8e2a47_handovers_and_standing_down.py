@@ -1,7 +1,7 @@
 """handovers (överlämning) table; incident status standing_down (avveckling)
 
 Revision ID: 5d1f0c8e2a47
-Revises: b7e2c4a91f03
+Revises: c3d1e8a5f2b7
 Create Date: 2026-11-27 19:10:00
 
 """
@@ -13,7 +13,7 @@ import crisis.db
 
 # revision identifiers, used by Alembic.
 revision = "5d1f0c8e2a47"
-down_revision = "b7e2c4a91f03"
+down_revision = "c3d1e8a5f2b7"
 branch_labels = None
 depends_on = None
 

@@ -154,3 +154,31 @@ def test_plain_check_out_with_note_still_works(users, on_duty):
     assert pos["handover_note"] == "Mast 3 svajar" and pos["handover_by"] == "Staff Testsson"
     assert pos["handover"] is None
     assert _log(inc.id)[-1].text == "Staff Testsson checkar ut från Samband. Överlämning: Mast 3 svajar"
+
+
+def test_draft_holds_the_decisions_pending_follow_up(users, on_duty):
+    from crisis.decisions import service as decisions
+
+    d = decisions.record(
+        actor=users["leader"],
+        incident_id=on_duty.id,
+        type="priority",
+        text="Reservkraft prioriteras till Kinna vårdcentral",
+        decided_by="Karin Lindqvist",
+        mandate="Krisledningsplanen 4.2",
+        reason="Vården först",
+        follow_up_at=(utcnow() + timedelta(hours=2)).isoformat(),
+    )
+    decisions.record(
+        actor=users["leader"],
+        incident_id=on_duty.id,
+        type="other",
+        text="Utan uppföljning",
+        decided_by="Karin Lindqvist",
+        mandate="Krisledningsplanen 4.2",
+        reason="x",
+    )
+    draft = handover.draft(viewer=users["staff"], incident_id=on_duty.id, position="samband")
+    assert [p["label"] for p in draft["pending_decisions"]] == [f"B-{d.number}"]
+    assert f"- B-{d.number}: Reservkraft prioriteras till Kinna vårdcentral, följs upp " in draft["text"]
+    assert "Utan uppföljning" not in draft["text"].split("Beslut att följa upp")[1]

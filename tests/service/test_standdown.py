@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from crisis.decisions import service as decisions
 from crisis.enums import IncidentStatus
 from crisis.errors import ApiError, Conflict
 from crisis.events.models import Event
@@ -76,12 +77,16 @@ def test_after_handing_over_the_tasks_stand_down_then_close(users, incident):
 
     inc = _stand_down(users, incident.id)
     assert inc.status is IncidentStatus.STANDING_DOWN
-    decision = db.session.scalars(sa.select(LogEntry).order_by(LogEntry.id.desc())).first()
-    assert decision.kind.value == "decision"
-    assert decision.text == "Beslut: händelsen går över i avveckling. Motivering: Elen är tillbaka"
-    assert (decision.decided_by, decision.mandate) == ("Karin Lindqvist", "Krisledningsplanen 4.2")
-    ev = db.session.scalars(sa.select(Event).order_by(Event.seq.desc())).first()
-    assert ev.type == "incident.updated" and ev.data["status"] == "standing_down"
+    # The decision is in the register (type stand_down) and in the log.
+    (d,) = decisions.list_decisions(viewer=users["observer"], incident_id=incident.id, type="stand_down")
+    assert (d.decided_by, d.mandate, d.reason) == ("Karin Lindqvist", "Krisledningsplanen 4.2", "Elen är tillbaka")
+    entry = db.session.scalars(sa.select(LogEntry).where(LogEntry.number == d.log_number)).one()
+    assert entry.kind.value == "decision"
+    assert entry.text == (
+        f"Beslut B-{d.number} (avvecklingsbeslut): Händelsen går över i avveckling. Motivering: Elen är tillbaka."
+    )
+    types = [e.type for e in db.session.scalars(sa.select(Event).order_by(Event.seq.desc()).limit(2))]
+    assert types == ["incident.updated", "decision.recorded"]
 
     # In avveckling the staff still works: the log, tasks.
     log.append(actor=users["staff"], incident_id=incident.id, text="Trygghetspunkten stängd.")
@@ -122,16 +127,41 @@ def test_hand_over_checks_version_recipient_and_that_the_task_is_open(users, inc
         tasks.hand_over_to_line(actor=users["staff"], task_id=t.id, expected_version=done.version, to="VA-bolaget")
 
 
-def test_an_exercise_ends_and_closes_with_tasks_open(users):
-    from crisis.exercises import service as exercises
+def test_the_close_an_exercise_end_uses_closes_with_tasks_open(users):
+    """exercises.end closes its incident through incidents.close_locked, which does not wait for tasks:
+    an exercise must always be able to end (its open tasks stay in the closed exercise's record)."""
+    from crisis.db import write_transaction
+    from crisis.events import service as events
 
-    control = users["exercise_control"]
-    ex = exercises.schedule(actor=control, scenario="vinterelavbrott")
-    ex = exercises.start(actor=control, exercise_id=ex.id)
-    left = tasks.open_tasks(incident_id=ex.incident_id)
-    if not left:
-        tasks.create(actor=control, incident_id=ex.incident_id, title="Övningsuppgift")
-    assert tasks.open_tasks(incident_id=ex.incident_id)
-    exercises.end(actor=control, exercise_id=ex.id)
+    control = users["duty_officer"]
+    inc = incidents.create(
+        actor=control, title="ÖVNING elavbrott", kind="elavbrott", mode="exercise", level="monitoring"
+    )
+    tasks.create(actor=control, incident_id=inc.id, title="Övningsuppgift")
+    with write_transaction(db.session):
+        locked = events.lock_incident(incident_id=inc.id)
+        assert incidents.close_locked(incident=locked, actor=control, text="ÖVNING. Övningen avslutad.")
     db.session.expire_all()
-    assert db.session.get(Incident, ex.incident_id).status is IncidentStatus.CLOSED
+    assert db.session.get(Incident, inc.id).status is IncidentStatus.CLOSED
+    assert tasks.open_tasks(incident_id=inc.id)
+
+
+def test_a_stand_down_decision_in_the_register_is_the_same_code_path(users, incident):
+    t = tasks.create(actor=users["staff"], incident_id=incident.id, title="Kontrollera reservkraft")
+    fields = {"type": "stand_down", "text": "Den särskilda organisationen avvecklas", **DECISION}
+    before = _state(incident.id)
+    with pytest.raises(Conflict) as e:
+        decisions.record(actor=users["leader"], incident_id=incident.id, **fields)
+    assert e.value.code == "open_tasks" and _state(incident.id) == before
+    tasks.hand_over_to_line(actor=users["staff"], task_id=t.id, expected_version=t.version, to="Tekniska")
+    # A TiB may record decisions, but avveckling is for leaders (as a level above the TiB's limit).
+    with pytest.raises(ApiError) as e:
+        decisions.record(actor=users["duty_officer"], incident_id=incident.id, **fields)
+    assert e.value.status == 403
+    d = decisions.record(actor=users["leader"], incident_id=incident.id, **fields)
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status is IncidentStatus.STANDING_DOWN
+    assert d.type.value == "stand_down"
+    with pytest.raises(Conflict) as e:
+        decisions.record(actor=users["leader"], incident_id=incident.id, **fields)
+    assert e.value.code == "not_active"
