@@ -16,7 +16,7 @@ PHONE = (390, 844)
 def test_handover_sign_and_acknowledge_on_a_phone(live_server, browser_page):
     url = live_server.url
     r = live_server.api("duty_officer").post(
-        url + "/api/v1/incidents", json={"title": "Elavbrott Kinna", "kind": "elavbrott", "level": "staff"}
+        url + "/api/v1/incidents", json={"title": "Elavbrott Kinna", "kind": "elavbrott", "level": "monitoring"}
     )
     assert r.status_code == 201, r.text
     inc = r.json()["id"]
