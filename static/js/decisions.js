@@ -195,19 +195,25 @@
     var supNote = document.getElementById("decision-supersedes-note");
     var supText = document.getElementById("decision-supersedes-text");
 
+    var LEVEL_ORDER = ["normal", "monitoring", "reinforced", "staff"];
+    function covers(m, type) {
+      if (m.types.indexOf(type) === -1) return false;
+      // A level decision only under a mandate that reaches the chosen level.
+      return type !== "level" || !m.max_level || LEVEL_ORDER.indexOf(m.max_level) >= LEVEL_ORDER.indexOf(levelSel.value);
+    }
     function fitMandates() {
       // Offer the mandates that cover the chosen type; "annat mandat" always.
       var type = typeSel.value;
       var first = null;
       Array.prototype.forEach.call(mandateSel.options, function (o) {
         var m = mandateByKey[o.value];
-        var fits = !m || m.types.indexOf(type) !== -1;
+        var fits = !m || covers(m, type);
         o.hidden = !fits;
         o.disabled = !fits;
         if (fits && m && first === null) first = o.value;
       });
       var cur = mandateByKey[mandateSel.value];
-      if (cur && cur.types.indexOf(type) === -1) mandateSel.value = first !== null ? first : "";
+      if (cur && !covers(cur, type)) mandateSel.value = first !== null ? first : "";
       mandateField.hidden = mandateSel.value !== "";
     }
 
@@ -219,6 +225,7 @@
       fitMandates();
     }
     typeSel.addEventListener("change", fitType);
+    levelSel.addEventListener("change", fitMandates);
     mandateSel.addEventListener("change", function () { mandateField.hidden = mandateSel.value !== ""; if (!mandateField.hidden) mandateInput.focus(); });
     fitType();
 
