@@ -128,6 +128,7 @@ def test_stand_down_and_closing_ask_and_use_their_own_reason(live_server, browse
     page = browser_page("leader", viewport=(1440, 900))
     _open(page, live_server, incident_id)
     # The level form's reason must never become the stand-down or closing reason.
+    page.locator(".level-shortcut summary").click()
     page.fill("#level-reason", "NIVÅ-MOTIVERING som inte gäller stängning")
     # Avveckling is not next to the level form.
     expect(page.locator("#level-form #standdown-incident")).to_have_count(0)
