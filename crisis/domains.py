@@ -15,6 +15,7 @@ from flask import Flask
 from crisis import (
     archive,
     auth,
+    decisions,
     events,
     exercises,
     inbox,
@@ -38,6 +39,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     events,
     staffing,
     sites,
+    decisions,
     tasks,
     reports,
     wall,

@@ -29,17 +29,40 @@ class Level(StrEnum):
     MONITORING = "monitoring"
     REINFORCED = "reinforced"
     STAFF = "staff"
-    EXTRAORDINARY = "extraordinary"
-    HEIGHTENED_ALERT = "heightened_alert"
 
 
-# Ordered from lowest to highest; used for "the kommun-wide level".
-LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
+# Ordered from lowest to highest; used for "the kommun-wide level" and the TiB limit.
+# Extraordinär händelse (KLN) and höjd beredskap are not levels of an incident.
+LEVEL_ORDER: tuple[Level, ...] = (Level.NORMAL, Level.MONITORING, Level.REINFORCED, Level.STAFF)
+
+
+class DecisionType(StrEnum):
+    DIRECTION = "direction"  # inriktningsbeslut
+    COORDINATION = "coordination"  # samordningsbeslut / överenskommelse i samverkan
+    PRIORITY = "priority"  # prioriteringsbeslut
+    RESOURCE = "resource"  # resursbeslut
+    DELEGATION = "delegation"  # delegationsbeslut
+    LEVEL = "level"  # nivåbeslut
+    KLN = "kln"  # beslut om krisledningsnämnden
+    STAND_DOWN = "stand_down"  # avvecklingsbeslut
+    OTHER = "other"
+
+
+class DecisionStatus(StrEnum):
+    IN_FORCE = "in_force"  # gäller
+    SUPERSEDED = "superseded"  # ersatt
+    REVOKED = "revoked"  # upphävt
+    DONE = "done"  # genomfört
 
 
 class IncidentStatus(StrEnum):
     ACTIVE = "active"
+    STANDING_DOWN = "standing_down"  # avveckling: decided, open tasks being closed or handed over
     CLOSED = "closed"
+
+
+# Statuses of an incident that is still open (the staff works in it).
+OPEN_INCIDENT_STATUSES: tuple[IncidentStatus, ...] = (IncidentStatus.ACTIVE, IncidentStatus.STANDING_DOWN)
 
 
 class LogKind(StrEnum):

@@ -2,6 +2,7 @@
 
 from crisis.api.idempotency import IdempotencyKey  # noqa: F401
 from crisis.auth.models import ApiToken, User  # noqa: F401
+from crisis.decisions.models import Decision  # noqa: F401
 from crisis.events.models import Event  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
 from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
@@ -11,5 +12,5 @@ from crisis.log.models import LogEntry  # noqa: F401
 from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
 from crisis.sites.models import Site, SiteStatus  # noqa: F401
-from crisis.staffing.models import Assignment, Position  # noqa: F401
+from crisis.staffing.models import Assignment, Handover, Position  # noqa: F401
 from crisis.tasks.models import Task, TaskChange  # noqa: F401

@@ -7,22 +7,31 @@ import pydantic
 from crisis.api.schemas import Strict
 
 ModeStr = Literal["real", "exercise"]
-LevelStr = Literal["normal", "monitoring", "reinforced", "staff", "extraordinary", "heightened_alert"]
+LevelStr = Literal["normal", "monitoring", "reinforced", "staff"]
 
 
 class IncidentCreate(Strict):
     title: str = pydantic.Field(min_length=1, max_length=200)
     kind: str = pydantic.Field(min_length=1, max_length=64, description="Event type, e.g. elavbrott")
     mode: ModeStr = "real"
-    level: LevelStr = "staff"
+    level: LevelStr = pydantic.Field(
+        "monitoring", description="Above monitoring the level is a decision: decided_by, mandate and reason required"
+    )
     description: str = pydantic.Field("", max_length=5000)
+    decided_by: str | None = pydantic.Field(None, max_length=200)
+    mandate: str | None = pydantic.Field(None, max_length=300)
+    reason: str | None = pydantic.Field(None, max_length=2000)
 
 
 class IncidentPatch(Strict):
     title: str | None = pydantic.Field(None, min_length=1, max_length=200)
     description: str | None = pydantic.Field(None, max_length=5000)
     level: LevelStr | None = None
-    status: Literal["active", "closed"] | None = None
+    status: Literal["active", "standing_down", "closed"] | None = pydantic.Field(
+        None,
+        description="standing_down: the stand-down decision (avveckling); closed: the close. Both are decisions "
+        "(decided_by, mandate, reason; lead) and are refused (409) while tasks are open",
+    )
     mode: ModeStr | None = None
     decided_by: str | None = pydantic.Field(None, max_length=200)
     mandate: str | None = pydantic.Field(None, max_length=300)
@@ -30,7 +39,7 @@ class IncidentPatch(Strict):
 
 
 class IncidentQuery(pydantic.BaseModel):
-    status: Literal["active", "closed"] | None = None
+    status: Literal["active", "standing_down", "closed"] | None = None
     mode: ModeStr | None = None
 
 
@@ -41,7 +50,8 @@ class IncidentOut(pydantic.BaseModel):
     description: str
     mode: ModeStr
     level: LevelStr
-    status: Literal["active", "closed"]
+    proposed_level: LevelStr | None
+    status: Literal["active", "standing_down", "closed"]
     created_at: str
     closed_at: str | None
     last_seq: int

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from crisis import record_sv, registry
+from crisis import labels, record_sv, registry
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
-from crisis.enums import LEVEL_ORDER, STANDARD_POSITIONS, IncidentStatus, Level, LogKind, Mode
-from crisis.errors import NotFound, ValidationError
+from crisis.enums import LEVEL_ORDER, OPEN_INCIDENT_STATUSES, STANDARD_POSITIONS, IncidentStatus, Level, LogKind, Mode
+from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
@@ -69,15 +69,21 @@ def create_locked(
     title: str,
     kind: str,
     mode: str = "real",
-    level: str = "staff",
+    level: str = "monitoring",
     description: str = "",
     positions: Iterable[tuple[str, str]] | None = None,
     first_log: str | None = None,
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    reason: str | None = None,
+    mandate_key: str | None = None,
 ) -> Incident:
     """Create an incident inside the caller's write transaction.
 
     Used by `create` and by playbook activation / exercise start, which add
-    more to the same transaction.
+    more to the same transaction. Normalläge and bevakningsläge need no
+    decision; a higher level needs decided_by, mandate and reason and becomes
+    decision B-1 (the caller checks that the actor may decide it).
     """
     title = _check_title(title)
     kind = (kind or "").strip()
@@ -87,6 +93,9 @@ def create_locked(
         raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=5000))
     mode_e = _parse(Mode, mode, "mode")
     level_e = _parse(Level, level, "level")
+    needs_decision = LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING)
+    if needs_decision:
+        _decision_fields(decided_by, mandate if not mandate_key else mandate or "-", reason)
     incident = Incident(
         title=title,
         kind=kind,
@@ -105,18 +114,58 @@ def create_locked(
     log.system_entry(
         incident=incident, actor=actor, text=f"{prefix}Händelsen öppnad: {title} ({kind}), {record_sv.level(level_e)}."
     )
+    if needs_decision:
+        from crisis.decisions import service as decisions
+
+        decisions.record_locked(
+            incident=incident,
+            actor=actor,
+            type="level",
+            text="",
+            decided_by=decided_by or "",
+            mandate=mandate or "",
+            mandate_key=mandate_key,
+            reason=reason or "",
+            data={"level": level_e.value, "opening": True},
+        )
     if first_log:
         log.write_entry(incident=incident, actor=actor, kind=LogKind.INFO, text=first_log)
-    events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
+    if not needs_decision:
+        events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
     return incident
 
 
 def create(
-    *, actor: User, title: str, kind: str, mode: str = "real", level: str = "staff", description: str = ""
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    mode: str = "real",
+    level: str = "monitoring",
+    description: str = "",
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    reason: str | None = None,
 ) -> Incident:
+    """Open an incident; above bevakningsläge the level is a decision (B-1) the actor must be allowed to take."""
     check(actor, Perm.CREATE_INCIDENT)
+    level_e = _parse(Level, level, "level")
+    if LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING):
+        from crisis.decisions import service as decisions
+
+        decisions.check_may_decide(actor, type="level", level=level_e)
     with write_transaction(db.session):
-        incident = create_locked(actor=actor, title=title, kind=kind, mode=mode, level=level, description=description)
+        incident = create_locked(
+            actor=actor,
+            title=title,
+            kind=kind,
+            mode=mode,
+            level=level,
+            description=description,
+            decided_by=decided_by,
+            mandate=mandate,
+            reason=reason,
+        )
     return incident
 
 
@@ -153,41 +202,115 @@ def update(
         if level is not None:
             new_level = _parse(Level, level, "level")
             if new_level is not incident.level:
-                check(actor, Perm.LEAD)
+                # A level change is a decision: recorded in the register, one decision entry in the log.
+                from crisis.decisions import service as decisions
+
+                decisions.check_may_decide(actor, type="level", level=new_level)
                 who, under, why = _decision_fields(decided_by, mandate, reason)
-                old = incident.level
-                incident.level = new_level
-                note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
-                log.write_entry(
+                decisions.record_locked(
                     incident=incident,
                     actor=actor,
-                    kind=LogKind.DECISION,
-                    text=f"Beslut: nivån ändras från {record_sv.level(old)} till "
-                    f"{record_sv.level(new_level)}{note}. Motivering: {why}",
+                    type="level",
+                    text="",
                     decided_by=who,
                     mandate=under,
+                    reason=why,
+                    data={"level": new_level.value},
                 )
-                changed = True
-        if status is not None:
+        if status is not None and status != incident.status.value:
             new_status = _parse(IncidentStatus, status, "status")
             if new_status is IncidentStatus.ACTIVE:
                 raise ValidationError(_l("En avslutad händelse kan inte öppnas igen; öppna en ny."))
             check(actor, Perm.LEAD)
             who, under, why = _decision_fields(decided_by, mandate, reason)
-            # The last change: closing announces the incident with the changes above.
-            close_locked(
-                incident=incident,
-                actor=actor,
-                text=f"Beslut: händelsen avslutas. Motivering: {why}",
-                decided_by=who,
-                mandate=under,
-            )
+            if new_status is IncidentStatus.STANDING_DOWN:
+                stand_down_locked(incident=incident, actor=actor, decided_by=who, mandate=under, reason=why)
+            else:
+                refuse_open_tasks(incident=incident)
+                # The last change: closing announces the incident with the changes above.
+                close_locked(
+                    incident=incident,
+                    actor=actor,
+                    text=f"Beslut: händelsen avslutas. Motivering: {why}",
+                    decided_by=who,
+                    mandate=under,
+                )
             changed = False
         if changed:
             events.append_event(
                 incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict()
             )
     return incident
+
+
+def refuse_open_tasks(*, incident: Incident) -> None:
+    """Stand-down and closing wait for the open tasks: a 409 that lists them (nothing is changed).
+
+    They must be done, cancelled or handed over to the line organisation
+    (tasks.hand_over_to_line) first. The end of an exercise does not ask:
+    it closes through `close_locked` directly, whatever is left open.
+    """
+    from crisis.tasks.service import open_tasks
+
+    left = open_tasks(incident_id=incident.id)
+    if not left:
+        return
+    shown = [f"{t.title} (#{t.id})" for t in left[:10]]
+    titles = "; ".join(shown) + (f" … (+{len(left) - 10})" if len(left) > 10 else "")
+    message = (
+        _l(
+            "1 uppgift är öppen: %(titles)s. Stäng den eller lämna över den till linjeorganisationen.",
+            titles=titles,
+        )
+        if len(left) == 1
+        else _l(
+            "%(n)s uppgifter är öppna: %(titles)s. Stäng dem eller lämna över dem till linjeorganisationen.",
+            n=len(left),
+            titles=titles,
+        )
+    )
+    raise Conflict(
+        message,
+        code="open_tasks",
+        details={"open_tasks": [{"id": t.id, "title": t.title, "status": t.status.value} for t in left]},
+    )
+
+
+def stand_down_locked(*, incident: Incident, actor: User, decided_by: str, mandate: str, reason: str) -> None:
+    """The stand-down decision (avvecklingsbeslut) inside the caller's write transaction (incident locked).
+
+    Recorded in the decision register (type stand_down): the one code path
+    for PATCH status=standing_down and POST /incidents/{id}/decisions with
+    type stand_down (decisions.record_locked calls `check_stand_down` before
+    writing and `apply_stand_down` after). The caller has checked the role
+    (LEAD: the same mandate rule as a level decision).
+    """
+    from crisis.decisions import service as decisions
+
+    decisions.record_locked(
+        incident=incident,
+        actor=actor,
+        type="stand_down",
+        text="Händelsen går över i avveckling",
+        decided_by=decided_by,
+        mandate=mandate,
+        reason=reason,
+    )
+
+
+def check_stand_down(*, incident: Incident) -> None:
+    """May the locked incident be stood down now: active, and no open tasks (else 409, nothing changed)."""
+    if incident.status is not IncidentStatus.ACTIVE:
+        raise Conflict(
+            _l("Händelsen är redan %(status)s.", status=labels.STATUSES[incident.status.value]), code="not_active"
+        )
+    refuse_open_tasks(incident=incident)
+
+
+def apply_stand_down(*, incident: Incident, actor: User) -> None:
+    """After the stand-down decision is recorded: active -> standing_down, announced."""
+    incident.status = IncidentStatus.STANDING_DOWN
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
 
 
 def close_locked(
@@ -231,5 +354,5 @@ def _decision_fields(decided_by: str | None, mandate: str | None, reason: str | 
 
 def kommun_level(*, incidents: Iterable[Incident]) -> Level:
     """The highest level among active *real* incidents (exercises never count)."""
-    levels = [i.level for i in incidents if i.status is IncidentStatus.ACTIVE and i.mode is Mode.REAL]
+    levels = [i.level for i in incidents if i.status in OPEN_INCIDENT_STATUSES and i.mode is Mode.REAL]
     return max(levels, key=LEVEL_ORDER.index, default=Level.NORMAL)

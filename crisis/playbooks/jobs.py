@@ -32,7 +32,7 @@ def recover() -> None:
         for r in db.session.scalars(
             sa.select(IncidentReminder)
             .join(Incident, Incident.id == IncidentReminder.incident_id)
-            .where(IncidentReminder.active.is_(True), Incident.status == "active")
+            .where(IncidentReminder.active.is_(True), Incident.status != "closed")
         )
     ]
     follow_ups = [

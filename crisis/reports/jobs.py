@@ -35,7 +35,7 @@ def recover() -> int:
 
     have = set(runner.job_ids(service.JOB_PREFIX))
     wanted = []
-    for incident_id in db.session.scalars(sa.select(Incident.id).where(Incident.status == "active")):
+    for incident_id in db.session.scalars(sa.select(Incident.id).where(Incident.status != "closed")):
         if f"{service.JOB_PREFIX}{incident_id}" in have:
             continue
         latest = service.latest_issued(incident_id=incident_id)

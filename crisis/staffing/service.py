@@ -17,7 +17,7 @@ from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
-from crisis.staffing.models import Assignment, Position
+from crisis.staffing.models import Assignment, Handover, Position
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -34,10 +34,24 @@ def positions(*, incident_id: int) -> list[Position]:
     )
 
 
-def position_dict(p: Position) -> dict[str, Any]:
+def position_dict(p: Position, handover: Handover | None = None) -> dict[str, Any]:
+    """A position and its holders; `handover` is its newest handover brief (see crisis.staffing.handover).
+
+    handover_note/by/at are kept for API clients of the free-text note: the
+    newest of the note given at a plain check-out and the signed brief.
+    """
+    from crisis.staffing.handover import handover_dict
+
     current = [a for a in p.assignments if a.checked_out_at is None]
     past = [a for a in p.assignments if a.checked_out_at is not None]
     last_note = next((a for a in reversed(past) if a.handover_note), None)
+    note: tuple[str, str, str] | None = None
+    if last_note is not None and last_note.checked_out_at is not None and last_note.handover_note:
+        note = (last_note.handover_note, last_note.user.display_name, last_note.checked_out_at.isoformat())
+    if handover is not None and (
+        last_note is None or last_note.checked_out_at is None or handover.signed_at >= last_note.checked_out_at
+    ):
+        note = (handover.text, handover.from_user.display_name, handover.signed_at.isoformat())
     return {
         "key": p.key,
         "label": p.label,
@@ -50,14 +64,21 @@ def position_dict(p: Position) -> dict[str, Any]:
             }
             for a in current
         ],
-        "handover_note": last_note.handover_note if last_note else None,
-        "handover_by": last_note.user.display_name if last_note else None,
-        "handover_at": last_note.checked_out_at.isoformat() if last_note and last_note.checked_out_at else None,
+        "handover_note": note[0] if note else None,
+        "handover_by": note[1] if note else None,
+        "handover_at": note[2] if note else None,
+        "handover": handover_dict(handover) if handover is not None else None,
     }
 
 
 def staffing_dict(*, incident_id: int) -> dict[str, Any]:
-    return {"incident": incident_id, "items": [position_dict(p) for p in positions(incident_id=incident_id)]}
+    from crisis.staffing.handover import latest_by_position
+
+    latest = latest_by_position(incident_id=incident_id)
+    return {
+        "incident": incident_id,
+        "items": [position_dict(p, latest.get(p.id)) for p in positions(incident_id=incident_id)],
+    }
 
 
 def get_staffing(*, viewer: User, incident_id: int) -> dict[str, Any]:
@@ -94,7 +115,17 @@ def _changed(incident: Incident, actor: User) -> None:
     )
 
 
-def check_in(*, actor: User, incident_id: int, position: str, user: str | None = None) -> dict[str, Any]:
+def check_in(
+    *, actor: User, incident_id: int, position: str, user: str | None = None, acknowledge_handover: bool = False
+) -> dict[str, Any]:
+    """Check in; the position's unacknowledged handover brief goes to the one checking in.
+
+    With `acknowledge_handover` (the person has read the brief and checks in
+    to take over) the check-in acknowledges it too. Without it the brief waits
+    for an explicit acknowledgement: nothing is recorded as read that was not.
+    """
+    from crisis.staffing import handover as handovers
+
     check(actor, Perm.STAFFING)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
@@ -113,6 +144,14 @@ def check_in(*, actor: User, incident_id: int, position: str, user: str | None =
             )
         db.session.add(Assignment(position=pos, user=target, checked_in_at=utcnow()))
         log.system_entry(incident=incident, actor=actor, text=f"{target.display_name} checkar in som {pos.label}.")
+        pending = handovers.taken_over_locked(pos=pos, user=target)
+        if acknowledge_handover:
+            if target.id != actor.id:
+                raise ValidationError(_l("Bara den som tar över funktionen kan kvittera överlämningen."))
+            if pending is None:
+                raise Conflict(_l("Det finns ingen överlämning att kvittera för %(position)s.", position=pos.label))
+            db.session.flush()
+            handovers.acknowledge_locked(incident=incident, actor=target, handover=pending)
         _changed(incident, actor)
     return staffing_dict(incident_id=incident_id)
 

@@ -37,6 +37,13 @@ class TaskPatch(Strict):
     due_at: str | None = pydantic.Field(None, max_length=64, description=DUE_HELP)
 
 
+class TaskHandOverIn(Strict):
+    version: int = pydantic.Field(description="The version of the task you saw; a stale one gets 409")
+    to: str = pydantic.Field(
+        min_length=1, max_length=200, description="The förvaltning or bolag of the line organisation taking it over"
+    )
+
+
 class TaskQuery(pydantic.BaseModel):
     mine: bool = pydantic.Field(False, description="Only tasks assigned to me")
     my_position: bool = pydantic.Field(False, description="Only tasks of positions I hold now")

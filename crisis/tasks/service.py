@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from crisis import record_sv, timefmt
+from crisis import labels, record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -473,6 +473,34 @@ def create_from_log(*, actor: User, incident_id: int, number: int, title: str | 
     return create(actor=actor, incident_id=incident_id, title=title, origin_log_number=number, **kw)
 
 
+def open_tasks_by_origin(*, incident_id: int, origin: str) -> list[Task]:
+    """The open tasks of an incident made from `origin` (e.g. a decision task), oldest first."""
+    stmt = sa.select(Task).where(
+        Task.incident_id == incident_id, Task.origin == origin, Task.status.in_(OPEN_TASK_STATUSES)
+    )
+    return list(db.session.scalars(stmt.order_by(Task.id)))
+
+
+def finish_locked(*, incident: Incident, actor: User, task: Task, note: str) -> None:
+    """Mark an open task done inside the caller's write transaction (the incident locked).
+
+    Used when what the task asked for happened elsewhere (a decision task
+    closes when the decision is recorded). `note` (plain Swedish) says why.
+    """
+    if task.status not in OPEN_TASK_STATUSES:
+        return
+    now = utcnow()
+    lines: list[str] = []
+    with db.session.no_autoflush:
+        _apply(task, [("status", task.status, TaskStatus.DONE)], now, actor, lines)
+    db.session.flush()
+    log.system_entry(
+        incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)} ({note})."
+    )
+    events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+    _queue_job(task)
+
+
 UPDATABLE = ("title", "description", "status", "priority", "position", "assignee", "due_at")
 
 
@@ -530,21 +558,7 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
             raise ValidationError(_l("Uppgift %(id)s hör till en annan händelse.", id=task_id), code="wrong_incident")
         incident = events.lock_incident(incident_id=probe)
         task = _task(task_id, fresh=True)
-        if expected_version != task.version:
-            who = task.updated_by or task.created_by or "Krisrum"
-            raise Conflict(
-                _l(
-                    "Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
-                    "%(expected)s). Ladda om uppgiften och gör ändringen igen.",
-                    id=task.id,
-                    who=who,
-                    time=_local(task.updated_at),
-                    version=task.version,
-                    expected=expected_version,
-                ),
-                code="version_conflict",
-                details={"task": to_dict(task), "current_version": task.version, "changed_by": who},
-            )
+        _check_version(task, expected_version)
         # validate everything before changing anything
         new: dict[str, Any] = {}
         if "title" in changes:
@@ -581,6 +595,78 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
         events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
         if any(f in ("due_at", "status") for f, _o, _n in diffs):
             _queue_job(task)
+    return task
+
+
+def _check_version(task: Task, expected_version: Any) -> None:
+    if expected_version != task.version:
+        who = task.updated_by or task.created_by or "Krisrum"
+        raise Conflict(
+            _l(
+                "Uppgift %(id)s har ändrats av %(who)s %(time)s (nu version %(version)s, du utgick från version "
+                "%(expected)s). Ladda om uppgiften och gör ändringen igen.",
+                id=task.id,
+                who=who,
+                time=_local(task.updated_at),
+                version=task.version,
+                expected=expected_version,
+            ),
+            code="version_conflict",
+            details={"task": to_dict(task), "current_version": task.version, "changed_by": who},
+        )
+
+
+def open_tasks(*, incident_id: int, limit: int = 500) -> list[Task]:
+    """The incident's open tasks (todo, doing, blocked), oldest first. No permission check: callers check."""
+    return list(
+        db.session.scalars(
+            sa.select(Task)
+            .where(Task.incident_id == incident_id, Task.status.in_(OPEN_TASK_STATUSES))
+            .order_by(Task.id)
+            .limit(limit)
+        )
+    )
+
+
+def hand_over_to_line(*, actor: User, task_id: int, expected_version: Any, to: str) -> Task:
+    """Hand an open task over to the line organisation (a förvaltning or bolag) at stand-down.
+
+    The task is done as far as the incident is concerned: its status becomes
+    done, and the one system entry says to whom it was handed over.
+    """
+    check(actor, Perm.WRITE_LOG)
+    to = " ".join((to or "").split())
+    if not to:
+        raise ValidationError(_l("Ange vilken förvaltning eller vilket bolag som tar över uppgiften."))
+    if len(to) > 200:
+        raise ValidationError(_l("Mottagaren är längre än %(limit)s tecken.", limit=200))
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise ValidationError(
+            _l("Skicka med versionen av uppgiften som du utgick från (version)."), code="version_required"
+        )
+    with write_transaction(db.session):
+        probe = db.session.scalar(sa.select(Task.incident_id).where(Task.id == task_id))
+        if probe is None:
+            raise NotFound(_l("Uppgift %(id)s finns inte.", id=task_id))
+        incident = events.lock_incident(incident_id=probe)
+        task = _task(task_id, fresh=True)
+        _check_version(task, expected_version)
+        if task.status not in OPEN_TASK_STATUSES:
+            raise Conflict(
+                _l(
+                    "Uppgift %(id)s är inte öppen (%(status)s).",
+                    id=task.id,
+                    status=labels.TASK_STATUSES[task.status.value],
+                )
+            )
+        now = utcnow()
+        lines = [f"Överlämnad till {to}"]
+        with db.session.no_autoflush:
+            _apply(task, [("status", task.status, TaskStatus.DONE)], now, actor, lines)
+        db.session.flush()
+        log.system_entry(incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
+        events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+        _queue_job(task)
     return task
 
 

@@ -15,7 +15,7 @@ from crisis.errors import ValidationError
 from crisis.incidents import service as incidents
 from crisis.staffing import service as staffing
 from crisis.tasks import labels, service
-from crisis.tasks.schemas import TaskChangeOut, TaskIn, TaskOut, TaskPatch, TaskQuery
+from crisis.tasks.schemas import TaskChangeOut, TaskHandOverIn, TaskIn, TaskOut, TaskPatch, TaskQuery
 
 
 @operation(
@@ -82,6 +82,22 @@ def patch_task(task_id: int, body: TaskPatch) -> dict[str, Any]:
 
 
 @operation(
+    "/tasks/<int:task_id>/hand-over",
+    "POST",
+    summary="Hand an open task over to the line organisation (stand-down): it becomes done, "
+    "with a log entry naming who took it over",
+    tag="tasks",
+    body=TaskHandOverIn,
+    response=TaskOut,
+    perm="write_log",
+)
+def hand_over_task(task_id: int, body: TaskHandOverIn) -> dict[str, Any]:
+    return service.to_dict(
+        service.hand_over_to_line(actor=current_user, task_id=task_id, expected_version=body.version, to=body.to)
+    )
+
+
+@operation(
     "/tasks/<int:task_id>/history",
     "GET",
     summary="Who changed what on a task, and when",
@@ -129,5 +145,5 @@ def board(incident_id: int) -> Any:
         statuses=labels.STATUSES,
         priorities=labels.PRIORITIES,
         task_strings=dict(labels.js_strings(), **_board_strings()),
-        can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
+        can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value != "closed",
     )

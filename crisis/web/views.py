@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 
 from crisis import csvexport
 from crisis.auth.permissions import Perm, has_perm, require
-from crisis.enums import IncidentStatus, Mode
+from crisis.decisions import service as decisions
+from crisis.enums import OPEN_INCIDENT_STATUSES, IncidentStatus, Mode
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
 from crisis.log import export
@@ -45,7 +46,7 @@ def set_language(code: str) -> Any:
 @login_required
 def index() -> Any:
     all_incidents = incidents.list_incidents(viewer=current_user)
-    active = [i for i in all_incidents if i.status is IncidentStatus.ACTIVE]
+    active = [i for i in all_incidents if i.status in OPEN_INCIDENT_STATUSES]
     return render_template(
         "index.html",
         real=[i for i in active if i.mode is Mode.REAL],
@@ -93,6 +94,7 @@ def incident(incident_id: int) -> Any:
         incident=inc,
         staffing=staffing.staffing_dict(incident_id=incident_id),
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
+        follow_ups=decisions.upcoming_follow_ups(viewer=current_user, incident_id=incident_id),
     )
 
 

@@ -106,7 +106,7 @@
       notice.textContent = notes.join(" ");
       notice.hidden = !notes.length;
 
-      var editable = r.status === "draft" && canWrite && cfg.status === "active";
+      var editable = r.status === "draft" && canWrite && cfg.status !== "closed";
       form.hidden = !editable;
       view.hidden = editable;
       if (editable) fillForm(r); else renderView(r);

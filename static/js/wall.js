@@ -73,6 +73,9 @@
       lvl.textContent = (K.t.levels || {})[inc.level] || inc.level;
       lvl.className = "level-badge wall-level level-" + inc.level;
       $("wall-closed").hidden = inc.status !== "closed";
+      $("wall-standing-down").hidden = inc.status !== "standing_down";
+      var banner = $("wall-proposed-level");
+      if (banner && !inc.proposed_level) banner.hidden = true;
     }
 
     var dateFmt = null;

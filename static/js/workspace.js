@@ -18,7 +18,7 @@
     var me = root.dataset.user;
     var canWrite = cfg.canWrite === true;
     var canStaff = cfg.canStaff === true;
-    var active = cfg.status === "active";
+    var active = cfg.status !== "closed";
     var base = "/incidents/" + incidentId;
 
     var entries = {};      // number -> entry (the loaded pages of the current query, plus live ones)
@@ -359,7 +359,8 @@
             "aria-expanded": mine ? (drafts[p.key] ? "true" : "false") : null,
             onclick: function (ev) { if (mine) openCheckout(p, ev.currentTarget); else staff({ action: "check_in", position: p.key }); } }));
         }
-        var note = p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
+        var note = p.handover ? handoverBox(p, mine)
+          : p.handover_note ? K.el("p", { class: "handover", text: "↪ " + p.handover_note + " (" + p.handover_by + ")" }) : null;
         return K.el("li", { class: "position" + (p.holders.length ? "" : " unstaffed"), id: "pos-" + p.key }, [
           K.el("div", { class: "position-head" }, [K.el("span", { class: "position-label", text: p.label })].concat(actions)),
           K.el("ul", { class: "holders" }, holders), note, mine && drafts[p.key] ? drafts[p.key] : null]);
@@ -407,36 +408,111 @@
         .catch(function (e) { K.showError(errNode || document.getElementById("staffing-error"), e); throw e; });
     }
 
+    // The newest handover brief of a position: open (and acknowledgeable) for the one who took over.
+    function handoverBox(p, mine) {
+      var h = p.handover;
+      var acked = !!h.acknowledged_at;
+      var head = acked
+        ? K.fmt(t.handover_acked, { from: h.from_name, by: h.acknowledged_by_name || "", time: K.hhmm(h.acknowledged_at) })
+        : K.fmt(t.handover_from, { from: h.from_name, time: K.hhmm(h.signed_at) });
+      var canAck = !acked && canStaff && active && mine && h.from_user !== me;
+      var err = K.el("p", { class: "form-error", role: "alert" });
+      var ack = canAck ? K.el("button", { type: "button", class: "primary small handover-ack", text: t.handover_ack,
+        "aria-label": t.handover_ack + ": " + p.label,
+        onclick: function (ev) {
+          ev.currentTarget.disabled = true;
+          K.api("POST", "/handovers/" + h.id + "/acknowledge").then(function () {
+            return K.api("GET", base + "/staffing").then(renderStaffing);
+          }).catch(function (e) { ev.target.disabled = false; K.showError(err, e); });
+        } }) : null;
+      return K.el("div", { class: "handover-box" + (acked ? " acked" : " pending"), id: "handover-" + h.id }, [
+        K.el("details", { open: canAck ? true : null }, [
+          K.el("summary", { text: head }),
+          K.el("pre", { class: "handover-text", text: h.text })]),
+        ack, err]);
+    }
+
+    // Check-out: the generated brief, edited here, signed (with a confirmation) and the check-out in one step.
     function openCheckout(p, button) {
       var li = document.getElementById("pos-" + p.key);
       var existing = li.querySelector(".checkout-form");
       if (existing) { existing.querySelector("textarea").focus(); return; }
-      var id = "handover-" + p.key;
-      var area = K.el("textarea", { id: id, rows: 4, maxlength: 5000 });
+      var id = "handover-text-" + p.key;
+      var area = K.el("textarea", { id: id, rows: 14, maxlength: 20000, "aria-describedby": id + "-hint" });
       var err = K.el("p", { class: "form-error", role: "alert" });
+      var generatedAt = null;
+      var signBtn = K.el("button", { type: "submit", class: "primary", text: t.handover_sign, disabled: true });
       var form = K.el("form", { class: "checkout-form stack-form", "data-position": p.key, novalidate: true }, [
-        K.el("div", { class: "field" }, [K.el("label", { for: id, text: t.handover_prompt }), area]),
+        K.el("div", { class: "field" }, [
+          K.el("label", { for: id, text: K.fmt(t.handover_label, { position: p.label }) }),
+          K.el("p", { id: id + "-hint", class: "hint", text: t.handover_hint }), area]),
         K.el("div", { class: "entry-actions" }, [
-          K.el("button", { type: "submit", class: "primary", text: t.check_out_confirm }),
+          signBtn,
           K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel, onclick: function () {
             form.remove(); button.setAttribute("aria-expanded", "false"); button.focus(); } })]),
+        K.el("details", { class: "plain-checkout" }, [
+          K.el("summary", { text: t.checkout_plain }),
+          K.el("button", { type: "button", class: "small", text: t.check_out_confirm, onclick: function () {
+            form.remove();
+            staff({ action: "check_out", position: p.key }).catch(function () {});
+          } })]),
         err]);
+      K.api("GET", base + "/staffing/" + encodeURIComponent(p.key) + "/handover").then(function (d) {
+        if (!area.value) area.value = d.text;
+        generatedAt = d.generated_at;
+        signBtn.disabled = false;
+      }).catch(function (e) { K.showError(err, e); });
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var body = { action: "check_out", position: p.key };
-        if (area.value.trim()) body.handover_note = area.value.trim();
-        form.querySelector("button[type=submit]").disabled = true;
-        form.remove();
-        staff(body, document.getElementById("staffing-error")).catch(function () {
-          // Put the form back with what was written.
-          if (lastStaffing) renderStaffing(lastStaffing);
-          var again = document.getElementById("pos-" + p.key);
-          if (again) { again.appendChild(form); form.querySelector("button[type=submit]").disabled = false; area.focus(); }
-        });
+        K.showError(err, null);
+        var text = area.value.trim();
+        if (!text) { err.textContent = t.handover_empty; area.focus(); return; }
+        K.confirmDialog({
+          title: K.fmt(t.handover_confirm_title, { position: p.label }), text: t.handover_confirm_text,
+          confirmLabel: t.handover_sign
+        }).then(function (answer) {
+          if (!answer) return;
+          signBtn.disabled = true;
+          var body = { text: text };
+          if (generatedAt) body.generated_at = generatedAt;
+          return K.api("POST", base + "/staffing/" + encodeURIComponent(p.key) + "/handover", body).then(function () {
+            form.remove();
+            return K.api("GET", base + "/staffing").then(renderStaffing);
+          });
+        }).catch(function (e) { signBtn.disabled = false; K.showError(err, e); });
       });
       li.appendChild(form);
       button.setAttribute("aria-expanded", "true");
       area.focus();
+    }
+
+    // ---- decisions: follow-ups marked overdue by the client clock, the level shortcut ----
+    var currentLevel = (document.getElementById("incident-level").className.match(/level-(\w+)/) || [])[1] || "";
+    function markFollowUps() {
+      Array.prototype.forEach.call(document.querySelectorAll("#follow-up-list li[data-follow-up]"), function (li) {
+        var overdue = new Date(li.getAttribute("data-follow-up")).getTime() <= Date.now();
+        li.classList.toggle("is-overdue", overdue);
+        var flag = li.querySelector(".overdue-flag");
+        if (flag) flag.hidden = !overdue;
+      });
+    }
+    markFollowUps();
+    window.setInterval(markFollowUps, 30000);
+    function refreshFollowUps() {
+      return K.api("GET", base + "/decisions?status=in_force&limit=500").then(function (res) {
+        var ul = document.getElementById("follow-up-list");
+        var items = res.items.filter(function (d) { return d.follow_up_at; })
+          .sort(function (a, b) { return new Date(a.follow_up_at) - new Date(b.follow_up_at); }).slice(0, 20);
+        ul.textContent = "";
+        items.forEach(function (d) {
+          ul.appendChild(K.el("li", { "data-follow-up": d.follow_up_at }, [
+            K.el("a", { href: "/incidents/" + incidentId + "/decisions#decision-" + d.id, text: d.label }),
+            document.createTextNode(" " + d.title + " – " + K.dateTime(d.follow_up_at)),
+            K.el("span", { class: "overdue-flag", text: " ⚠", hidden: true })
+          ]));
+        });
+        markFollowUps();
+      }).catch(function () { /* the list stays as it was; the register has the truth */ });
     }
 
     // ---- level decision ----
@@ -446,13 +522,28 @@
       levelForm.addEventListener("submit", function (ev) {
         ev.preventDefault();
         K.showError(levelErr, null);
-        K.api("PATCH", base, {
-          level: document.getElementById("level-select").value,
-          decided_by: document.getElementById("level-decided-by").value,
-          mandate: document.getElementById("level-mandate").value,
-          reason: document.getElementById("level-reason").value
-        }).then(function (inc) { updateIncident(inc); document.getElementById("level-reason").value = ""; })
-          .catch(function (e) { K.showError(levelErr, e); });
+        var wanted = document.getElementById("level-select").value;
+        if (wanted === currentLevel) { levelErr.textContent = t.level_same; return; }
+        var levels = t.levels || {};
+        K.confirmDialog({
+          title: t.level_confirm_title,
+          text: K.fmt(t.level_confirm_text, { from: levels[currentLevel] || currentLevel, to: levels[wanted] || wanted }),
+          confirmLabel: t.level_confirm_ok
+        }).then(function (answer) {
+          if (!answer) return;
+          // A level is a decision: recorded in the register (B-n), the incident follows.
+          return K.api("POST", base + "/decisions", {
+            type: "level",
+            level: wanted,
+            text: "",
+            decided_by: document.getElementById("level-decided-by").value,
+            mandate: document.getElementById("level-mandate").value,
+            reason: document.getElementById("level-reason").value
+          }).then(function (d) {
+            document.getElementById("level-reason").value = "";
+            levelErr.textContent = K.fmt(t.level_recorded, { label: d.label });
+          });
+        }).catch(function (e) { K.showError(levelErr, e); });
       });
     }
 
@@ -481,17 +572,109 @@
       });
     }
 
+    // ---- avveckling: the stand-down decision, asked first with its own reason (the close step comes after) ----
+    var standdownForm = document.getElementById("standdown-form");
+    if (standdownForm) {
+      var sdErr = document.getElementById("standdown-error");
+      standdownForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(sdErr, null);
+        var decider = document.getElementById("standdown-decided-by").value.trim();
+        var mandateValue = document.getElementById("standdown-mandate").value.trim();
+        if (!decider || !mandateValue) {
+          sdErr.textContent = t.standdown_needs;
+          (decider ? document.getElementById("standdown-mandate") : document.getElementById("standdown-decided-by")).focus();
+          return;
+        }
+        K.confirmDialog({
+          title: t.standdown_title, text: t.standdown_text, confirmLabel: t.standdown_confirm, danger: true,
+          reason: { label: t.standdown_reason, required: true }
+        }).then(function (answer) {
+          if (!answer) return;
+          return K.api("PATCH", base, { status: "standing_down", decided_by: decider, mandate: mandateValue, reason: answer.reason })
+            .then(updateIncident);
+        }).catch(function (e) { K.showError(sdErr, e); refreshOpenTasks(); });
+      });
+    }
+
+    // The open tasks in the avveckling panel: each is done ("Klar") or handed over to the line organisation.
+    var sdList = document.getElementById("standdown-task-list");
+    var sdTaskErr = document.getElementById("standdown-task-error");
+    function refreshOpenTasks() {
+      if (!sdList) return Promise.resolve();
+      return K.api("GET", base + "/tasks?status=todo,doing,blocked").then(function (res) {
+        var drafts = {};
+        Array.prototype.forEach.call(sdList.querySelectorAll(".handover-line-form"), function (f) {
+          drafts[f.getAttribute("data-task")] = f;
+        });
+        sdList.replaceChildren.apply(sdList, res.items.map(function (task) {
+          return K.el("li", { class: "standdown-task", id: "sd-task-" + task.id }, [
+            K.el("span", { class: "title", text: task.title }),
+            K.el("span", { class: "meta", text: " (" + ((t.task_statuses || {})[task.status] || task.status) + ")" }),
+            K.el("div", { class: "standdown-task-actions" }, [
+              K.el("button", { type: "button", class: "small", text: t.task_done,
+                "aria-label": t.task_done + ": " + task.title,
+                onclick: function () { taskDone(task); } }),
+              K.el("button", { type: "button", class: "small", text: t.task_hand_over,
+                "aria-label": t.task_hand_over + " " + task.title,
+                onclick: function () { openHandOver(task); } })]),
+            drafts[String(task.id)] || null]);
+        }));
+        document.getElementById("standdown-none").hidden = res.items.length > 0;
+      }).catch(function (e) { K.showError(sdTaskErr, e); });
+    }
+    function taskDone(task) {
+      K.showError(sdTaskErr, null);
+      K.api("PATCH", "/tasks/" + task.id, { version: task.version, status: "done" })
+        .then(refreshOpenTasks).catch(function (e) { K.showError(sdTaskErr, e); refreshOpenTasks(); });
+    }
+    function openHandOver(task) {
+      var li = document.getElementById("sd-task-" + task.id);
+      var existing = li.querySelector(".handover-line-form");
+      if (existing) { existing.querySelector("input").focus(); return; }
+      var id = "sd-to-" + task.id;
+      var input = K.el("input", { id: id, maxlength: 200, required: true, autocomplete: "off" });
+      var form = K.el("form", { class: "handover-line-form stack-form", "data-task": String(task.id), novalidate: true }, [
+        K.el("div", { class: "field" }, [K.el("label", { for: id, text: t.task_hand_over_to }), input]),
+        K.el("div", { class: "entry-actions" }, [
+          K.el("button", { type: "submit", class: "primary small", text: t.task_hand_over_confirm }),
+          K.el("button", { type: "button", class: "linklike", text: t.dialog_cancel, onclick: function () { form.remove(); } })])]);
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError(sdTaskErr, null);
+        var to = input.value.trim();
+        if (!to) { sdTaskErr.textContent = t.task_hand_over_empty; input.focus(); return; }
+        K.api("POST", "/tasks/" + task.id + "/hand-over", { version: task.version, to: to })
+          .then(function () { form.remove(); return refreshOpenTasks(); })
+          .catch(function (e) { K.showError(sdTaskErr, e); });
+      });
+      li.appendChild(form);
+      input.focus();
+    }
+
+    var openTasksTimer = null;
+    function scheduleOpenTasks() {
+      if (!sdList || openTasksTimer) return;
+      openTasksTimer = window.setTimeout(function () { openTasksTimer = null; refreshOpenTasks(); }, 300);
+    }
+
     function updateIncident(inc) {
+      currentLevel = inc.level;
+      var banner = document.getElementById("proposed-level-banner");
+      if (banner && !inc.proposed_level) banner.hidden = true;
       document.getElementById("incident-title").textContent = inc.title;
       var lvl = document.getElementById("incident-level");
       lvl.textContent = (t.levels || {})[inc.level] || inc.level;
       lvl.className = "level-badge level-" + inc.level;
-      if (inc.status === "closed" && active) window.location.reload();
+      var st = document.getElementById("incident-status");
+      if (st) { st.textContent = (t.incident_statuses || {})[inc.status] || inc.status; st.className = "status-" + inc.status; }
+      // Avveckling or closed: the page's forms change (the close step, no more writing), so it is rendered anew.
+      if (inc.status !== cfg.status) window.location.reload();
     }
 
     // ---- load the latest page, then go live from the seq the page was rendered at ----
     function loadAll() {
-      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing),
+      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing), refreshOpenTasks(),
         K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })
           .then(function (res) { res.items.forEach(addTask); render(); })]);
     }
@@ -503,9 +686,11 @@
           if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
           else if (ev.type === "staffing.changed") renderStaffing(ev.data);
           else if (ev.type === "incident.updated") updateIncident(ev.data);
+          else if (ev.type === "decision.recorded" || ev.type === "decision.updated") refreshFollowUps();
           else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
             addTask(ev.data); scheduleRender();
           }
+          if (ev.type === "task.created" || ev.type === "task.updated") scheduleOpenTasks();
         }
       });
     }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });

@@ -85,7 +85,8 @@ def test_activate_is_for_the_tib_leaders_and_admins(app, login, role):
     resp = _activate(login(role))
     assert resp.status_code == 201, resp.get_json()
     inc = resp.get_json()
-    assert inc["title"] == "Elavbrott i Skene" and inc["kind"] == "elavbrott" and inc["level"] == "staff"
+    assert inc["title"] == "Elavbrott i Skene" and inc["kind"] == "elavbrott" and inc["level"] == "monitoring"
+    assert inc["proposed_level"] == "staff"  # a proposal, whoever activates
     assert inc["mode"] == "real" and inc["status"] == "active"
     assert login("staff").get(f"/api/v1/incidents/{inc['id']}/tasks").get_json()["items"]
 
@@ -176,10 +177,14 @@ def test_callout_errors_and_roles(app, login):
     assert observer.get(url).status_code == 403  # names and phone numbers: not for observers
     assert observer.post(url, json={"entry": entry, "state": "reached"}).status_code == 403
     assert login("staff").get("/api/v1/incidents/999/callout").status_code == 404
-    login("leader").patch(
+    # Closing waits for the open tasks (stand-down): the playbook's tasks are done first.
+    for task in staff.get(f"/api/v1/incidents/{inc['id']}/tasks?status=todo,doing,blocked").get_json()["items"]:
+        staff.patch(f"/api/v1/tasks/{task['id']}", json={"version": task["version"], "status": "done"})
+    closed = login("leader").patch(
         f"/api/v1/incidents/{inc['id']}",
         json={"status": "closed", "decided_by": "KD", "mandate": "Krisledningsplanen", "reason": "Klart"},
     )
+    assert closed.status_code == 200, closed.get_json()
     resp = staff.post(url, json={"entry": entry, "state": "reached"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "incident_closed"
 

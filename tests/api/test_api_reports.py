@@ -17,7 +17,7 @@ def _draft(client: Any, incident_id: int, **body: Any) -> dict[str, Any]:
 def test_report_lifecycle_over_http(login: Callable[[str], Any], incident: Any) -> None:
     staff, leader, observer = login("staff"), login("leader"), login("observer")
     report = _draft(staff, incident.id)
-    assert report["number"] == 1 and report["status"] == "draft" and report["snapshot"]["level"] == "staff"
+    assert report["number"] == 1 and report["status"] == "draft" and report["snapshot"]["level"] == "monitoring"
     assert report["exercise"] is False and report["marking"] is None
 
     resp = staff.patch(

@@ -56,7 +56,7 @@ def world(live_server) -> dict[str, Any]:
     )
     inc = (
         api("duty_officer")
-        .post(url + "/api/v1/incidents", json={"title": "Axe-händelse", "kind": "elavbrott", "level": "staff"})
+        .post(url + "/api/v1/incidents", json={"title": "Axe-händelse", "kind": "elavbrott", "level": "monitoring"})
         .json()
     )
     iid = inc["id"]
@@ -122,6 +122,19 @@ def _open_dialog(page) -> None:
     page.wait_for_selector("dialog.confirm-dialog[open]")
 
 
+def _open_standdown(page) -> None:
+    page.locator(".close-panel summary").click()
+    page.get_by_role("button", name="Lämna över… Ring Ellevio").click()
+    page.wait_for_selector(".handover-line-form input")
+
+
+def _open_handover(page) -> None:
+    check_in = page.get_by_role("button", name="Checka in: Planering")
+    check_in.click()
+    page.get_by_role("button", name="Checka ut: Planering").click()
+    page.wait_for_function("document.querySelector('#handover-text-planering').value.length > 0")
+
+
 # (id, role, viewport, colour scheme, path (formatted with world), action before axe)
 STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | None]] = [
     ("login", "", DESKTOP, "light", "/login", None),
@@ -131,6 +144,8 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("workspace", "staff", DESKTOP, "light", "/incidents/{incident}", None),
     ("workspace-dark", "staff", DESKTOP, "dark", "/incidents/{incident}", None),
     ("workspace-phone-dark", "duty_officer", PHONE, "dark", "/incidents/{incident}", None),
+    ("workspace-standdown", "leader", DESKTOP, "light", "/incidents/{incident}", _open_standdown),
+    ("workspace-handover-phone-dark", "exercise_control", PHONE, "dark", "/incidents/{incident}", _open_handover),
     ("wall", "observer", WALL, "light", "/incidents/{incident}/wall", None),
     ("wall-dark", "observer", WALL, "dark", "/incidents/{incident}/wall", None),
     ("map-site-panel", "staff", DESKTOP, "light", "/incidents/{incident}/map", _open_site_panel),

@@ -1,5 +1,5 @@
-"""The staff workspace cannot mislead the record: the quick entry resets, corrections, closing with its own
-reason in a dialog, check-out with a handover note, times in Europe/Stockholm, density, keyboard, paging."""
+"""The staff workspace cannot mislead the record: the quick entry resets, corrections, stand-down and closing
+each with its own reason in a dialog, check-out with a signed handover brief, times in Europe/Stockholm, density, keyboard, paging."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ TZ = ZoneInfo("Europe/Stockholm")
 
 def _new_incident(live_server, title: str) -> int:
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "monitoring"}
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]
@@ -123,37 +123,39 @@ def test_correction_box_saves_with_enter_and_system_entries_have_none(live_serve
     assert len(saved) == 1 and saved[0]["text"] == "2 300 kunder\nutan ström"
 
 
-def test_closing_asks_and_uses_its_own_reason(live_server, browser_page):
+def test_stand_down_and_closing_ask_and_use_their_own_reason(live_server, browser_page):
     incident_id = _new_incident(live_server, "Brand i Kinna centrum")
     page = browser_page("leader", viewport=(1440, 900))
     _open(page, live_server, incident_id)
-    # The level form's reason must never become the closing reason.
+    # The level form's reason must never become the stand-down or closing reason.
+    page.locator(".level-shortcut summary").click()
     page.fill("#level-reason", "NIVÅ-MOTIVERING som inte gäller stängning")
-    # Closing is not next to the level form.
-    expect(page.locator("#level-form #close-incident")).to_have_count(0)
+    # Avveckling is not next to the level form.
+    expect(page.locator("#level-form #standdown-incident")).to_have_count(0)
     page.locator(".close-panel summary").click()
-    page.fill("#close-mandate", "Krisledningsplan 2.3")
+    expect(page.locator("#standdown-none")).to_be_visible()  # no open tasks
+    page.fill("#standdown-mandate", "Krisledningsplan 2.3")
 
     def status() -> str:
         return live_server.api("leader").get(f"{live_server.url}/api/v1/incidents/{incident_id}").json()["status"]
 
     dialog = page.locator("dialog.confirm-dialog")
-    page.click("#close-incident")
+    page.click("#standdown-incident")
     expect(dialog).to_be_visible()
     expect(dialog.locator("textarea")).to_be_focused()
     expect(dialog.locator("textarea")).to_have_value("")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
-    expect(page.locator("#close-incident")).to_be_focused()
+    expect(page.locator("#standdown-incident")).to_be_focused()
     assert status() == "active"
 
-    page.click("#close-incident")
+    page.click("#standdown-incident")
     dialog.locator(".dialog-cancel").click()
     expect(dialog).to_have_count(0)
     assert status() == "active"
 
     # Tab stays inside the dialog.
-    page.click("#close-incident")
+    page.click("#standdown-incident")
     for _ in range(5):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.closest('dialog') !== null")
@@ -162,17 +164,28 @@ def test_closing_asks_and_uses_its_own_reason(live_server, browser_page):
     expect(dialog.locator(".form-error")).not_to_be_empty()
     expect(dialog).to_be_visible()
     assert status() == "active"
+    dialog.locator("textarea").fill("Branden släckt, eftersläckning hos räddningstjänsten")
+    dialog.locator(".dialog-confirm").click()
+    expect(page.locator("#incident-status")).to_have_text("Avveckling", timeout=10_000)
+    assert status() == "standing_down"
+
+    # After avveckling, the close step (the page is rendered anew).
+    expect(page.locator("#close-incident")).to_be_visible()
+    page.fill("#close-mandate", "Krisledningsplan 2.3")
+    page.click("#close-incident")
     dialog.locator("textarea").fill("Branden släckt, ingen kvarstående påverkan")
     dialog.locator(".dialog-confirm").click()
     expect(page.locator("#incident-status")).to_have_text("Avslutad", timeout=10_000)
     assert status() == "closed"
-    closing = [e for e in _log(live_server, incident_id) if e["kind"] == "decision"][-1]
+    decisions = [e for e in _log(live_server, incident_id) if e["kind"] == "decision"]
+    standdown, closing = decisions[-2], decisions[-1]
+    assert "avveckling" in standdown["text"] and "eftersläckning" in standdown["text"]
     assert "Branden släckt, ingen kvarstående påverkan" in closing["text"]
-    assert "NIVÅ-MOTIVERING" not in closing["text"]
+    assert all("NIVÅ-MOTIVERING" not in d["text"] for d in (standdown, closing))
     assert closing["mandate"] == "Krisledningsplan 2.3"
 
 
-def test_check_out_saves_a_multi_line_handover_note(live_server, browser_page):
+def test_check_out_signs_a_multi_line_handover_brief(live_server, browser_page):
     incident_id = _new_incident(live_server, "Vattenbrist Horred")
     page = browser_page("staff")
     _open(page, live_server, incident_id)
@@ -195,7 +208,9 @@ def test_check_out_saves_a_multi_line_handover_note(live_server, browser_page):
     position.get_by_role("button", name="Checka ut").click()
     position.locator(".checkout-form textarea").fill("Tankbil 2 står i Horred.\nRing Ellevio 06:00.")
     position.locator(".checkout-form button[type=submit]").click()
-    expect(position.locator(".handover")).to_contain_text("Ring Ellevio 06:00.")
+    # Signing the brief asks first (an in-page dialog, not window.confirm).
+    page.locator("dialog.confirm-dialog .dialog-confirm").click()
+    expect(position.locator(".handover-box")).to_contain_text("Ring Ellevio 06:00.")
     assert dialogs == []  # no window.prompt
     staffing = live_server.api("staff").get(f"{live_server.url}/api/v1/incidents/{incident_id}/staffing").json()
     notes = [p["handover_note"] for p in staffing["items"] if p["handover_note"]]

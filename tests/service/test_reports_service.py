@@ -37,7 +37,7 @@ def test_draft_snapshot_and_prefill(app: Any, users: dict[str, Any], incident: A
     report = service.create(actor=staff, incident_id=incident.id)
     assert report.number == 1 and report.status is ReportStatus.DRAFT
     snap = report.snapshot
-    assert snap["level"] == "staff" and snap["incident"]["title"] == "Elavbrott i Kinna"
+    assert snap["level"] == "monitoring" and snap["incident"]["title"] == "Elavbrott i Kinna"
     assert [d["text"] for d in snap["decisions"]] == ["Öppna trygghetspunkt i Kinna."]
     assert [a["text"] for a in snap["actions"]] == ["Hemtjänsten larmad."]
     assert snap["sites"]["available"] is True
