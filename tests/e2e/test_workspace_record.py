@@ -128,6 +128,7 @@ def test_closing_asks_and_uses_its_own_reason(live_server, browser_page):
     page = browser_page("leader", viewport=(1440, 900))
     _open(page, live_server, incident_id)
     # The level form's reason must never become the closing reason.
+    page.locator(".level-shortcut summary").click()
     page.fill("#level-reason", "NIVÅ-MOTIVERING som inte gäller stängning")
     # Closing is not next to the level form.
     expect(page.locator("#level-form #close-incident")).to_have_count(0)
