@@ -47,11 +47,11 @@ def get_incident(incident_id: int) -> dict[str, Any]:
 @operation(
     "/incidents/<int:incident_id>",
     "PATCH",
-    summary="Change title, level (a decision) or close",
+    summary="Change title, level (recorded as a level decision in the register) or close",
     tag="incidents",
     body=IncidentPatch,
     response=IncidentOut,
-    perm="write_log (level/close: lead)",
+    perm="write_log (level: decide, a TiB up to CRISIS_TIB_MAX_LEVEL; close: lead)",
 )
 def patch_incident(incident_id: int, body: IncidentPatch) -> dict[str, Any]:
     return service.update(actor=current_user, incident_id=incident_id, **body.model_dump(exclude_unset=True)).to_dict()
