@@ -37,6 +37,14 @@ class Level(StrEnum):
 LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
 
 
+class Readiness(StrEnum):
+    """The kommun's beredskapsläge: the government's decision, not an incident's level."""
+
+    PEACE = "peace"
+    HEIGHTENED = "heightened"  # skärpt beredskap
+    HIGHEST = "highest"  # högsta beredskap
+
+
 class IncidentStatus(StrEnum):
     ACTIVE = "active"
     CLOSED = "closed"

@@ -70,6 +70,13 @@ LEVELS = LabelTable(
         "heightened_alert": N_("Höjd beredskap"),
     }
 )
+READINESS = LabelTable(
+    {
+        "peace": N_("Fred (ingen höjd beredskap)"),
+        "heightened": N_("Skärpt beredskap"),
+        "highest": N_("Högsta beredskap"),
+    }
+)
 LOG_KINDS = LabelTable(
     {
         "info": N_("Info"),

@@ -210,3 +210,22 @@ def level(code: str) -> str:
 
 def deviation_action(code: str) -> str:
     return labels.DEVIATION_ACTIONS.sv(code)
+
+
+# --- beredskapsläge (readiness of the whole kommun) -----------------------------------------
+
+
+def readiness_changed(*, readiness: str, reference: str | None, decided_on: str | None) -> str:
+    """The entry written into every active incident when the kommun's readiness is recorded.
+
+    `decided_on` is the date of the government's decision as YYYY-MM-DD.
+    """
+    source = ", ".join(x for x in (reference, decided_on) if x)
+    source = f" ({source})" if source else ""
+    if readiness == "peace":
+        return (
+            f"Regeringen har beslutat att höjd beredskap upphör{source}. Kommunen återgår till fredstida krisberedskap."
+        )
+    name = labels.READINESS.sv(readiness)
+    name = name[0].lower() + name[1:]
+    return f"Regeringen har beslutat om {name}{source}. Kommunstyrelsen leder under höjd beredskap."
