@@ -1,0 +1,53 @@
+"""The höjd beredskap banner appears live on an open workspace when a leader records skärpt beredskap
+in another window (after the confirm dialog that shows exactly what will be recorded)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_banner_appears_live_on_an_open_workspace(live_server, browser_page):
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": "Storm Ylva", "kind": "storm", "level": "monitoring"}
+    )
+    assert r.status_code == 201, r.text
+    incident_id = r.json()["id"]
+
+    staff = browser_page("staff")
+    staff.goto(f"{live_server.url}/incidents/{incident_id}")
+    banner = staff.locator("#readiness-banner")
+    expect(banner).to_be_hidden()
+    expect(staff.locator("#conn-status")).to_be_hidden()
+    # The workspace is live (its log shows a new entry) before the leader acts.
+    live_server.api("staff").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/log", json={"text": "Ansluten", "kind": "info"}
+    )
+    expect(staff.locator("#log-list")).to_contain_text("Ansluten")
+
+    decided = (date.today() - timedelta(days=1)).isoformat()
+    leader = browser_page("leader")
+    leader.goto(f"{live_server.url}/readiness")
+    leader.select_option("#readiness", "heightened")
+    leader.fill("#decided_at", decided)
+    leader.fill("#reference", "Fö2026/01234")
+    leader.click("#readiness-form button[type=submit]")
+    dialog = leader.locator("dialog.confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(
+        f"Beredskapsläge: Skärpt beredskap. Regeringens beslut {decided}, diarienummer Fö2026/01234."
+    )
+    dialog.locator("button.dialog-confirm").click()
+    leader.wait_for_url(f"{live_server.url}/readiness")
+    expect(leader.locator("#readiness-banner")).to_have_text(
+        f"HÖJD BEREDSKAP – skärpt beredskap sedan {decided} (Fö2026/01234)"
+    )
+
+    expect(banner).to_be_visible()
+    expect(banner).to_have_text(f"HÖJD BEREDSKAP – skärpt beredskap sedan {decided} (Fö2026/01234)")
+    # The log of the open incident has the entry too (it came live as well).
+    expect(staff.locator("#log-list")).to_contain_text("Kommunstyrelsen leder under höjd beredskap.")
