@@ -94,3 +94,11 @@ def test_openapi_describes_readiness(login):
     spec = login("staff").get("/api/openapi.json").get_json()
     ops = spec["paths"]["/api/v1/readiness"]
     assert set(ops) >= {"get", "put"}
+
+
+def test_the_hojd_beredskap_playbook_neither_sets_readiness_nor_a_heightened_level(login):
+    client = login("duty_officer")
+    resp = client.post("/api/v1/playbooks/hojd-beredskap/activate", json={"title": "Höjd beredskap beslutad"})
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["level"] == "staff"
+    assert client.get("/api/v1/readiness").get_json()["current"]["readiness"] == "peace"

@@ -31,7 +31,7 @@ EXPECTED_LEVELS = {
     "pandemi": Level.REINFORCED,
     "brand-olycka": Level.REINFORCED,
     "hot-vald": Level.REINFORCED,
-    "hojd-beredskap": Level.HEIGHTENED_ALERT,
+    "hojd-beredskap": Level.STAFF,  # a proposal: höjd beredskap is recorded (/readiness), not a level
 }
 
 
@@ -68,6 +68,11 @@ def test_heightened_alert_is_recorded_not_chosen(shipped: dict[str, Playbook]) -
     playbook = shipped["hojd-beredskap"]
     assert "regeringen" in playbook.description.lower()
     assert "registrerar" in playbook.description
+    # Höjd beredskap is not the incident's level: the playbook proposes stabsläge, kommunstyrelsen leads.
+    assert playbook.default_level is Level.STAFF
+    assert "Beredskapsläge" in playbook.description and "kommunstyrelsen" in playbook.description
+    assert "inte en ledningsnivå" in playbook.description
+    assert "kommunstyrelsen leder" in playbook.first_log.lower()
 
 
 def test_no_playbook_starts_as_extraordinary(shipped: dict[str, Playbook]) -> None:
