@@ -204,7 +204,7 @@ INJECT_CHANNELS = LabelTable(
     }
 )
 
-# Playbooks (handlingsplaner): call-out states and reminder kinds.
+# Playbooks (spelböcker): call-out states and reminder kinds.
 CALLOUT_STATES = LabelTable(
     {
         "pending": N_("ej larmad ännu"),
@@ -238,7 +238,7 @@ DEVIATION_ACTIONS = LabelTable(
         "monitoring": N_("bevakning"),
         "follow_up_due": N_("uppföljningstiden nådd"),
         "dismissed": N_("avskriven"),
-        "activated": N_("handlingsplan aktiverad"),
+        "activated": N_("spelbok aktiverad"),
     }
 )
 

@@ -25,7 +25,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
 
     # Screen 1: choose
     tib.click("#start-activate")
-    expect(tib.locator("h1")).to_have_text("Aktivera handlingsplan")
+    expect(tib.locator("h1")).to_have_text("Aktivera spelbok")
     _no_horizontal_scroll(tib)
     tib.get_by_role("link", name=re.compile("Långvarigt elavbrott")).click()
 
@@ -102,7 +102,7 @@ def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server,
     expect(report).to_be_visible()
     expect(report).to_contain_text("Mark Vatten AB")
     _no_horizontal_scroll(tib)
-    report.get_by_role("link", name="Aktivera handlingsplan").click()
+    report.get_by_role("link", name="Aktivera spelbok").click()
     tib.get_by_role("link", name=re.compile("Störning i dricksvattenförsörjningen")).click()
     expect(tib.get_by_label("Rubrik")).to_have_value("Tryckfall i Fritsla, flera kunder utan vatten")
     tib.get_by_role("button", name="Vidare").click()

@@ -27,7 +27,7 @@ def _no_inline_script(html: str) -> None:
 
 def test_start_page_entry_per_role(login):
     tib = _html(login("duty_officer").get("/"))
-    assert "Aktivera handlingsplan" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
+    assert "Aktivera spelbok" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
     staff = _html(login("staff").get("/"))
     assert 'href="/activate"' not in staff and 'href="/inbox/new"' in staff
     observer = _html(login("observer").get("/"))
