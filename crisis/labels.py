@@ -100,7 +100,7 @@ ROLES = LabelTable(
         "admin": N_("Administratör"),
         "leader": N_("Krisledning (chef)"),
         "staff": N_("Stab"),
-        "duty_officer": N_("Tjänsteman i beredskap (TiB)"),
+        "duty_officer": N_("Tjänsteperson i beredskap (TiB)"),
         "exercise_control": N_("Övningsledning"),
         "observer": N_("Observatör (läsbehörighet)"),
     }

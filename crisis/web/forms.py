@@ -16,5 +16,5 @@ class IncidentForm(FlaskForm):
         description=_l("t.ex. elavbrott, dricksvatten, storm"),
     )
     level = SelectField(_l("Nivå"), choices=list(labels.LEVELS.items()), default="staff")
-    mode = SelectField(_l("Läge"), choices=list(labels.MODES.items()), default="real")
+    mode = SelectField(_l("Skarp händelse eller övning"), choices=list(labels.MODES.items()), default="real")
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])

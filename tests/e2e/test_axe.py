@@ -65,7 +65,7 @@ def world(live_server) -> dict[str, Any]:
         api("staff")
         .post(
             f"{url}/api/v1/incidents/{iid}/tasks",
-            json={"title": "Ring Ellevio", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
+            json={"title": "Ring Elnätsbolaget", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
         )
         .status_code
         == 201

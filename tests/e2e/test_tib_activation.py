@@ -32,7 +32,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     # Screen 2: title and one line of context
     expect(tib.get_by_label("Rubrik")).to_have_value("Långvarigt elavbrott")
     tib.get_by_label("Rubrik").fill("Elavbrott Skene och Örby")
-    tib.get_by_label("Läget just nu (en rad)").fill("Ellevio: 3 200 kunder utan ström sedan 02:40")
+    tib.get_by_label("Läget just nu (en rad)").fill("Elnätsbolaget: 3 200 kunder utan ström sedan 02:40")
     _no_horizontal_scroll(tib)
     tib.get_by_role("button", name="Vidare").click()
 
@@ -47,7 +47,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     incident_id = int(tib.url.rsplit("/", 1)[1])
     expect(tib.locator("#incident-title")).to_have_text("Elavbrott Skene och Örby")
     expect(tib.locator("#log-list .entry", has_text="Spelboken Långvarigt elavbrott aktiverad")).to_be_visible()
-    expect(tib.locator("#log-list")).to_contain_text("Läget vid aktiveringen: Ellevio: 3 200 kunder")
+    expect(tib.locator("#log-list")).to_contain_text("Läget vid aktiveringen: Elnätsbolaget: 3 200 kunder")
     panel = tib.locator("#callout-panel")
     expect(panel).to_be_visible()
     expect(panel.locator(".callout-entry")).to_have_count(8)
@@ -96,7 +96,7 @@ def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server,
     reporter.get_by_label("Vilka verksamheter påverkas eller kan påverkas?").fill("Dricksvatten, Fritslagården")
     reporter.get_by_label("Kontaktperson och telefon").fill("VA-jouren 0320-00 05 05")
     reporter.get_by_role("button", name="Skicka till TiB").click()
-    expect(reporter.locator(".flash-ok")).to_contain_text("skickad till tjänstemannen i beredskap")
+    expect(reporter.locator(".flash-ok")).to_contain_text("skickad till tjänstepersonen i beredskap")
 
     report = tib.locator("#dev-todo li.dev", has_text="Tryckfall i Fritsla")
     expect(report).to_be_visible()

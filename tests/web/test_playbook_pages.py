@@ -46,7 +46,7 @@ def test_three_screens_from_choice_to_the_live_incident(login):
     assert 'value="Långvarigt elavbrott"' in step2 and 'id="context"' in step2 and 'for="title"' in step2
     _no_inline_script(step2)
 
-    form = {"title": "Elavbrott Skene och Örby", "context": "Ellevio: 3 200 kunder, prognos okänd", "notify": "y"}
+    form = {"title": "Elavbrott Skene och Örby", "context": "Elnätsbolaget: 3 200 kunder, prognos okänd", "notify": "y"}
     step3 = tib.post("/activate/elavbrott/confirm", data=form)
     assert step3.status_code == 200
     html = _html(step3)
