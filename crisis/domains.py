@@ -15,6 +15,7 @@ from flask import Flask
 from crisis import (
     archive,
     auth,
+    decisions,
     events,
     exercises,
     inbox,
@@ -39,6 +40,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     events,
     staffing,
     sites,
+    decisions,
     tasks,
     reports,
     wall,

@@ -20,7 +20,7 @@ from crisis import aftercommit, record_sv
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
-from crisis.enums import Mode
+from crisis.enums import LEVEL_ORDER, Level, Mode
 from crisis.errors import ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
@@ -85,6 +85,31 @@ def _check_activator(actor: User, mode: str) -> None:
         check(actor, Perm.CREATE_INCIDENT)
 
 
+def _propose_level(*, incident: Incident, actor: User, pb: Playbook, level: Level) -> None:
+    """Record the TiB's assessment and ask the krisledningschef for a level decision."""
+    from crisis.decisions.service import LEVEL_TASK_ORIGIN
+    from crisis.staffing.models import Position
+    from crisis.tasks import service as tasks
+
+    incident.proposed_level = level.value
+    name = record_sv.level(level)
+    log.system_entry(incident=incident, actor=actor, text=f"TiB:s bedömning: föreslår {name} (spelbok {pb.title}).")
+    has_chief = db.session.scalar(
+        sa.select(Position.id).where(Position.incident_id == incident.id, Position.key == "krisledningschef")
+    )
+    tasks.create_locked(
+        incident=incident,
+        actor=actor,
+        title=f"Beslut om nivå: {name} föreslås",
+        description=f"Spelboken {pb.title} föreslår {name}. Nivån beslutas av krisledningschefen "
+        "(beslutsregistret, nivåbeslut).",
+        position="krisledningschef" if has_chief else None,
+        priority="high",
+        origin=LEVEL_TASK_ORIGIN,
+    )
+    events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
+
+
 def activate_locked(
     *,
     actor: User,
@@ -115,17 +140,36 @@ def activate_locked(
 
         inbox.check_attachable_locked(deviation_id=deviation_id)
     first_log = pb.first_log + (f"\nLäget vid aktiveringen: {context}" if context else "")
+    # The playbook's level is a proposal: the incident opens at most at what a
+    # TiB may decide; above it the level waits for the krisledningschef's decision.
+    from crisis.decisions import service as decisions
+
+    cap = decisions.tib_max_level()
+    proposed = pb.default_level
+    opening = proposed if LEVEL_ORDER.index(proposed) <= LEVEL_ORDER.index(cap) else cap
+    decision: dict[str, Any] = {}
+    if LEVEL_ORDER.index(opening) > LEVEL_ORDER.index(Level.MONITORING):
+        # Within the TiB's own limit the activation is the TiB's level decision (B-1).
+        tib_mandate = next((m for m in decisions.mandates() if m.key == "tib"), None)
+        decision = {
+            "decided_by": actor.display_name,
+            "mandate": tib_mandate.label if tib_mandate else record_sv.TIB_MANDATE,
+            "reason": f"Spelboken {pb.title} aktiverad.",
+        }
     incident = incidents.create_locked(
         actor=actor,
         title=title,
         kind=pb.kind,
         mode=mode,
-        level=pb.default_level.value,
+        level=opening.value,
         description=context,
         positions=[(p.key, p.label) for p in pb.positions],
         first_log=first_log,
+        **decision,
     )
     now = utcnow()
+    if proposed is not opening:
+        _propose_level(incident=incident, actor=actor, pb=pb, level=proposed)
     db.session.add(
         PlaybookActivation(
             incident_id=incident.id,

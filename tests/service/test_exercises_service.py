@@ -375,7 +375,7 @@ def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, A
     incidents.update(
         actor=users["leader"],
         incident_id=ex.incident_id,
-        level="extraordinary",
+        level="staff",
         decided_by="Övningsledare",
         mandate="Övning",
         reason="Spel",
@@ -383,7 +383,13 @@ def test_exercise_incidents_never_count_and_never_become_real(users: dict[str, A
     all_incidents = incidents.list_incidents(viewer=users["staff"])
     assert incidents.kommun_level(incidents=all_incidents) is Level.NORMAL
     real = incidents.create(
-        actor=users["duty_officer"], title="Verkligt elavbrott", kind="elavbrott", level="reinforced"
+        actor=users["leader"],
+        title="Verkligt elavbrott",
+        kind="elavbrott",
+        level="reinforced",
+        decided_by="Karin Lindqvist",
+        mandate="Delegationsordningen p. 3.2",
+        reason="Många abonnenter utan ström",
     )
     assert incidents.kommun_level(incidents=incidents.list_incidents(viewer=users["staff"])) is Level.REINFORCED
     # nothing of the exercise ended up in the real incident

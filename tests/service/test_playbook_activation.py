@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from crisis.errors import ApiError, NotFound, ValidationError
+from crisis.errors import ApiError, Forbidden, NotFound, ValidationError
 from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
@@ -53,12 +53,14 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     )
     db.session.expire_all()
     inc = db.session.get(Incident, incident.id)
+    # The playbook's level is a proposal: a TiB opens at most at bevakningsläge.
     assert (inc.kind, inc.level.value, inc.mode.value, inc.status.value) == (
         pb.kind,
-        pb.default_level.value,
+        "monitoring",
         "real",
         "active",
     )
+    assert inc.proposed_level == (pb.default_level.value if pb.default_level.value != "monitoring" else None)
     assert inc.description == "Larm från SOS Alarm 03:12, omfattning oklar"
 
     positions = db.session.execute(
@@ -66,7 +68,11 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     ).all()
     assert [tuple(p) for p in positions] == [(p.key, p.label) for p in pb.positions]
 
-    tasks = list(db.session.scalars(sa.select(Task).where(Task.incident_id == inc.id).order_by(Task.id)))
+    tasks = list(
+        db.session.scalars(
+            sa.select(Task).where(Task.incident_id == inc.id, Task.origin != "decision").order_by(Task.id)
+        )
+    )
     assert [(t.title, t.position, t.priority.value, t.origin) for t in tasks] == [
         (t.title, t.position, t.priority.value, f"Spelboken «{pb.title}», uppgift {n}")
         for n, t in enumerate(pb.tasks, 1)
@@ -84,7 +90,8 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     first = entries[1]
     assert first.kind.value == "info" and first.author == tib.display_name
     assert first.text == pb.first_log + "\nLäget vid aktiveringen: Larm från SOS Alarm 03:12, omfattning oklar"
-    assert sum(1 for e in entries if e.text.startswith("Ny uppgift")) == len(pb.tasks)
+    proposal = 1 if inc.proposed_level else 0  # the decision task
+    assert sum(1 for e in entries if e.text.startswith("Ny uppgift")) == len(pb.tasks) + proposal
     summary = [e for e in entries if e.text.startswith(f"Spelboken «{pb.title}» aktiverad")]
     assert len(summary) == 1 and f"{len(pb.tasks)} första uppgifter" in summary[0].text
 
@@ -123,7 +130,7 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     types = [
         e.type for e in db.session.scalars(sa.select(Event).where(Event.incident_id == inc.id).order_by(Event.seq))
     ]
-    assert types.count("task.created") == len(pb.tasks)
+    assert types.count("task.created") == len(pb.tasks) + proposal
     assert ("callout.updated" in types) == bool(pb.callout)
     assert ("checklist.updated" in types) == bool(pb.checklist)
     callout_ev = db.session.scalar(sa.select(Event).where(Event.incident_id == inc.id, Event.type == "callout.updated"))
@@ -218,7 +225,7 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
     db.session.expire_all()
     inc = db.session.get(Incident, inc.id)
     assert inc.mode.value == "exercise" and inc.is_exercise
-    assert _count(Task) == len(registry.get("dricksvatten").tasks)
+    assert _count(Task) == len(registry.get("dricksvatten").tasks) + 1  # + the level decision task (exercises train it)
     first = db.session.scalar(sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id, LogEntry.number == 1))
     assert first.startswith("ÖVNING.")
     # a deviation report is real: it never starts an exercise
@@ -239,3 +246,54 @@ def test_exercise_mode_inside_a_callers_transaction(app, users):
                 actor=users["staff"], playbook_key="storm", title="Ö", context="", mode="exercise"
             )
     assert exc.value.status == 403
+
+
+def test_stabslage_playbook_by_tib_is_a_proposal_until_a_leader_decides(app, users):
+    from crisis.decisions import service as decisions
+    from crisis.decisions.models import Decision
+
+    pb = registry.get("elavbrott")
+    assert pb.default_level.value == "staff"
+    tib = users["duty_officer"]
+    incident = activation.activate(actor=tib, playbook_key="elavbrott", title="Elavbrott Kinna", context="")
+    db.session.expire_all()
+    inc = db.session.get(Incident, incident.id)
+    assert (inc.level.value, inc.proposed_level) == ("monitoring", "staff")
+    assert inc.to_dict()["proposed_level"] == "staff"
+    texts = list(db.session.scalars(sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id)))
+    assert f"TiB:s bedömning: föreslår stabsläge (spelbok {pb.title})." in texts
+    task = db.session.scalar(sa.select(Task).where(Task.incident_id == inc.id, Task.origin == "decision"))
+    assert (task.title, task.priority.value, task.position, task.status.value) == (
+        "Beslut om nivå: stabsläge föreslås",
+        "high",
+        "krisledningschef",
+        "todo",
+    )
+    # The TiB cannot take the decision; the leader can, and that ends the proposal.
+    fields = dict(decided_by="Karin Lindqvist", mandate="Delegationsordningen p. 3.2", reason="Många abonnenter")
+    with pytest.raises(Forbidden):
+        decisions.record(actor=tib, incident_id=inc.id, type="level", level="staff", text="", **fields)
+    d = decisions.record(actor=users["leader"], incident_id=inc.id, type="level", level="staff", text="", **fields)
+    db.session.expire_all()
+    inc = db.session.get(Incident, incident.id)
+    assert (inc.level.value, inc.proposed_level) == ("staff", None)
+    assert db.session.get(Task, task.id).status.value == "done"
+    last = list(
+        db.session.scalars(
+            sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id).order_by(LogEntry.number.desc()).limit(1)
+        )
+    )[0]
+    assert last.startswith(f"Uppgift {task.id} 'Beslut om nivå: stabsläge föreslås': status") and "B-1" in last
+    assert db.session.get(Decision, d.id).data == {"level": "staff", "from": "monitoring"}
+
+
+def test_playbook_within_a_raised_tib_limit_opens_with_the_tibs_decision(app, users):
+    from crisis.decisions.models import Decision
+
+    app.config["CRISIS_TIB_MAX_LEVEL"] = "reinforced"
+    incident = activation.activate(actor=users["duty_officer"], playbook_key="storm", title="Storm", context="")
+    db.session.expire_all()
+    inc = db.session.get(Incident, incident.id)
+    assert (inc.level.value, inc.proposed_level) == ("reinforced", None)
+    d = db.session.scalar(sa.select(Decision).where(Decision.incident_id == inc.id))
+    assert (d.number, d.type.value, d.decided_by) == (1, "level", users["duty_officer"].display_name)

@@ -42,9 +42,9 @@ def test_playbook_page_names_map_categories_in_swedish(login):
 def test_lesson_form_marks_exercises(login, users):
     from crisis.incidents import service
 
-    real = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="reinforced")
+    real = service.create(actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="monitoring")
     drill = service.create(
-        actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="staff", mode="exercise"
+        actor=users["duty_officer"], title="Storm Ylva", kind="storm", level="monitoring", mode="exercise"
     )
     html = login("staff").get("/lessons").get_data(as_text=True)
     assert f'<option value="{drill.id}">{drill.id}: ÖVNING: Storm Ylva</option>' in html, html

@@ -31,13 +31,14 @@ def test_login_form_flow(app, users):
 def test_start_page_separates_exercises_and_computes_kommun_level(login, users):
     from crisis.incidents import service
 
-    service.create(actor=users["duty_officer"], title="Skarp händelse", kind="storm", level="reinforced")
+    decision = dict(decided_by="Karin Lindqvist", mandate="Delegationsordningen p. 3.2", reason="Storm")
+    service.create(actor=users["leader"], title="Skarp händelse", kind="storm", level="reinforced", **decision)
     service.create(
-        actor=users["duty_officer"], title="Övning Vinter", kind="elavbrott", level="extraordinary", mode="exercise"
+        actor=users["leader"], title="Övning Vinter", kind="elavbrott", level="staff", mode="exercise", **decision
     )
     html = login("observer").get("/").get_data(as_text=True)
     assert "Skarp händelse" in html and "Övning Vinter" in html
-    # The exercise's extraordinary level does not raise the kommun's level.
+    # The exercise's stabsläge does not raise the kommun's level.
     assert "Kommunens nivå: <strong>Förstärkningsläge</strong>" in html
     assert "Öppna en händelse" not in html  # observers cannot open incidents
     assert "Öppna en händelse" in login("duty_officer").get("/").get_data(as_text=True)

@@ -62,7 +62,9 @@ def test_three_screens_from_choice_to_the_live_incident(login):
     incident_id = int(done.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     inc = db.session.get(Incident, incident_id)
     assert inc.title == "Elavbrott Skene och Örby" and inc.kind == "elavbrott"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.incident_id == incident_id)) == 8
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.incident_id == incident_id)) == 9
+    )  # + level decision task
     workspace = _html(tib.get(done.headers["Location"]))
     assert 'id="pb-panels"' in workspace and 'id="callout-panel"' in workspace and 'id="checklist-panel"' in workspace
     assert "js/callout.js" in workspace
