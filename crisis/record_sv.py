@@ -252,3 +252,27 @@ def readiness_changed(*, readiness: str, reference: str | None, decided_on: str 
     name = labels.READINESS.sv(readiness)
     name = name[0].lower() + name[1:]
     return f"Regeringen har beslutat om {name}{source}. Kommunstyrelsen leder under höjd beredskap."
+
+
+# --- krisledningsnämnden (KLN) ---------------------------------------------------------------
+
+
+def kln_activated() -> str:
+    return (
+        "Extraordinär händelse föreligger (lag 2006:544 2 kap. 3 §). "
+        "Krisledningsnämnden träder i funktion genom ordförandens beslut."
+    )
+
+
+def kln_takeover(scope: str) -> str:
+    return (
+        "Krisledningsnämnden tar över beslutanderätten för "
+        f"{scope} (lag 2006:544 2 kap. 4 §, i den utsträckning som behövs med hänsyn till händelsen)."
+    )
+
+
+def kln_stood_down() -> str:
+    return (
+        "Krisledningsnämndens verksamhet upphör (lag 2006:544 2 kap. 5 §). "
+        "Beslutanderätten återgår till ordinarie nämnder."
+    )

@@ -1,4 +1,6 @@
-/* The kommun's readiness (höjd beredskap) banner of every page, kept live.
+/* The kommun's readiness (höjd beredskap) banner of every page, kept live;
+ * and an incident page's "krisledningsnämnden i funktion" badge ([data-kln-badge]),
+ * kept live from the incident's own `incident.updated` events.
  *
  * Loaded by the base template before the page's own scripts. A page with a
  * live connection (realtime.js K.connect announces its socket with the
@@ -9,8 +11,21 @@
 (function () {
   "use strict";
   var K = window.Krisrum;
+  if (!K) return;
+
+  document.addEventListener("krisrum:event", function (ev) {
+    var e = ev.detail;
+    if (!e || e.type !== "incident.updated" || !e.data || e.data.kln_active === undefined) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kln-badge]"), function (badge) {
+      var on = !!e.data.kln_active;
+      badge.textContent = on ? K.fmt(badge.getAttribute("data-template") || "",
+                                     { time: e.data.kln_since ? K.dateTime(e.data.kln_since) : "" }) : "";
+      badge.hidden = !on;
+    });
+  });
+
   var banner = document.getElementById("readiness-banner");
-  if (!K || !banner) return;
+  if (!banner) return;
   var names = K.parseJSON(banner.getAttribute("data-labels"), {});
   var template = banner.getAttribute("data-template") || "{label} {date} ({ref})";
 
