@@ -101,4 +101,6 @@ def test_the_hojd_beredskap_playbook_neither_sets_readiness_nor_a_heightened_lev
     resp = client.post("/api/v1/playbooks/hojd-beredskap/activate", json={"title": "Höjd beredskap beslutad"})
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["level"] in ("normal", "monitoring", "reinforced", "staff")
+    # Opening an incident never sets extraordinär händelse (nor KLN in function) or höjd beredskap.
+    assert resp.get_json()["extraordinary"] is False and resp.get_json()["kln_active"] is False
     assert client.get("/api/v1/readiness").get_json()["current"]["readiness"] == "peace"

@@ -51,3 +51,36 @@ def test_banner_appears_live_on_an_open_workspace(live_server, browser_page):
     expect(banner).to_have_text(f"HÖJD BEREDSKAP – skärpt beredskap sedan {decided} (Fö2026/01234)")
     # The log of the open incident has the entry too (it came live as well).
     expect(staff.locator("#log-list")).to_contain_text("Kommunstyrelsen leder under höjd beredskap.")
+
+
+def test_kln_badge_appears_live_in_the_header_and_on_the_wall(live_server, browser_page):
+    r = live_server.api("duty_officer").post(
+        live_server.url + "/api/v1/incidents", json={"title": "Skyfall i Kinna", "kind": "oversvamning"}
+    )
+    assert r.status_code == 201, r.text
+    incident_id = r.json()["id"]
+    staff = browser_page("staff")
+    staff.goto(f"{live_server.url}/incidents/{incident_id}")
+    wall = browser_page("observer")
+    wall.goto(f"{live_server.url}/incidents/{incident_id}/wall")
+    badge, tile = staff.locator("#incident-kln"), wall.locator("#wall-kln")
+    expect(badge).to_be_hidden()
+    expect(tile).to_be_hidden()
+    expect(staff.locator("#conn-status")).to_be_hidden()
+    expect(wall.locator("#conn-status")).to_be_hidden()
+
+    resp = live_server.api("leader").post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/decisions",
+        json={
+            "type": "kln",
+            "decided_by": "Eva Ordförande",
+            "mandate_key": "kln_ordforande",
+            "reason": "Skyfallet kräver samordning av flera förvaltningar.",
+            "data": {"action": "activate"},
+        },
+    )
+    assert resp.status_code == 201, resp.text
+    for node in (badge, tile):
+        expect(node).to_be_visible()
+        expect(node).to_contain_text("Krisledningsnämnden i funktion sedan")
+        expect(node).to_contain_text("(extraordinär händelse)")
