@@ -64,7 +64,7 @@ def fill(env: dict[str, str], n: int) -> None:
     app = create_app()
     with app.app_context():
         user = auth.create(username="chef", password="correct-horse-1", role="leader", display_name="Carl Chef")
-        inc = incidents.create(actor=user, title="Långt elavbrott", kind="elavbrott", level="staff")
+        inc = incidents.create(actor=user, title="Långt elavbrott", kind="elavbrott", level="monitoring")
         inc_id = inc.id
         last = db.session.scalar(
             sa.select(LogEntry).where(LogEntry.incident_id == inc_id).order_by(LogEntry.number.desc()).limit(1)

@@ -215,6 +215,9 @@ def deviation_action(code: str) -> str:
 # --- beslut (decisions) -----------------------------------------------------------------------
 
 
+# The origin of the level decision task a spelbok's proposed level creates.
+LEVEL_PROPOSAL_ORIGIN = "Spelbokens nivåförslag (beslut krävs)"
+
 # The mandate a TiB decides a level under when the delegationsordning names none.
 TIB_MANDATE = "Tjänsteperson i beredskap (TiB) enligt instruktion för TiB"
 

@@ -57,6 +57,7 @@ def seed_demo() -> bool:
 
 
 def _seed_demo_incident() -> None:
+    from crisis.decisions import service as decisions
     from crisis.incidents import service as incidents
     from crisis.log import service as log
     from crisis.staffing import service as staffing
@@ -68,12 +69,24 @@ def _seed_demo_incident() -> None:
         actor=tib,
         title="Demo: elavbrott i Skene och Kinna",
         kind="elavbrott",
-        level="reinforced",
+        level="monitoring",
         description="Exempeldata. Omfattande elavbrott efter storm; flera nätstationer ur drift.",
     )
     staffing.check_in(actor=tib, incident_id=inc.id, position="stabschef", user="stab")
     staffing.check_in(actor=dagbok, incident_id=inc.id, position="ledningsstod")
     staffing.check_in(actor=chef, incident_id=inc.id, position="krisledningschef")
+    # The level above the TiB's is the krisledningschef's decision (B-1).
+    decisions.record(
+        actor=chef,
+        incident_id=inc.id,
+        type="level",
+        level="reinforced",
+        text="",
+        decided_by=chef.display_name,
+        mandate="",
+        mandate_key="krisledningschef",
+        reason="Flera nätstationer ur drift; hemtjänst och trygghetslarm berörs.",
+    )
     log.append(
         actor=dagbok,
         incident_id=inc.id,

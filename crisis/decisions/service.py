@@ -65,8 +65,9 @@ MAX_NOTE = 2000
 PAGE_MAX = 500
 PRINT_MAX = 2000
 
-# The decision task a playbook's proposed level creates (see playbooks.activation).
-LEVEL_TASK_ORIGIN = "decision"
+# The decision task a playbook's proposed level creates (see playbooks.activation);
+# task origins are shown on the cards, so this is a Swedish sentence, not a key.
+LEVEL_TASK_ORIGIN = record_sv.LEVEL_PROPOSAL_ORIGIN
 LEVEL_TASK_PREFIX = "Beslut om nivå"
 
 

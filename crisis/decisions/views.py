@@ -80,9 +80,12 @@ def _strings() -> dict[str, Any]:
     """What the register's JavaScript says (translated here, like the task board's strings)."""
     from flask_babel import gettext as _
 
-    from crisis import labels
+    from crisis import labels, record_sv
 
     return {
+        # The record is Swedish whatever the screen's language: the preview of the log text uses these.
+        "record_types": {k: record_sv.decision_type(k) for k in labels.DECISION_TYPES},
+        "record_levels": {k: record_sv.level(k) for k in labels.LEVELS},
         "types": labels.as_strings(labels.DECISION_TYPES),
         "statuses": labels.as_strings(labels.DECISION_STATUSES),
         "levels": labels.as_strings(labels.LEVELS),
@@ -127,6 +130,9 @@ def _strings() -> dict[str, Any]:
         "log_preview_valid": _("Gäller till"),
         "level_text": _("Nivån ändras från %(from)s till %(to)s", **{"from": "{from}", "to": "{to}"}),
         "other_mandate": _("Annat mandat (skriv nedan)"),
+        "supersedes_note": _("Ersätter %(label)s: %(title)s", label="{label}", title="{title}"),
+        "mandate_required": _("Välj ett mandat eller skriv det."),
+        "level_same": _("Händelsen är redan på den nivån."),
     }
 
 

@@ -15,6 +15,12 @@ class IncidentForm(FlaskForm):
         validators=[DataRequired(), Length(max=64)],
         description=_l("t.ex. elavbrott, dricksvatten, storm"),
     )
-    level = SelectField(_l("Nivå"), choices=list(labels.LEVELS.items()), default="staff")
+    # Opening needs no decision up to bevakningsläge; a higher level is a decision in the register.
+    level = SelectField(
+        _l("Nivå"),
+        choices=[(k, v) for k, v in labels.LEVELS.items() if k in ("normal", "monitoring")],
+        default="monitoring",
+        description=_l("Högre nivå är ett beslut: registreras i beslutsförteckningen."),
+    )
     mode = SelectField(_l("Skarp händelse eller övning"), choices=list(labels.MODES.items()), default="real")
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from crisis import csvexport
 from crisis.auth.permissions import Perm, has_perm, require
+from crisis.decisions import service as decisions
 from crisis.enums import IncidentStatus, Mode
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
@@ -93,6 +94,7 @@ def incident(incident_id: int) -> Any:
         incident=inc,
         staffing=staffing.staffing_dict(incident_id=incident_id),
         my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
+        follow_ups=decisions.upcoming_follow_ups(viewer=current_user, incident_id=incident_id),
     )
 
 

@@ -73,6 +73,8 @@
       lvl.textContent = (K.t.levels || {})[inc.level] || inc.level;
       lvl.className = "level-badge wall-level level-" + inc.level;
       $("wall-closed").hidden = inc.status !== "closed";
+      var banner = $("wall-proposed-level");
+      if (banner && !inc.proposed_level) banner.hidden = true;
     }
 
     var dateFmt = null;

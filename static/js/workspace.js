@@ -439,6 +439,35 @@
       area.focus();
     }
 
+    // ---- decisions: follow-ups marked overdue by the client clock, the level shortcut ----
+    var currentLevel = (document.getElementById("incident-level").className.match(/level-(\w+)/) || [])[1] || "";
+    function markFollowUps() {
+      Array.prototype.forEach.call(document.querySelectorAll("#follow-up-list li[data-follow-up]"), function (li) {
+        var overdue = new Date(li.getAttribute("data-follow-up")).getTime() <= Date.now();
+        li.classList.toggle("is-overdue", overdue);
+        var flag = li.querySelector(".overdue-flag");
+        if (flag) flag.hidden = !overdue;
+      });
+    }
+    markFollowUps();
+    window.setInterval(markFollowUps, 30000);
+    function refreshFollowUps() {
+      return K.api("GET", base + "/decisions?status=in_force&limit=500").then(function (res) {
+        var ul = document.getElementById("follow-up-list");
+        var items = res.items.filter(function (d) { return d.follow_up_at; })
+          .sort(function (a, b) { return new Date(a.follow_up_at) - new Date(b.follow_up_at); }).slice(0, 20);
+        ul.textContent = "";
+        items.forEach(function (d) {
+          ul.appendChild(K.el("li", { "data-follow-up": d.follow_up_at }, [
+            K.el("a", { href: "/incidents/" + incidentId + "/decisions#decision-" + d.id, text: d.label }),
+            document.createTextNode(" " + d.title + " – " + K.dateTime(d.follow_up_at)),
+            K.el("span", { class: "overdue-flag", text: " ⚠", hidden: true })
+          ]));
+        });
+        markFollowUps();
+      }).catch(function () { /* the list stays as it was; the register has the truth */ });
+    }
+
     // ---- level decision ----
     var levelForm = document.getElementById("level-form");
     if (levelForm) {
@@ -446,13 +475,28 @@
       levelForm.addEventListener("submit", function (ev) {
         ev.preventDefault();
         K.showError(levelErr, null);
-        K.api("PATCH", base, {
-          level: document.getElementById("level-select").value,
-          decided_by: document.getElementById("level-decided-by").value,
-          mandate: document.getElementById("level-mandate").value,
-          reason: document.getElementById("level-reason").value
-        }).then(function (inc) { updateIncident(inc); document.getElementById("level-reason").value = ""; })
-          .catch(function (e) { K.showError(levelErr, e); });
+        var wanted = document.getElementById("level-select").value;
+        if (wanted === currentLevel) { levelErr.textContent = t.level_same; return; }
+        var levels = t.levels || {};
+        K.confirmDialog({
+          title: t.level_confirm_title,
+          text: K.fmt(t.level_confirm_text, { from: levels[currentLevel] || currentLevel, to: levels[wanted] || wanted }),
+          confirmLabel: t.level_confirm_ok
+        }).then(function (answer) {
+          if (!answer) return;
+          // A level is a decision: recorded in the register (B-n), the incident follows.
+          return K.api("POST", base + "/decisions", {
+            type: "level",
+            level: wanted,
+            text: "",
+            decided_by: document.getElementById("level-decided-by").value,
+            mandate: document.getElementById("level-mandate").value,
+            reason: document.getElementById("level-reason").value
+          }).then(function (d) {
+            document.getElementById("level-reason").value = "";
+            levelErr.textContent = K.fmt(t.level_recorded, { label: d.label });
+          });
+        }).catch(function (e) { K.showError(levelErr, e); });
       });
     }
 
@@ -482,6 +526,9 @@
     }
 
     function updateIncident(inc) {
+      currentLevel = inc.level;
+      var banner = document.getElementById("proposed-level-banner");
+      if (banner && !inc.proposed_level) banner.hidden = true;
       document.getElementById("incident-title").textContent = inc.title;
       var lvl = document.getElementById("incident-level");
       lvl.textContent = (t.levels || {})[inc.level] || inc.level;
@@ -503,6 +550,7 @@
           if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
           else if (ev.type === "staffing.changed") renderStaffing(ev.data);
           else if (ev.type === "incident.updated") updateIncident(ev.data);
+          else if (ev.type === "decision.recorded" || ev.type === "decision.updated") refreshFollowUps();
           else if ((ev.type === "task.created" || ev.type === "task.updated") && ev.data.origin_log_number) {
             addTask(ev.data); scheduleRender();
           }

@@ -85,7 +85,8 @@ def test_activate_is_for_the_tib_leaders_and_admins(app, login, role):
     resp = _activate(login(role))
     assert resp.status_code == 201, resp.get_json()
     inc = resp.get_json()
-    assert inc["title"] == "Elavbrott i Skene" and inc["kind"] == "elavbrott" and inc["level"] == "staff"
+    assert inc["title"] == "Elavbrott i Skene" and inc["kind"] == "elavbrott" and inc["level"] == "monitoring"
+    assert inc["proposed_level"] == "staff"  # a proposal, whoever activates
     assert inc["mode"] == "real" and inc["status"] == "active"
     assert login("staff").get(f"/api/v1/incidents/{inc['id']}/tasks").get_json()["items"]
 

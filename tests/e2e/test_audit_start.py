@@ -23,10 +23,11 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     page = browser_page("staff")
     page.goto(live_server.url + "/")
     expect(page.locator("#start-updated")).to_contain_text("Uppdateras av sig själv · senast")
-    api = live_server.api("duty_officer")
+    api = live_server.api("leader")
+    decision = {"decided_by": "Leader Testsson", "mandate": "Delegationsordningen p. 3.2", "reason": "Skyfall"}
     r = api.post(
         f"{live_server.url}/api/v1/incidents",
-        json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning", "level": "extraordinary"},
+        json={"title": "Skyfall över Fritsla <i>centrum</i>", "kind": "översvämning", "level": "staff", **decision},
     )
     assert r.status_code == 201, r.text
     incident = r.json()
@@ -35,19 +36,19 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     item = page.locator("#active-real li", has_text="Skyfall över Fritsla")
     expect(item).to_be_visible(timeout=25_000)
     expect(item.locator(".title")).to_have_text("Skyfall över Fritsla <i>centrum</i>")  # text, not markup
-    expect(item.locator(".level-badge")).to_have_text("Extraordinär händelse")
-    expect(page.locator("#kommun-level strong")).to_have_text("Extraordinär händelse")
-    expect(page.locator("#kommun-level")).to_have_attribute("data-level", "extraordinary")
+    expect(item.locator(".level-badge")).to_have_text("Stabsläge")
+    expect(page.locator("#kommun-level strong")).to_have_text("Stabsläge")
+    expect(page.locator("#kommun-level")).to_have_attribute("data-level", "staff")
 
     # an exercise never raises the kommun's level; it is listed as ÖVNING
     r = api.post(
         f"{live_server.url}/api/v1/incidents",
-        json={"title": "Övning höjd beredskap", "kind": "övning", "level": "heightened_alert", "mode": "exercise"},
+        json={"title": "Övning höjd beredskap", "kind": "övning", "level": "monitoring", "mode": "exercise"},
     )
     assert r.status_code == 201, r.text
     _refresh_now(page)
     expect(page.locator("#active-exercises li", has_text="Övning höjd beredskap")).to_contain_text("ÖVNING")
-    expect(page.locator("#kommun-level strong")).to_have_text("Extraordinär händelse")
+    expect(page.locator("#kommun-level strong")).to_have_text("Stabsläge")
 
     # closed elsewhere: gone from the active list, on the closed list, level back down
     r = live_server.api("leader").patch(
@@ -63,7 +64,7 @@ def test_start_page_follows_incidents_and_the_kommun_level(live_server, browser_
     _refresh_now(page)
     expect(page.locator("#active-real li", has_text="Skyfall över Fritsla")).to_have_count(0)
     expect(page.locator("#closed-list li", has_text="Skyfall över Fritsla")).to_be_visible()
-    expect(page.locator("#kommun-level")).not_to_have_attribute("data-level", "extraordinary")
+    expect(page.locator("#kommun-level")).not_to_have_attribute("data-level", "staff")
 
 
 def test_a_failed_refresh_says_the_picture_is_old(live_server, browser_page):

@@ -56,7 +56,7 @@ def world(live_server) -> dict[str, Any]:
     )
     inc = (
         api("duty_officer")
-        .post(url + "/api/v1/incidents", json={"title": "Axe-händelse", "kind": "elavbrott", "level": "staff"})
+        .post(url + "/api/v1/incidents", json={"title": "Axe-händelse", "kind": "elavbrott", "level": "monitoring"})
         .json()
     )
     iid = inc["id"]

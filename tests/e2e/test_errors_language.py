@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 def _new_incident(live_server) -> int:
     r = live_server.api("duty_officer").post(
         live_server.url + "/api/v1/incidents",
-        json={"title": "Elavbrott i Kinna", "kind": "elavbrott", "level": "staff"},
+        json={"title": "Elavbrott i Kinna", "kind": "elavbrott", "level": "monitoring"},
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]

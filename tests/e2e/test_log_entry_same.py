@@ -23,7 +23,7 @@ DESCRIBE = """el => {
 def test_a_corrected_confidential_decision_is_drawn_alike_on_workspace_wall_and_timeline(live_server, browser_page):
     url = live_server.url
     r = live_server.api("duty_officer").post(
-        url + "/api/v1/incidents", json={"title": "Skyfall i Kinna", "kind": "oversvamning", "level": "staff"}
+        url + "/api/v1/incidents", json={"title": "Skyfall i Kinna", "kind": "oversvamning", "level": "monitoring"}
     )
     incident_id = r.json()["id"]
     log = f"{url}/api/v1/incidents/{incident_id}/log"

@@ -61,7 +61,8 @@ def _setup(live_server):
     )
     assert r.status_code == 200, r.text
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": "Storm över testbyn", "kind": "storm", "level": "staff"}
+        live_server.url + "/api/v1/incidents",
+        json={"title": "Storm över testbyn", "kind": "storm", "level": "monitoring"},
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]
@@ -176,7 +177,7 @@ def test_attention_lists_down_before_at_risk_clusters_overlaps_and_names_towns(l
     )
     assert r.status_code == 200, r.text
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": "Kluster", "kind": "storm", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": "Kluster", "kind": "storm", "level": "monitoring"}
     )
     incident_id = r.json()["id"]
     for key, status in (("cl-b", "operational"), ("cl-c", "operational"), ("cl-a", "down")):

@@ -31,7 +31,8 @@ def _pdf_pages(page, path) -> list[str]:
 
 def _incident(live_server, title: str, mode: str) -> int:
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "storm", "level": "staff", "mode": mode}
+        live_server.url + "/api/v1/incidents",
+        json={"title": title, "kind": "storm", "level": "monitoring", "mode": mode},
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def test_new_entries_appear_live_and_filter_holds(live_server, browser_page):
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": "Storm Kinna", "kind": "storm", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": "Storm Kinna", "kind": "storm", "level": "monitoring"}
     )
     incident_id = r.json()["id"]
     page = browser_page("observer")
@@ -47,7 +47,7 @@ def test_earlier_hours_load_on_request(live_server, browser_page):
     from datetime import datetime, timedelta
 
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": "Storm Kinna", "kind": "storm", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": "Storm Kinna", "kind": "storm", "level": "monitoring"}
     )
     incident_id = r.json()["id"]
     api = live_server.api("leader")

@@ -37,7 +37,7 @@ SITES = {
 def _incident(live_server, title: str, mode: str = "real") -> int:
     r = live_server.api("duty_officer").post(
         live_server.url + "/api/v1/incidents",
-        json={"title": title, "kind": "elavbrott", "level": "staff", "mode": mode},
+        json={"title": title, "kind": "elavbrott", "level": "monitoring", "mode": mode},
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]
@@ -58,7 +58,7 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
     wall.goto(f"{url}/incidents/{incident_id}/wall")
 
     expect(wall.locator("#wall-incident-title")).to_have_text("Elavbrott i Kinna")
-    expect(wall.locator("#wall-level")).to_have_text("Stabsläge")
+    expect(wall.locator("#wall-level")).to_have_text("Bevakningsläge")
     expect(wall.locator("#wall-clock")).to_have_text(re.compile(r"^\d\d:\d\d$"))
     expect(wall.locator(".site-marker[data-site-key='wall-power-kinna']")).to_have_count(1)
     expect(wall.locator("#conn-status")).to_be_hidden()
@@ -107,14 +107,14 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
     r = api("leader").patch(
         f"{url}/api/v1/incidents/{incident_id}",
         json={
-            "level": "extraordinary",
+            "level": "staff",
             "decided_by": "Karin Lindqvist",
             "mandate": "Krisledningsplanen",
             "reason": "Långvarigt avbrott",
         },
     )
     assert r.status_code == 200, r.text
-    expect(wall.locator("#wall-level")).to_have_text("Extraordinär händelse")
+    expect(wall.locator("#wall-level")).to_have_text("Stabsläge")
 
     report = api("staff").post(f"{url}/api/v1/incidents/{incident_id}/reports", json={}).json()
     r = api("staff").patch(f"{url}/api/v1/reports/{report['id']}", json={"cap_description": "Strömavbrott i Kinna."})

@@ -56,7 +56,7 @@ class Wire:
 
 def _setup(live_server, browser_page, title: str) -> tuple[Any, int, Wire]:
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "monitoring"}
     )
     assert r.status_code == 201, r.text
     incident_id = r.json()["id"]

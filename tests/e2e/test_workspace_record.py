@@ -18,7 +18,7 @@ TZ = ZoneInfo("Europe/Stockholm")
 
 def _new_incident(live_server, title: str) -> int:
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "staff"}
+        live_server.url + "/api/v1/incidents", json={"title": title, "kind": "elavbrott", "level": "monitoring"}
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]

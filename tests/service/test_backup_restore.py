@@ -48,7 +48,7 @@ def _fill(app: Any) -> None:
             feature("el-kinna", category="power"),
             feature("vard-skene", deps=["el-kinna"], category="health"),
         )
-        inc = incidents.create(actor=leader, title="Elavbrott i Kinna", kind="elavbrott", level="staff")
+        inc = incidents.create(actor=leader, title="Elavbrott i Kinna", kind="elavbrott", level="monitoring")
         for i in range(5):
             log.append(actor=staff, incident_id=inc.id, text=f"Lägesinfo {i}: åäö")
         log.correct(actor=staff, incident_id=inc.id, number=3, text="Rättelse: fel station")

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from crisis import record_sv
 from crisis.errors import ApiError, Forbidden, NotFound, ValidationError
 from crisis.events.models import Event
 from crisis.extensions import db
@@ -70,7 +71,9 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
 
     tasks = list(
         db.session.scalars(
-            sa.select(Task).where(Task.incident_id == inc.id, Task.origin != "decision").order_by(Task.id)
+            sa.select(Task)
+            .where(Task.incident_id == inc.id, Task.origin != record_sv.LEVEL_PROPOSAL_ORIGIN)
+            .order_by(Task.id)
         )
     )
     assert [(t.title, t.position, t.priority.value, t.origin) for t in tasks] == [
@@ -262,7 +265,9 @@ def test_stabslage_playbook_by_tib_is_a_proposal_until_a_leader_decides(app, use
     assert inc.to_dict()["proposed_level"] == "staff"
     texts = list(db.session.scalars(sa.select(LogEntry.text).where(LogEntry.incident_id == inc.id)))
     assert f"TiB:s bedömning: föreslår stabsläge (spelbok {pb.title})." in texts
-    task = db.session.scalar(sa.select(Task).where(Task.incident_id == inc.id, Task.origin == "decision"))
+    task = db.session.scalar(
+        sa.select(Task).where(Task.incident_id == inc.id, Task.origin == record_sv.LEVEL_PROPOSAL_ORIGIN)
+    )
     assert (task.title, task.priority.value, task.position, task.status.value) == (
         "Beslut om nivå: stabsläge föreslås",
         "high",

@@ -83,7 +83,8 @@ def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
 
     # The task cards: their origin is a sentence too.
     origins = list(db.session.scalars(sa.select(Task.origin).where(Task.incident_id == inc.id).order_by(Task.id)))
-    assert origins[5] == "Spelboken «Långvarigt elavbrott», uppgift 6"
+    assert origins[0] == "Spelbokens nivåförslag (beslut krävs)"  # the level decision task comes first
+    assert origins[6] == "Spelboken «Långvarigt elavbrott», uppgift 6"
     _assert_plain(origins, _forbidden())
 
 
