@@ -54,6 +54,11 @@ def test_banner_appears_live_on_an_open_workspace(live_server, browser_page):
 
 
 def test_kln_badge_appears_live_in_the_header_and_on_the_wall(live_server, browser_page):
+    # The server is shared by this module: back to peace first (under höjd beredskap KLN is refused).
+    leader = live_server.api("leader")
+    if leader.get(live_server.url + "/api/v1/readiness").json()["current"]["readiness"] != "peace":
+        r = leader.put(live_server.url + "/api/v1/readiness", json={"readiness": "peace", "reference": "Fö2026/09000"})
+        assert r.status_code == 200, r.text
     r = live_server.api("duty_officer").post(
         live_server.url + "/api/v1/incidents", json={"title": "Skyfall i Kinna", "kind": "oversvamning"}
     )

@@ -50,7 +50,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     expect(tib.locator("#log-list")).to_contain_text("Läget vid aktiveringen: Elnätsbolaget: 3 200 kunder")
     panel = tib.locator("#callout-panel")
     expect(panel).to_be_visible()
-    expect(panel.locator(".callout-entry")).to_have_count(8)
+    expect(panel.locator(".callout-entry")).to_have_count(10)  # incl. KLN:s ordförande and SÄRF RCB
     first = panel.locator(".callout-entry").first
     expect(first.locator("a.callout-phone")).to_have_attribute("href", "tel:0320000101")
     _no_horizontal_scroll(tib)
@@ -58,7 +58,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     # A colleague at a laptop sees the marks live.
     desk = browser_page("staff")
     desk.goto(f"{live_server.url}/incidents/{incident_id}")
-    expect(desk.locator("#callout-panel .callout-entry")).to_have_count(8)
+    expect(desk.locator("#callout-panel .callout-entry")).to_have_count(10)
 
     # One tap: reached.
     first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True).click()
@@ -66,7 +66,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     expect(first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
-    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 8")
+    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 10")
     expect(tib.locator("#log-list .entry", has_text="Larmning: Kommundirektör (exempel)")).to_be_visible()
     expect(desk.locator("#callout-panel .callout-entry").first.locator(".callout-state")).to_contain_text("Nådd")
     second = panel.locator(".callout-entry").nth(1)
@@ -75,12 +75,13 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
 
     # The checklist, ticked on the phone, live at the desk.
     tib.locator("#checklist-list input[type=checkbox]").first.check()
-    expect(tib.locator("#checklist-progress")).to_have_text("1 av 9 klara")
+    expect(tib.locator("#checklist-progress")).to_have_text("1 av 10 klara")
     expect(desk.locator("#checklist-list input[type=checkbox]").first).to_be_checked()
 
     # The tasks exist with due times.
     tasks = live_server.api("staff").get(f"{live_server.url}/api/v1/incidents/{incident_id}/tasks").json()["items"]
-    assert len(tasks) == 8 and all(t["due_at"] for t in tasks)
+    # The playbook's 8 first tasks, plus the level decision task (its stabsläge is a proposal).
+    assert len(tasks) == 9 and all(t["due_at"] for t in tasks if t["origin"] != "Spelbokens nivåförslag (beslut krävs)")
 
 
 def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server, browser_page):

@@ -181,7 +181,7 @@ def test_deliver_writes_an_incoming_entry_to_the_target_and_an_event_that_reveal
         sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id, LogEntry.number == d.log_number)
     )
     assert entry.kind is LogKind.INCOMING
-    assert entry.counterpart == "Elnätsbolaget driftcentral (spelad)"
+    assert entry.counterpart == "Elnätsbolagets driftcentral (spelad)"
     assert entry.text.startswith("ÖVNING – Inspel via telefon till Samverkan: Omfattande strömavbrott")
     assert entry.author == service.INJECT_AUTHOR and not d.late
     ev = events_of(ex.incident_id, "inject.delivered")
