@@ -122,6 +122,14 @@ def _open_dialog(page) -> None:
     page.wait_for_selector("dialog.confirm-dialog[open]")
 
 
+def _readiness_dialog(page) -> None:
+    page.select_option("#readiness", "heightened")
+    page.fill("#decided_at", "2026-11-20")
+    page.fill("#reference", "Fö2026/01234")
+    page.locator("#readiness-form button[type=submit]").click()
+    page.wait_for_selector("dialog.confirm-dialog[open]")
+
+
 # (id, role, viewport, colour scheme, path (formatted with world), action before axe)
 STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | None]] = [
     ("login", "", DESKTOP, "light", "/login", None),
@@ -156,6 +164,8 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("sites-new", "admin", DESKTOP, "light", "/sites/new", None),
     ("admin-users", "admin", DESKTOP, "light", "/admin/users", None),
     ("admin-tokens", "admin", DESKTOP, "light", "/admin/tokens", None),
+    ("readiness", "leader", DESKTOP, "light", "/readiness", None),
+    ("readiness-confirm-dialog", "leader", DESKTOP, "dark", "/readiness", _readiness_dialog),
 ]
 
 
