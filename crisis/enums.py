@@ -55,6 +55,14 @@ class DecisionStatus(StrEnum):
     DONE = "done"  # genomfört
 
 
+class Readiness(StrEnum):
+    """The kommun's beredskapsläge: the government's decision, not an incident's level."""
+
+    PEACE = "peace"
+    HEIGHTENED = "heightened"  # skärpt beredskap
+    HIGHEST = "highest"  # högsta beredskap
+
+
 class IncidentStatus(StrEnum):
     ACTIVE = "active"
     STANDING_DOWN = "standing_down"  # avveckling: decided, open tasks being closed or handed over

@@ -89,6 +89,13 @@ DECISION_STATUSES = LabelTable(
         "done": N_("Genomfört"),
     }
 )
+READINESS = LabelTable(
+    {
+        "peace": N_("Fred (ingen höjd beredskap)"),
+        "heightened": N_("Skärpt beredskap"),
+        "highest": N_("Högsta beredskap"),
+    }
+)
 LOG_KINDS = LabelTable(
     {
         "info": N_("Info"),
@@ -112,7 +119,7 @@ ROLES = LabelTable(
         "admin": N_("Administratör"),
         "leader": N_("Krisledning (chef)"),
         "staff": N_("Stab"),
-        "duty_officer": N_("Tjänsteman i beredskap (TiB)"),
+        "duty_officer": N_("Tjänsteperson i beredskap (TiB)"),
         "exercise_control": N_("Övningsledning"),
         "observer": N_("Observatör (läsbehörighet)"),
     }
@@ -216,7 +223,7 @@ INJECT_CHANNELS = LabelTable(
     }
 )
 
-# Playbooks (handlingsplaner): call-out states and reminder kinds.
+# Playbooks (spelböcker): call-out states and reminder kinds.
 CALLOUT_STATES = LabelTable(
     {
         "pending": N_("ej larmad ännu"),
@@ -250,7 +257,7 @@ DEVIATION_ACTIONS = LabelTable(
         "monitoring": N_("bevakning"),
         "follow_up_due": N_("uppföljningstiden nådd"),
         "dismissed": N_("avskriven"),
-        "activated": N_("handlingsplan aktiverad"),
+        "activated": N_("spelbok aktiverad"),
     }
 )
 

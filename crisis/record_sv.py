@@ -7,7 +7,7 @@ here: plain Swedish a diarist would write; names and display labels, never
 internal keys, file names or configuration names; times in Swedish time
 (crisis.timefmt).
 
-"Playbook" is called *handlingsplan* in Swedish, here and in the interface.
+"Playbook" is called *spelbok* in Swedish, here and in the interface.
 
 Pure module: labels come from crisis.labels (``.sv()``, the fixed Swedish),
 nothing from the web layer or the services.
@@ -21,7 +21,7 @@ from datetime import datetime
 from crisis import labels
 from crisis.timefmt import hhmm
 
-PLAYBOOK = "handlingsplan"
+PLAYBOOK = "spelbok"
 
 # A site's state inside a sentence of the record ("ur drift", "okänd status", "i riskzon").
 SITE_STATES = labels.SITE_STATES_IN_TEXT.swedish
@@ -39,7 +39,7 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " och " + items[-1]
 
 
-# --- handlingsplaner (playbooks) -------------------------------------------------------------
+# --- spelböcker (playbooks) -------------------------------------------------------------
 
 
 def playbook_activated(
@@ -55,7 +55,7 @@ def playbook_activated(
     """The activation's summary. `reminders`: (kind code, every minutes, first time);
     `categories`: site category codes the map highlights."""
     parts = [
-        f"Handlingsplanen «{title}» aktiverad: {_count(positions, 'stabsfunktion', 'stabsfunktioner')}, "
+        f"Spelboken «{title}» aktiverad: {_count(positions, 'stabsfunktion', 'stabsfunktioner')}, "
         f"{_count(tasks, 'första uppgift', 'första uppgifter')}, "
         f"checklista med {_count(checklist, 'punkt', 'punkter')}, "
         f"larmlista med {_count(callout, 'kontakt', 'kontakter')}."
@@ -73,8 +73,8 @@ def playbook_activated(
 
 
 def task_origin_playbook(*, title: str, number: int) -> str:
-    """A task's origin when a handlingsplan created it (shown on the task card)."""
-    return f"Handlingsplanen «{title}», uppgift {number}"
+    """A task's origin when a spelbok created it (shown on the task card)."""
+    return f"Spelboken «{title}», uppgift {number}"
 
 
 def reminders_stopped(reminders: Iterable[tuple[str, int]]) -> str:
@@ -236,3 +236,46 @@ def decision_status(code: str) -> str:
 def decision_label(number: int) -> str:
     """The decision's number as people say it: 'B-3'."""
     return f"B-{number}"
+
+
+# --- beredskapsläge (readiness of the whole kommun) -----------------------------------------
+
+
+def readiness_changed(*, readiness: str, reference: str | None, decided_on: str | None) -> str:
+    """The entry written into every active incident when the kommun's readiness is recorded.
+
+    `decided_on` is the date of the government's decision as YYYY-MM-DD.
+    """
+    source = ", ".join(x for x in (reference, decided_on) if x)
+    source = f" ({source})" if source else ""
+    if readiness == "peace":
+        return (
+            f"Regeringen har beslutat att höjd beredskap upphör{source}. Kommunen återgår till fredstida krisberedskap."
+        )
+    name = labels.READINESS.sv(readiness)
+    name = name[0].lower() + name[1:]
+    return f"Regeringen har beslutat om {name}{source}. Kommunstyrelsen leder under höjd beredskap."
+
+
+# --- krisledningsnämnden (KLN) ---------------------------------------------------------------
+
+
+def kln_activated() -> str:
+    return (
+        "Extraordinär händelse föreligger (lag 2006:544 2 kap. 3 §). "
+        "Krisledningsnämnden träder i funktion genom ordförandens beslut."
+    )
+
+
+def kln_takeover(scope: str) -> str:
+    return (
+        "Krisledningsnämnden tar över beslutanderätten för "
+        f"{scope} (lag 2006:544 2 kap. 4 §, i den utsträckning som behövs med hänsyn till händelsen)."
+    )
+
+
+def kln_stood_down() -> str:
+    return (
+        "Krisledningsnämndens verksamhet upphör (lag 2006:544 2 kap. 5 §). "
+        "Beslutanderätten återgår till ordinarie nämnder."
+    )

@@ -91,8 +91,8 @@ def _seed_demo_incident() -> None:
         actor=dagbok,
         incident_id=inc.id,
         kind="incoming",
-        counterpart="Ellevio driftcentral",
-        text="Ellevio bekräftar avbrott i Skene och södra Kinna, ca 3 200 kunder. Prognos okänd.",
+        counterpart="Elnätsbolagets driftcentral",
+        text="Elnätsbolaget bekräftar avbrott i Skene och södra Kinna, ca 3 200 kunder. Prognos okänd.",
     )
     log.append(
         actor=dagbok,

@@ -39,6 +39,14 @@ class DecisionIn(Strict):
     meeting_id: int | None = pydantic.Field(None, ge=1)
     supersedes: int | None = pydantic.Field(None, ge=1, description="Id of the decision this one replaces")
     level: LevelStr | None = pydantic.Field(None, description="For type level: the new level of the incident")
+    data: dict[str, Any] | None = pydantic.Field(
+        None,
+        description=(
+            'For type kln: {"action": "activate" | "stand_down" | "takeover", "scope": "…"} '
+            "(scope: for takeover, the nämnd whose beslutanderätt is taken over); "
+            "only under mandate_key kln_ordforande or kln_vice_ordforande"
+        ),
+    )
 
 
 class DecisionPatch(Strict):

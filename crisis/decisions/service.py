@@ -5,7 +5,9 @@ lock, so the numbers are gap-free like the log's. Recording one writes ONE
 `decision` entry in the log (the legal record; its number is kept as
 `log_number`) and a `decision.recorded` event. A level decision (type
 `level`, `data={"level": ...}`) also sets the incident's level: there is no
-other way to change a level.
+other way to change a level. A decision of type `kln` (`data={"action": ...}`)
+puts krisledningsnämnden in function, records a takeover of beslutanderätt
+or stands it down: crisis/decisions/kln.py.
 
 Who may decide: leaders and admins anything (Perm.LEAD); a TiB (Perm.DECIDE
 without LEAD) levels only up to `CRISIS_TIB_MAX_LEVEL`.
@@ -25,6 +27,7 @@ from crisis import record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
+from crisis.decisions import kln
 from crisis.decisions.mandates import Mandate
 from crisis.decisions.models import Decision
 from crisis.decisions.schemas import is_overdue, to_dict
@@ -300,6 +303,9 @@ def record_locked(
         from crisis.incidents import service as incidents
 
         incidents.check_stand_down(incident=incident)  # active, no open tasks (409 listing them)
+    if type_e is DecisionType.KLN:
+        # KLN in function only by the ordförande's (vice's) decision, never under höjd beredskap.
+        payload, text = kln.prepare(incident=incident, mandate=mandate_obj, payload=payload, text=text)
     if mandate_obj is not None and not mandate_obj.covers(type_e):
         raise ValidationError(
             _l(
@@ -370,6 +376,8 @@ def record_locked(
         from crisis.incidents import service as incidents
 
         incidents.apply_stand_down(incident=incident, actor=actor)
+    if type_e is DecisionType.KLN:
+        kln.apply_locked(incident=incident, actor=actor, decision=decision)
     return decision
 
 

@@ -174,7 +174,7 @@ def new() -> Any:
         except ApiError as e:
             flash(e.message, "error")
         else:
-            flash(_("Rapport %(id)s skickad till tjänstemannen i beredskap.", id=d.id), "ok")
+            flash(_("Rapport %(id)s skickad till tjänstepersonen i beredskap.", id=d.id), "ok")
             return redirect(url_for("inbox.new"))
     elif form.errors:
         for field, errors in form.errors.items():

@@ -44,6 +44,12 @@ class Incident(db.Model):
     # A level a playbook proposed above what its activator may decide: shown
     # ("Beslut krävs") until a level decision is recorded.
     proposed_level: Mapped[str | None] = mapped_column(sa.String(32))
+    # Krisledningsnämnden in function (LEH 2 kap. 3 §), set only by a decision of
+    # type kln under the ordförande's or vice ordförande's mandate
+    # (crisis/decisions/kln.py); `extraordinary` is the finding recorded with it.
+    kln_active: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    kln_since: Mapped[datetime | None]
+    extraordinary: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def is_exercise(self) -> bool:
@@ -58,6 +64,9 @@ class Incident(db.Model):
             "mode": self.mode.value,
             "level": self.level.value,
             "proposed_level": self.proposed_level,
+            "kln_active": bool(self.kln_active),
+            "kln_since": self.kln_since.isoformat() if self.kln_since else None,
+            "extraordinary": bool(self.extraordinary),
             "status": self.status.value,
             "created_at": self.created_at.isoformat(),
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,

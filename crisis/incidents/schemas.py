@@ -51,6 +51,9 @@ class IncidentOut(pydantic.BaseModel):
     mode: ModeStr
     level: LevelStr
     proposed_level: LevelStr | None
+    kln_active: bool = pydantic.Field(description="Krisledningsnämnden in function (LEH 2 kap. 3 §)")
+    kln_since: str | None
+    extraordinary: bool = pydantic.Field(description="The finding: extraordinär händelse föreligger")
     status: Literal["active", "standing_down", "closed"]
     created_at: str
     closed_at: str | None

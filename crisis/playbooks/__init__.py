@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
     reg = app_registry.of(app)
     registry.reload(app)
     app.register_blueprint(views.pages)
-    reg.add_nav("playbooks.index", _l("Handlingsplaner"), Perm.READ)
+    reg.add_nav("playbooks.index", _l("Spelböcker"), Perm.READ)
     reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)
     reg.on_close(reminders.stop_reminders_locked)

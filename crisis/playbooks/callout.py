@@ -201,7 +201,7 @@ def queue_callout_mail(*, incident: Incident, actor: User, entries: list[Callout
         lines += [
             f"Din roll: {e.role}" if e.role else "",
             "",
-            f"Ring tjänstemannen i beredskap {actor.display_name}"
+            f"Ring tjänstepersonen i beredskap {actor.display_name}"
             + (f" på {actor.phone}" if actor.phone else "")
             + " och bekräfta att du kommer.",
         ]

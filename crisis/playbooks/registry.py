@@ -82,5 +82,5 @@ def catalog(app: Flask | None = None) -> Catalog:
 def get(key: str) -> Playbook:
     playbook = catalog().playbooks.get(key)
     if playbook is None:
-        raise NotFound(_l('Handlingsplanen "%(key)s" finns inte.', key=key))
+        raise NotFound(_l('Spelboken "%(key)s" finns inte.', key=key))
     return playbook

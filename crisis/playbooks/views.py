@@ -212,7 +212,7 @@ def reload() -> Any:
         abort(400)
     cat = activation.reload_catalog(actor=current_user)
     flash(
-        _("Handlingsplaner inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
+        _("Spelböcker inlästa: %(ok)d giltiga, %(bad)d fel.", ok=len(cat.playbooks), bad=len(cat.all_errors)),
         "ok" if not cat.all_errors else "error",
     )
     return redirect(url_for("playbooks.index"))

@@ -25,6 +25,7 @@ from crisis.aftercommit import install as _install_queue
 from crisis.extensions import socketio
 
 INBOX_ROOM = "inbox"
+SCREENS_ROOM = "screens"
 
 
 def room_for(incident_id: int, *, restricted: bool) -> str:
@@ -64,6 +65,12 @@ def event_after_commit(wire: dict[str, Any], confidential: bool) -> None:
 def inbox_after_commit(name: str, data: dict[str, Any]) -> None:
     """Emit `name` to the TiBs' live inbox once the current transaction commits."""
     after_commit(emit_to, INBOX_ROOM, name, data)
+
+
+def screens_after_commit(name: str, data: dict[str, Any]) -> None:
+    """Emit `name` to every connected screen (every authenticated socket) once the
+    current transaction commits: news of the whole kommun, not of one incident."""
+    after_commit(emit_to, SCREENS_ROOM, name, data)
 
 
 def send_to_sid(sid: str, name: str, data: dict[str, Any]) -> None:

@@ -32,7 +32,15 @@ from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
 from crisis.extensions import db, socketio
 from crisis.incidents.models import Incident
-from crisis.realtime.bus import INBOX_ROOM, disconnect_user, room_for, send_to_sid, skip_for, user_room
+from crisis.realtime.bus import (
+    INBOX_ROOM,
+    SCREENS_ROOM,
+    disconnect_user,
+    room_for,
+    send_to_sid,
+    skip_for,
+    user_room,
+)
 
 __all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
 
@@ -57,6 +65,7 @@ def on_connect(auth: Any = None) -> bool:
         db.session.remove()
         return False
     join_room(user_room(current_user.id))
+    join_room(SCREENS_ROOM)  # kommun-wide news (readiness.changed) reaches every screen
     db.session.remove()
     return True
 

@@ -35,10 +35,10 @@ def load_demo_report() -> None:
         report_id=report.id,
         fields={
             "handelse": "Stormen under natten har gett omfattande elavbrott i Skene och södra Kinna "
-            "(exempeldata). Cirka 3 200 kunder berörs enligt Ellevio.",
+            "(exempeldata). Cirka 3 200 kunder berörs enligt elnätsbolaget.",
             "behov": "Inga behov av stöd från länsstyrelsen just nu. Bevakar behov av reservkraft till "
             "särskilda boenden.",
-            "prognos": "Ellevio lämnar ingen prognos ännu. Vi räknar med att avbrottet varar minst till i kväll.",
+            "prognos": "Elnätsbolaget lämnar ingen prognos ännu. Vi räknar med att avbrottet varar minst till i kväll.",
             "kommunikation": "Information på marks.se och i sociala medier. Presskontakt via kommunikationsfunktionen.",
             "cap_headline": "Elavbrott i Skene och Kinna",
             "cap_description": "Stora delar av Skene och södra Kinna saknar ström efter stormen (exempeldata).",

@@ -6,8 +6,9 @@ Swedish whatever language the screen shows (like the log), because it is
 sent to Länsstyrelsen as it stands; so the vocabulary here is fixed
 Swedish, not translated.
 
-`render_wis_text(report)` gives text ready to paste into WIS (the
-Länsstyrelse's web information system): numbered headings in the usual
+`render_wis_text(report)` gives text ready to paste into WIS (Webbaserat
+informationssystem, MCF's (formerly MSB's) system for sharing lägesbilder
+between kommuner, Länsstyrelsen and the agencies): numbered headings in the usual
 order of a Swedish lägesrapport, times in Europe/Stockholm, no markup, and
 ÖVNING at the top and the bottom of an exercise report.
 """

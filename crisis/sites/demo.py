@@ -19,8 +19,8 @@ DEMO_INCIDENT_TITLE = "Demo: elavbrott i Skene och Kinna"
 
 # (site key, status, note, on backup power)
 DEMO_REPORTS = [
-    ("power-skene-fs", "down", "Ellevio: fördelningsstationen ur drift efter stormen. Prognos okänd.", None),
-    ("power-kinna-fs", "degraded", "Ellevio: södra Kinna utan ström, norra delen matas om.", None),
+    ("power-skene-fs", "down", "Elnätsbolaget: fördelningsstationen ur drift efter stormen. Prognos okänd.", None),
+    ("power-kinna-fs", "degraded", "Elnätsbolaget: södra Kinna utan ström, norra delen matas om.", None),
     ("health-skene-lasarett", "operational", "Lasarettet går på egen reservkraft; akuten öppen.", True),
     ("sewage-skene-arv", "degraded", "Reningsverket på reservkraft, reducerad rening.", True),
     ("telecom-skene-mast", "operational", "Masten går på batteri/reservkraft.", True),

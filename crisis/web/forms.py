@@ -22,5 +22,5 @@ class IncidentForm(FlaskForm):
         default="monitoring",
         description=_l("Högre nivå är ett beslut: registreras i beslutsförteckningen."),
     )
-    mode = SelectField(_l("Läge"), choices=list(labels.MODES.items()), default="real")
+    mode = SelectField(_l("Skarp händelse eller övning"), choices=list(labels.MODES.items()), default="real")
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])

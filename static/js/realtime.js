@@ -67,6 +67,8 @@
         status.textContent = K.fmt(K.t.offline_since, { time: K.hhmm(offlineSince) }) + " – " + (K.t.reconnecting || "");
       }
     });
+    // Page-wide listeners (readiness.js: the höjd beredskap banner) hook onto the one connection.
+    document.dispatchEvent(new CustomEvent("krisrum:socket", { detail: socket }));
     return { socket: socket, online: online, offline: offline, notice: notice };
   };
 

@@ -228,7 +228,7 @@ def test_evaluation_exports(login: Callable[[str], Any], control: Any, users: di
     ex = started(control)
     staffing.check_in(actor=users["staff"], incident_id=ex["incident"], position="samverkan")
     service.deliver(ex["id"], "elnat-larm")
-    log.append(actor=users["staff"], incident_id=ex["incident"], text="=Ellevio ringd")
+    log.append(actor=users["staff"], incident_id=ex["incident"], text="=Elnätsbolaget ringd")
     report = control.get(f"{API}/exercises/{ex['id']}/evaluation").get_json()
     assert report["summary"]["answered"] == 1 and report["summary"]["injects"] == 20
     page = control.get(f"/exercises/{ex['id']}/evaluation")

@@ -117,7 +117,7 @@ def test_a_refused_write_stores_no_key(login: Any, incident: Any) -> None:
 
 def test_patch_retry_returns_the_first_version(login: Any, incident: Any) -> None:
     staff = login("staff")
-    task = staff.post(f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Ring Ellevio"}).get_json()
+    task = staff.post(f"/api/v1/incidents/{incident.id}/tasks", json={"title": "Ring Elnätsbolaget"}).get_json()
     body = {"version": task["version"], "status": "doing"}
     first = staff.patch(f"/api/v1/tasks/{task['id']}", json=body, headers={idempotency.HEADER: "p1"})
     again = staff.patch(f"/api/v1/tasks/{task['id']}", json=body, headers={idempotency.HEADER: "p1"})

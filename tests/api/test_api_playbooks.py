@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _activate(client, key="elavbrott", **body):
     body.setdefault("title", "Elavbrott i Skene")
-    body.setdefault("context", "Ellevio: 3 200 kunder utan ström sedan 02:40")
+    body.setdefault("context", "Elnätsbolaget: 3 200 kunder utan ström sedan 02:40")
     return client.post(f"/api/v1/playbooks/{key}/activate", json=body)
 
 
@@ -133,7 +133,10 @@ def test_callout_marks_are_logged_and_broadcast(app, login):
     inc = _activate(tib).get_json()
     url = f"/api/v1/incidents/{inc['id']}/callout"
     data = login("staff").get(url).get_json()
-    assert data["counts"]["pending"] == len(data["items"]) == 8
+    assert data["counts"]["pending"] == len(data["items"]) == 10  # incl. KLN:s ordförande and SÄRF RCB
+    names = [i["name"] for i in data["items"]]
+    assert "Krisledningsnämndens ordförande (exempel)" in names
+    assert "SÄRF, räddningschef i beredskap (exempel)" in names
     first = data["items"][0]
     assert first["name"] == "Kommundirektör (exempel)" and first["phone"] == "0320-00 01 01"
 
@@ -193,7 +196,8 @@ def test_checklist_ticks_are_logged(app, login):
     inc = _activate(login("duty_officer")).get_json()
     url = f"/api/v1/incidents/{inc['id']}/checklist"
     items = login("observer").get(url).get_json()["items"]
-    assert len(items) == 9 and not any(i["done"] for i in items)
+    assert len(items) == 10 and not any(i["done"] for i in items)
+    assert items[1]["text"] == "Bedöm om extraordinär händelse föreligger – kontakta KLN:s ordförande"
     staff = login("staff")
     resp = staff.post(url, json={"item": items[1]["id"], "done": True})
     assert resp.status_code == 200

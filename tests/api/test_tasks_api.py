@@ -7,7 +7,7 @@ import pytest
 
 
 def _new(client, incident_id, **body):
-    body.setdefault("title", "Kontakta Ellevio")
+    body.setdefault("title", "Kontakta Elnätsbolaget")
     resp = client.post(f"/api/v1/incidents/{incident_id}/tasks", json=body)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()
@@ -31,7 +31,7 @@ def test_create_list_patch_history(login, incident):
         priority="high",
     )
     assert {k: t[k] for k in ("title", "status", "priority", "position", "assignee", "due_at", "version")} == {
-        "title": "Kontakta Ellevio",
+        "title": "Kontakta Elnätsbolaget",
         "status": "todo",
         "priority": "high",
         "position": "samband",
@@ -46,13 +46,13 @@ def test_create_list_patch_history(login, incident):
     assert staff.get(f"/api/v1/tasks/{t['id']}").get_json()["version"] == 2
     hist = staff.get(f"/api/v1/tasks/{t['id']}/history").get_json()["items"]
     assert [(h["field"], h["old"], h["new"], h["actor"]) for h in hist] == [
-        ("created", None, "Kontakta Ellevio", "staff"),
+        ("created", None, "Kontakta Elnätsbolaget", "staff"),
         ("status", "todo", "doing", "staff"),
     ]
     log = staff.get(f"/api/v1/incidents/{incident.id}/log").get_json()["items"]
     assert (
         log[-1]["kind"] == "system"
-        and log[-1]["text"] == f"Uppgift {t['id']} 'Kontakta Ellevio': status att göra -> pågår."
+        and log[-1]["text"] == f"Uppgift {t['id']} 'Kontakta Elnätsbolaget': status att göra -> pågår."
     )
     # clearing with null
     resp = staff.patch(f"/api/v1/tasks/{t['id']}", json={"version": 2, "assignee": None, "due_at": None})

@@ -65,7 +65,7 @@ def world(live_server) -> dict[str, Any]:
         api("staff")
         .post(
             f"{url}/api/v1/incidents/{iid}/tasks",
-            json={"title": "Ring Ellevio", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
+            json={"title": "Ring Elnätsbolaget", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
         )
         .status_code
         == 201
@@ -124,7 +124,7 @@ def _open_dialog(page) -> None:
 
 def _open_standdown(page) -> None:
     page.locator(".close-panel summary").click()
-    page.get_by_role("button", name="Lämna över… Ring Ellevio").click()
+    page.get_by_role("button", name="Lämna över… Ring Elnätsbolaget").click()
     page.wait_for_selector(".handover-line-form input")
 
 
@@ -133,6 +133,14 @@ def _open_handover(page) -> None:
     check_in.click()
     page.get_by_role("button", name="Checka ut: Planering").click()
     page.wait_for_function("document.querySelector('#handover-text-planering').value.length > 0")
+
+
+def _readiness_dialog(page) -> None:
+    page.select_option("#readiness", "heightened")
+    page.fill("#decided_at", "2026-11-20")
+    page.fill("#reference", "Fö2026/01234")
+    page.locator("#readiness-form button[type=submit]").click()
+    page.wait_for_selector("dialog.confirm-dialog[open]")
 
 
 # (id, role, viewport, colour scheme, path (formatted with world), action before axe)
@@ -174,6 +182,8 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("sites-new", "admin", DESKTOP, "light", "/sites/new", None),
     ("admin-users", "admin", DESKTOP, "light", "/admin/users", None),
     ("admin-tokens", "admin", DESKTOP, "light", "/admin/tokens", None),
+    ("readiness", "leader", DESKTOP, "light", "/readiness", None),
+    ("readiness-confirm-dialog", "leader", DESKTOP, "dark", "/readiness", _readiness_dialog),
 ]
 
 

@@ -35,7 +35,7 @@ def test_handover_sign_and_acknowledge_on_a_phone(live_server, browser_page):
     expect(page.get_by_role("button", name="Signera och checka ut")).to_be_enabled()
     text = area.input_value()
     assert "Överlämning: Samband" in text and "Kontrollera Rakel-terminaler" in text
-    area.fill(text + "\nRing Ellevio kl. 16.00 om mast 3.")
+    area.fill(text + "\nRing Elnätsbolaget kl. 16.00 om mast 3.")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "handover-sign-390x844.png"), full_page=False)
     page.get_by_role("button", name="Signera och checka ut").click()
@@ -51,7 +51,7 @@ def test_handover_sign_and_acknowledge_on_a_phone(live_server, browser_page):
     other.get_by_role("button", name="Checka in: Samband").click()
     box = other.locator("#pos-samband .handover-box.pending")
     expect(box.locator(".handover-text")).to_be_visible()
-    expect(box.locator(".handover-text")).to_contain_text("Ring Ellevio kl. 16.00 om mast 3.")
+    expect(box.locator(".handover-text")).to_contain_text("Ring Elnätsbolaget kl. 16.00 om mast 3.")
     ack = other.get_by_role("button", name="Kvittera överlämning: Samband")
     expect(ack).to_be_visible()
     other.evaluate("document.querySelector('#pos-samband .handover-box').scrollIntoView({block: 'start'})")
@@ -64,5 +64,5 @@ def test_handover_sign_and_acknowledge_on_a_phone(live_server, browser_page):
     log = staff_api.get(f"{url}/api/v1/incidents/{inc}/log").json()["items"]
     texts = [e["text"] for e in log]
     signed = [t for t in texts if t.startswith("Överlämning signerad av Staff Testsson (Samband)")]
-    assert len(signed) == 1 and signed[0].endswith("Ring Ellevio kl. 16.00 om mast 3.")
+    assert len(signed) == 1 and signed[0].endswith("Ring Elnätsbolaget kl. 16.00 om mast 3.")
     assert "Duty_Officer Testsson kvitterar överlämningen för Samband från Staff Testsson." in texts

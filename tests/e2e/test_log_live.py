@@ -24,8 +24,8 @@ def test_entry_written_in_one_page_appears_in_the_other(live_server, browser_pag
         page.goto(f"{live_server.url}/incidents/{incident_id}")
         expect(page.locator("#log-list .entry").first).to_be_visible()
 
-    writer.fill("#entry-text", "Ellevio: 3 200 kunder utan ström i Skene <script>alert(1)</script>")
-    writer.fill("#entry-counterpart", "Ellevio driftcentral")
+    writer.fill("#entry-text", "Elnätsbolaget: 3 200 kunder utan ström i Skene <script>alert(1)</script>")
+    writer.fill("#entry-counterpart", "Elnätsbolagets driftcentral")
     writer.select_option("#entry-kind", "incoming")
     writer.press("#entry-text", "Enter")
 
@@ -33,7 +33,7 @@ def test_entry_written_in_one_page_appears_in_the_other(live_server, browser_pag
     expect(entry).to_be_visible()
     # User text is shown as text, never run as markup.
     expect(entry.locator(".entry-text")).to_contain_text("<script>alert(1)</script>")
-    expect(entry.locator(".counterpart")).to_have_text("Ellevio driftcentral")
+    expect(entry.locator(".counterpart")).to_have_text("Elnätsbolagets driftcentral")
     # The writer's field is cleared and keeps focus for the next entry.
     expect(writer.locator("#entry-text")).to_have_value("")
     expect(writer.locator("#entry-text")).to_be_focused()

@@ -91,7 +91,7 @@ def test_status_change_in_one_page_recolours_the_marker_in_another(live_server, 
     expect(staff.locator("#site-panel")).to_be_visible()
     expect(staff.locator("#site-panel-title")).to_have_text("Testbyns fördelningsstation")
     staff.select_option("#status-select", "down")
-    staff.fill("#status-note", "Ellevio: stormskador")
+    staff.fill("#status-note", "Elnätsbolaget: stormskador")
     staff.click("#status-form button[type=submit]")
     expect(staff.locator("#status-ok")).to_have_text("Status sparad")
 
@@ -127,7 +127,7 @@ def test_status_change_in_one_page_recolours_the_marker_in_another(live_server, 
     # The observer's open panel shows the history and the linked status log entry.
     observer.locator("#site-table-body button", has_text="Testbyns fördelningsstation").click()
     expect(observer.locator("#site-panel .status-history li")).to_have_count(1)
-    expect(observer.locator("#site-panel .linked-log")).to_contain_text("Ellevio: stormskador")
+    expect(observer.locator("#site-panel .linked-log")).to_contain_text("Elnätsbolaget: stormskador")
     # and it follows the next change live.
     r = live_server.api("staff").put(
         f"{live_server.url}/api/v1/incidents/{incident_id}/sites/e2e-sub/status",

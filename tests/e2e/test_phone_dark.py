@@ -81,7 +81,7 @@ def test_tib_flow_on_a_dark_phone_with_a_folding_menu(live_server, dark_phone):
     expect(toggle).to_be_focused()
 
     page.click("#start-activate")
-    expect(page.locator("h1")).to_have_text("Aktivera handlingsplan")
+    expect(page.locator("h1")).to_have_text("Aktivera spelbok")
     _check_dark_and_fits(page, "3-choose")
     page.get_by_role("link", name=re.compile("Långvarigt elavbrott")).click()
     page.get_by_label("Rubrik").fill("Elavbrott natt")

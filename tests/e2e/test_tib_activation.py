@@ -25,14 +25,14 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
 
     # Screen 1: choose
     tib.click("#start-activate")
-    expect(tib.locator("h1")).to_have_text("Aktivera handlingsplan")
+    expect(tib.locator("h1")).to_have_text("Aktivera spelbok")
     _no_horizontal_scroll(tib)
     tib.get_by_role("link", name=re.compile("Långvarigt elavbrott")).click()
 
     # Screen 2: title and one line of context
     expect(tib.get_by_label("Rubrik")).to_have_value("Långvarigt elavbrott")
     tib.get_by_label("Rubrik").fill("Elavbrott Skene och Örby")
-    tib.get_by_label("Läget just nu (en rad)").fill("Ellevio: 3 200 kunder utan ström sedan 02:40")
+    tib.get_by_label("Läget just nu (en rad)").fill("Elnätsbolaget: 3 200 kunder utan ström sedan 02:40")
     _no_horizontal_scroll(tib)
     tib.get_by_role("button", name="Vidare").click()
 
@@ -47,10 +47,10 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     incident_id = int(tib.url.rsplit("/", 1)[1])
     expect(tib.locator("#incident-title")).to_have_text("Elavbrott Skene och Örby")
     expect(tib.locator("#log-list .entry", has_text="Spelboken Långvarigt elavbrott aktiverad")).to_be_visible()
-    expect(tib.locator("#log-list")).to_contain_text("Läget vid aktiveringen: Ellevio: 3 200 kunder")
+    expect(tib.locator("#log-list")).to_contain_text("Läget vid aktiveringen: Elnätsbolaget: 3 200 kunder")
     panel = tib.locator("#callout-panel")
     expect(panel).to_be_visible()
-    expect(panel.locator(".callout-entry")).to_have_count(8)
+    expect(panel.locator(".callout-entry")).to_have_count(10)  # incl. KLN:s ordförande and SÄRF RCB
     first = panel.locator(".callout-entry").first
     expect(first.locator("a.callout-phone")).to_have_attribute("href", "tel:0320000101")
     _no_horizontal_scroll(tib)
@@ -58,7 +58,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     # A colleague at a laptop sees the marks live.
     desk = browser_page("staff")
     desk.goto(f"{live_server.url}/incidents/{incident_id}")
-    expect(desk.locator("#callout-panel .callout-entry")).to_have_count(8)
+    expect(desk.locator("#callout-panel .callout-entry")).to_have_count(10)
 
     # One tap: reached.
     first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True).click()
@@ -66,7 +66,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     expect(first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
-    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 8")
+    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 10")
     expect(tib.locator("#log-list .entry", has_text="Larmning: Kommundirektör (exempel)")).to_be_visible()
     expect(desk.locator("#callout-panel .callout-entry").first.locator(".callout-state")).to_contain_text("Nådd")
     second = panel.locator(".callout-entry").nth(1)
@@ -75,7 +75,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
 
     # The checklist, ticked on the phone, live at the desk.
     tib.locator("#checklist-list input[type=checkbox]").first.check()
-    expect(tib.locator("#checklist-progress")).to_have_text("1 av 9 klara")
+    expect(tib.locator("#checklist-progress")).to_have_text("1 av 10 klara")
     expect(desk.locator("#checklist-list input[type=checkbox]").first).to_be_checked()
 
     # The tasks exist with due times.
@@ -97,13 +97,13 @@ def test_a_report_arrives_live_in_the_inbox_and_becomes_an_incident(live_server,
     reporter.get_by_label("Vilka verksamheter påverkas eller kan påverkas?").fill("Dricksvatten, Fritslagården")
     reporter.get_by_label("Kontaktperson och telefon").fill("VA-jouren 0320-00 05 05")
     reporter.get_by_role("button", name="Skicka till TiB").click()
-    expect(reporter.locator(".flash-ok")).to_contain_text("skickad till tjänstemannen i beredskap")
+    expect(reporter.locator(".flash-ok")).to_contain_text("skickad till tjänstepersonen i beredskap")
 
     report = tib.locator("#dev-todo li.dev", has_text="Tryckfall i Fritsla")
     expect(report).to_be_visible()
     expect(report).to_contain_text("Mark Vatten AB")
     _no_horizontal_scroll(tib)
-    report.get_by_role("link", name="Aktivera handlingsplan").click()
+    report.get_by_role("link", name="Aktivera spelbok").click()
     tib.get_by_role("link", name=re.compile("Störning i dricksvattenförsörjningen")).click()
     expect(tib.get_by_label("Rubrik")).to_have_value("Tryckfall i Fritsla, flera kunder utan vatten")
     tib.get_by_role("button", name="Vidare").click()

@@ -69,17 +69,17 @@ def test_wall_shows_changes_made_elsewhere_without_interaction(live_server, brow
     # Changes made elsewhere, through the API: each appears on the wall by itself.
     r = api("staff").post(
         f"{url}/api/v1/incidents/{incident_id}/log",
-        json={"text": "Ellevio: 3 200 kunder utan ström", "kind": "incoming", "counterpart": "Ellevio"},
+        json={"text": "Elnätsbolaget: 3 200 kunder utan ström", "kind": "incoming", "counterpart": "Elnätsbolaget"},
     )
     assert r.status_code == 201, r.text
-    expect(wall.locator("#wall-log li").first).to_contain_text("Ellevio: 3 200 kunder utan ström")
+    expect(wall.locator("#wall-log li").first).to_contain_text("Elnätsbolaget: 3 200 kunder utan ström")
 
     r = api("staff").post(
         f"{url}/api/v1/incidents/{incident_id}/tasks",
-        json={"title": "Ring Ellevio om prognos", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
+        json={"title": "Ring Elnätsbolaget om prognos", "position": "samverkan", "due_at": "2020-01-01T10:00:00+01:00"},
     )
     assert r.status_code == 201, r.text
-    task = wall.locator("#wall-tasks .wt-task", has_text="Ring Ellevio om prognos")
+    task = wall.locator("#wall-tasks .wt-task", has_text="Ring Elnätsbolaget om prognos")
     expect(task).to_be_visible()
     expect(task).to_contain_text("FÖRSENAD")  # overdue says so in words, not colour alone
     expect(wall.locator("#wall-tasks")).to_contain_text("Samverkan")  # grouped by position
@@ -255,7 +255,7 @@ _TEXT_AUDIT = """() => {
 }"""
 
 LONG_TASK = (
-    "Ring Ellevio om prognos för återställning av elnätet i hela Kinna och Skene samt "
+    "Ring Elnätsbolaget om prognos för återställning av elnätet i hela Kinna och Skene samt "
     "fråga om mobil reservkraft till Skene lasarett"
 )
 
@@ -294,7 +294,7 @@ def test_wall_at_1080p_level_first_full_tasks_nothing_under_24px(live_server, br
 
     wall = browser_page("observer", viewport=(1920, 1080))
     wall.goto(f"{url}/incidents/{incident_id}/wall")
-    late = wall.locator("#wall-tasks .wt-task", has_text="Ring Ellevio")
+    late = wall.locator("#wall-tasks .wt-task", has_text="Ring Elnätsbolaget")
     expect(late).to_contain_text(LONG_TASK)
     expect(late).to_contain_text("klar 10:00")
     expect(wall.locator("#wall-tasks .wt-task", has_text="Kontrollera bränsle")).to_contain_text("klar 22:15")

@@ -200,21 +200,21 @@ def test_check_out_signs_a_multi_line_handover_brief(live_server, browser_page):
     expect(note).to_be_focused()
     note.type("Tankbil 2 står i Horred.")
     note.press("Enter")  # a new line, not a submit
-    note.type("Ring Ellevio 06:00.")
+    note.type("Ring Elnätsbolaget 06:00.")
     # Cancel keeps me checked in.
     position.locator(".checkout-form").get_by_role("button", name="Avbryt").click()
     expect(position.locator(".checkout-form")).to_have_count(0)
     expect(position.get_by_role("button", name="Checka ut")).to_be_visible()
     position.get_by_role("button", name="Checka ut").click()
-    position.locator(".checkout-form textarea").fill("Tankbil 2 står i Horred.\nRing Ellevio 06:00.")
+    position.locator(".checkout-form textarea").fill("Tankbil 2 står i Horred.\nRing Elnätsbolaget 06:00.")
     position.locator(".checkout-form button[type=submit]").click()
     # Signing the brief asks first (an in-page dialog, not window.confirm).
     page.locator("dialog.confirm-dialog .dialog-confirm").click()
-    expect(position.locator(".handover-box")).to_contain_text("Ring Ellevio 06:00.")
+    expect(position.locator(".handover-box")).to_contain_text("Ring Elnätsbolaget 06:00.")
     assert dialogs == []  # no window.prompt
     staffing = live_server.api("staff").get(f"{live_server.url}/api/v1/incidents/{incident_id}/staffing").json()
     notes = [p["handover_note"] for p in staffing["items"] if p["handover_note"]]
-    assert notes == ["Tankbil 2 står i Horred.\nRing Ellevio 06:00."]
+    assert notes == ["Tankbil 2 står i Horred.\nRing Elnätsbolaget 06:00."]
 
 
 def test_typed_time_is_stockholm_time_on_a_laptop_in_new_york(live_server, _browser):
@@ -233,16 +233,16 @@ def test_typed_time_is_stockholm_time_on_a_laptop_in_new_york(live_server, _brow
         when = (datetime.now(TZ) - timedelta(minutes=7)).replace(second=0, microsecond=0)
         page.fill("#entry-time", when.strftime("%H:%M"))
         expect(page.locator("#entry-summary")).to_contain_text(when.strftime("%H:%M"))
-        page.fill("#entry-text", "Larm från Ellevio")
+        page.fill("#entry-text", "Larm från Elnätsbolaget")
         page.press("#entry-text", "Enter")
-        expect(page.locator("#log-list .entry", has_text="Larm från Ellevio")).to_be_visible()
-        entry = [e for e in _log(live_server, incident_id, "staff") if e["text"] == "Larm från Ellevio"][0]
+        expect(page.locator("#log-list .entry", has_text="Larm från Elnätsbolaget")).to_be_visible()
+        entry = [e for e in _log(live_server, incident_id, "staff") if e["text"] == "Larm från Elnätsbolaget"][0]
         stored = datetime.fromisoformat(entry["occurred_at"]).astimezone(TZ)
         assert stored == when, (stored, when)
         # And it is shown as that Stockholm time, not New York's.
-        expect(page.locator("#log-list .entry", has_text="Larm från Ellevio").locator(".entry-time")).to_have_text(
-            when.strftime("%H:%M")
-        )
+        expect(
+            page.locator("#log-list .entry", has_text="Larm från Elnätsbolaget").locator(".entry-time")
+        ).to_have_text(when.strftime("%H:%M"))
         assert not errors
     finally:
         ctx.close()
@@ -255,9 +255,9 @@ def test_density_shortcut_and_screenshots(live_server, browser_page):
         api.post(
             f"{live_server.url}/api/v1/incidents/{incident_id}/log",
             json={
-                "text": f"Lägesuppdatering {i}: Ellevio rapporterar arbete i nätstation {i}",
+                "text": f"Lägesuppdatering {i}: Elnätsbolaget rapporterar arbete i nätstation {i}",
                 "kind": "incoming" if i % 2 else "info",
-                "counterpart": "Ellevio" if i % 2 else None,
+                "counterpart": "Elnätsbolaget" if i % 2 else None,
             },
         )
     # The leader: the most menu items (the header is tallest) and the level and closing panels.

@@ -241,7 +241,7 @@ def test_a_scheduled_reminder_fires_exactly_once_and_one_scheduler_runs(deployme
     due = (datetime.now(UTC) + timedelta(seconds=3)).isoformat(timespec="seconds")
     # Created through process A; the reminder is the scheduler process's job.
     task = _api(d, "staff").post(
-        f"{d['backends'][0]}/api/v1/incidents/{inc['id']}/tasks", json={"title": "Ring Ellevio", "due_at": due}
+        f"{d['backends'][0]}/api/v1/incidents/{inc['id']}/tasks", json={"title": "Ring Elnätsbolaget", "due_at": due}
     )
     assert task.status_code == 201, task.text
     task_id = task.json()["id"]

@@ -52,7 +52,7 @@ def _fill(app: Any) -> None:
         for i in range(5):
             log.append(actor=staff, incident_id=inc.id, text=f"Lägesinfo {i}: åäö")
         log.correct(actor=staff, incident_id=inc.id, number=3, text="Rättelse: fel station")
-        t1 = tasks.create(actor=staff, incident_id=inc.id, title="Ring Ellevio")
+        t1 = tasks.create(actor=staff, incident_id=inc.id, title="Ring Elnätsbolaget")
         tasks.create(actor=staff, incident_id=inc.id, title="Kontrollera reservkraft")
         tasks.update(actor=staff, task_id=t1.id, expected_version=1, status="doing")
         sites.set_status(actor=staff, incident_id=inc.id, site_id="el-kinna", status="down", note="Utlöst")

@@ -96,7 +96,7 @@ def test_sent_through_smtp_after_commit(app, users, smtp):
         actor=users["duty_officer"],
         playbook_key="elavbrott",
         title="Elavbrott Skene",
-        context="Ellevio: 3 200 kunder utan ström",
+        context="Elnätsbolaget: 3 200 kunder utan ström",
         notify=True,
     )
     outbox.wait_for_deliveries()
@@ -105,7 +105,11 @@ def test_sent_through_smtp_after_commit(app, users, smtp):
     assert sender == "krisrum@mark.example"
     assert _subject(raw) == "Larmning: Elavbrott Skene"
     body = message_from_bytes(raw).get_payload(decode=True).decode("utf-8")
-    assert "Elavbrott Skene" in body and "Ellevio: 3 200 kunder utan ström" in body and "Duty_Officer Testsson" in body
+    assert (
+        "Elavbrott Skene" in body
+        and "Elnätsbolaget: 3 200 kunder utan ström" in body
+        and "Duty_Officer Testsson" in body
+    )
     assert _states(inc.id) == {a: "sent" for a in ELAVBROTT_EMAILS}
     (text,) = _mail_log(inc.id)
     assert text.startswith("E-post om larmningen skickad till " + ", ".join(ELAVBROTT_EMAILS))

@@ -18,6 +18,7 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
         "auth.admin_users",
         "sites.register",
         "lessons.index",
+        "readiness.page",
         "exercises.index",
         "playbooks.index",
         "inbox.inbox",

@@ -181,7 +181,7 @@ def test_deliver_writes_an_incoming_entry_to_the_target_and_an_event_that_reveal
         sa.select(LogEntry).where(LogEntry.incident_id == ex.incident_id, LogEntry.number == d.log_number)
     )
     assert entry.kind is LogKind.INCOMING
-    assert entry.counterpart == "Ellevio driftcentral (spelad)"
+    assert entry.counterpart == "Elnätsbolagets driftcentral (spelad)"
     assert entry.text.startswith("ÖVNING – Inspel via telefon till Samverkan: Omfattande strömavbrott")
     assert entry.author == service.INJECT_AUTHOR and not d.late
     ev = events_of(ex.incident_id, "inject.delivered")
@@ -489,7 +489,7 @@ def test_after_action_figures(users: dict[str, Any], control: Any, clock: Clock)
     # an entry by someone else that does not refer to it is not a response
     log.append(actor=users["duty_officer"], incident_id=ex.incident_id, text="Kaffe i stabsrummet.")
     # samverkan answers the first inject
-    e1 = log.append(actor=staff, incident_id=ex.incident_id, text="Kontakt med Ellevio, ny prognos kl 12.")
+    e1 = log.append(actor=staff, incident_id=ex.incident_id, text="Kontakt med Elnätsbolaget, ny prognos kl 12.")
     # the second inject becomes a task (made from its entry)
     task = tasks.create_from_log(actor=users["leader"], incident_id=ex.incident_id, number=n2)
     report = after_action.after_action(viewer=control, exercise_id=ex.id)

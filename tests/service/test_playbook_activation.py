@@ -77,7 +77,7 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
         )
     )
     assert [(t.title, t.position, t.priority.value, t.origin) for t in tasks] == [
-        (t.title, t.position, t.priority.value, f"Handlingsplanen «{pb.title}», uppgift {n}")
+        (t.title, t.position, t.priority.value, f"Spelboken «{pb.title}», uppgift {n}")
         for n, t in enumerate(pb.tasks, 1)
     ]
     for task, tmpl in zip(tasks, pb.tasks, strict=True):
@@ -95,7 +95,7 @@ def test_activation_creates_exactly_what_the_playbook_says(app, users, key):
     assert first.text == pb.first_log + "\nLäget vid aktiveringen: Larm från SOS Alarm 03:12, omfattning oklar"
     proposal = 1 if inc.proposed_level else 0  # the decision task
     assert sum(1 for e in entries if e.text.startswith("Ny uppgift")) == len(pb.tasks) + proposal
-    summary = [e for e in entries if e.text.startswith(f"Handlingsplanen «{pb.title}» aktiverad")]
+    summary = [e for e in entries if e.text.startswith(f"Spelboken «{pb.title}» aktiverad")]
     assert len(summary) == 1 and f"{len(pb.tasks)} första uppgifter" in summary[0].text
 
     checklist = list(

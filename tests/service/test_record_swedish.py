@@ -1,7 +1,7 @@
 """The record is kept in plain Swedish: no internal keys, configuration names or Python in it.
 
 Log entries, task cards and reports are the legal record. Activating the
-elavbrott handlingsplan (tasks, reminders, map categories, call-out mail), a
+elavbrott spelbok (tasks, reminders, map categories, call-out mail), a
 site status change, changing a task, a mail dry run and a mail failure must
 all write texts a diarist would: names and labels, never keys.
 """
@@ -73,7 +73,7 @@ def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
     texts = _texts(inc.id)
     _assert_plain(texts, _forbidden())
 
-    summary = next(t for t in texts if t.startswith("Handlingsplanen «Långvarigt elavbrott» aktiverad"))
+    summary = next(t for t in texts if t.startswith("Spelboken «Långvarigt elavbrott» aktiverad"))
     assert "Markeras på kartan: el, omsorg, vård, dricksvatten, avlopp och elektronisk kommunikation." in summary
     assert "stabsmöte var" in summary and "lägesrapport var" in summary
     # A task for a custom position names it by its label, not its key.
@@ -84,7 +84,7 @@ def test_activating_elavbrott_writes_a_plain_swedish_record(app, users):
     # The task cards: their origin is a sentence too.
     origins = list(db.session.scalars(sa.select(Task.origin).where(Task.incident_id == inc.id).order_by(Task.id)))
     assert origins[0] == "Spelbokens nivåförslag (beslut krävs)"  # the level decision task comes first
-    assert origins[6] == "Handlingsplanen «Långvarigt elavbrott», uppgift 6"
+    assert origins[6] == "Spelboken «Långvarigt elavbrott», uppgift 6"
     _assert_plain(origins, _forbidden())
 
 

@@ -237,7 +237,7 @@ def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident:
     tasks.create(
         actor=users["staff"],
         incident_id=incident.id,
-        title="Ring Ellevio",
+        title="Ring Elnätsbolaget",
         position="samverkan",
         due_at=datetime.now(UTC) - timedelta(minutes=5),
     )
@@ -249,7 +249,7 @@ def test_snapshot_has_sites_and_tasks(app: Any, users: dict[str, Any], incident:
     problems = {p["key"]: p for p in snap["sites"]["problems"]}
     assert problems["power-kinna"]["status"] == "down" and problems["water-kinna"]["at_risk"] is True
     assert snap["tasks"]["open_count"] == 2 and snap["tasks"]["overdue_count"] == 1
-    assert snap["tasks"]["open"][0]["title"] == "Ring Ellevio" and snap["tasks"]["open"][0]["overdue"] is True
+    assert snap["tasks"]["open"][0]["title"] == "Ring Elnätsbolaget" and snap["tasks"]["open"][0]["overdue"] is True
     # the konsekvenser of a first report are prefilled from the site status
     assert "- Kinna fördelningsstation (El): ur drift – Trasig transformator" in report.konsekvenser
     assert "- Dricksvatten: Kinna vattenverk" in report.konsekvenser

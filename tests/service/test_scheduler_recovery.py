@@ -97,7 +97,7 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
 
         # While no scheduler runs: a task and a report reminder come due; the report job is also lost.
         task = tasks.create(
-            actor=staff, incident_id=incident.id, title="Ring Ellevio", due_at=utcnow() + timedelta(seconds=1)
+            actor=staff, incident_id=incident.id, title="Ring Elnätsbolaget", due_at=utcnow() + timedelta(seconds=1)
         )
         report = reports.create(actor=staff, incident_id=incident.id)
         reports.update(

@@ -237,14 +237,14 @@ def test_status_writes_a_log_entry_and_an_event(app, users, incident):
     load(feature("sub", name="Skene fördelningsstation"), feature("vv", ["sub"], name="Kinna vattenverk"))
     before_seq = incident.last_seq
     data = status.set_status(
-        actor=users["staff"], incident_id=incident.id, site_id="sub", status="down", note="Ellevio: stormskador"
+        actor=users["staff"], incident_id=incident.id, site_id="sub", status="down", note="Elnätsbolaget: stormskador"
     )
     entry = db.session.scalar(
         sa.select(LogEntry).where(LogEntry.incident_id == incident.id).order_by(LogEntry.number.desc()).limit(1)
     )
     assert entry.kind is LogKind.STATUS
     assert entry.text == (
-        "Skene fördelningsstation: ur drift. Ellevio: stormskador. I riskzon genom beroende: Kinna vattenverk."
+        "Skene fördelningsstation: ur drift. Elnätsbolaget: stormskador. I riskzon genom beroende: Kinna vattenverk."
     )
     assert data["properties"]["log_number"] == entry.number
     events = list(
@@ -256,7 +256,7 @@ def test_status_writes_a_log_entry_and_an_event(app, users, incident):
     assert events[1].data == data
     assert data["type"] == "Feature" and data["properties"]["key"] == "sub"
     row = db.session.scalar(sa.select(SiteStatus))
-    assert row.set_by == users["staff"].display_name and row.note == "Ellevio: stormskador"
+    assert row.set_by == users["staff"].display_name and row.note == "Elnätsbolaget: stormskador"
     assert row.log_number == entry.number
 
 
@@ -367,7 +367,7 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
     staff = users["staff"]
     status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="degraded", note="Första")
     status.set_status(actor=staff, incident_id=incident.id, site_id="sub", status="down", note="Andra")
-    log.append(actor=staff, incident_id=incident.id, text="Ellevio ringer om Skene fördelningsstation.")
+    log.append(actor=staff, incident_id=incident.id, text="Elnätsbolaget ringer om Skene fördelningsstation.")
     log.append(actor=staff, incident_id=incident.id, text="Ovidkommande post.")
     log.append(
         actor=staff,
@@ -380,7 +380,7 @@ def test_history_lists_reports_and_linked_log_entries(app, users, incident):
     assert [r["note"] for r in h["history"]] == ["Andra", "Första"]
     texts = [e["text"] for e in h["log"]]
     assert texts[0] == "Hemligt om Skene fördelningsstation."
-    assert "Ellevio ringer om Skene fördelningsstation." in texts
+    assert "Elnätsbolaget ringer om Skene fördelningsstation." in texts
     assert not any("Ovidkommande" in t for t in texts)
     assert sum(1 for e in h["log"] if e["kind"] == "status") == 2
     # Observers never see confidential entries here either.

@@ -42,7 +42,7 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
         runner.start_background(app)
         now = utcnow()
         early = service.create(
-            actor=users["staff"], incident_id=incident.id, title="Ring Ellevio", due_at=now + timedelta(seconds=1)
+            actor=users["staff"], incident_id=incident.id, title="Ring Elnätsbolaget", due_at=now + timedelta(seconds=1)
         )
         late = service.create(
             actor=users["staff"], incident_id=incident.id, title="Lägesrapport", due_at=now + timedelta(seconds=4)
@@ -69,7 +69,7 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
         time.sleep(1.0)
         logs, evs = _reminders(incident.id)
         assert evs == sorted([early.id, late.id])
-        assert len(logs) == 2 and any(f"Uppgift {early.id} 'Ring Ellevio'" in t for t in logs)
+        assert len(logs) == 2 and any(f"Uppgift {early.id} 'Ring Elnätsbolaget'" in t for t in logs)
         assert runner.job_ids("task-due:") == []
         db.session.expire_all()
         assert db.session.get(Task, done.id).reminded_at is None

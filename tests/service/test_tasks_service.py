@@ -65,7 +65,7 @@ def test_create_locked_in_callers_transaction(app, users, incident):
         t1 = service.create_locked(
             incident=inc,
             actor=users["duty_officer"],
-            title="Kontakta Ellevio",
+            title="Kontakta Elnätsbolaget",
             position="samband",
             due_at=due,
             priority="high",
@@ -97,7 +97,7 @@ def test_create_locked_in_callers_transaction(app, users, incident):
     assert [e.data["id"] for e in created] == [t1.id, t2.id]
     assert created[0].data == d
     texts = _log_texts(incident.id)
-    assert any(t.startswith(f"Ny uppgift {t1.id}: 'Kontakta Ellevio'") and "funktion Samband" in t for t in texts)
+    assert any(t.startswith(f"Ny uppgift {t1.id}: 'Kontakta Elnätsbolaget'") and "funktion Samband" in t for t in texts)
     # The reminder job is scheduled after commit, for the due time; none for a task without one.
     run_at, args = _job(t1.id)
     assert abs((run_at - due).total_seconds()) < 1 and args[1:] == (t1.id,)

@@ -119,3 +119,11 @@ def test_realistic_reserve_power_fields(category: str) -> None:
     chosen = [record for record in records if record.category == category]
     assert any(record.backup_power and record.fuel_hours for record in chosen)
     assert all(record.styrel_priority is None or 1 <= record.styrel_priority <= 8 for record in chosen)
+
+
+def test_styrel_classes_fit_the_sites() -> None:
+    """Styrel class 5 is "stora ekonomiska värden": never a school; class 1 and 3 are life and health."""
+    _, records = load_demo()
+    schools = [r for r in records if r.category == "school"]
+    assert schools and all(r.styrel_priority != 5 for r in schools)
+    assert all(r.styrel_priority in (None, 1, 2, 3, 4) for r in records if r.category in ("health", "care", "water"))

@@ -75,7 +75,7 @@ def test_reference_by_number_links_an_entry_by_anyone() -> None:
 
 def test_task_made_from_the_inject_entry_is_a_response() -> None:
     tasks = [
-        TaskRecord(id=3, created_at=at(20), origin_log_number=10, title="Ring Ellevio"),
+        TaskRecord(id=3, created_at=at(20), origin_log_number=10, title="Ring Elnätsbolaget"),
         TaskRecord(id=4, created_at=at(5), origin_log_number=9),
     ]
     result = link_responses(INJECT, [entry(11, 60, position="samverkan")], tasks)

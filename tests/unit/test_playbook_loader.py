@@ -69,6 +69,11 @@ def test_heightened_alert_is_recorded_not_chosen(shipped: dict[str, Playbook]) -
     playbook = shipped["hojd-beredskap"]
     assert "regeringen" in playbook.description.lower()
     assert "registrerar" in playbook.description
+    # Höjd beredskap is not the incident's level: the playbook proposes stabsläge, kommunstyrelsen leads.
+    assert playbook.default_level is Level.STAFF
+    assert "Beredskapsläge" in playbook.description and "kommunstyrelsen" in playbook.description
+    assert "inte en ledningsnivå" in playbook.description
+    assert "kommunstyrelsen leder" in playbook.first_log.lower()
 
 
 def test_levels_are_the_four_local_ones(shipped: dict[str, Playbook]) -> None:

@@ -27,7 +27,7 @@ def _no_inline_script(html: str) -> None:
 
 def test_start_page_entry_per_role(login):
     tib = _html(login("duty_officer").get("/"))
-    assert "Aktivera handlingsplan" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
+    assert "Aktivera spelbok" in tib and 'href="/activate"' in tib and 'href="/activate/elavbrott"' in tib
     staff = _html(login("staff").get("/"))
     assert 'href="/activate"' not in staff and 'href="/inbox/new"' in staff
     observer = _html(login("observer").get("/"))
@@ -46,7 +46,7 @@ def test_three_screens_from_choice_to_the_live_incident(login):
     assert 'value="Långvarigt elavbrott"' in step2 and 'id="context"' in step2 and 'for="title"' in step2
     _no_inline_script(step2)
 
-    form = {"title": "Elavbrott Skene och Örby", "context": "Ellevio: 3 200 kunder, prognos okänd", "notify": "y"}
+    form = {"title": "Elavbrott Skene och Örby", "context": "Elnätsbolaget: 3 200 kunder, prognos okänd", "notify": "y"}
     step3 = tib.post("/activate/elavbrott/confirm", data=form)
     assert step3.status_code == 200
     html = _html(step3)
