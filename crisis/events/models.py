@@ -22,6 +22,8 @@ EVENT_TYPES = (
     "reminder.due",
     "callout.updated",
     "checklist.updated",
+    "meeting.updated",
+    "situation.updated",
 )
 
 
