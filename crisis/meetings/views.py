@@ -25,6 +25,8 @@ from crisis.meetings.schemas import (
     RhythmIn,
     RhythmOut,
 )
+from crisis.situation.sections import SECTOR_LABELS, SECTORS
+from crisis.staffing import service as staffing
 from crisis.tasks import service as tasks
 from crisis.tasks.schemas import TaskOut
 
@@ -157,6 +159,17 @@ def meeting_task(meeting_id: int, body: MeetingTaskIn) -> dict[str, Any]:
 
 # --- pages ----------------------------------------------------------------------
 
+
+def decision_types() -> list[tuple[str, Any]]:
+    """The decision register's types (code, label) for the capture form."""
+    return []
+
+
+def mandates() -> list[str]:
+    """Suggested mandates (the kommun's delegationsordning) for the capture form."""
+    return []
+
+
 pages = Blueprint("meetings", __name__)
 
 
@@ -171,6 +184,9 @@ def page(incident_id: int) -> Any:
         meetings=[service.to_dict(m) for m in rows],
         rhythm=service.get_rhythm(viewer=current_user, incident_id=incident_id),
         agenda=[(k, agenda.AGENDA_LABELS[k]) for k in agenda.AGENDA],
+        positions=staffing.staffing_dict(incident_id=incident_id)["items"],
+        decision_types=decision_types(),
+        mandates=mandates(),
         can_write=has_perm(current_user, Perm.WRITE_LOG) and inc.status.value == "active",
     )
 
@@ -186,6 +202,7 @@ def present(meeting_id: int) -> Any:
         meeting=service.to_dict(meeting),
         can_drive=has_perm(current_user, Perm.WRITE_LOG),
         can_read_situation=has_perm(current_user, Perm.READ_CONFIDENTIAL),
+        sector_labels={k: str(SECTOR_LABELS[k]) for k in SECTORS},
     )
 
 
