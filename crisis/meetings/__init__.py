@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     reg = registry.of(app)
     app.register_blueprint(views.pages)
     reg.add_incident_nav("meetings.page", _l("Stabsorientering"))
+    app.jinja_env.globals.update(next_meeting_of=views.next_meeting_of)

@@ -160,6 +160,14 @@ def meeting_task(meeting_id: int, body: MeetingTaskIn) -> dict[str, Any]:
 # --- pages ----------------------------------------------------------------------
 
 
+def next_meeting_of(incident_id: int) -> dict[str, Any] | None:
+    """For the workspace: the running meeting, else the next planned one (number, status, time)."""
+    meeting = service.next_meeting(incident_id=incident_id)
+    if meeting is None:
+        return None
+    return {"id": meeting.id, "number": meeting.number, "status": meeting.status.value, "at": meeting.scheduled_at}
+
+
 def decision_types() -> list[tuple[str, Any]]:
     """The decision register's types (code, label) for the capture form."""
     return []

@@ -25,6 +25,15 @@ def test_pages_render(login, incident):
         assert ('data-can-drive="true"' in present.get_data(as_text=True)) is (role != "observer")
         assert client.get(f"/meetings/{m['id']}/protocol").status_code == 200
     assert staff.get("/meetings/999/present").status_code == 404
+    ws = staff.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert "Stabsorientering 1 pågår" in ws
+
+
+def test_workspace_shows_the_next_meeting(login, incident):
+    staff = login("staff")
+    assert "Nästa stabsorientering" not in staff.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    staff.put(f"/api/v1/incidents/{incident.id}/meetings/rhythm", json={"times": ["08:00", "16:00"]})
+    assert "Nästa stabsorientering: " in staff.get(f"/incidents/{incident.id}").get_data(as_text=True)
 
 
 def test_situation_page_and_nav(login, incident):
