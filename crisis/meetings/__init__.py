@@ -14,8 +14,10 @@ def init_app(app: Flask) -> None:
 
     from crisis import registry
     from crisis.meetings import views
+    from crisis.meetings.demo import load_demo_meetings
 
     reg = registry.of(app)
     app.register_blueprint(views.pages)
     reg.add_incident_nav("meetings.page", _l("Stabsorientering"))
     app.jinja_env.globals.update(next_meeting_of=views.next_meeting_of)
+    reg.add_seed(load_demo_meetings)  # the lägesbild and the rhythm of the demo incident
