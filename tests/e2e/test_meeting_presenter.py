@@ -103,3 +103,29 @@ def test_presenter_mode_follows_the_runner(live_server, browser_page):
     protocol = [e for e in log if e["text"].startswith("Protokoll stabsorientering 1")]
     assert len(protocol) == 1
     assert "4. Uppföljning av beslut och uppgifter: Reservkraften räcker till 22:00" in protocol[0]["text"]
+
+
+def test_lagesbild_stale_save_keeps_the_text(live_server, browser_page):
+    url, api = live_server.url, live_server.api
+    r = api("duty_officer").post(
+        url + "/api/v1/incidents", json={"title": "Vattenläcka i Skene", "kind": "dricksvatten", "level": "staff"}
+    )
+    incident_id = r.json()["id"]
+    page = browser_page("staff")
+    page.goto(f"{url}/incidents/{incident_id}/situation")
+    expect(page.locator("#situation-version")).to_contain_text("Ingen version sparad ännu.")
+    page.fill("#sit-handelse", "Läcka på huvudledningen")
+    page.fill("#sit-k-water", "Skene utan vatten")
+    page.click("#situation-save")
+    expect(page.locator("#situation-notice")).to_contain_text("Sparad som version 1.")
+    # Someone else saves version 2 meanwhile.
+    r = api("leader").put(
+        f"{url}/api/v1/incidents/{incident_id}/situation",
+        json={"version": 1, "sections": {"handelse": "Läckan lokaliserad"}},
+    )
+    assert r.status_code == 200, r.text
+    page.fill("#sit-prognos", "Lagat till i morgon")
+    page.click("#situation-save")
+    expect(page.locator("#situation-error")).to_contain_text("Leader Testsson")
+    expect(page.locator("#sit-prognos")).to_have_value("Lagat till i morgon")
+    expect(page.locator("#situation-versions li")).to_have_count(2)
