@@ -95,6 +95,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_SECURE_COOKIES": _bool("CRISIS_SECURE_COOKIES", env.get("CRISIS_SECURE_COOKIES", "off")),
         "CRISIS_TESTING": _bool("CRISIS_TESTING", env.get("CRISIS_TESTING", "off")),
         "CRISIS_PLAYBOOK_DIR": env.get("CRISIS_PLAYBOOK_DIR") or str(ROOT / "playbooks"),
+        # The highest level a TiB (duty_officer) may decide; a playbook above it only proposes.
+        "CRISIS_TIB_MAX_LEVEL": _choice(
+            "CRISIS_TIB_MAX_LEVEL",
+            env.get("CRISIS_TIB_MAX_LEVEL") or "monitoring",
+            ("normal", "monitoring", "reinforced", "staff"),
+        ),
+        # The kommun's delegationsordning: the mandates a decision may be taken under.
+        "CRISIS_DELEGATION_FILE": env.get("CRISIS_DELEGATION_FILE") or str(ROOT / "config" / "delegationsordning.yaml"),
         "CRISIS_SMTP_HOST": env.get("CRISIS_SMTP_HOST", ""),
         "CRISIS_SMTP_PORT": _int("CRISIS_SMTP_PORT", env.get("CRISIS_SMTP_PORT") or "25", 1, 65535),
         "CRISIS_SMTP_FROM": env.get("CRISIS_SMTP_FROM") or "krisrum@localhost",

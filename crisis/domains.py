@@ -15,6 +15,7 @@ from flask import Flask
 from crisis import (
     archive,
     auth,
+    decisions,
     events,
     exercises,
     inbox,
@@ -40,6 +41,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     events,
     staffing,
     sites,
+    decisions,
     tasks,
     reports,
     situation,

@@ -29,12 +29,30 @@ class Level(StrEnum):
     MONITORING = "monitoring"
     REINFORCED = "reinforced"
     STAFF = "staff"
-    EXTRAORDINARY = "extraordinary"
-    HEIGHTENED_ALERT = "heightened_alert"
 
 
-# Ordered from lowest to highest; used for "the kommun-wide level".
-LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
+# Ordered from lowest to highest; used for "the kommun-wide level" and the TiB limit.
+# Extraordinär händelse (KLN) and höjd beredskap are not levels of an incident.
+LEVEL_ORDER: tuple[Level, ...] = (Level.NORMAL, Level.MONITORING, Level.REINFORCED, Level.STAFF)
+
+
+class DecisionType(StrEnum):
+    DIRECTION = "direction"  # inriktningsbeslut
+    COORDINATION = "coordination"  # samordningsbeslut / överenskommelse i samverkan
+    PRIORITY = "priority"  # prioriteringsbeslut
+    RESOURCE = "resource"  # resursbeslut
+    DELEGATION = "delegation"  # delegationsbeslut
+    LEVEL = "level"  # nivåbeslut
+    KLN = "kln"  # beslut om krisledningsnämnden
+    STAND_DOWN = "stand_down"  # avvecklingsbeslut
+    OTHER = "other"
+
+
+class DecisionStatus(StrEnum):
+    IN_FORCE = "in_force"  # gäller
+    SUPERSEDED = "superseded"  # ersatt
+    REVOKED = "revoked"  # upphävt
+    DONE = "done"  # genomfört
 
 
 class IncidentStatus(StrEnum):

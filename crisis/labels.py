@@ -66,8 +66,27 @@ LEVELS = LabelTable(
         "monitoring": N_("Bevakningsläge"),
         "reinforced": N_("Förstärkningsläge"),
         "staff": N_("Stabsläge"),
-        "extraordinary": N_("Extraordinär händelse"),
-        "heightened_alert": N_("Höjd beredskap"),
+    }
+)
+DECISION_TYPES = LabelTable(
+    {
+        "direction": N_("Inriktningsbeslut"),
+        "coordination": N_("Samordningsbeslut"),
+        "priority": N_("Prioriteringsbeslut"),
+        "resource": N_("Resursbeslut"),
+        "delegation": N_("Delegationsbeslut"),
+        "level": N_("Nivåbeslut"),
+        "kln": N_("Beslut om krisledningsnämnden"),
+        "stand_down": N_("Avvecklingsbeslut"),
+        "other": N_("Övrigt beslut"),
+    }
+)
+DECISION_STATUSES = LabelTable(
+    {
+        "in_force": N_("Gäller"),
+        "superseded": N_("Ersatt"),
+        "revoked": N_("Upphävt"),
+        "done": N_("Genomfört"),
     }
 )
 LOG_KINDS = LabelTable(

@@ -2,6 +2,7 @@
 
 from crisis.api.idempotency import IdempotencyKey  # noqa: F401
 from crisis.auth.models import ApiToken, User  # noqa: F401
+from crisis.decisions.models import Decision  # noqa: F401
 from crisis.events.models import Event  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401
 from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401

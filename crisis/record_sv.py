@@ -210,3 +210,22 @@ def level(code: str) -> str:
 
 def deviation_action(code: str) -> str:
     return labels.DEVIATION_ACTIONS.sv(code)
+
+
+# --- beslut (decisions) -----------------------------------------------------------------------
+
+
+def decision_type(code: str) -> str:
+    """A decision type inside a sentence: 'inriktningsbeslut', 'beslut om krisledningsnämnden'."""
+    name = labels.DECISION_TYPES.sv(code)
+    return name[0].lower() + name[1:]
+
+
+def decision_status(code: str) -> str:
+    """A decision status inside a sentence: 'gäller', 'upphävt'."""
+    return labels.DECISION_STATUSES.sv(code).lower()
+
+
+def decision_label(number: int) -> str:
+    """The decision's number as people say it: 'B-3'."""
+    return f"B-{number}"

@@ -179,7 +179,7 @@ def login(app: Any, users: dict[str, Any]) -> Callable[[str], Any]:
 def incident(app: Any, users: dict[str, Any]) -> Any:
     from crisis.incidents import service
 
-    return service.create(actor=users["duty_officer"], title="Elavbrott i Kinna", kind="elavbrott", level="staff")
+    return service.create(actor=users["duty_officer"], title="Elavbrott i Kinna", kind="elavbrott", level="monitoring")
 
 
 @pytest.fixture

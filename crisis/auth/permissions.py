@@ -22,6 +22,7 @@ class Perm(StrEnum):
     STAFFING = "staffing"  # check in / out, positions
     CREATE_INCIDENT = "create_incident"  # also: activate playbooks, TiB inbox
     LEAD = "lead"  # level changes, close incidents, approve reports
+    DECIDE = "decide"  # record decisions (a TiB only up to CRISIS_TIB_MAX_LEVEL; leaders any)
     EXERCISES = "exercises"  # schedule and run exercises
     MANAGE_SITES = "manage_sites"
     ADMIN = "admin"  # users, tokens
@@ -32,9 +33,9 @@ _STAFF = {Perm.READ, Perm.READ_CONFIDENTIAL, Perm.WRITE_LOG, Perm.STAFFING}
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.OBSERVER: frozenset({Perm.READ}),
     Role.STAFF: frozenset(_STAFF),
-    Role.DUTY_OFFICER: frozenset(_STAFF | {Perm.CREATE_INCIDENT}),
+    Role.DUTY_OFFICER: frozenset(_STAFF | {Perm.CREATE_INCIDENT, Perm.DECIDE}),
     Role.EXERCISE_CONTROL: frozenset(_STAFF | {Perm.EXERCISES}),
-    Role.LEADER: frozenset(_STAFF | {Perm.CREATE_INCIDENT, Perm.LEAD}),
+    Role.LEADER: frozenset(_STAFF | {Perm.CREATE_INCIDENT, Perm.LEAD, Perm.DECIDE}),
     Role.ADMIN: frozenset(set(Perm)),
 }
 

@@ -22,6 +22,8 @@ EVENT_TYPES = (
     "reminder.due",
     "callout.updated",
     "checklist.updated",
+    "decision.recorded",
+    "decision.updated",
     "meeting.updated",
     "situation.updated",
 )

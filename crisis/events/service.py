@@ -132,6 +132,7 @@ def page(
 
 def _event_models() -> dict[str, Any]:
     """The API model each event's `data` is (the object as the API returns it)."""
+    from crisis.decisions.schemas import DecisionOut
     from crisis.incidents.schemas import IncidentOut
     from crisis.log.schemas import LogEntryOut
     from crisis.playbooks.schemas import CalloutOut, ChecklistOut
@@ -150,6 +151,8 @@ def _event_models() -> dict[str, Any]:
         "checklist.updated": ChecklistOut,
         "callout.updated": CalloutOut,
         "report.issued": ReportOut,
+        "decision.recorded": DecisionOut,
+        "decision.updated": DecisionOut,
     }
 
 

@@ -41,6 +41,9 @@ class Incident(db.Model):
     # The hash of entry `last_log_number` (the chain's genesis before the
     # first): the next entry links to it without reading the log.
     last_log_hash: Mapped[str] = mapped_column(sa.String(64), default="0" * 64, server_default="0" * 64)
+    # A level a playbook proposed above what its activator may decide: shown
+    # ("Beslut krävs") until a level decision is recorded.
+    proposed_level: Mapped[str | None] = mapped_column(sa.String(32))
 
     @property
     def is_exercise(self) -> bool:
@@ -54,6 +57,7 @@ class Incident(db.Model):
             "description": self.description,
             "mode": self.mode.value,
             "level": self.level.value,
+            "proposed_level": self.proposed_level,
             "status": self.status.value,
             "created_at": self.created_at.isoformat(),
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,

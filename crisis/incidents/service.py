@@ -69,15 +69,21 @@ def create_locked(
     title: str,
     kind: str,
     mode: str = "real",
-    level: str = "staff",
+    level: str = "monitoring",
     description: str = "",
     positions: Iterable[tuple[str, str]] | None = None,
     first_log: str | None = None,
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    reason: str | None = None,
+    mandate_key: str | None = None,
 ) -> Incident:
     """Create an incident inside the caller's write transaction.
 
     Used by `create` and by playbook activation / exercise start, which add
-    more to the same transaction.
+    more to the same transaction. Normalläge and bevakningsläge need no
+    decision; a higher level needs decided_by, mandate and reason and becomes
+    decision B-1 (the caller checks that the actor may decide it).
     """
     title = _check_title(title)
     kind = (kind or "").strip()
@@ -87,6 +93,9 @@ def create_locked(
         raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=5000))
     mode_e = _parse(Mode, mode, "mode")
     level_e = _parse(Level, level, "level")
+    needs_decision = LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING)
+    if needs_decision:
+        _decision_fields(decided_by, mandate if not mandate_key else mandate or "-", reason)
     incident = Incident(
         title=title,
         kind=kind,
@@ -105,18 +114,58 @@ def create_locked(
     log.system_entry(
         incident=incident, actor=actor, text=f"{prefix}Händelsen öppnad: {title} ({kind}), {record_sv.level(level_e)}."
     )
+    if needs_decision:
+        from crisis.decisions import service as decisions
+
+        decisions.record_locked(
+            incident=incident,
+            actor=actor,
+            type="level",
+            text="",
+            decided_by=decided_by or "",
+            mandate=mandate or "",
+            mandate_key=mandate_key,
+            reason=reason or "",
+            data={"level": level_e.value, "opening": True},
+        )
     if first_log:
         log.write_entry(incident=incident, actor=actor, kind=LogKind.INFO, text=first_log)
-    events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
+    if not needs_decision:
+        events.append_event(incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict())
     return incident
 
 
 def create(
-    *, actor: User, title: str, kind: str, mode: str = "real", level: str = "staff", description: str = ""
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    mode: str = "real",
+    level: str = "monitoring",
+    description: str = "",
+    decided_by: str | None = None,
+    mandate: str | None = None,
+    reason: str | None = None,
 ) -> Incident:
+    """Open an incident; above bevakningsläge the level is a decision (B-1) the actor must be allowed to take."""
     check(actor, Perm.CREATE_INCIDENT)
+    level_e = _parse(Level, level, "level")
+    if LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING):
+        from crisis.decisions import service as decisions
+
+        decisions.check_may_decide(actor, type="level", level=level_e)
     with write_transaction(db.session):
-        incident = create_locked(actor=actor, title=title, kind=kind, mode=mode, level=level, description=description)
+        incident = create_locked(
+            actor=actor,
+            title=title,
+            kind=kind,
+            mode=mode,
+            level=level,
+            description=description,
+            decided_by=decided_by,
+            mandate=mandate,
+            reason=reason,
+        )
     return incident
 
 
@@ -153,21 +202,21 @@ def update(
         if level is not None:
             new_level = _parse(Level, level, "level")
             if new_level is not incident.level:
-                check(actor, Perm.LEAD)
+                # A level change is a decision: recorded in the register, one decision entry in the log.
+                from crisis.decisions import service as decisions
+
+                decisions.check_may_decide(actor, type="level", level=new_level)
                 _decision_fields(decided_by, mandate, reason)
-                old = incident.level
-                incident.level = new_level
-                note = " (regeringens beslut, registrerat)" if new_level is Level.HEIGHTENED_ALERT else ""
-                log.write_entry(
+                decisions.record_locked(
                     incident=incident,
                     actor=actor,
-                    kind=LogKind.DECISION,
-                    text=f"Beslut: nivån ändras från {record_sv.level(old)} till "
-                    f"{record_sv.level(new_level)}{note}. Motivering: {reason.strip()}",
-                    decided_by=decided_by.strip(),
-                    mandate=mandate.strip(),
+                    type="level",
+                    text="",
+                    decided_by=decided_by or "",
+                    mandate=mandate or "",
+                    reason=reason or "",
+                    data={"level": new_level.value},
                 )
-                changed = True
         if status is not None:
             new_status = _parse(IncidentStatus, status, "status")
             if new_status is IncidentStatus.ACTIVE:

@@ -472,6 +472,34 @@ def create_from_log(*, actor: User, incident_id: int, number: int, title: str | 
     return create(actor=actor, incident_id=incident_id, title=title, origin_log_number=number, **kw)
 
 
+def open_tasks_by_origin(*, incident_id: int, origin: str) -> list[Task]:
+    """The open tasks of an incident made from `origin` (e.g. a decision task), oldest first."""
+    stmt = sa.select(Task).where(
+        Task.incident_id == incident_id, Task.origin == origin, Task.status.in_(OPEN_TASK_STATUSES)
+    )
+    return list(db.session.scalars(stmt.order_by(Task.id)))
+
+
+def finish_locked(*, incident: Incident, actor: User, task: Task, note: str) -> None:
+    """Mark an open task done inside the caller's write transaction (the incident locked).
+
+    Used when what the task asked for happened elsewhere (a decision task
+    closes when the decision is recorded). `note` (plain Swedish) says why.
+    """
+    if task.status not in OPEN_TASK_STATUSES:
+        return
+    now = utcnow()
+    lines: list[str] = []
+    with db.session.no_autoflush:
+        _apply(task, [("status", task.status, TaskStatus.DONE)], now, actor, lines)
+    db.session.flush()
+    log.system_entry(
+        incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)} ({note})."
+    )
+    events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+    _queue_job(task)
+
+
 UPDATABLE = ("title", "description", "status", "priority", "position", "assignee", "due_at")
 
 

@@ -34,6 +34,13 @@ def test_bearer_token(app, users):
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 
 
+def leader_patch_level(login, iid, level):
+    resp = login("leader").patch(
+        f"/api/v1/incidents/{iid}", json={"level": level, "decided_by": "x", "mandate": "y", "reason": "z"}
+    )
+    return resp.status_code
+
+
 def test_incident_lifecycle(login, users):
     tib = login("duty_officer")
     resp = tib.post("/api/v1/incidents", json={"title": "Vattenläcka Skene", "kind": "dricksvatten"})
@@ -43,34 +50,45 @@ def test_incident_lifecycle(login, users):
         "title": "Vattenläcka Skene",
         "kind": "dricksvatten",
         "mode": "real",
-        "level": "staff",
+        "level": "monitoring",
         "status": "active",
     }
+    assert inc["proposed_level"] is None
     iid = inc["id"]
     # A level change is a decision: staff may not, a leader must give who/mandate/why.
     staff = login("staff")
     assert (
         staff.patch(
             f"/api/v1/incidents/{iid}",
-            json={"level": "extraordinary", "decided_by": "x", "mandate": "y", "reason": "z"},
+            json={"level": "staff", "decided_by": "x", "mandate": "y", "reason": "z"},
         ).status_code
         == 403
     )
+    # The TiB may not decide stabsläge (above CRISIS_TIB_MAX_LEVEL).
+    resp = tib.patch(
+        f"/api/v1/incidents/{iid}", json={"level": "staff", "decided_by": "x", "mandate": "y", "reason": "z"}
+    )
+    assert resp.status_code == 403 and "stabsläge beslutas av krisledningschefen" in resp.get_json()["error"]["message"]
+    # Extraordinär händelse and höjd beredskap are not levels.
+    assert leader_patch_level(login, iid, "extraordinary") == 422
     leader = login("leader")
-    resp = leader.patch(f"/api/v1/incidents/{iid}", json={"level": "extraordinary"})
+    resp = leader.patch(f"/api/v1/incidents/{iid}", json={"level": "staff"})
     assert resp.status_code == 422 and "decided_by" in resp.get_json()["error"]["message"]
     resp = leader.patch(
         f"/api/v1/incidents/{iid}",
         json={
-            "level": "extraordinary",
+            "level": "staff",
             "decided_by": "Karin Lindqvist, kommundirektör",
             "mandate": "LEH 2 kap. 2 §, krisledningsnämndens ordförande",
             "reason": "Flera verksamheter påverkade",
         },
     )
-    assert resp.status_code == 200 and resp.get_json()["level"] == "extraordinary"
+    assert resp.status_code == 200 and resp.get_json()["level"] == "staff"
     log = leader.get(f"/api/v1/incidents/{iid}/log?kind=decision").get_json()["items"]
-    assert log[-1]["decided_by"] == "Karin Lindqvist, kommundirektör" and "extraordinär" in log[-1]["text"]
+    assert log[-1]["decided_by"] == "Karin Lindqvist, kommundirektör"
+    assert log[-1]["text"].startswith("Beslut B-1 (nivåbeslut): Nivån ändras från bevakningsläge till stabsläge.")
+    decisions = leader.get(f"/api/v1/incidents/{iid}/decisions").get_json()["items"]
+    assert [(d["label"], d["type"], d["log_number"]) for d in decisions] == [("B-1", "level", log[-1]["number"])]
     assert leader.patch(f"/api/v1/incidents/{iid}", json={"mode": "exercise"}).status_code == 422
     resp = leader.patch(
         f"/api/v1/incidents/{iid}",
