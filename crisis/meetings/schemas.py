@@ -100,3 +100,21 @@ class MeetingOut(pydantic.BaseModel):
 class MeetingsQuery(pydantic.BaseModel):
     limit: int = pydantic.Field(50, ge=1, le=100)
     offset: int = pydantic.Field(0, ge=0)
+
+
+class MeetingDecisionIn(Strict):
+    """The decision register's fields (POST /incidents/{id}/decisions) without meeting_id and supersedes."""
+
+    type: Literal[
+        "direction", "coordination", "priority", "resource", "delegation", "level", "kln", "stand_down", "other"
+    ]
+    title: str | None = pydantic.Field(None, max_length=200)
+    text: str = pydantic.Field("", max_length=5000)
+    decided_by: str = pydantic.Field(max_length=200)
+    mandate: str = pydantic.Field("", max_length=300)
+    mandate_key: str | None = pydantic.Field(None, max_length=64)
+    reason: str = pydantic.Field(max_length=2000)
+    executed_by: str | None = pydantic.Field(None, max_length=200)
+    follow_up_at: str | None = pydantic.Field(None, max_length=64, description=WHEN_HELP)
+    valid_until: str | None = pydantic.Field(None, max_length=64, description=WHEN_HELP)
+    level: Literal["normal", "monitoring", "reinforced", "staff"] | None = None

@@ -27,6 +27,8 @@ from crisis import timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.db import utcnow, write_transaction
+from crisis.decisions import service as decisions
+from crisis.decisions.models import Decision
 from crisis.enums import LogKind, MeetingStatus
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
@@ -66,8 +68,13 @@ def meeting_tasks(meeting: Meeting) -> list[Task]:
 
 
 def meeting_decisions(meeting: Meeting) -> list[dict[str, Any]]:
-    """The decisions captured in the meeting (from the decision register)."""
-    return []
+    """The decisions captured in the meeting (from the decision register), in number order."""
+    rows = db.session.scalars(
+        sa.select(Decision)
+        .where(Decision.incident_id == meeting.incident_id, Decision.meeting_id == meeting.id)
+        .order_by(Decision.number)
+    )
+    return [{"id": d.id, "number": d.number, "label": f"B-{d.number}", "text": d.title or d.text} for d in rows]
 
 
 def to_dict(meeting: Meeting) -> dict[str, Any]:
@@ -397,7 +404,7 @@ def end(*, actor: User, meeting_id: int, next_at: Any = None) -> Meeting:
             next_when = _next_at(incident.id, now + timedelta(minutes=1))
         meeting.status = MeetingStatus.ENDED
         meeting.ended_at = now
-        decisions = [d["label"] for d in meeting_decisions(meeting)]
+        decisions = [f"{d['label']} {d['text']}" for d in meeting_decisions(meeting)]
         task_lines = [f"uppgift {t.id} '{t.title}'" for t in meeting_tasks(meeting)]
         text = agenda.protocol_text(
             number=meeting.number,
@@ -489,3 +496,28 @@ def capture_task(
         _touch(meeting, actor)
         _announce(incident, actor, meeting)
     return task
+
+
+def capture_decision(*, actor: User, meeting_id: int, **fields: Any) -> Decision:
+    """A decision taken in the running meeting: into the decision register (with the meeting's id) and the log.
+
+    The same rules as the register: the actor must be allowed to decide
+    (a TiB only up to the configured level), decided_by, mandate and reason
+    are required. `fields` are the register's (type, text, title, decided_by,
+    mandate, mandate_key, reason, executed_by, follow_up_at, valid_until, level).
+    """
+    level = fields.pop("level", None)
+    if level is not None:
+        fields["data"] = {"level": level}
+    decisions.check_may_decide(actor, type=fields.get("type") or "", level=level)
+    for name in ("follow_up_at", "valid_until"):
+        if name in fields:
+            fields[name] = decisions.parse_time(fields[name], name)
+    with write_transaction(db.session):
+        incident, meeting = _locked(meeting_id)
+        if meeting.status is not MeetingStatus.RUNNING:
+            raise Conflict(_l("Mötet pågår inte."), code="wrong_status")
+        decision = decisions.record_locked(incident=incident, actor=actor, meeting_id=meeting.id, **fields)
+        _touch(meeting, actor)
+        _announce(incident, actor, meeting)
+    return decision

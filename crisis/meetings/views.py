@@ -12,11 +12,15 @@ from flask_login import current_user, login_required
 from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm
+from crisis.decisions import schemas as decision_schemas
+from crisis.decisions import service as decisions
+from crisis.decisions.schemas import DecisionOut
 from crisis.incidents import service as incidents
 from crisis.meetings import agenda, service
 from crisis.meetings.schemas import (
     AdvanceIn,
     EndIn,
+    MeetingDecisionIn,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
@@ -157,6 +161,22 @@ def meeting_task(meeting_id: int, body: MeetingTaskIn) -> dict[str, Any]:
     return tasks.to_dict(service.capture_task(actor=current_user, meeting_id=meeting_id, **body.model_dump()))
 
 
+@operation(
+    "/meetings/<int:meeting_id>/decisions",
+    "POST",
+    summary="Capture a decision in the running meeting (into the decision register with meeting_id, and the log)",
+    tag="meetings",
+    body=MeetingDecisionIn,
+    response=DecisionOut,
+    status=201,
+    perm="decide",
+)
+def meeting_decision(meeting_id: int, body: MeetingDecisionIn) -> dict[str, Any]:
+    fields = body.model_dump(exclude_none=True)
+    decision = service.capture_decision(actor=current_user, meeting_id=meeting_id, **fields)
+    return decision_schemas.to_dict(decision)
+
+
 # --- pages ----------------------------------------------------------------------
 
 
@@ -169,13 +189,17 @@ def next_meeting_of(incident_id: int) -> dict[str, Any] | None:
 
 
 def decision_types() -> list[tuple[str, Any]]:
-    """The decision register's types (code, label) for the capture form."""
-    return []
+    """The decision register's types (code, label) for the capture form; none for who may not decide."""
+    from crisis import labels
+
+    if not has_perm(current_user, Perm.DECIDE):
+        return []
+    return [(k, labels.DECISION_TYPES[k]) for k in labels.DECISION_TYPES if k != "level"]
 
 
 def mandates() -> list[str]:
     """Suggested mandates (the kommun's delegationsordning) for the capture form."""
-    return []
+    return [m.label for m in decisions.mandates()]
 
 
 pages = Blueprint("meetings", __name__)

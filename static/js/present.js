@@ -131,7 +131,10 @@
       }
       $("present-counter").textContent = K.fmt(S.item_of, { n: m.current_item + 1, total: m.agenda.length });
       $("present-item").textContent = (m.current_item + 1) + ". " + item.label;
-      bodyFor(item.key).forEach(function (n) { body.appendChild(n); });
+      var nodes = bodyFor(item.key);
+      nodes.forEach(function (n) { body.appendChild(n); });
+      // One block (e.g. "Behov av beslut"): the whole width, larger text.
+      body.classList.toggle("single", nodes.filter(function (n) { return n.tagName === "SECTION"; }).length === 1);
       $("present-note").textContent = item.note || "";
     }
 

@@ -165,3 +165,47 @@ def test_meeting_updated_event_reaches_screens(socket_client, login, incident):
     ]
     assert [e["data"]["current_item"] for e in got][-1] == 1
     assert got[-1]["data"]["status"] == "running"
+
+
+def test_decision_captured_in_meeting_lands_in_register_and_log(login, incident):
+    leader, staff = login("leader"), login("staff")
+    m = _plan(leader, incident.id, chair="Krisledningschefen")
+    mid = m["id"]
+    body = {
+        "type": "direction",
+        "text": "Öppna trygghetspunkt i Kinnaskolan från kl 18",
+        "decided_by": "Karin Krisledningschef",
+        "mandate": "Krisledningschef enligt delegationsordningen",
+        "reason": "Många hushåll utan el och värme",
+        "follow_up_at": (datetime.now(UTC) + timedelta(hours=3)).isoformat(),
+    }
+    # not while planned
+    assert leader.post(f"/api/v1/meetings/{mid}/decisions", json=body).status_code == 409
+    leader.post(f"/api/v1/meetings/{mid}/start")
+    # staff may not decide; an observer neither
+    assert staff.post(f"/api/v1/meetings/{mid}/decisions", json=body).status_code == 403
+    assert login("observer").post(f"/api/v1/meetings/{mid}/decisions", json=body).status_code == 403
+    # decided_by, mandate and reason are required, as in the register
+    for missing in ("decided_by", "reason"):
+        bad = {k: v for k, v in body.items() if k != missing}
+        assert leader.post(f"/api/v1/meetings/{mid}/decisions", json=bad).status_code == 422, missing
+    assert leader.post(f"/api/v1/meetings/{mid}/decisions", json={**body, "mandate": ""}).status_code == 422
+    assert leader.post(f"/api/v1/meetings/{mid}/decisions", json={**body, "type": "whim"}).status_code == 422
+
+    resp = leader.post(f"/api/v1/meetings/{mid}/decisions", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    d = resp.get_json()
+    assert d["meeting_id"] == mid and d["label"] == "B-1" and d["status"] == "in_force"
+    register = staff.get(f"/api/v1/incidents/{incident.id}/decisions").get_json()["items"]
+    assert [(x["id"], x["meeting_id"]) for x in register] == [(d["id"], mid)]
+    log = _log(staff, incident.id)
+    entry = [e for e in log if e["number"] == d["log_number"]][0]
+    assert entry["kind"] == "decision" and "Öppna trygghetspunkt i Kinnaskolan" in entry["text"]
+    assert entry["decided_by"] == "Karin Krisledningschef"
+    meeting = staff.get(f"/api/v1/meetings/{mid}").get_json()
+    assert meeting["decisions"] == [
+        {"id": d["id"], "number": 1, "label": "B-1", "text": d["title"]},
+    ]
+    ended = leader.post(f"/api/v1/meetings/{mid}/end", json={}).get_json()
+    protocol = [e for e in _log(staff, incident.id) if e["number"] == ended["record_log_number"]][0]
+    assert f"Beslut: B-1 {d['title']}." in protocol["text"]

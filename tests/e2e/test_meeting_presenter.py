@@ -1,6 +1,7 @@
 """A stabsorientering in presenter mode on the wall (1920x1080): the runner starts the meeting and moves
 through the agenda (buttons on the meetings page, arrow keys / PageDown in presenter mode), the wall window
-follows live and shows the lägesbild for "Läget"; a task captured in the meeting lands on the board; ending
+follows live and shows the lägesbild for "Läget"; a decision captured (with its confirm dialog) lands in the
+register and on the wall's follow-up; a task captured in the meeting lands on the board; ending
 asks first and writes the protocol to the log."""
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.e2e
 
 def test_presenter_mode_follows_the_runner(live_server, browser_page):
     url, api = live_server.url, live_server.api
-    r = api("duty_officer").post(
-        url + "/api/v1/incidents", json={"title": "Elavbrott i Kinna", "kind": "elavbrott", "level": "staff"}
+    r = api("leader").post(
+        url + "/api/v1/incidents", json={"title": "Elavbrott i Kinna", "kind": "elavbrott", "level": "normal"}
     )
     assert r.status_code == 201, r.text
     incident_id = r.json()["id"]
@@ -81,11 +82,29 @@ def test_presenter_mode_follows_the_runner(live_server, browser_page):
     board = api("staff").get(f"{url}/api/v1/incidents/{incident_id}/tasks").json()["items"]
     assert [t["origin"] for t in board if t["title"] == "Beställ diesel till vattenverket"] == [f"meeting:{meeting_id}"]
 
+    # A decision captured in the meeting, with the register's fields and its confirm dialog.
+    runner.select_option("#dec-type", "direction")
+    runner.fill("#dec-text", "Öppna trygghetspunkt i Kinnaskolan från kl 18")
+    runner.fill("#dec-by", "Karin Krisledningschef")
+    runner.fill("#dec-mandate", "Krisledningschef enligt delegationsordningen")
+    runner.fill("#dec-reason", "Många hushåll utan el och värme")
+    runner.click("#decision-form button[type=submit]")
+    dialog = runner.locator("dialog.confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Öppna trygghetspunkt i Kinnaskolan")
+    dialog.locator(".dialog-confirm").click()
+    expect(runner.locator("#run-notice")).to_contain_text("Beslut B-1 registrerat.")
+    expect(runner.locator("#run-decisions")).to_contain_text("B-1")
+    expect(wall.locator("#present-body")).to_contain_text("B-1")
+    register = api("staff").get(f"{url}/api/v1/incidents/{incident_id}/decisions").json()["items"]
+    assert [(d["label"], d["meeting_id"]) for d in register] == [("B-1", meeting_id)]
+
     clicker.keyboard.press("ArrowRight")
     expect(wall.locator("#present-item")).to_have_text("5. Behov av beslut")
     expect(wall.locator("#present-body")).to_contain_text("Öppna trygghetspunkt i Kinnaskolan?")
     ARTIFACTS.mkdir(exist_ok=True)
     wall.screenshot(path=str(ARTIFACTS / "meeting-presenter-1920x1080.png"))
+    runner.screenshot(path=str(ARTIFACTS / "meeting-runner.png"), full_page=True)
     # Readable from 5 metres: the item title is big.
     size = wall.locator("#present-item").evaluate("n => parseFloat(getComputedStyle(n).fontSize)")
     assert size >= 60, size
@@ -103,12 +122,13 @@ def test_presenter_mode_follows_the_runner(live_server, browser_page):
     protocol = [e for e in log if e["text"].startswith("Protokoll stabsorientering 1")]
     assert len(protocol) == 1
     assert "4. Uppföljning av beslut och uppgifter: Reservkraften räcker till 22:00" in protocol[0]["text"]
+    assert "Beslut: B-1 Öppna trygghetspunkt i Kinnaskolan" in protocol[0]["text"]
 
 
 def test_lagesbild_stale_save_keeps_the_text(live_server, browser_page):
     url, api = live_server.url, live_server.api
-    r = api("duty_officer").post(
-        url + "/api/v1/incidents", json={"title": "Vattenläcka i Skene", "kind": "dricksvatten", "level": "staff"}
+    r = api("leader").post(
+        url + "/api/v1/incidents", json={"title": "Vattenläcka i Skene", "kind": "dricksvatten", "level": "normal"}
     )
     incident_id = r.json()["id"]
     page = browser_page("staff")
