@@ -74,7 +74,7 @@ def test_report_draft_prefilled_from_situation(login, incident, users):
     assert before.get_json()["handelse"] == "Elavbrott i Kinna"  # no lägesbild yet: today's behaviour (the title)
     assert before.get_json()["prognos"] == ""
 
-    other = incidents.create(actor=users["leader"], title="Vattenläcka", kind="dricksvatten", level="staff")
+    other = incidents.create(actor=users["leader"], title="Vattenläcka", kind="dricksvatten", level="normal")
     _put(
         staff,
         other.id,

@@ -25,6 +25,7 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
     ]
     assert [e.endpoint for e in reg.incident_nav] == [
         "sites.incident_map",
+        "decisions.register",
         "tasks.board",
         "reports.reports_page",
         "situation.page",
