@@ -78,6 +78,9 @@ def meeting_decisions(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def to_dict(meeting: Meeting) -> dict[str, Any]:
+    """The meeting as the API and the `meeting.updated` event carry it. Agenda labels are the fixed Swedish
+    names (an event is stored once for every screen, whatever its language); pages show their own translation
+    by the item's key."""
     notes = meeting.notes or {}
     return {
         "id": meeting.id,
@@ -89,7 +92,7 @@ def to_dict(meeting: Meeting) -> dict[str, Any]:
         "ended_at": _iso(meeting.ended_at),
         "chair": meeting.chair or "",
         "attendees": list(meeting.attendees or []),
-        "agenda": [{"key": k, "label": str(agenda.AGENDA_LABELS[k]), "note": notes.get(k, "")} for k in agenda.AGENDA],
+        "agenda": [{"key": k, "label": agenda.AGENDA_LABELS.sv(k), "note": notes.get(k, "")} for k in agenda.AGENDA],
         "current_item": meeting.current_item,
         "current_key": agenda.AGENDA[meeting.current_item],
         "record_log_number": meeting.record_log_number,

@@ -180,6 +180,11 @@ def meeting_decision(meeting_id: int, body: MeetingDecisionIn) -> dict[str, Any]
 # --- pages ----------------------------------------------------------------------
 
 
+def _agenda_labels() -> dict[str, str]:
+    """The agenda items' names in the page's language (the API and events carry the Swedish ones)."""
+    return {k: str(agenda.AGENDA_LABELS[k]) for k in agenda.AGENDA}
+
+
 def next_meeting_of(incident_id: int) -> dict[str, Any] | None:
     """For the workspace: the running meeting, else the next planned one (number, status, time)."""
     meeting = service.next_meeting(incident_id=incident_id)
@@ -216,6 +221,7 @@ def page(incident_id: int) -> Any:
         meetings=[service.to_dict(m) for m in rows],
         rhythm=service.get_rhythm(viewer=current_user, incident_id=incident_id),
         agenda=[(k, agenda.AGENDA_LABELS[k]) for k in agenda.AGENDA],
+        agenda_labels=_agenda_labels(),
         positions=staffing.staffing_dict(incident_id=incident_id)["items"],
         decision_types=decision_types(),
         mandates=mandates(),
@@ -235,6 +241,7 @@ def present(meeting_id: int) -> Any:
         can_drive=has_perm(current_user, Perm.WRITE_LOG),
         can_read_situation=has_perm(current_user, Perm.READ_CONFIDENTIAL),
         sector_labels={k: str(SECTOR_LABELS[k]) for k in SECTORS},
+        agenda_labels=_agenda_labels(),
     )
 
 
@@ -243,4 +250,6 @@ def present(meeting_id: int) -> Any:
 def protocol(meeting_id: int) -> Any:
     meeting = service.get(viewer=current_user, meeting_id=meeting_id)
     inc = incidents.get(viewer=current_user, incident_id=meeting.incident_id)
-    return render_template("meetings/protocol.html", incident=inc, meeting=service.to_dict(meeting))
+    return render_template(
+        "meetings/protocol.html", incident=inc, meeting=service.to_dict(meeting), agenda_labels=_agenda_labels()
+    )

@@ -12,6 +12,7 @@
     var selected = null;
     var dirty = {};  // agenda key -> true while the user has unsaved text
     var $ = function (id) { return document.getElementById(id); };
+    function label(item) { return (S.agenda || {})[item.key] || item.label; }
 
     function sorted() {
       return Object.keys(meetings).map(function (k) { return meetings[k]; })
@@ -92,7 +93,7 @@
           ta.value = item.note || "";
           ta.addEventListener("input", function () { dirty[item.key] = true; });
           ol.appendChild(K.el("li", { "data-index": i }, [
-            K.el("label", { for: id, class: "agenda-label", text: item.label }),
+            K.el("label", { for: id, class: "agenda-label", text: label(item) }),
             K.el("span", { class: "agenda-current-tag", text: S.current }),
             ta
           ]));

@@ -16,6 +16,7 @@
     var meeting = cfg.initial;
     var data = { situation: null, tasks: [], decisions: null, staffing: [], rhythm: null };
     var $ = function (id) { return document.getElementById(id); };
+    function label(item) { return (S.agenda || {})[item.key] || item.label; }
     var busy = false;
 
     function li(text, cls) { return K.el("li", { class: cls || null, text: text }); }
@@ -110,7 +111,7 @@
       var ol = $("present-agenda");
       ol.replaceChildren();
       m.agenda.forEach(function (item, i) {
-        var node = K.el("li", { text: item.label });
+        var node = K.el("li", { text: label(item) });
         if (m.status === "running" && i === m.current_item) { node.className = "current"; node.setAttribute("aria-current", "step"); }
         ol.appendChild(node);
       });
@@ -130,7 +131,7 @@
         return;
       }
       $("present-counter").textContent = K.fmt(S.item_of, { n: m.current_item + 1, total: m.agenda.length });
-      $("present-item").textContent = (m.current_item + 1) + ". " + item.label;
+      $("present-item").textContent = (m.current_item + 1) + ". " + label(item);
       var nodes = bodyFor(item.key);
       nodes.forEach(function (n) { body.appendChild(n); });
       // One block (e.g. "Behov av beslut"): the whole width, larger text.

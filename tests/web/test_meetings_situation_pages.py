@@ -47,3 +47,15 @@ def test_situation_page_and_nav(login, incident):
     obs_html = obs.get(f"/incidents/{incident.id}/tasks").get_data(as_text=True)
     assert f'href="/incidents/{incident.id}/situation"' not in obs_html
     assert f'href="/incidents/{incident.id}/meetings"' in obs_html
+
+
+def test_english_pages_translate_the_agenda_but_events_keep_swedish(login, incident):
+    staff = login("staff")
+    at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    staff.post("/lang/en")
+    m = staff.post(f"/api/v1/incidents/{incident.id}/meetings", json={"scheduled_at": at}).get_json()
+    # The API (and the meeting.updated event) carry the fixed Swedish names, whoever made the change.
+    assert m["agenda"][0]["label"] == "Närvaro och roller"
+    html = staff.get(f"/incidents/{incident.id}/meetings").get_data(as_text=True)
+    assert "Attendance and roles" in html and "Staff briefing" in html
+    assert "Attendance and roles" in staff.get(f"/meetings/{m['id']}/present").get_data(as_text=True)
