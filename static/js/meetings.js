@@ -195,7 +195,7 @@
           if (missing.length) {
             $(missing[0]).setAttribute("aria-invalid", "true");
             $(missing[0]).focus();
-            err.textContent = (K.t.required || S.decision_title);
+            err.textContent = S.decision_missing;
             return;
           }
           K.confirmDialog({ title: S.decision_title, text: S.decision_text + "\n\n" + body.text, confirmLabel: S.decision_confirm })
