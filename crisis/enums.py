@@ -130,6 +130,12 @@ class SiteState(StrEnum):
     UNKNOWN = "unknown"
 
 
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
 FAILING_SITE_STATES: frozenset[SiteState] = frozenset({SiteState.DEGRADED, SiteState.DOWN})
 
 

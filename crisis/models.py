@@ -9,9 +9,11 @@ from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
 from crisis.incidents.models import Incident  # noqa: F401
 from crisis.lessons.models import Lesson, LessonChange  # noqa: F401
 from crisis.log.models import LogEntry  # noqa: F401
+from crisis.meetings.models import Meeting, MeetingRhythm  # noqa: F401
 from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation  # noqa: F401
 from crisis.readiness.models import ReadinessChange  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
 from crisis.sites.models import Site, SiteStatus  # noqa: F401
 from crisis.staffing.models import Assignment, Handover, Position  # noqa: F401
+from crisis.situation.models import SituationVersion  # noqa: F401
 from crisis.tasks.models import Task, TaskChange  # noqa: F401

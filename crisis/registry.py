@@ -50,9 +50,9 @@ class Registry:
         _add_unique([e.endpoint for e in self.nav], endpoint)
         self.nav.append(NavEntry(endpoint, label, perm))
 
-    def add_incident_nav(self, endpoint: str, label: Any) -> None:
+    def add_incident_nav(self, endpoint: str, label: Any, perm: Perm = Perm.READ) -> None:
         _add_unique([e.endpoint for e in self.incident_nav], endpoint)
-        self.incident_nav.append(NavEntry(endpoint, label))
+        self.incident_nav.append(NavEntry(endpoint, label, perm))
 
     def add_seed(self, hook: Callable[[], None]) -> None:
         _add_unique(self.seed_hooks, hook)

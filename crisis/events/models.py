@@ -24,6 +24,8 @@ EVENT_TYPES = (
     "checklist.updated",
     "decision.recorded",
     "decision.updated",
+    "meeting.updated",
+    "situation.updated",
 )
 
 

@@ -213,6 +213,32 @@ def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous:
         for f in ("cap_description", "cap_instruction", *CAP_CHOICE_FIELDS):
             setattr(report, f, getattr(previous, f))
         report.area = previous.area
+    _prefill_from_situation(report, incident, snap)
+
+
+def _prefill_from_situation(report: Report, incident: Incident, snap: dict[str, Any]) -> None:
+    """The staff's current lägesbild, where it says something, over what was carried forward.
+
+    Händelse and omfattning -> händelse; konsekvenser per sektor -> konsekvenser
+    (followed by the site register's lines); prognos and kommunikation as they are. The
+    internal sections (resurser, aktörer, behov av beslut) stay out of the
+    outbound report; the draft is edited before it is approved.
+    """
+    from crisis.situation import sections as situation_sections
+    from crisis.situation import service as situation
+
+    current = situation.current_sections(incident_id=incident.id)
+    if current is None:
+        return
+    handelse = "\n\n".join(t for t in (current["handelse"], current["omfattning"]) if t)
+    if handelse:
+        report.handelse = handelse
+    lines = situation_sections.consequence_lines(current["konsekvenser"])
+    if lines:
+        report.konsekvenser = "\n".join(lines + text.site_lines(snap))
+    for f in ("prognos", "kommunikation"):
+        if current[f]:
+            setattr(report, f, current[f])
 
 
 def create(*, actor: User, incident_id: int, supersedes: int | None = None) -> Report:

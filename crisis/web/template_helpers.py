@@ -90,7 +90,11 @@ def nav_items() -> list[tuple[str, Any]]:
 def incident_nav_items() -> list[tuple[str, Any]]:
     """Sub-navigation of an incident (endpoints taking incident_id)."""
     rules = current_app.view_functions
-    return [(e.endpoint, e.label) for e in registry.of().incident_nav if e.endpoint in rules]
+    return [
+        (e.endpoint, e.label)
+        for e in registry.of().incident_nav
+        if e.endpoint in rules and has_perm(current_user, e.perm)
+    ]
 
 
 def iso_local(value: str | None) -> str:

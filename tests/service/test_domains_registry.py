@@ -29,6 +29,8 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
         "decisions.register",
         "tasks.board",
         "reports.reports_page",
+        "situation.page",
+        "meetings.page",
         "wall.wall",
         "timeline.timeline",
         "playbooks.callout_page",
@@ -42,12 +44,19 @@ def test_hooks_and_commands_come_from_the_domains(app: Any) -> None:
     from crisis import registry
     from crisis.exercises.demo import load_demo_exercise
     from crisis.inbox.demo import load_demo_deviations
+    from crisis.meetings.demo import load_demo_meetings
     from crisis.reports.demo import load_demo_report
     from crisis.sites.demo import load_demo_sites
 
     reg = registry.of(app)
     # The reports' demo needs the sites' demo first.
-    assert reg.seed_hooks == [load_demo_sites, load_demo_report, load_demo_exercise, load_demo_deviations]
+    assert reg.seed_hooks == [
+        load_demo_sites,
+        load_demo_report,
+        load_demo_meetings,
+        load_demo_exercise,
+        load_demo_deviations,
+    ]
     assert reg.startup_jobs == [
         "crisis.tasks.jobs:recover",
         "crisis.reports.jobs:recover",
@@ -76,7 +85,7 @@ def test_two_apps_do_not_share_registrations(tmp_path: Any) -> None:
     assert registry.of(one) is not registry.of(two)
     registry.of(one).add_nav("web.index", "Extra")
     assert "web.index" not in [e.endpoint for e in registry.of(two).nav]
-    assert len(registry.of(one).seed_hooks) == len(registry.of(two).seed_hooks) == 4
+    assert len(registry.of(one).seed_hooks) == len(registry.of(two).seed_hooks) == 5
     assert sorted(r.rule for r in one.url_map.iter_rules()) == sorted(r.rule for r in two.url_map.iter_rules())
 
 
