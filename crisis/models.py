@@ -10,6 +10,7 @@ from crisis.lessons.models import Lesson, LessonChange  # noqa: F401
 from crisis.log.models import LogEntry  # noqa: F401
 from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
+from crisis.search.models import SearchDoc  # noqa: F401
 from crisis.sites.models import Site, SiteStatus  # noqa: F401
 from crisis.staffing.models import Assignment, Position  # noqa: F401
 from crisis.tasks.models import Task, TaskChange  # noqa: F401

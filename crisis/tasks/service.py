@@ -32,6 +32,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
+from crisis.search import service as search
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -252,6 +253,19 @@ def _position_label(incident_id: int, key: str) -> str:
     return label or key
 
 
+def index_task_locked(incident: Incident, task: Task) -> None:
+    """The task's title and description in the search index (same transaction)."""
+    search.index_locked(
+        kind="task",
+        incident=incident,
+        ref_id=task.id,
+        number=task.id,
+        title=task.title,
+        text=task.description or task.title,
+        occurred_at=task.created_at,
+    )
+
+
 def create_locked(
     *,
     incident: Incident,
@@ -310,6 +324,7 @@ def create_locked(
         incident=incident, actor=actor, text=f"Ny uppgift {task.id}: '{title_v}'{_describe(task)}.{source}"
     )
     events.append_event(incident=incident, type="task.created", actor=actor_name, data=to_dict(task))
+    index_task_locked(incident, task)
     _queue_job(task)
     return task
 
@@ -578,6 +593,8 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
         db.session.flush()  # bumps the version
         log.system_entry(incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
         events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+        if any(f in ("title", "description") for f, _o, _n in diffs):
+            index_task_locked(incident, task)
         if any(f in ("due_at", "status") for f, _o, _n in diffs):
             _queue_job(task)
     return task
