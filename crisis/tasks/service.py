@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from crisis import record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import OPEN_TASK_STATUSES, Priority, TaskStatus
 from crisis.errors import Conflict, NotFound, ValidationError
@@ -639,8 +640,8 @@ def sweep_overdue() -> int:
 
 def assignable_users() -> list[User]:
     """Active users who may be given tasks (everyone but read-only roles), by name."""
-    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
-    return [u for u in users if has_perm(u, Perm.WRITE_LOG)]
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id))
+    return sorted((u for u in users if has_perm(u, Perm.WRITE_LOG)), key=lambda u: sv_key(u.display_name))
 
 
 def recover_reminders() -> tuple[int, int]:
