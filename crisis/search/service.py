@@ -110,12 +110,17 @@ def _sqlite() -> bool:
 def _match(stmt: sa.Select[Any], query: swedish.Query, *, ranked: bool) -> sa.Select[Any]:
     """`stmt` (over SearchDoc) restricted to the docs that match, ordered by rank if `ranked`."""
     if _sqlite():
-        fts = sa.table("search_fts", sa.column("rowid"))
-        stmt = stmt.join(fts, fts.c.rowid == SearchDoc.id).where(
-            sa.text("search_fts MATCH :search_match").bindparams(search_match=query.fts5())
+        # MATCH and FTS5's own `rank` (bm25) in a subquery: the matches are
+        # ranked inside the virtual table, then joined to their rows.
+        fts = (
+            sa.select(sa.literal_column("rowid").label("doc_id"), sa.literal_column("rank").label("rank"))
+            .select_from(sa.table("search_fts"))
+            .where(sa.text("search_fts MATCH :search_match").bindparams(search_match=query.fts5()))
+            .subquery("fts")
         )
+        stmt = stmt.join(fts, fts.c.doc_id == SearchDoc.id)
         if ranked:
-            stmt = stmt.order_by(sa.literal_column("bm25(search_fts)"), SearchDoc.occurred_at.desc())
+            stmt = stmt.order_by(fts.c.rank, SearchDoc.occurred_at.desc())
         return stmt
     tsv: sa.ColumnElement[Any] = sa.literal_column("search_docs.tsv")
     tsq = sa.func.to_tsquery("simple", query.tsquery())
