@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
 from crisis.auth.models import ApiToken, User
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import Role
 from crisis.errors import Conflict, NotFound, ValidationError
@@ -58,7 +59,7 @@ def get_by_username(*, username: str) -> User | None:
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.username)))
+    return sorted(db.session.scalars(sa.select(User).order_by(User.id)), key=lambda u: sv_key(u.username))
 
 
 def create(

@@ -20,6 +20,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import hashing
 from crisis.log.models import LogEntry
+from crisis.search import service as search
 from crisis.staffing.models import Assignment, Position
 
 MAX_TEXT = 10_000
@@ -203,6 +204,18 @@ def _write(
     entry = LogEntry(id=pk[0], **row)
     incident.last_log_number = entry.number
     incident.last_log_hash = entry.hash
+    search.index_locked(
+        kind="log",
+        incident=incident,
+        ref_id=entry.id,
+        number=entry.number,
+        text=text,
+        classification=classification,
+        osl_ground=osl_ground,
+        occurred_at=row["occurred_at"],
+        extra=" ".join(v for v in (counterpart, row["author"], decided_by, mandate) if v),
+        new=True,
+    )
     # The event carries the entry as the API returns it (with its id).
     events.append_event(
         incident=incident,
@@ -476,14 +489,10 @@ def log_page(
     if position:
         stmt = stmt.where(LogEntry.position == position)
     if q and q.strip():
-        like = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(LogEntry.text).like(like, escape="\\"),
-                sa.func.lower(sa.func.coalesce(LogEntry.counterpart, "")).like(like, escape="\\"),
-                sa.func.lower(LogEntry.author).like(like, escape="\\"),
-            )
-        )
+        # The search index: Swedish case and word forms (see crisis.search.text).
+        refs = search.matching_refs(kind="log", incident_id=incident_id, q=q)
+        if refs is not None:
+            stmt = stmt.where(LogEntry.id.in_(refs))
     if after:
         stmt = stmt.where(LogEntry.number > after)
     if before is not None:

@@ -20,6 +20,7 @@ from wtforms.validators import Optional as Opt
 
 from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
+from crisis.collation import sv_key
 from crisis.errors import ApiError, ValidationError
 from crisis.incidents import service as incidents
 from crisis.playbooks import activation, callout, checklist, registry
@@ -315,7 +316,7 @@ def callout_page(incident_id: int) -> Any:
 
 
 def _by_title() -> list[Any]:
-    return sorted(registry.catalog().playbooks.values(), key=lambda pb: pb.title.lower())
+    return sorted(registry.catalog().playbooks.values(), key=lambda pb: sv_key(pb.title))
 
 
 def start_playbooks() -> list[Any]:

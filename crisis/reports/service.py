@@ -41,6 +41,7 @@ from crisis.reports import cap, history, text
 from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report, ReportStatus
 from crisis.reports.schemas import to_dict
 from crisis.reports.snapshot import take_snapshot
+from crisis.search import service as search
 
 _log = logging.getLogger("krisrum.reports")
 
@@ -470,6 +471,16 @@ def approve(*, actor: User, report_id: int, expected_version: int | None = None)
             text=f"Lägesrapport {report.number} fastställd av {actor.display_name}.{extra}{nxt}",
         )
         _announce(incident, actor, report)
+        # Issued reports are part of the record (drafts still change): searchable from now on.
+        search.index_locked(
+            kind="report",
+            incident=incident,
+            ref_id=report.id,
+            number=report.number,
+            title=f"Lägesrapport {report.number}",
+            text="\n".join(getattr(report, f) for f in NARRATIVE_FIELDS if getattr(report, f)),
+            occurred_at=now,
+        )
         _queue_reminder(incident.id, report.nasta_rapport)
     return report
 
@@ -528,6 +539,16 @@ def send(
             occurred_at=sent_v,
         )
         _announce(incident, actor, report)
+        # Issued reports are part of the record (drafts still change): searchable from now on.
+        search.index_locked(
+            kind="report",
+            incident=incident,
+            ref_id=report.id,
+            number=report.number,
+            title=f"Lägesrapport {report.number}",
+            text="\n".join(getattr(report, f) for f in NARRATIVE_FIELDS if getattr(report, f)),
+            occurred_at=now,
+        )
         _queue_reminder(incident.id, report.nasta_rapport)
     return report
 

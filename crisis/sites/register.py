@@ -19,6 +19,7 @@ from flask_babel import lazy_ngettext as _ln
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import SiteCategory
 from crisis.errors import Conflict, NotFound, ValidationError
@@ -69,10 +70,10 @@ class SiteFileRejected(ValidationError):
 
 
 def all_sites(include_retired: bool = False) -> list[Site]:
-    stmt = sa.select(Site).order_by(Site.name, Site.id)
+    stmt = sa.select(Site).order_by(Site.id)
     if not include_retired:
         stmt = stmt.where(Site.retired.is_(False))
-    return list(db.session.scalars(stmt))
+    return sorted(db.session.scalars(stmt), key=lambda s: sv_key(s.name))  # Swedish order: …Z, Å, Ä, Ö
 
 
 def resolve(site_ref: SiteRef) -> Site:

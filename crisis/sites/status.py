@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from crisis import record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import LogKind, SiteCategory, SiteState
 from crisis.errors import Conflict, ValidationError
@@ -156,7 +157,7 @@ def _hhmm(moment: datetime) -> str:
 
 
 def _names(sites: list[Site], limit: int = 8) -> str:
-    names = [site.name for site in sorted(sites, key=lambda s: s.name)]
+    names = [site.name for site in sorted(sites, key=lambda s: sv_key(s.name))]
     if len(names) > limit:
         return ", ".join(names[:limit]) + f" och {len(names) - limit} till"
     return ", ".join(names)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
@@ -23,14 +24,16 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def positions(*, incident_id: int) -> list[Position]:
-    return list(
+    """In their set order (the staff's functions); equal ones in Swedish order of their label."""
+    return sorted(
         db.session.scalars(
             sa.select(Position)
             .where(Position.incident_id == incident_id)
             .options(selectinload(Position.assignments).selectinload(Assignment.user))
             .order_by(Position.sort_order, Position.id)
             .execution_options(populate_existing=True)
-        )
+        ),
+        key=lambda p: (p.sort_order, sv_key(p.label)),
     )
 
 

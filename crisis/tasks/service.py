@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from crisis import labels, record_sv, timefmt
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
+from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import OPEN_TASK_STATUSES, Priority, TaskStatus
 from crisis.errors import Conflict, NotFound, ValidationError
@@ -33,6 +34,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
+from crisis.search import service as search
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
 
@@ -253,6 +255,19 @@ def _position_label(incident_id: int, key: str) -> str:
     return label or key
 
 
+def index_task_locked(incident: Incident, task: Task) -> None:
+    """The task's title and description in the search index (same transaction)."""
+    search.index_locked(
+        kind="task",
+        incident=incident,
+        ref_id=task.id,
+        number=task.id,
+        title=task.title,
+        text=task.description or task.title,
+        occurred_at=task.created_at,
+    )
+
+
 def create_locked(
     *,
     incident: Incident,
@@ -311,6 +326,7 @@ def create_locked(
         incident=incident, actor=actor, text=f"Ny uppgift {task.id}: '{title_v}'{_describe(task)}.{source}"
     )
     events.append_event(incident=incident, type="task.created", actor=actor_name, data=to_dict(task))
+    index_task_locked(incident, task)
     _queue_job(task)
     return task
 
@@ -593,6 +609,8 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
         db.session.flush()  # bumps the version
         log.system_entry(incident=incident, actor=actor, text=f"Uppgift {task.id} '{task.title}': {'; '.join(lines)}.")
         events.append_event(incident=incident, type="task.updated", actor=actor.username, data=to_dict(task))
+        if any(f in ("title", "description") for f, _o, _n in diffs):
+            index_task_locked(incident, task)
         if any(f in ("due_at", "status") for f, _o, _n in diffs):
             _queue_job(task)
     return task
@@ -709,8 +727,8 @@ def sweep_overdue() -> int:
 
 def assignable_users() -> list[User]:
     """Active users who may be given tasks (everyone but read-only roles), by name."""
-    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
-    return [u for u in users if has_perm(u, Perm.WRITE_LOG)]
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id))
+    return sorted((u for u in users if has_perm(u, Perm.WRITE_LOG)), key=lambda u: sv_key(u.display_name))
 
 
 def recover_reminders() -> tuple[int, int]:

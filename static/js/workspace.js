@@ -52,8 +52,14 @@
       if (filterPos.value && e.position !== filterPos.value) return false;
       var q = filterText.value.trim().toLowerCase();
       if (q) {
+        // The server matches Swedish word forms (crisis/search/text.py); for live
+        // entries every query word's beginning must occur (elavbrottet ~ elavbrott).
         var hay = (e.text + " " + (e.counterpart || "") + " " + e.author).toLowerCase();
-        if (hay.indexOf(q) === -1) return false;
+        var words = q.match(/[\p{L}\p{N}]+/gu) || [];
+        if (!words.length) return false;
+        return words.every(function (w) {
+          return hay.indexOf(w.length > 5 ? w.slice(0, w.length - 3) : w) !== -1;
+        });
       }
       return true;
     }

@@ -173,6 +173,8 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("inbox", "duty_officer", DESKTOP, "light", "/inbox", None),
     ("inbox-new", "staff", DESKTOP, "light", "/inbox/new", None),
     ("lessons", "leader", DESKTOP, "light", "/lessons", None),
+    ("search", "leader", DESKTOP, "light", "/search?q=elavbrott", None),
+    ("search-dark", "leader", DESKTOP, "dark", "/search?q=elavbrott", None),
     ("exercises", "exercise_control", DESKTOP, "light", "/exercises", None),
     ("exercise-control", "exercise_control", DESKTOP, "light", "/exercises/{exercise}", None),
     ("exercise-evaluation", "exercise_control", DESKTOP, "light", "/exercises/{exercise}/evaluation", None),
