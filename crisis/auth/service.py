@@ -184,7 +184,23 @@ def revoke_token(*, token_id: int) -> None:
 
 
 def user_for_token(token: str) -> User | None:
+    tok = valid_token(token)
+    return tok.user if tok is not None else None
+
+
+def valid_token(token: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this plain text, else None."""
+    if not token:
+        return None
     tok = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
     if tok is None or tok.revoked_at is not None or not tok.user.active:
         return None
-    return tok.user
+    return tok
+
+
+def bearer_token(authorization: str) -> ApiToken | None:
+    """The valid token an `Authorization: Bearer …` header carries, else None
+    (junk, another scheme or a revoked token)."""
+    if not authorization.startswith("Bearer "):
+        return None
+    return valid_token(authorization[7:].strip())

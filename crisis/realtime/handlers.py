@@ -20,6 +20,7 @@ continues from `head`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,7 @@ from crisis.realtime.bus import INBOX_ROOM, disconnect_user, room_for, send_to_s
 __all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
 
 REPLAY_BATCH = 500
+log = logging.getLogger("krisrum.errors")
 
 
 def _live_sockets() -> int:
@@ -61,14 +63,26 @@ def on_connect(auth: Any = None) -> bool:
     return True
 
 
+INT_MAX = 2**63 - 1
+
+
 def _int(value: Any) -> int | None:
+    """A non-negative 64-bit integer (or its decimal text), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= INT_MAX:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     return None
+
+
+@socketio.on_error_default
+def on_error(err: Exception) -> dict[str, Any]:
+    """A bug in a handler: logged with its traceback; the client gets an error ack, not silence."""
+    log.exception("unhandled error in a Socket.IO handler (event %s)", getattr(request, "event", {}).get("message"))
+    db.session.remove()
+    return {"ok": False, "error": "internal error"}
 
 
 @socketio.on("join")
