@@ -24,7 +24,7 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
@@ -33,9 +33,21 @@ from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
 from crisis.extensions import db, socketio
 from crisis.incidents.models import Incident
-from crisis.realtime.bus import INBOX_ROOM, disconnect_user, room_for, send_to_sid, skip_for, user_room
+from crisis.realtime.bus import (
+    INBOX_ROOM,
+    disconnect_session,
+    disconnect_token,
+    disconnect_user,
+    room_for,
+    send_to_sid,
+    session_room,
+    skip_for,
+    token_room,
+    user_room,
+)
 
-__all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
+# re-exported: callers end sockets through the realtime package
+__all__ = ["disconnect_session", "disconnect_token", "disconnect_user"]
 
 REPLAY_BATCH = 500
 log = logging.getLogger("krisrum.errors")
@@ -59,6 +71,14 @@ def on_connect(auth: Any = None) -> bool:
         db.session.remove()
         return False
     join_room(user_room(current_user.id))
+    # The user loaders say what authenticated this handshake: a browser session
+    # (ended by its logout) or an API token (ended when revoked).
+    session_id = g.get("krisrum_session_id")
+    token_id = g.get("krisrum_token_id")
+    if session_id is not None:
+        join_room(session_room(session_id))
+    if token_id is not None:
+        join_room(token_room(token_id))
     db.session.remove()
     return True
 
