@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -293,6 +293,26 @@ def _difference(sent: Any, dumped: Any, path: str = "") -> str:
     return f"at {path or '(top)'}: sent {sent!r:.200}, model gives {dumped!r:.200}"
 
 
+def _bound_integers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the schema what the API enforces for every integer: at most 64 bits."""
+    if schema.get("type") == "integer":
+        schema.setdefault("maximum", safejson.INT_MAX)
+        schema.setdefault("minimum", safejson.INT_MIN)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list):
+            schema[key] = [_bound_integers(dict(s)) if isinstance(s, dict) else s for s in schema[key]]
+    return schema
+
+
+def component_name(title: str) -> str:
+    """An OpenAPI component name (letters, digits, `.`, `_`, `-`) for a pydantic title:
+    the generic `Items[IncidentOut]` becomes `IncidentList`."""
+    generic = re.fullmatch(r"Items\[(\w+?)(?:Out)?\]", title)
+    if generic:
+        return f"{generic.group(1)}List"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", title)
+
+
 def build_spec() -> dict[str, Any]:
     """OpenAPI 3.1 from the registry; schemas come from the pydantic models."""
     from crisis.api import schemas  # noqa: F401  (shared component schemas)
@@ -300,15 +320,24 @@ def build_spec() -> dict[str, Any]:
     components: dict[str, Any] = {"Error": schemas.ERROR_SCHEMA}
     paths: dict[str, Any] = {}
 
-    def ref(model: Any) -> dict[str, Any]:
+    def add(name: str, schema: dict[str, Any]) -> None:
+        # Two different models under one name would silently describe one of
+        # them wrongly: refuse (rename one of the classes).
+        if name in components and components[name] != schema:
+            raise ValueError(f"two different schemas are named {name!r} in the OpenAPI document")
+        components[name] = schema
+
+    def ref(model: Any, mode: Literal["validation", "serialization"] = "serialization") -> dict[str, Any]:
         adapter = pydantic.TypeAdapter(model)
-        js = adapter.json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        js = adapter.json_schema(ref_template="#/components/schemas/{model}", mode=mode)
         for name, sub in js.pop("$defs", {}).items():
-            components.setdefault(name, sub)
+            add(name, sub)
         title = js.get("title")
         if isinstance(model, type) and issubclass(model, pydantic.BaseModel) and title:
-            components.setdefault(title, js)
-            return {"$ref": f"#/components/schemas/{title}"}
+            name = component_name(title)
+            js["title"] = name
+            add(name, js)
+            return {"$ref": f"#/components/schemas/{name}"}
         return js
 
     for op in REGISTRY:
@@ -330,14 +359,21 @@ def build_spec() -> dict[str, Any]:
                 }
             )
         if op.query is not None:
+            # Each parameter's schema as the model validates it: limits, defaults, choices.
+            query_js = op.query.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
+            for def_name, sub in query_js.pop("$defs", {}).items():
+                add(def_name, sub)
             for name, f in op.query.model_fields.items():
+                schema = _bound_integers(dict(query_js.get("properties", {}).get(name, {})))
+                schema.pop("title", None)
+                description = schema.pop("description", None) or f.description or ""
                 params.append(
                     {
                         "name": name,
                         "in": "query",
                         "required": f.is_required(),
-                        "description": f.description or "",
-                        "schema": ref(f.annotation) if f.annotation is not None else {},
+                        "description": description,
+                        "schema": schema,
                     }
                 )
         if op.method in ("post", "put", "patch", "delete") and not op.public:

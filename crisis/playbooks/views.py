@@ -22,6 +22,7 @@ from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError, ValidationError
 from crisis.incidents import service as incidents
+from crisis.incidents.schemas import IncidentOut
 from crisis.playbooks import activation, callout, checklist, registry
 from crisis.playbooks.schemas import (
     ActivateIn,
@@ -61,6 +62,7 @@ def api_get_playbook(key: str) -> dict[str, Any]:
     summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
     tag="playbooks",
     body=ActivateIn,
+    response=IncidentOut,
     status=201,
     perm="create_incident",
 )
