@@ -34,6 +34,7 @@ from crisis.log import service as log
 from crisis.log.models import LogEntry
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
+from crisis.textcheck import check_text
 
 _log = logging.getLogger("krisrum.tasks")
 
@@ -104,6 +105,7 @@ def _title(value: Any) -> str:
     value = " ".join(value.split())
     if len(value) > MAX_TITLE:
         raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=MAX_TITLE))
+    check_text(value, "title")
     return value
 
 

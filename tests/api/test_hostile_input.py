@@ -161,3 +161,42 @@ def test_a_500_is_logged_with_its_traceback(app, login, caplog, monkeypatch):
     assert records, "the 500 was not logged"
     assert "the bug under test" in caplog.text and "Traceback" in caplog.text
     assert "/api/v1/incidents" in records[0].getMessage()
+
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_bidi_control_characters_are_refused_in_log_text(app, login, incident, char):
+    staff = login("staff")
+    resp = staff.post(f"{BASE}/incidents/{incident.id}/log", json={"text": f"Pumpstation {char}1 ur drift"})
+    assert resp.status_code == 422
+    message = resp.get_json()["error"]["message"]
+    assert "textriktningen" in message and f"U+{ord(char):04X}" in message
+    assert resp.get_json()["error"]["code"] == "validation_error"
+
+
+def test_bidi_and_nul_are_refused_in_titles_corrections_and_services(app, login, incident, users):
+    from crisis.errors import ValidationError
+    from crisis.log import service as log
+
+    tib = login("duty_officer")
+    resp = tib.post(f"{BASE}/incidents", json={"title": "Brand \u202egnilrak", "kind": "brand"})
+    assert resp.status_code == 422 and "textriktningen" in resp.get_json()["error"]["message"]
+    resp = tib.patch(f"{BASE}/incidents/{incident.id}", json={"title": "Ny \u2067rubrik"})
+    assert resp.status_code == 422
+    resp = tib.post(f"{BASE}/incidents/{incident.id}/tasks", json={"title": "Ring \u202ePeter"})
+    assert resp.status_code == 422 and "title" in resp.get_json()["error"]["message"]
+    entry = log.append(actor=users["staff"], incident_id=incident.id, text="Strömmen borta i Kinna")
+    with pytest.raises(ValidationError, match="textriktningen"):
+        log.correct(actor=users["staff"], incident_id=incident.id, number=entry.number, text="Strömmen \u202eborta")
+    with pytest.raises(ValidationError, match="NUL"):  # a page's form reaches the same service
+        log.append(actor=users["staff"], incident_id=incident.id, text="a\x00b")
+    with pytest.raises(ValidationError, match="counterpart"):
+        log.append(actor=users["staff"], incident_id=incident.id, text="ok", counterpart="SOS \u202eAlarm")
+
+
+def test_ordinary_right_to_left_text_is_kept(app, login, incident):
+    """Arabic or Hebrew text itself is fine (it needs no control characters)."""
+    resp = login("staff").post(f"{BASE}/incidents/{incident.id}/log", json={"text": "Tolk behövs: مرحبا, שלום"})
+    assert resp.status_code == 201, resp.get_data(as_text=True)
