@@ -287,6 +287,14 @@ def login(*, username: str, password: str, ip: str | None, policy: LoginPolicy |
     raise ApiError(_l("Fel användarnamn eller lösenord."), code="invalid_credentials", status=401)
 
 
+def login_session(
+    *, username: str, password: str, ip: str | None, policy: LoginPolicy | None = None
+) -> tuple[User, str]:
+    """`login`, then `start_session`: the user and the key their session cookie carries."""
+    user = login(username=username, password=password, ip=ip, policy=policy)
+    return user, start_session(user=user, ip=ip)
+
+
 def failed_logins(*, page: int = 1, per_page: int = 50) -> tuple[list[FailedLogin], int]:
     """Refused logins, newest first, one page; and how many there are in all."""
     page = max(1, min(page, 10_000))

@@ -64,8 +64,7 @@ def _login(username: str, password: str) -> User:
     policy = service.LoginPolicy(
         max_failures=cfg["CRISIS_LOGIN_MAX_FAILURES"], window=timedelta(minutes=cfg["CRISIS_LOGIN_LOCKOUT_MINUTES"])
     )
-    user = service.login(username=username, password=password, ip=request.remote_addr, policy=policy)
-    key = service.start_session(user=user, ip=request.remote_addr)
+    user, key = service.login_session(username=username, password=password, ip=request.remote_addr, policy=policy)
     login_user(user)
     session[SESSION_KEY] = key
     session[SEEN_KEY] = time.time()

@@ -156,6 +156,7 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("sites-new", "admin", DESKTOP, "light", "/sites/new", None),
     ("admin-users", "admin", DESKTOP, "light", "/admin/users", None),
     ("admin-tokens", "admin", DESKTOP, "light", "/admin/tokens", None),
+    ("account", "staff", DESKTOP, "light", "/account", None),
 ]
 
 
