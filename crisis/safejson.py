@@ -82,3 +82,13 @@ def nul_problem(data: Any) -> str | None:
 def has_bidi_control(text: str | None) -> bool:
     """True if `text` holds a bidirectional embedding, override or isolate character."""
     return bool(text) and any(ch in BIDI_CONTROLS for ch in text or "")
+
+
+def int64(value: object) -> int:
+    """A non-negative integer that fits 64 bits, from its decimal text; ValueError otherwise.
+    Usable as werkzeug's `type=` (`request.args.get("incident", type=int64)` gives None
+    for junk or an id beyond what the database stores)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > INT_MAX:
+        raise ValueError(f"not a 64-bit id: {text[:30]!r}")
+    return int(text)

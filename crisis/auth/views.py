@@ -21,6 +21,7 @@ from crisis.auth.models import ApiToken, User
 from crisis.auth.permissions import Perm, require
 from crisis.errors import ApiError
 from crisis.extensions import db, limiter, login_manager
+from crisis.safejson import int64
 
 pages = Blueprint("auth", __name__)
 
@@ -202,7 +203,7 @@ FAILED_PER_PAGE = 50
 
 def _render_admin(new_token: str | None = None) -> str:
     tokens = list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc())))
-    failed_page = max(1, min(request.args.get("failed_page", 1, type=int) or 1, 10_000))
+    failed_page = max(1, min(request.args.get("failed_page", 1, type=int64) or 1, 10_000))
     failed, failed_total = service.failed_logins(page=failed_page, per_page=FAILED_PER_PAGE)
     return render_template(
         "auth/admin_users.html",
@@ -274,7 +275,7 @@ def admin_tokens_create() -> Any:
     if not form.validate_on_submit():
         flash(_("Tokenen behöver ett namn."), "error")
         return redirect(url_for("auth.admin_users"))
-    user_id = request.form.get("user_id", type=int) or current_user.id
+    user_id = request.form.get("user_id", type=int64) or current_user.id
     tok, plain = service.create_token(user_id=user_id, name=form.name.data)
     # Shown once, on this response only; never stored in plain text.
     return _render_admin(new_token=plain)

@@ -200,3 +200,19 @@ def test_ordinary_right_to_left_text_is_kept(app, login, incident):
     """Arabic or Hebrew text itself is fine (it needs no control characters)."""
     resp = login("staff").post(f"{BASE}/incidents/{incident.id}/log", json={"text": "Tolk behövs: مرحبا, שלום"})
     assert resp.status_code == 201, resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role,method,url,data",
+    [
+        ("leader", "GET", f"/lessons?incident={10**30}", None),
+        ("leader", "POST", "/lessons", {"observation": "x", "owner": "y", "incident": str(10**30)}),
+        ("staff", "GET", f"/print/marks.css?incident={10**30}", None),
+        ("staff", "GET", f"/print/marks.css?exercise={2**63}", None),
+        ("admin", "POST", "/admin/tokens", {"tok-name": "x", "user_id": str(10**30)}),
+        ("admin", "GET", f"/admin/users?failed_page={10**30}", None),
+    ],
+)
+def test_huge_integers_in_page_forms_and_queries_are_no_500(app, login, role, method, url, data):
+    resp = login(role).open(url, method=method, data=data)
+    assert resp.status_code < 500, (url, resp.status_code)
