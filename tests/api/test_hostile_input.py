@@ -80,10 +80,13 @@ def test_integer_overflow_in_body_is_422(app, login, incident):
 def test_deeply_nested_json_is_400(app, login, incident):
     staff = login("staff")
     for depth in (100, 100_000):
-        body = '{"text": ' + "[" * depth + "]" * depth + "}"
-        resp = staff.post(f"{BASE}/incidents/{incident.id}/log", data=body, content_type="application/json")
-        assert resp.status_code == 400, (depth, resp.get_data(as_text=True)[:300])
-        assert resp.get_json()["error"]["code"] == "malformed_json"
+        for headers in ({}, {"Idempotency-Key": f"deep-{depth}"}):
+            body = '{"text": ' + "[" * depth + "]" * depth + "}"
+            resp = staff.post(
+                f"{BASE}/incidents/{incident.id}/log", data=body, content_type="application/json", headers=headers
+            )
+            assert resp.status_code == 400, (depth, headers, resp.get_data(as_text=True)[:300])
+            assert resp.get_json()["error"]["code"] == "malformed_json"
 
 
 def test_five_thousand_digit_number_is_400(app, login, incident):
