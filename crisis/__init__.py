@@ -8,11 +8,20 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from crisis import extensions as ext
 from crisis.config import ROOT, load_config
 
 SUPPORTED_LOCALES = ("sv", "en")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """werkzeug's `int` converter, bounded to what the database stores (64 bits)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _select_locale() -> str:
@@ -32,6 +41,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(load_config(overrides))
+    # Every `<int:...>` in a URL is at most 2^63-1: a larger one matches no
+    # route (404) instead of overflowing the database (500).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "crisis" / "translations")
 
     # Rate-limit counters live in Redis when there is one (shared by all

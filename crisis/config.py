@@ -92,6 +92,18 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CRISIS_TILE_URL": env.get("CRISIS_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "CRISIS_TILE_ATTRIBUTION": env.get("CRISIS_TILE_ATTRIBUTION") or "© OpenStreetMap contributors",
         "CRISIS_LOGIN_RATE_LIMIT": env.get("CRISIS_LOGIN_RATE_LIMIT") or "10 per minute",
+        # A browser session unused for this long is over (the next request asks for a login).
+        "CRISIS_SESSION_IDLE_MINUTES": _int(
+            "CRISIS_SESSION_IDLE_MINUTES", env.get("CRISIS_SESSION_IDLE_MINUTES") or "480", 1, 525_600
+        ),
+        # Per account (whatever the address): after this many refused logins within
+        # the lockout window, the account takes no password until the window has passed.
+        "CRISIS_LOGIN_MAX_FAILURES": _int(
+            "CRISIS_LOGIN_MAX_FAILURES", env.get("CRISIS_LOGIN_MAX_FAILURES") or "5", 1, 1000
+        ),
+        "CRISIS_LOGIN_LOCKOUT_MINUTES": _int(
+            "CRISIS_LOGIN_LOCKOUT_MINUTES", env.get("CRISIS_LOGIN_LOCKOUT_MINUTES") or "15", 1, 1440
+        ),
         "CRISIS_SECURE_COOKIES": _bool("CRISIS_SECURE_COOKIES", env.get("CRISIS_SECURE_COOKIES", "off")),
         "CRISIS_TESTING": _bool("CRISIS_TESTING", env.get("CRISIS_TESTING", "off")),
         "CRISIS_PLAYBOOK_DIR": env.get("CRISIS_PLAYBOOK_DIR") or str(ROOT / "playbooks"),

@@ -7,11 +7,16 @@ pages a readable page. Anything else is a bug and is logged as one.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+# Unexpected errors (every 500) with their traceback. Its own logger, given a
+# handler if nothing configured logging, so the operator always sees them.
+log = logging.getLogger("krisrum.errors")
 
 # A user-facing message: a Swedish source string through the translation
 # layer, e.g. `_l("Ingen händelse %(id)s.", id=incident_id)`.
@@ -121,7 +126,20 @@ def _http_message(err: HTTPException) -> str:
     return str(message) if message is not None else (err.description or err.name)
 
 
+def ensure_error_log() -> None:
+    """Unexpected errors reach stderr even when no logging is configured (gunicorn,
+    `flask run`): without a handler Python would print only the message, not the traceback."""
+    root = logging.getLogger()
+    krisrum = logging.getLogger("krisrum")
+    if not root.handlers and not krisrum.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        krisrum.addHandler(handler)
+
+
 def register_error_handlers(app: Flask) -> None:
+    ensure_error_log()
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Any:
         if _wants_json():
@@ -138,7 +156,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error (500) on %s %s", request.method, request.path)
         if _wants_json():
             return error_response("internal_error", str(_l("Internt fel; det har loggats.")), 500)
         return render_template("error.html", status=500, message=_l("Internt fel")), 500

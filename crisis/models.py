@@ -1,7 +1,7 @@
 """Imports every model module so the metadata (and Alembic) sees every table."""
 
 from crisis.api.idempotency import IdempotencyKey  # noqa: F401
-from crisis.auth.models import ApiToken, User  # noqa: F401
+from crisis.auth.models import ApiToken, FailedLogin, User, UserSession  # noqa: F401
 from crisis.decisions.models import Decision  # noqa: F401
 from crisis.events.models import Event  # noqa: F401
 from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noqa: F401

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_login import current_user
 
+from crisis import safejson
 from crisis.api import idempotency
 from crisis.errors import ApiError, ValidationError
 from crisis.extensions import csrf
@@ -41,12 +42,52 @@ def _authenticate() -> None:
         )
     # A browser session must prove the request came from our own pages; a
     # bearer token cannot be sent by another site, so it needs no CSRF token.
+    # Only a token that really authenticates counts: any other Authorization
+    # header (junk, Basic, a revoked token) leaves a cookie session protected.
     if (
         request.method not in ("GET", "HEAD", "OPTIONS")
-        and not request.headers.get("Authorization")
+        and not _bearer_authenticated()
         and current_app.config.get("WTF_CSRF_ENABLED", True)
     ):
         csrf.protect()
+
+
+def _bearer_authenticated() -> bool:
+    from crisis.auth import service as auth_service
+
+    return auth_service.bearer_token(request.headers.get("Authorization", "")) is not None
+
+
+def _unsafe(e: safejson.UnsafeJSON) -> ApiError:
+    if e.reason == "int_out_of_range":
+        return ValidationError(
+            _l("Talet i fältet %(field)s är för stort (högst 2^63-1).", field=e.path or "(body)"),
+            details=[{"field": e.path or "(body)", "message": "integer out of range"}],
+        )
+    if e.reason == "number_too_long":
+        return ApiError(_l("Ett tal i JSON-innehållet har för många siffror."), code="malformed_json")
+    return ApiError(
+        _l("JSON-innehållet är för djupt nästlat (högst %(limit)s nivåer).", limit=safejson.MAX_DEPTH),
+        code="malformed_json",
+    )
+
+
+def _refuse_nul(data: Any) -> None:
+    where = safejson.nul_problem(data)
+    if where is not None:
+        raise ValidationError(
+            _l("Fältet %(field)s innehåller ett NUL-tecken, som inte är tillåtet i text.", field=where),
+            details=[{"field": where, "message": "NUL character not allowed"}],
+        )
+
+
+def _bounded(model: pydantic.BaseModel) -> pydantic.BaseModel:
+    """Every integer the model holds fits 64 bits (pydantic also makes ints of strings)."""
+    try:
+        safejson.check_structure(model.model_dump())
+    except safejson.UnsafeJSON as e:
+        raise _unsafe(e) from None
+    return model
 
 
 @dataclass
@@ -62,6 +103,7 @@ class Operation:
     public: bool = False
     perm: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    int_params: tuple[str, ...] = ()
 
 
 REGISTRY: list[Operation] = []
@@ -83,7 +125,9 @@ def parse_body(model: type[pydantic.BaseModel]) -> Any:
         raise ApiError(_l("Skicka JSON med Content-Type: application/json."), code="unsupported_media_type", status=415)
     raw = request.get_data(cache=True, as_text=True)
     try:
-        data = json.loads(raw) if raw.strip() else None
+        data = safejson.loads(raw) if raw.strip() else None
+    except safejson.UnsafeJSON as e:
+        raise _unsafe(e) from None
     except json.JSONDecodeError as e:
         raise ApiError(
             _l(
@@ -96,8 +140,9 @@ def parse_body(model: type[pydantic.BaseModel]) -> Any:
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(_l("Innehållet måste vara ett JSON-objekt."))
+    _refuse_nul(data)
     try:
-        return model.model_validate(data)
+        return _bounded(model.model_validate(data))
     except pydantic.ValidationError as e:
         details = _format_errors(e)[1]
         raise ValidationError(
@@ -113,8 +158,10 @@ def parse_body(model: type[pydantic.BaseModel]) -> Any:
 
 
 def parse_query(model: type[pydantic.BaseModel]) -> Any:
+    args = request.args.to_dict()
+    _refuse_nul(args)
     try:
-        return model.model_validate(request.args.to_dict())
+        return _bounded(model.model_validate(args))
     except pydantic.ValidationError as e:
         details = _format_errors(e)[1]
         raise ValidationError(
@@ -195,6 +242,7 @@ def operation(
                 public=public,
                 perm=perm,
                 extra=extra,
+                int_params=tuple(re.findall(r"<int:([a-z_]+)>", rule)),
             )
         )
         return view
@@ -245,6 +293,26 @@ def _difference(sent: Any, dumped: Any, path: str = "") -> str:
     return f"at {path or '(top)'}: sent {sent!r:.200}, model gives {dumped!r:.200}"
 
 
+def _bound_integers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the schema what the API enforces for every integer: at most 64 bits."""
+    if schema.get("type") == "integer":
+        schema.setdefault("maximum", safejson.INT_MAX)
+        schema.setdefault("minimum", safejson.INT_MIN)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list):
+            schema[key] = [_bound_integers(dict(s)) if isinstance(s, dict) else s for s in schema[key]]
+    return schema
+
+
+def component_name(title: str) -> str:
+    """An OpenAPI component name (letters, digits, `.`, `_`, `-`) for a pydantic title:
+    the generic `Items[IncidentOut]` becomes `IncidentList`."""
+    generic = re.fullmatch(r"Items\[(\w+?)(?:Out)?\]", title)
+    if generic:
+        return f"{generic.group(1)}List"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", title)
+
+
 def build_spec() -> dict[str, Any]:
     """OpenAPI 3.1 from the registry; schemas come from the pydantic models."""
     from crisis.api import schemas  # noqa: F401  (shared component schemas)
@@ -252,15 +320,24 @@ def build_spec() -> dict[str, Any]:
     components: dict[str, Any] = {"Error": schemas.ERROR_SCHEMA}
     paths: dict[str, Any] = {}
 
-    def ref(model: Any) -> dict[str, Any]:
+    def add(name: str, schema: dict[str, Any]) -> None:
+        # Two different models under one name would silently describe one of
+        # them wrongly: refuse (rename one of the classes).
+        if name in components and components[name] != schema:
+            raise ValueError(f"two different schemas are named {name!r} in the OpenAPI document")
+        components[name] = schema
+
+    def ref(model: Any, mode: Literal["validation", "serialization"] = "serialization") -> dict[str, Any]:
         adapter = pydantic.TypeAdapter(model)
-        js = adapter.json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        js = adapter.json_schema(ref_template="#/components/schemas/{model}", mode=mode)
         for name, sub in js.pop("$defs", {}).items():
-            components.setdefault(name, sub)
+            add(name, sub)
         title = js.get("title")
         if isinstance(model, type) and issubclass(model, pydantic.BaseModel) and title:
-            components.setdefault(title, js)
-            return {"$ref": f"#/components/schemas/{title}"}
+            name = component_name(title)
+            js["title"] = name
+            add(name, js)
+            return {"$ref": f"#/components/schemas/{name}"}
         return js
 
     for op in REGISTRY:
@@ -276,18 +353,27 @@ def build_spec() -> dict[str, Any]:
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer"} if name.endswith("id") or name in ("n",) else {"type": "string"},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+                    if name in op.int_params
+                    else {"type": "string"},
                 }
             )
         if op.query is not None:
+            # Each parameter's schema as the model validates it: limits, defaults, choices.
+            query_js = op.query.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
+            for def_name, sub in query_js.pop("$defs", {}).items():
+                add(def_name, sub)
             for name, f in op.query.model_fields.items():
+                schema = _bound_integers(dict(query_js.get("properties", {}).get(name, {})))
+                schema.pop("title", None)
+                description = schema.pop("description", None) or f.description or ""
                 params.append(
                     {
                         "name": name,
                         "in": "query",
                         "required": f.is_required(),
-                        "description": f.description or "",
-                        "schema": ref(f.annotation) if f.annotation is not None else {},
+                        "description": description,
+                        "schema": schema,
                     }
                 )
         if op.method in ("post", "put", "patch", "delete") and not op.public:

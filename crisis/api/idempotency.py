@@ -147,7 +147,7 @@ def _fingerprint() -> str:
     raw = request.get_data(cache=True)
     try:
         canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode("utf-8") if raw else b""
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # parse_body refuses it with a clear 400
         canonical = raw
     h = hashlib.sha256()
     h.update(f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n".encode())

@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
-from crisis.auth.models import ApiToken, User
+from crisis.auth.models import ApiToken, FailedLogin, User, UserSession
 from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import Role
-from crisis.errors import Conflict, NotFound, ValidationError
+from crisis.errors import ApiError, Conflict, NotFound, ValidationError
 from crisis.extensions import db
 from crisis.realtime import handlers as realtime_handlers
 
@@ -145,17 +147,166 @@ def authenticate(*, username: str, password: str) -> User | None:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """flask-login's user_loader: `id:epoch`, so a bumped epoch ends old sessions."""
+# A session row older than this is dead whatever its cookie says (and pruned).
+SESSION_MAX_AGE = timedelta(days=31)
+FAILED_LOGIN_KEEP = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Per-account slowing down: after `max_failures` refused logins within
+    `window`, the account takes no password until the window has passed."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def load_session_user(session_id: str, session_key: str | None = None) -> tuple[User, int] | None:
+    """flask-login's user_loader: `id:epoch`, so a bumped epoch ends old sessions,
+    and the session's own key, whose row a logout ends. The user and the row's id."""
     try:
         uid_s, epoch_s = session_id.split(":", 1)
         uid, epoch = int(uid_s), int(epoch_s)
     except ValueError:
         return None
+    if not session_key or not 0 < uid <= 2**63 - 1:
+        return None
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_epoch != epoch:
         return None
-    return user
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _key_digest(session_key)))
+    if row is None or row.user_id != user.id or row.ended_at is not None:
+        return None
+    if utcnow() - row.created_at > SESSION_MAX_AGE:
+        return None
+    return user, row.id
+
+
+def start_session(*, user: User, ip: str | None) -> str:
+    """A new server-side session for a login; returns the key the cookie carries.
+    Prunes the user's dead rows, so the table does not grow without bound."""
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
+    with write_transaction(db.session):
+        db.session.execute(
+            sa.delete(UserSession).where(
+                UserSession.user_id == user.id,
+                sa.or_(UserSession.ended_at < now - timedelta(days=1), UserSession.created_at < now - SESSION_MAX_AGE),
+            )
+        )
+        db.session.add(UserSession(user_id=user.id, key_hash=_key_digest(key), ip=(ip or None) and ip[:45]))
+    return key
+
+
+def end_session(*, session_key: str | None) -> int | None:
+    """Logout: the session is dead on the server (a copied cookie too). Its row id, if any."""
+    if not session_key:
+        return None
+    with write_transaction(db.session):
+        row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _key_digest(session_key)))
+        if row is None:
+            return None
+        if row.ended_at is None:
+            row.ended_at = utcnow()
+        row_id = row.id
+    realtime_handlers.disconnect_session(row_id)
+    return row_id
+
+
+def end_all_sessions(*, user_id: int) -> int:
+    """Log out everywhere: every browser session of the user ends and their sockets
+    close. API tokens stay (revoke them separately). Returns how many sessions were open."""
+    with write_transaction(db.session):
+        user = get(user_id=user_id)
+        result = db.session.execute(
+            sa.update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        user.session_epoch += 1
+    realtime_handlers.disconnect_user(user_id)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def open_session_count(*, user_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.ended_at.is_(None),
+                UserSession.created_at > utcnow() - SESSION_MAX_AGE,
+            )
+        )
+        or 0
+    )
+
+
+def _recent_failures(username: str, since: datetime) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(FailedLogin)
+            .where(FailedLogin.username == username, FailedLogin.at > since)
+        )
+        or 0
+    )
+
+
+def login(*, username: str, password: str, ip: str | None, policy: LoginPolicy | None = None) -> User:
+    """The active user with these credentials. A refused login is recorded (name,
+    account, time, address); after too many for one account within the window,
+    that account takes no password at all (429) until the window has passed,
+    whichever address the attempts come from."""
+    policy = policy or LoginPolicy()
+    name = (username or "").strip().lower()[:64]
+    now = utcnow()
+    locked = bool(name) and _recent_failures(name, now - policy.window) >= policy.max_failures
+    user = None if locked else authenticate(username=name, password=password)
+    if user is not None:
+        return user
+    known = get_by_username(username=name) if name else None
+    with write_transaction(db.session):
+        db.session.execute(sa.delete(FailedLogin).where(FailedLogin.at < now - FAILED_LOGIN_KEEP))
+        db.session.add(
+            FailedLogin(username=name, user_id=known.id if known else None, ip=(ip or None) and ip[:45], locked=locked)
+        )
+    if locked:
+        raise ApiError(
+            _l(
+                "För många misslyckade inloggningar för kontot; försök igen om %(minutes)s minuter.",
+                minutes=int(policy.window.total_seconds() // 60),
+            ),
+            code="account_locked",
+            status=429,
+        )
+    raise ApiError(_l("Fel användarnamn eller lösenord."), code="invalid_credentials", status=401)
+
+
+def login_session(
+    *, username: str, password: str, ip: str | None, policy: LoginPolicy | None = None
+) -> tuple[User, str]:
+    """`login`, then `start_session`: the user and the key their session cookie carries."""
+    user = login(username=username, password=password, ip=ip, policy=policy)
+    return user, start_session(user=user, ip=ip)
+
+
+def failed_logins(*, page: int = 1, per_page: int = 50) -> tuple[list[FailedLogin], int]:
+    """Refused logins, newest first, one page; and how many there are in all."""
+    page = max(1, min(page, 10_000))
+    total = int(db.session.scalar(sa.select(sa.func.count()).select_from(FailedLogin)) or 0)
+    rows = db.session.scalars(
+        sa.select(FailedLogin)
+        .order_by(FailedLogin.at.desc(), FailedLogin.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
 
 
 def _token_digest(token: str) -> str:
@@ -176,16 +327,34 @@ def create_token(*, user_id: int, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_token(*, token_id: int) -> None:
+    """Revoke a token; once committed, the sockets it opened close too."""
     with write_transaction(db.session):
         tok = db.session.get(ApiToken, token_id)
         if tok is None:
             raise NotFound(_l("Token %(id)s finns inte.", id=token_id))
         if tok.revoked_at is None:
             tok.revoked_at = utcnow()
+    realtime_handlers.disconnect_token(token_id)
 
 
 def user_for_token(token: str) -> User | None:
+    tok = valid_token(token)
+    return tok.user if tok is not None else None
+
+
+def valid_token(token: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this plain text, else None."""
+    if not token:
+        return None
     tok = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
     if tok is None or tok.revoked_at is not None or not tok.user.active:
         return None
-    return tok.user
+    return tok
+
+
+def bearer_token(authorization: str) -> ApiToken | None:
+    """The valid token an `Authorization: Bearer …` header carries, else None
+    (junk, another scheme or a revoked token)."""
+    if not authorization.startswith("Bearer "):
+        return None
+    return valid_token(authorization[7:].strip())

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pydantic
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crisis.api import operation
@@ -20,22 +21,62 @@ from crisis.auth.models import ApiToken, User
 from crisis.auth.permissions import Perm, require
 from crisis.errors import ApiError
 from crisis.extensions import db, limiter, login_manager
-from crisis.realtime import handlers as realtime_handlers
+from crisis.safejson import int64
 
 pages = Blueprint("auth", __name__)
 
 
+# In the signed session cookie: the key of the server-side session row, and
+# when the session was last used (for the idle timeout).
+SESSION_KEY = "krisrum_sid"
+SEEN_KEY = "krisrum_seen"
+SEEN_REFRESH_SECONDS = 60
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    return service.load_session_user(session_id)
+    now = time.time()
+    seen = session.get(SEEN_KEY)
+    idle = current_app.config["CRISIS_SESSION_IDLE_MINUTES"] * 60
+    if not isinstance(seen, int | float) or isinstance(seen, bool) or now - seen > idle:
+        return None
+    found = service.load_session_user(session_id, session.get(SESSION_KEY))
+    if found is None:
+        return None
+    user, row_id = found
+    g.krisrum_session_id = row_id  # the socket handshake joins this session's room
+    if now - seen > SEEN_REFRESH_SECONDS:
+        session[SEEN_KEY] = now
+    return user
 
 
 @login_manager.request_loader
 def _load_from_bearer(req: Any) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return service.user_for_token(header[7:].strip())
-    return None
+    tok = service.bearer_token(req.headers.get("Authorization", ""))
+    if tok is None:
+        return None
+    g.krisrum_token_id = tok.id  # the socket handshake joins this token's room
+    return tok.user
+
+
+def _login(username: str, password: str) -> User:
+    """Check the credentials (recorded and slowed per account by the service) and begin a session."""
+    cfg = current_app.config
+    policy = service.LoginPolicy(
+        max_failures=cfg["CRISIS_LOGIN_MAX_FAILURES"], window=timedelta(minutes=cfg["CRISIS_LOGIN_LOCKOUT_MINUTES"])
+    )
+    user, key = service.login_session(username=username, password=password, ip=request.remote_addr, policy=policy)
+    login_user(user)
+    session[SESSION_KEY] = key
+    session[SEEN_KEY] = time.time()
+    return user
+
+
+def _forget_session() -> str | None:
+    key = session.pop(SESSION_KEY, None)
+    session.pop(SEEN_KEY, None)
+    logout_user()
+    return key
 
 
 def _login_limit() -> str:
@@ -72,11 +113,7 @@ class UserOut(pydantic.BaseModel):
 )
 @limiter.limit(_login_limit)
 def api_login(body: LoginIn) -> dict[str, Any]:
-    user = service.authenticate(username=body.username, password=body.password)
-    if user is None:
-        raise ApiError(_l("Fel användarnamn eller lösenord."), code="invalid_credentials", status=401)
-    login_user(user)
-    return user.to_dict()
+    return _login(body.username, body.password).to_dict()
 
 
 @operation("/auth/me", "GET", summary="The logged-in user", tag="auth", response=UserOut)
@@ -101,12 +138,12 @@ def login() -> Any:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = service.authenticate(username=form.username.data, password=form.password.data)
-        if user is not None:
-            login_user(user)
+        try:
+            _login(form.username.data, form.password.data)
             return redirect(_safe_next(request.args.get("next")))
-        flash(_("Fel användarnamn eller lösenord."), "error")
-        status = 401
+        except ApiError as e:
+            flash(e.message, "error")
+            status = e.status
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -117,10 +154,41 @@ def login() -> Any:
 def logout() -> Any:
     form = EmptyForm()
     if form.validate_on_submit():
-        user_id = current_user.id
-        logout_user()
-        realtime_handlers.disconnect_user(user_id)
+        # Ended on the server: a copy of the cookie is dead too; this session's sockets close.
+        service.end_session(session_key=_forget_session())
     return redirect(url_for("auth.login"))
+
+
+@pages.route("/account", methods=["GET"])
+@login_required
+def account() -> Any:
+    return render_template(
+        "auth/account.html", open_sessions=service.open_session_count(user_id=current_user.id), form=EmptyForm()
+    )
+
+
+@pages.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere() -> Any:
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    service.end_all_sessions(user_id=current_user.id)
+    _forget_session()
+    flash(_("Du är utloggad på alla enheter."), "ok")
+    return redirect(url_for("auth.login"))
+
+
+@pages.route("/admin/users/<int:user_id>/logout-everywhere", methods=["POST"])
+@login_required
+@require(Perm.ADMIN)
+def admin_users_logout_everywhere(user_id: int) -> Any:
+    if EmptyForm().validate_on_submit():
+        try:
+            service.end_all_sessions(user_id=user_id)
+            flash(_("Användaren är utloggad på alla enheter."), "ok")
+        except ApiError as e:
+            flash(e.message, "error")
+    return redirect(url_for("auth.admin_users"))
 
 
 @pages.route("/admin/users", methods=["GET"])
@@ -130,8 +198,13 @@ def admin_users() -> Any:
     return _render_admin()
 
 
+FAILED_PER_PAGE = 50
+
+
 def _render_admin(new_token: str | None = None) -> str:
     tokens = list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc())))
+    failed_page = max(1, min(request.args.get("failed_page", 1, type=int64) or 1, 10_000))
+    failed, failed_total = service.failed_logins(page=failed_page, per_page=FAILED_PER_PAGE)
     return render_template(
         "auth/admin_users.html",
         users=service.list_users(),
@@ -141,6 +214,10 @@ def _render_admin(new_token: str | None = None) -> str:
         empty_form=EmptyForm(),
         update_form_for=lambda u: UserUpdateForm(prefix=f"u{u.id}", role=u.role.value, active=u.active),
         new_token=new_token,
+        failed=failed,
+        failed_page=failed_page,
+        failed_pages=max(1, -(-failed_total // FAILED_PER_PAGE)),
+        failed_total=failed_total,
     )
 
 
@@ -198,7 +275,7 @@ def admin_tokens_create() -> Any:
     if not form.validate_on_submit():
         flash(_("Tokenen behöver ett namn."), "error")
         return redirect(url_for("auth.admin_users"))
-    user_id = request.form.get("user_id", type=int) or current_user.id
+    user_id = request.form.get("user_id", type=int64) or current_user.id
     tok, plain = service.create_token(user_id=user_id, name=form.name.data)
     # Shown once, on this response only; never stored in plain text.
     return _render_admin(new_token=plain)

@@ -20,6 +20,7 @@ from crisis.incidents.models import Incident
 from crisis.labels import DECISION_FIELDS
 from crisis.log import service as log
 from crisis.staffing.models import Position
+from crisis.textcheck import check_text
 
 
 def get(*, viewer: User, incident_id: int) -> Incident:
@@ -60,6 +61,7 @@ def _check_title(title: str) -> str:
         raise ValidationError(_l("Rubriken är tom."))
     if len(title) > 200:
         raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=200))
+    check_text(title, "title")
     return title
 
 

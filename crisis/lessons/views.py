@@ -21,6 +21,7 @@ from crisis.auth.permissions import Perm, check
 from crisis.errors import ApiError
 from crisis.lessons import service
 from crisis.lessons.models import LessonStatus
+from crisis.safejson import int64
 
 # --- API ---------------------------------------------------------------------------------
 
@@ -203,7 +204,7 @@ def index() -> Any:
                     recommendation=form.recommendation.data or "",
                     owner=form.owner.data,
                     deadline=form.deadline.data,
-                    incident_id=int(form.incident.data) if form.incident.data else None,
+                    incident_id=int64(form.incident.data) if form.incident.data else None,
                 )
             except (ApiError, ValueError) as e:
                 flash(e.message if isinstance(e, ApiError) else _("Ogiltigt värde i formuläret."), "error")
@@ -215,7 +216,7 @@ def index() -> Any:
                 flash(
                     _("%(field)s: %(errors)s", field=getattr(form, field).label.text, errors="; ".join(errors)), "error"
                 )
-    only = request.args.get("incident", type=int)
+    only = request.args.get("incident", type=int64)
     rows = service.list_lessons(viewer=current_user, incident_id=only)
     groups = [(s.value, [x for x in rows if x.status is s]) for s in LessonStatus]
     return render_template(

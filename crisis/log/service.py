@@ -22,6 +22,7 @@ from crisis.log import hashing
 from crisis.log.models import LogEntry
 from crisis.search import service as search
 from crisis.staffing.models import Assignment, Position
+from crisis.textcheck import check_text
 
 MAX_TEXT = 10_000
 MAX_FUTURE = timedelta(minutes=5)
@@ -66,6 +67,7 @@ def _clean(value: str | None, field: str, limit: int) -> str | None:
     value = value.strip()
     if len(value) > limit:
         raise ValidationError(_l("%(field)s är längre än %(limit)s tecken.", field=field, limit=limit))
+    check_text(value, field)
     return value or None
 
 
@@ -248,6 +250,7 @@ def _validate_user_entry(
 ) -> tuple[LogKind, Classification]:
     if not text or not text.strip():
         raise ValidationError(_l("Texten är tom."))
+    check_text(text, "text")
     if len(text) > MAX_TEXT:
         raise ValidationError(_l("Texten är längre än %(limit)s tecken.", limit=MAX_TEXT))
     try:

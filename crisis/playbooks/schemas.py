@@ -12,7 +12,7 @@ from crisis.playbooks.loader import Playbook
 from crisis.playbooks.models import CalloutEntry, ChecklistItem
 
 
-class PositionOut(pydantic.BaseModel):
+class PlaybookPositionOut(pydantic.BaseModel):
     key: str
     label: str
 
@@ -47,7 +47,7 @@ class PlaybookOut(pydantic.BaseModel):
     kind: str
     description: str
     default_level: str
-    positions: list[PositionOut]
+    positions: list[PlaybookPositionOut]
     callout: list[ContactOut] = pydantic.Field(description="Empty for roles that may not read confidential data")
     callout_count: int
     tasks: list[TaskTemplateOut]

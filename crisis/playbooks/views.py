@@ -23,6 +23,7 @@ from crisis.auth.permissions import Perm, has_perm, require
 from crisis.collation import sv_key
 from crisis.errors import ApiError, ValidationError
 from crisis.incidents import service as incidents
+from crisis.incidents.schemas import IncidentOut
 from crisis.playbooks import activation, callout, checklist, registry
 from crisis.playbooks.schemas import (
     ActivateIn,
@@ -62,6 +63,7 @@ def api_get_playbook(key: str) -> dict[str, Any]:
     summary="Activate a playbook: the incident with positions, tasks, checklist, call-out and reminders",
     tag="playbooks",
     body=ActivateIn,
+    response=IncidentOut,
     status=201,
     perm="create_incident",
 )

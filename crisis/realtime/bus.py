@@ -36,6 +36,16 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def session_room(session_id: int) -> str:
+    """Every socket opened by one browser session (ended by its logout)."""
+    return f"session:{session_id}"
+
+
+def token_room(token_id: int) -> str:
+    """Every socket opened with one API token (ended when it is revoked)."""
+    return f"token:{token_id}"
+
+
 def skip_for(wire: dict[str, Any]) -> dict[str, Any]:
     """What an audience that may not see an event gets instead: its place in the sequence."""
     return {"incident": wire["incident"], "seq": wire["seq"]}
@@ -78,14 +88,28 @@ def send_to_sid(sid: str, name: str, data: dict[str, Any]) -> None:
     socketio.emit(name, data, to=sid)
 
 
-def disconnect_user(user_id: int) -> None:
-    """End every socket of a user (logout, role change): the session they were
-    authorised with is no longer valid."""
+def _disconnect_room(room: str) -> None:
     server = socketio.server
     if server is None:
         return
-    for sid, _eio in list(server.manager.get_participants("/", user_room(user_id))):
+    for sid, _eio in list(server.manager.get_participants("/", room)):
         server.disconnect(sid, namespace="/")
+
+
+def disconnect_user(user_id: int) -> None:
+    """End every socket of a user (log out everywhere, role change): the sessions
+    they were authorised with are no longer valid."""
+    _disconnect_room(user_room(user_id))
+
+
+def disconnect_session(session_id: int) -> None:
+    """End the sockets of one browser session (its logout)."""
+    _disconnect_room(session_room(session_id))
+
+
+def disconnect_token(token_id: int) -> None:
+    """End the sockets an API token opened (it was revoked)."""
+    _disconnect_room(token_room(token_id))
 
 
 def install() -> None:

@@ -20,10 +20,11 @@ continues from `head`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
@@ -35,16 +36,22 @@ from crisis.incidents.models import Incident
 from crisis.realtime.bus import (
     INBOX_ROOM,
     SCREENS_ROOM,
+    disconnect_session,
+    disconnect_token,
     disconnect_user,
     room_for,
     send_to_sid,
+    session_room,
     skip_for,
+    token_room,
     user_room,
 )
 
-__all__ = ["disconnect_user"]  # re-exported: callers end a user's sockets through the realtime package
+# re-exported: callers end sockets through the realtime package
+__all__ = ["disconnect_session", "disconnect_token", "disconnect_user"]
 
 REPLAY_BATCH = 500
+log = logging.getLogger("krisrum.errors")
 
 
 def _live_sockets() -> int:
@@ -66,18 +73,38 @@ def on_connect(auth: Any = None) -> bool:
         return False
     join_room(user_room(current_user.id))
     join_room(SCREENS_ROOM)  # kommun-wide news (readiness.changed) reaches every screen
+    # The user loaders say what authenticated this handshake: a browser session
+    # (ended by its logout) or an API token (ended when revoked).
+    session_id = g.get("krisrum_session_id")
+    token_id = g.get("krisrum_token_id")
+    if session_id is not None:
+        join_room(session_room(session_id))
+    if token_id is not None:
+        join_room(token_room(token_id))
     db.session.remove()
     return True
 
 
+INT_MAX = 2**63 - 1
+
+
 def _int(value: Any) -> int | None:
+    """A non-negative 64-bit integer (or its decimal text), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= INT_MAX:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     return None
+
+
+@socketio.on_error_default
+def on_error(err: Exception) -> dict[str, Any]:
+    """A bug in a handler: logged with its traceback; the client gets an error ack, not silence."""
+    log.exception("unhandled error in a Socket.IO handler (event %s)", getattr(request, "event", {}).get("message"))
+    db.session.remove()
+    return {"ok": False, "error": "internal error"}
 
 
 @socketio.on("join")

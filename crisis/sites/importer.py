@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from crisis import safejson
 from crisis.enums import SiteCategory
 from crisis.sites.risk import DependencyProblem, ProblemKind, find_dependency_problems
 
@@ -466,7 +467,11 @@ def parse_geojson(
     graph) lets cycles through stored sites be found too.
     """
     try:
-        document = json.loads(text.lstrip("\ufeff"))
+        document = safejson.loads(text.lstrip("\ufeff"))
+    except safejson.UnsafeJSON as error:
+        raise SiteImportError(
+            [f"unreadable JSON: {error.reason.replace('_', ' ')} at {error.path or 'the top'}"]
+        ) from None
     except json.JSONDecodeError as error:
         raise SiteImportError([f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from None
     features = _features(document)

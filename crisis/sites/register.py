@@ -80,8 +80,10 @@ def resolve(site_ref: SiteRef) -> Site:
     """A site by its numeric id, or by its key. Text made only of digits is
     taken as an id."""
     site: Site | None
-    if isinstance(site_ref, int) or (isinstance(site_ref, str) and site_ref.isdigit()):
-        site = db.session.get(Site, int(site_ref))
+    if isinstance(site_ref, int) or (isinstance(site_ref, str) and site_ref.isascii() and site_ref.isdigit()):
+        # An id beyond 64 bits (or 5,000 digits) is no site, not a database overflow.
+        number = int(site_ref) if len(str(site_ref)) <= 19 else -1
+        site = db.session.get(Site, number) if 0 <= number <= 2**63 - 1 else None
     else:
         site = db.session.scalar(sa.select(Site).where(Site.key == str(site_ref)))
     if site is None:

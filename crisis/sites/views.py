@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crisis import safejson
 from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
@@ -259,7 +260,9 @@ def _form_data(form: SiteForm, errors: list[str]) -> dict[str, Any]:
     lat_text, lon_text = (form.lat.data or "").strip(), (form.lon.data or "").strip()
     if raw_geometry:
         try:
-            data["geometry"] = json.loads(raw_geometry)
+            data["geometry"] = safejson.loads(raw_geometry)
+        except safejson.UnsafeJSON:
+            errors.append(_("Geometrin är för djupt nästlad eller har för stora tal."))
         except json.JSONDecodeError as e:
             errors.append(
                 _(

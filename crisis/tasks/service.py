@@ -37,6 +37,7 @@ from crisis.log.models import LogEntry
 from crisis.search import service as search
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
+from crisis.textcheck import check_text
 
 _log = logging.getLogger("krisrum.tasks")
 
@@ -107,6 +108,7 @@ def _title(value: Any) -> str:
     title: str = " ".join(value.split())
     if len(title) > MAX_TITLE:
         raise ValidationError(_l("Rubriken är längre än %(limit)s tecken.", limit=MAX_TITLE))
+    check_text(title, "title")
     return title
 
 

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from crisis.errors import ValidationError
 from crisis.exercises import service as exercises
 from crisis.incidents import service as incidents
+from crisis.safejson import int64
 
 pages = Blueprint("printmarks", __name__)
 
@@ -77,8 +78,8 @@ def print_marks() -> Any:
     if marking not in MARKINGS:
         raise ValidationError(_("Okänd märkning."))
     try:
-        incident_id = int(request.args["incident"]) if "incident" in request.args else None
-        exercise_id = int(request.args["exercise"]) if "exercise" in request.args else None
+        incident_id = int64(request.args["incident"]) if "incident" in request.args else None
+        exercise_id = int64(request.args["exercise"]) if "exercise" in request.args else None
     except ValueError:
         raise ValidationError(_("Ogiltigt nummer.")) from None
     if incident_id is not None:

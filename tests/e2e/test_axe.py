@@ -186,6 +186,7 @@ STATES: list[tuple[str, str, tuple[int, int], str, str, Callable[[Any], None] | 
     ("admin-tokens", "admin", DESKTOP, "light", "/admin/tokens", None),
     ("readiness", "leader", DESKTOP, "light", "/readiness", None),
     ("readiness-confirm-dialog", "leader", DESKTOP, "dark", "/readiness", _readiness_dialog),
+    ("account", "staff", DESKTOP, "light", "/account", None),
 ]
 
 
