@@ -1,4 +1,4 @@
-"""The situation log (dagbok): append-only, numbered, hash-chained."""
+"""The situation log (dagbok): append-only, numbered, hash-chained, with signed checkpoints of its head."""
 
 from __future__ import annotations
 
@@ -9,5 +9,19 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The log API routes (added to the API blueprint, crisis.api.bp, by `views`)."""
-    from crisis.log import views  # noqa: F401
+    """The log API routes (added to the API blueprint, crisis.api.bp, by `views`), and the signed
+    checkpoints of the chain head: on close, and periodically from the scheduler."""
+    from crisis import registry
+    from crisis.log import checkpoints, signing, views  # noqa: F401
+
+    reg = registry.of(app)
+    key_file = app.config.get("CRISIS_SIGNING_KEY_FILE")
+    if key_file:
+        signing.load_private_key(key_file)  # an unreadable key stops the start, with its path
+        reg.on_close(checkpoints.close_hook)
+        reg.on_scheduler_start("crisis.log.jobs:recover")
+    elif not app.config.get("TESTING"):
+        app.logger.warning(
+            "CRISIS_SIGNING_KEY_FILE is not set: no signed checkpoints of the log are written, so a rewrite "
+            "by whoever can write the database is not detectable (verify-log: tail not protected)"
+        )
