@@ -88,7 +88,9 @@ How to verify it without Krisrum
        key.verify(open("manifest.sig", "rb").read(), open("manifest.json", "rb").read())
 
    (raises InvalidSignature if anything was changed). The key's fingerprint is
-   the SHA-256 of its 32 raw public bytes ({fingerprint}).
+   the SHA-256 of its 32 raw public bytes ({fingerprint}):
+
+       openssl pkey -pubin -in public-key.pem -outform DER | tail -c 32 | sha256sum
 
 3. The manifest's "files" entries against sha256sum of each file, and
    log.chain_head against the "hash" of the last entry of log.json. Each

@@ -456,3 +456,72 @@ def test_attack_file_edited_without_touching_the_manifest_fails_sha256sums_and_m
     res = app.test_cli_runner().invoke(args=["verify-archive", str(path)])
     assert res.exit_code == 1 and "staffing.json: hash mismatch" in res.output
     assert manifest.verify_sums(files) is not None
+
+
+def test_migrated_sqlite_database_refuses_insert_or_replace(tmp_path):
+    app = make_app(tmp_path / "mig")
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("INSERT OR REPLACE is SQLite's")
+        res = app.test_cli_runner().invoke(args=["init-db"])
+        assert res.exit_code == 0, res.output
+        names = db.session.scalars(sa.text("select name from sqlite_master where type='trigger'")).all()
+        assert "log_entries_no_replace" in names
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_demo_env_file_gets_a_signing_key_beside_it(tmp_path):
+    from crisis.server import ensure_env_file
+
+    env = tmp_path / ".env"
+    ensure_env_file(env)
+    text = env.read_text()
+    key_file = tmp_path / "signing-key.pem"
+    assert f"CRISIS_SIGNING_KEY_FILE={key_file}" in text and "CRISIS_SECRET_KEY=" in text
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    signing.load_private_key(key_file)
+    ensure_env_file(env)  # second start: nothing new
+    assert env.read_text() == text
+    # an existing .env from before signing keys: the key line is added, the secret kept
+    old = tmp_path / "old" / ".env"
+    old.parent.mkdir()
+    old.write_text("CRISIS_SECRET_KEY=abc")
+    ensure_env_file(old)
+    assert old.read_text().startswith("CRISIS_SECRET_KEY=abc\nCRISIS_SIGNING_KEY_FILE=")
+
+
+def test_archive_verifies_with_standard_tools(app, login, incident, users, tmp_path):
+    """README.txt's commands, run: sha256sum -c and openssl's Ed25519 check, without Krisrum."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("sha256sum") and shutil.which("openssl")):
+        pytest.skip("needs sha256sum and openssl")
+    path = _archive(login, incident, users, tmp_path)
+    out = tmp_path / "unpacked"
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(out)
+    assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=out).returncode == 0
+    verify = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public-key.pem", "-rawin"]
+    verify += ["-in", "manifest.json", "-sigfile", "manifest.sig"]
+    assert subprocess.run(verify, cwd=out, capture_output=True).returncode == 0
+    (out / "tasks.json").write_bytes(b"[]\n")
+    assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=out, capture_output=True).returncode != 0
+    man = json.loads((out / "manifest.json").read_bytes())
+    man["exported_by"] = "Någon annan"
+    (out / "manifest.json").write_bytes(manifest.dumps(man))
+    assert subprocess.run(verify, cwd=out, capture_output=True).returncode != 0
+
+
+def test_scheduler_start_schedules_the_periodic_checkpoint_and_catches_up(app, incident, users):
+    from crisis.log import jobs
+    from crisis.scheduler import runner
+
+    _entries(incident, users, 1)
+    jobs.recover()
+    assert jobs.JOB_ID in runner.job_ids()
+    assert db.session.scalar(sa.select(sa.func.count(LogCheckpoint.id))) == 1
+    jobs.recover()  # idempotent: replaced, nothing new to sign
+    assert runner.job_ids().count(jobs.JOB_ID) == 1
+    assert db.session.scalar(sa.select(sa.func.count(LogCheckpoint.id))) == 1
