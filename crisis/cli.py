@@ -73,8 +73,15 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
     default=None,
     help="Ed25519 public key (PEM) to check the checkpoints with; default: the configured signing key's",
 )
+@click.option(
+    "--archive",
+    "archives",
+    type=click.Path(dir_okay=False, exists=True),
+    multiple=True,
+    help="An archive package whose signed checkpoint (manifest.json) is checked too; repeatable",
+)
 @with_appcontext
-def verify_log(incident_id: int | None, public_key_file: str | None) -> None:
+def verify_log(incident_id: int | None, public_key_file: str | None, archives: tuple[str, ...]) -> None:
     """Verify the hash chain of the log and check it against every signed checkpoint.
 
     Exit 1 naming the incident and the first bad entry: an altered entry, a
@@ -92,6 +99,14 @@ def verify_log(incident_id: int | None, public_key_file: str | None) -> None:
         key = signing.load_public_key(public_key_file) if public_key_file else checkpoints.public_key()
     except signing.SigningKeyError as e:
         fail(str(e), 2)
+    extra = []
+    for path in archives:
+        try:
+            cp = checkpoints.from_archive(path)
+        except ValueError as e:
+            fail(f"{path}: {e}", 2)
+        if cp is not None:
+            extra.append(cp)
     if key is None:
         click.echo("warning: no signing key configured (CRISIS_SIGNING_KEY_FILE): no checkpoints, tail not protected")
     bad = 0
@@ -101,7 +116,7 @@ def verify_log(incident_id: int | None, public_key_file: str | None) -> None:
             bad += 1
             click.echo(f"incident {iid}: TAMPERED at entry {problem.number}: {problem.reason}", err=True)
             continue
-        verdict = checkpoints.verify(incident_id=iid, key=key)
+        verdict = checkpoints.verify(incident_id=iid, key=key, extra=extra)
         if verdict.problem is not None:
             bad += 1
             click.echo(

@@ -17,7 +17,12 @@ def init_app(app: Flask) -> None:
     reg = registry.of(app)
     key_file = app.config.get("CRISIS_SIGNING_KEY_FILE")
     if key_file:
-        signing.load_private_key(key_file)  # an unreadable key stops the start, with its path
+        try:
+            signing.load_private_key(key_file)
+        except signing.SigningKeyError as e:  # an unreadable key stops the start, with its path
+            from crisis.config import ConfigError
+
+            raise ConfigError(f"CRISIS_SIGNING_KEY_FILE: {e}") from None
         reg.on_close(checkpoints.close_hook)
         reg.on_scheduler_start("crisis.log.jobs:recover")
     elif not app.config.get("TESTING"):

@@ -188,6 +188,21 @@ def _from_reports(incident_id: int) -> list[dict[str, Any]]:
     return found
 
 
+def from_archive(path: str) -> dict[str, Any] | None:
+    """The signed checkpoint in an archive package's manifest (None in an unsigned one).
+
+    Raises ValueError when the file is not a readable archive."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            man = json.loads(zf.read("manifest.json"))
+    except (OSError, KeyError, zipfile.BadZipFile) as e:
+        raise ValueError(f"not a readable archive ({e})") from None
+    cp = (man.get("log") or {}).get("checkpoint") if isinstance(man, dict) else None
+    return cp if isinstance(cp, dict) else None
+
+
 def verify(*, incident_id: int, key: Ed25519PublicKey | None, extra: list[dict[str, Any]] | None = None) -> Verdict:
     """Check the stored chain of one incident against every checkpoint known for it.
 

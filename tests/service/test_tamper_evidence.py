@@ -525,3 +525,31 @@ def test_scheduler_start_schedules_the_periodic_checkpoint_and_catches_up(app, i
     jobs.recover()  # idempotent: replaced, nothing new to sign
     assert runner.job_ids().count(jobs.JOB_ID) == 1
     assert db.session.scalar(sa.select(sa.func.count(LogCheckpoint.id))) == 1
+
+
+def test_attack_everything_in_the_host_wiped_but_an_archive_handed_out_catches_it(
+    app, login, incident, users, tmp_path
+):
+    """Rewrite, delete every checkpoint row and the file (no reports): the archive handed to the
+    länsstyrelse earlier still holds the signed head."""
+    path = _archive(login, incident, users, tmp_path)
+    _recompute_from(incident.id, 2, text="Omskriven")
+    db.session.execute(sa.delete(LogCheckpoint))
+    db.session.commit()
+    cp_file = checkpoints.checkpoint_file()
+    if cp_file.exists():
+        cp_file.unlink()
+    res = _verify(app, "--incident", str(incident.id))
+    assert res.exit_code == 0 and "no checkpoints, tail not protected" in res.output  # alone: not detectable
+    res = _verify(app, "--incident", str(incident.id), "--archive", str(path))
+    assert res.exit_code == 1 and "the chain was rewritten" in res.output
+    assert f"incident {incident.id}: TAMPERED at entry" in res.output
+
+
+def test_an_unreadable_signing_key_stops_the_start_naming_it(tmp_path):
+    from crisis.config import ConfigError
+
+    bad = tmp_path / "not-a-key.pem"
+    bad.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(ConfigError, match="CRISIS_SIGNING_KEY_FILE: .*not-a-key.pem"):
+        make_app(tmp_path / "app", CRISIS_SIGNING_KEY_FILE=str(bad))
