@@ -10,9 +10,10 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """The log API routes (added to the API blueprint, crisis.api.bp, by `views`), and the signed
-    checkpoints of the chain head: on close, and periodically from the scheduler."""
+    checkpoints of the chain head periodically from the scheduler (incidents.close_locked signs the
+    final head itself, after every close hook wrote its entries)."""
     from crisis import registry
-    from crisis.log import checkpoints, signing, views  # noqa: F401
+    from crisis.log import signing, views  # noqa: F401
 
     reg = registry.of(app)
     key_file = app.config.get("CRISIS_SIGNING_KEY_FILE")
@@ -23,7 +24,6 @@ def init_app(app: Flask) -> None:
             from crisis.config import ConfigError
 
             raise ConfigError(f"CRISIS_SIGNING_KEY_FILE: {e}") from None
-        reg.on_close(checkpoints.close_hook)
         reg.on_scheduler_start("crisis.log.jobs:recover")
     elif not app.config.get("TESTING"):
         app.logger.warning(

@@ -24,7 +24,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 
 from crisis import aftercommit
-from crisis.auth.models import User
 from crisis.db import utcnow, write_transaction
 from crisis.enums import IncidentStatus
 from crisis.events import service as events
@@ -117,11 +116,6 @@ def _append_to_file(path: str, record: dict[str, Any]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def close_hook(*, incident: Incident, actor: User) -> None:
-    """Registered with `reg.on_close`: the closed incident's final head, signed in the closing transaction."""
-    write_locked(incident=incident, source="close")
 
 
 def periodic() -> int:

@@ -553,3 +553,23 @@ def test_an_unreadable_signing_key_stops_the_start_naming_it(tmp_path):
     bad.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
     with pytest.raises(ConfigError, match="CRISIS_SIGNING_KEY_FILE: .*not-a-key.pem"):
         make_app(tmp_path / "app", CRISIS_SIGNING_KEY_FILE=str(bad))
+
+
+def test_close_checkpoint_covers_the_entries_of_the_close_hooks(app, users, tmp_path):
+    """Closing an incident with recurring reminders: the playbooks' hook writes an entry; the signed head includes it."""
+    from crisis.playbooks import activation, registry
+    from tests.service.test_playbook_reminders import PLAYBOOK, _close
+
+    directory = tmp_path / "playbooks"
+    directory.mkdir()
+    (directory / "testlarm.yaml").write_text(PLAYBOOK, encoding="utf-8")
+    app.config["CRISIS_PLAYBOOK_DIR"] = str(directory)
+    assert registry.reload(app).all_errors == []
+    inc = activation.activate(actor=users["duty_officer"], playbook_key="testlarm", title="Test", context="")
+    _close(users, inc.id)
+    last = db.session.scalars(
+        sa.select(LogEntry).where(LogEntry.incident_id == inc.id).order_by(LogEntry.number.desc()).limit(1)
+    ).one()
+    assert last.text.startswith("Återkommande påminnelser stoppade")
+    cp = db.session.scalars(sa.select(LogCheckpoint).where(LogCheckpoint.source == "close")).one()
+    assert (cp.number, cp.hash) == (last.number, last.hash)
