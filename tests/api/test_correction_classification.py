@@ -30,6 +30,12 @@ def _confidential_decision(incident, users):
     )
 
 
+def _page(client, path):
+    resp = client.get(path)
+    assert resp.status_code == 200, path
+    return resp.get_data(as_text=True)
+
+
 def _url(incident, n):
     return f"/api/v1/incidents/{incident.id}/log/{n}/correction"
 
@@ -100,12 +106,16 @@ def test_public_correction_of_a_confidential_entry_leaks_nothing_to_observers(lo
     observer = login("observer")
     secrets = (SECRET_WHO, SECRET_MANDATE, SECRET_PARTY, "Intern Motpart")
     seen = {
-        "api log": observer.get(f"/api/v1/incidents/{incident.id}/log").get_data(as_text=True),
-        "api events": observer.get(f"/api/v1/incidents/{incident.id}/events").get_data(as_text=True),
-        "workspace page": observer.get(f"/incidents/{incident.id}").get_data(as_text=True),
-        "timeline page": observer.get(f"/incidents/{incident.id}/timeline").get_data(as_text=True),
-        "print page": observer.get(f"/incidents/{incident.id}/log/print").get_data(as_text=True),
-        "csv export": observer.get(f"/incidents/{incident.id}/log.csv").get_data(as_text=True),
+        "api log": _page(observer, f"/api/v1/incidents/{incident.id}/log"),
+        "api events": _page(observer, f"/api/v1/incidents/{incident.id}/events"),
+        "workspace page": _page(observer, f"/incidents/{incident.id}"),
+        "timeline page": _page(observer, f"/incidents/{incident.id}/timeline"),
+        "print page": _page(observer, f"/incidents/{incident.id}/log/print"),
+        "csv export": _page(observer, f"/incidents/{incident.id}/log.csv"),
+        "masked csv": _page(observer, f"/incidents/{incident.id}/log.csv?masked=1"),
+        "masked print": _page(observer, f"/incidents/{incident.id}/log/print?masked=1"),
+        "wall page": _page(observer, f"/incidents/{incident.id}/wall"),
+        "api timeline": _page(observer, f"/api/v1/incidents/{incident.id}/timeline"),
         "socket": str(events([(p["name"], p["args"][0]) for p in observer_socket.get_received()])),
     }
     assert "Beslut om avsp" in seen["api log"] and "Beslut om avsp" in seen["socket"]
