@@ -68,10 +68,11 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
 @click.option("--incident", "incident_id", type=int, default=None, help="Only this incident")
 @click.option(
     "--public-key",
-    "public_key_file",
+    "public_key_files",
     type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Ed25519 public key (PEM) to check the checkpoints with; default: the configured signing key's",
+    multiple=True,
+    help="Ed25519 public key (PEM) to check the checkpoints with; repeat it for keys replaced by a rotation; "
+    "default: the configured signing key's",
 )
 @click.option(
     "--archive",
@@ -81,7 +82,7 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
     help="An archive package whose signed checkpoint (manifest.json) is checked too; repeatable",
 )
 @with_appcontext
-def verify_log(incident_id: int | None, public_key_file: str | None, archives: tuple[str, ...]) -> None:
+def verify_log(incident_id: int | None, public_key_files: tuple[str, ...], archives: tuple[str, ...]) -> None:
     """Verify the hash chain of the log and check it against every signed checkpoint.
 
     Exit 1 naming the incident and the first bad entry: an altered entry, a
@@ -96,9 +97,11 @@ def verify_log(incident_id: int | None, public_key_file: str | None, archives: t
     if incident_id and db.session.get(Incident, incident_id) is None:
         fail(f"no incident {incident_id}", 2)
     try:
-        key = signing.load_public_key(public_key_file) if public_key_file else checkpoints.public_key()
+        configured = checkpoints.public_key()
+        keys = [signing.load_public_key(f) for f in public_key_files] or ([configured] if configured else [])
     except signing.SigningKeyError as e:
         fail(str(e), 2)
+    key = keys or None
     extra = []
     for path in archives:
         try:

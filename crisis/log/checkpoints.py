@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -197,7 +198,12 @@ def from_archive(path: str) -> dict[str, Any] | None:
     return cp if isinstance(cp, dict) else None
 
 
-def verify(*, incident_id: int, key: Ed25519PublicKey | None, extra: list[dict[str, Any]] | None = None) -> Verdict:
+def verify(
+    *,
+    incident_id: int,
+    key: Ed25519PublicKey | Sequence[Ed25519PublicKey] | None,
+    extra: list[dict[str, Any]] | None = None,
+) -> Verdict:
     """Check the stored chain of one incident against every checkpoint known for it.
 
     Checkpoints come from the table, the checkpoint file, approved reports'
@@ -216,7 +222,7 @@ def verify(*, incident_id: int, key: Ed25519PublicKey | None, extra: list[dict[s
     for c in candidates:
         unique.setdefault(str(c.get("signature")), c)
     checkpoints = sorted(unique.values(), key=lambda c: (int(c.get("number") or 0), str(c.get("at"))))
-    if key is None:
+    if key is None or (not isinstance(key, Ed25519PublicKey) and not key):
         notes.append("no signing key configured: checkpoints cannot be checked, tail not protected")
         return Verdict(None, 0, 0, notes)
     last_number = int(

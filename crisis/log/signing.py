@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -136,11 +137,18 @@ class CheckpointProblem(NamedTuple):
 
 
 def check_against_chain(
-    checkpoint: dict[str, Any], key: Ed25519PublicKey, hashes: dict[int, str], last_number: int
+    checkpoint: dict[str, Any],
+    key: Ed25519PublicKey | Sequence[Ed25519PublicKey],
+    hashes: dict[int, str],
+    last_number: int,
 ) -> CheckpointProblem | None:
-    """One checkpoint against the stored chain (`hashes`: number -> hash of the entries it names)."""
+    """One checkpoint against the stored chain (`hashes`: number -> hash of the entries it names).
+
+    `key` may be several keys (the current one and those it replaced): a signature by any of them counts.
+    """
     number = int(checkpoint.get("number", 0))
-    if not signature_valid(key, checkpoint):
+    keys = [key] if isinstance(key, Ed25519PublicKey) else list(key)
+    if not any(signature_valid(k, checkpoint) for k in keys):
         return CheckpointProblem(
             number,
             f"the checkpoint signed at {checkpoint.get('at')} has no valid signature by the configured key "

@@ -573,3 +573,23 @@ def test_close_checkpoint_covers_the_entries_of_the_close_hooks(app, users, tmp_
     assert last.text.startswith("Återkommande påminnelser stoppade")
     cp = db.session.scalars(sa.select(LogCheckpoint).where(LogCheckpoint.source == "close")).one()
     assert (cp.number, cp.hash) == (last.number, last.hash)
+
+
+def test_after_a_key_rotation_both_public_keys_are_given(app, incident, users, tmp_path):
+    """Checkpoints by the old key stay valid when its public key is passed too; only the old one is not enough."""
+    _entries(incident, users, 2)
+    _checkpoint(incident.id)  # by the current (old) key
+    old_pub = tmp_path / "old.pem"
+    old_pub.write_bytes(signing.public_pem(checkpoints.public_key()))
+    new_key_file = tmp_path / "new-key.pem"
+    signing.generate_key_file(new_key_file)
+    app.config["CRISIS_SIGNING_KEY_FILE"] = str(new_key_file)  # rotated
+    log.append(actor=users["staff"], incident_id=incident.id, text="Efter bytet")
+    _checkpoint(incident.id)  # by the new key
+    res = _verify(app, "--incident", str(incident.id))
+    assert res.exit_code == 1 and "no valid signature" in res.output  # the old checkpoint, new key only
+    new_pub = tmp_path / "new.pem"
+    new_pub.write_bytes(signing.public_pem(checkpoints.public_key()))
+    res = _verify(app, "--incident", str(incident.id), "--public-key", str(old_pub), "--public-key", str(new_pub))
+    assert res.exit_code == 0, res.output
+    assert "2 signed checkpoints" in res.output
