@@ -113,3 +113,30 @@ class LogCheckpoint(db.Model):
             "key": self.key_fingerprint,
             "signature": self.signature,
         }
+
+
+# Checkpoints are append-only too (the file copy and the signatures are what hold
+# against the database's owner; this keeps application code and casual SQL honest).
+CHECKPOINT_SQLITE_GUARD = [
+    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints "
+    "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints "
+    "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+]
+CHECKPOINT_PG_GUARD = [
+    "CREATE OR REPLACE FUNCTION log_checkpoints_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'log checkpoints are append-only'; END; $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS log_checkpoints_no_change ON log_checkpoints",
+    "CREATE TRIGGER log_checkpoints_no_change BEFORE UPDATE OR DELETE ON log_checkpoints "
+    "FOR EACH ROW EXECUTE FUNCTION log_checkpoints_append_only()",
+]
+
+
+def checkpoint_guard_statements(dialect_name: str) -> list[str]:
+    return {"sqlite": CHECKPOINT_SQLITE_GUARD, "postgresql": CHECKPOINT_PG_GUARD}.get(dialect_name, [])
+
+
+@sa.event.listens_for(LogCheckpoint.__table__, "after_create")
+def _install_checkpoint_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
+    for stmt in checkpoint_guard_statements(connection.dialect.name):
+        connection.exec_driver_sql(stmt)

@@ -1,4 +1,4 @@
-"""log: signed checkpoints of the chain head, and SQLite's INSERT OR REPLACE refused on log entries
+"""log: signed checkpoints of the chain head (append-only), and SQLite's INSERT OR REPLACE refused on log entries
 
 Revision ID: c4d7e2a9b135
 Revises: b7e2c4a91f03
@@ -23,6 +23,22 @@ SQLITE_NO_REPLACE = (
     "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END"
 )
 
+CHECKPOINT_GUARD = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints "
+        "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints "
+        "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION log_checkpoints_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'log checkpoints are append-only'; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS log_checkpoints_no_change ON log_checkpoints",
+        "CREATE TRIGGER log_checkpoints_no_change BEFORE UPDATE OR DELETE ON log_checkpoints "
+        "FOR EACH ROW EXECUTE FUNCTION log_checkpoints_append_only()",
+    ],
+}
+
 
 def upgrade():
     op.create_table(
@@ -39,7 +55,10 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_log_checkpoints_incident_number", "log_checkpoints", ["incident_id", "number"], unique=False)
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    for stmt in CHECKPOINT_GUARD.get(dialect, []):
+        op.execute(stmt)
+    if dialect == "sqlite":
         # PostgreSQL has no INSERT OR REPLACE; its ON CONFLICT DO UPDATE fires the UPDATE trigger.
         op.execute(SQLITE_NO_REPLACE)
 
@@ -47,5 +66,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS log_entries_no_replace")
+    else:
+        op.execute("DROP FUNCTION IF EXISTS log_checkpoints_append_only() CASCADE")
     op.drop_index("ix_log_checkpoints_incident_number", table_name="log_checkpoints")
     op.drop_table("log_checkpoints")

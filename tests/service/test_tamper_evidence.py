@@ -55,12 +55,19 @@ def _checkpoint(incident_id: int, source: str = "periodic") -> dict[str, Any]:
 
 
 def _drop_all_guards() -> None:
-    """What the database's owner can do: remove every trigger on the log."""
+    """What the database's owner can do: remove every trigger on the log and its checkpoints."""
     if db.engine.dialect.name == "sqlite":
-        for t in ("log_entries_no_update", "log_entries_no_delete", "log_entries_no_replace"):
+        for t in (
+            "log_entries_no_update",
+            "log_entries_no_delete",
+            "log_entries_no_replace",
+            "log_checkpoints_no_update",
+            "log_checkpoints_no_delete",
+        ):
             db.session.execute(sa.text(f"DROP TRIGGER IF EXISTS {t}"))
     else:
-        db.session.execute(sa.text("DROP TRIGGER log_entries_no_change ON log_entries"))
+        db.session.execute(sa.text("DROP TRIGGER IF EXISTS log_entries_no_change ON log_entries"))
+        db.session.execute(sa.text("DROP TRIGGER IF EXISTS log_checkpoints_no_change ON log_checkpoints"))
     db.session.commit()
 
 
@@ -191,6 +198,7 @@ def test_attack_swapped_checkpoint_from_another_incident_is_refused(app, inciden
     _entries(other, users, 2)
     cp = _checkpoint(other.id)
     # a valid checkpoint of the other incident, moved to this one
+    _drop_all_guards()
     db.session.execute(sa.update(LogCheckpoint).values(incident_id=incident.id))
     db.session.commit()
     checkpoints.checkpoint_file().unlink()
@@ -466,7 +474,7 @@ def test_migrated_sqlite_database_refuses_insert_or_replace(tmp_path):
         res = app.test_cli_runner().invoke(args=["init-db"])
         assert res.exit_code == 0, res.output
         names = db.session.scalars(sa.text("select name from sqlite_master where type='trigger'")).all()
-        assert "log_entries_no_replace" in names
+        assert {"log_entries_no_replace", "log_checkpoints_no_update", "log_checkpoints_no_delete"} <= set(names)
         db.session.remove()
         db.engine.dispose()
 
@@ -593,3 +601,14 @@ def test_after_a_key_rotation_both_public_keys_are_given(app, incident, users, t
     res = _verify(app, "--incident", str(incident.id), "--public-key", str(old_pub), "--public-key", str(new_pub))
     assert res.exit_code == 0, res.output
     assert "2 signed checkpoints" in res.output
+
+
+def test_checkpoint_rows_are_append_only(app, incident, users):
+    _entries(incident, users, 1)
+    _checkpoint(incident.id)
+    for stmt in (sa.update(LogCheckpoint).values(hash="0" * 64), sa.delete(LogCheckpoint)):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            db.session.execute(stmt)
+            db.session.flush()
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(LogCheckpoint.id))) == 1
