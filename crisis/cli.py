@@ -66,24 +66,69 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
 
 @click.command("verify-log")
 @click.option("--incident", "incident_id", type=int, default=None, help="Only this incident")
+@click.option(
+    "--public-key",
+    "public_key_files",
+    type=click.Path(dir_okay=False, exists=True),
+    multiple=True,
+    help="Ed25519 public key (PEM) to check the checkpoints with; repeat it for keys replaced by a rotation; "
+    "default: the configured signing key's",
+)
+@click.option(
+    "--archive",
+    "archives",
+    type=click.Path(dir_okay=False, exists=True),
+    multiple=True,
+    help="An archive package whose signed checkpoint (manifest.json) is checked too; repeatable",
+)
 @with_appcontext
-def verify_log(incident_id: int | None) -> None:
-    """Verify the hash chain of the log; exit 1 naming the first bad entry."""
+def verify_log(incident_id: int | None, public_key_files: tuple[str, ...], archives: tuple[str, ...]) -> None:
+    """Verify the hash chain of the log and check it against every signed checkpoint.
+
+    Exit 1 naming the incident and the first bad entry: an altered entry, a
+    rewritten chain (hash differs from a signed checkpoint), a shortened chain
+    (a checkpoint beyond the last entry) or a checkpoint without a valid signature.
+    """
     from crisis.incidents.models import Incident
+    from crisis.log import checkpoints, signing
     from crisis.log import service as log
 
     ids = [incident_id] if incident_id else list(db.session.scalars(sa.select(Incident.id).order_by(Incident.id)))
     if incident_id and db.session.get(Incident, incident_id) is None:
         fail(f"no incident {incident_id}", 2)
+    try:
+        configured = checkpoints.public_key()
+        keys = [signing.load_public_key(f) for f in public_key_files] or ([configured] if configured else [])
+    except signing.SigningKeyError as e:
+        fail(str(e), 2)
+    key = keys or None
+    extra = []
+    for path in archives:
+        try:
+            cp = checkpoints.from_archive(path)
+        except ValueError as e:
+            fail(f"{path}: {e}", 2)
+        if cp is not None:
+            extra.append(cp)
+    if key is None:
+        click.echo("warning: no signing key configured (CRISIS_SIGNING_KEY_FILE): no checkpoints, tail not protected")
     bad = 0
     for iid in ids:
         problem = log.verify_chain(incident_id=iid)
-        if problem is None:
-            count = db.session.get(Incident, iid).last_log_number
-            click.echo(f"incident {iid}: OK ({count} entries)")
-        else:
+        if problem is not None:
             bad += 1
             click.echo(f"incident {iid}: TAMPERED at entry {problem.number}: {problem.reason}", err=True)
+            continue
+        verdict = checkpoints.verify(incident_id=iid, key=key, extra=extra)
+        if verdict.problem is not None:
+            bad += 1
+            click.echo(
+                f"incident {iid}: TAMPERED at entry {verdict.problem.number}: {verdict.problem.reason}", err=True
+            )
+            continue
+        count = db.session.get(Incident, iid).last_log_number
+        notes = "".join(f"; {n}" for n in verdict.notes if key is not None)
+        click.echo(f"incident {iid}: OK ({count} entries, {verdict.checkpoints} signed checkpoints){notes}")
     if bad:
         sys.exit(1)
 

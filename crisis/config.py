@@ -131,6 +131,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # 0 = none (their headers are then not trusted).
         "CRISIS_PROXY_COUNT": _int("CRISIS_PROXY_COUNT", env.get("CRISIS_PROXY_COUNT") or "0", 0, 5),
         "CRISIS_DB_POOL_SIZE": _int("CRISIS_DB_POOL_SIZE", env.get("CRISIS_DB_POOL_SIZE") or "10", 1, 1000),
+        # Ed25519 private key (PEM) that signs checkpoints of the log's chain head;
+        # kept outside the database. Empty: no checkpoints (a warning at start).
+        "CRISIS_SIGNING_KEY_FILE": env.get("CRISIS_SIGNING_KEY_FILE", "").strip(),
+        # Append-only copy of every checkpoint (JSON lines); default beside the key.
+        "CRISIS_CHECKPOINT_FILE": env.get("CRISIS_CHECKPOINT_FILE", "").strip(),
+        "CRISIS_CHECKPOINT_MINUTES": _int(
+            "CRISIS_CHECKPOINT_MINUTES", env.get("CRISIS_CHECKPOINT_MINUTES") or "10", 1, 1440
+        ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

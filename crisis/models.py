@@ -8,7 +8,7 @@ from crisis.exercises.models import Exercise, InjectDelivery, Observation  # noq
 from crisis.inbox.models import Deviation, DeviationStep  # noqa: F401
 from crisis.incidents.models import Incident  # noqa: F401
 from crisis.lessons.models import Lesson, LessonChange  # noqa: F401
-from crisis.log.models import LogEntry  # noqa: F401
+from crisis.log.models import LogCheckpoint, LogEntry  # noqa: F401
 from crisis.meetings.models import Meeting, MeetingRhythm  # noqa: F401
 from crisis.playbooks.models import CalloutEntry, ChecklistItem, IncidentReminder, MailMessage, PlaybookActivation  # noqa: F401
 from crisis.readiness.models import ReadinessChange  # noqa: F401

@@ -48,15 +48,24 @@ from crisis.config import ROOT  # noqa: E402
 
 
 def ensure_env_file(path: Path = ROOT / ".env") -> None:
-    """Give a fresh demo checkout its own secret key, so sessions survive restarts."""
-    if path.exists():
-        return
-    path.write_text(
-        "# Written by `make run` on first start; see config.example.env for every setting.\n"
-        f"CRISIS_SECRET_KEY={secrets.token_hex(32)}\n",
-        encoding="utf-8",
-    )
-    path.chmod(0o600)
+    """Give a fresh demo checkout its own secret key, so sessions survive restarts, and its own
+    signing key for the log's checkpoints (signing-key.pem beside .env, never in the database)."""
+    if not path.exists():
+        path.write_text(
+            "# Written by `make run` on first start; see config.example.env for every setting.\n"
+            f"CRISIS_SECRET_KEY={secrets.token_hex(32)}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+    text = path.read_text(encoding="utf-8")
+    if "CRISIS_SIGNING_KEY_FILE" not in text:
+        from crisis.log import signing
+
+        key_file = path.parent / "signing-key.pem"
+        if not key_file.exists():
+            signing.generate_key_file(key_file)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(("" if text.endswith("\n") or not text else "\n") + f"CRISIS_SIGNING_KEY_FILE={key_file}\n")
 
 
 def raise_file_limit(wanted: int) -> int:

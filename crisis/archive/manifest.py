@@ -5,6 +5,14 @@ size, plus the head of the log's hash chain and the number of entries.
 `verify_package` re-checks all of it, and re-verifies the chain inside
 `log.json` entry by entry, so an archive that was edited and had its manifest
 recomputed is still caught.
+
+With a signing key configured the manifest also carries a signed checkpoint
+of the chain head, and the package carries `manifest.sig` (the raw Ed25519
+signature of the exact bytes of manifest.json) and `public-key.pem`. Every
+file is then bound to the signature through its SHA-256 in the manifest, so an
+edited tasks.json with a recomputed manifest fails the signature
+(`verify_signature`). `SHA256SUMS` lets `sha256sum -c` check every file, and
+README.txt says how to check all of it without Krisrum.
 """
 
 from __future__ import annotations
@@ -15,9 +23,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from crisis.log import hashing
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from crisis.log import hashing, signing
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "public-key.pem"
+SUMS = "SHA256SUMS"
+README = "README.txt"
+# Files that the manifest cannot list (they are made from it, or sign it).
+OUTSIDE_MANIFEST = frozenset({MANIFEST, SIGNATURE, PUBLIC_KEY, SUMS})
 FORMAT = "krisrum-archive/1"
 DATETIME_FIELDS = ("occurred_at", "recorded_at")
 
@@ -142,7 +158,7 @@ def verify_package(files: Mapping[str, bytes]) -> tuple[Problem | None, dict[str
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return Problem(f"{MANIFEST}: unreadable"), {}
-    present = set(files) - {MANIFEST}
+    present = set(files) - OUTSIDE_MANIFEST
     for name in sorted(set(listed) - present):
         return Problem(f"{name}: missing"), {}
     for name in sorted(present - set(listed)):
@@ -177,3 +193,65 @@ def verify_package(files: Mapping[str, bytes]) -> tuple[Problem | None, dict[str
         return Problem("log.json: the chain head does not match the manifest"), summary
     summary.update(entries=len(entries), chain_head=head)
     return None, summary
+
+
+def sums_from_digests(digests: Mapping[str, str]) -> bytes:
+    """`SHA256SUMS` in the format `sha256sum -c` reads (two spaces, text mode), every file but itself."""
+    lines = [f"{digest}  {name}\n" for name, digest in sorted(digests.items()) if name != SUMS]
+    return "".join(lines).encode("utf-8")
+
+
+def verify_sums(files: Mapping[str, bytes]) -> Problem | None:
+    if SUMS not in files:
+        return None  # archives made before SHA256SUMS existed
+    listed: dict[str, str] = {}
+    for line in files[SUMS].decode("utf-8", "replace").splitlines():
+        digest, sep, name = line.partition("  ")
+        if not sep:
+            return Problem(f"{SUMS}: unreadable line")
+        listed[name.lstrip("*")] = digest
+    for name in sorted(set(files) - {SUMS}):
+        if name not in listed:
+            return Problem(f"{name}: not in {SUMS}")
+        if listed[name] != sha256(files[name]):
+            return Problem(f"{name}: does not match {SUMS}")
+    for name in sorted(set(listed) - set(files)):
+        return Problem(f"{name}: listed in {SUMS} but missing")
+    return None
+
+
+def verify_signature(files: Mapping[str, bytes], key: Ed25519PublicKey | None) -> tuple[Problem | None, list[str]]:
+    """The manifest's signature and its signed checkpoint, against `key` (the published key).
+
+    Without `key` a signed package is checked with the key it carries, and the
+    notes say to compare that key's fingerprint with the published one.
+    """
+    notes: list[str] = []
+    if SIGNATURE not in files:
+        if key is not None:
+            return Problem(f"{MANIFEST}: not signed ({SIGNATURE} missing), but a signing key is configured"), notes
+        notes.append("the archive is not signed: an edit with a recomputed manifest would not be detected")
+        return None, notes
+    if key is None:
+        try:
+            key = signing.load_public_key_bytes(files.get(PUBLIC_KEY, b""))
+        except signing.SigningKeyError:
+            return Problem(f"{PUBLIC_KEY}: missing or unreadable"), notes
+        notes.append(
+            f"signature checked with the key inside the archive (fingerprint {signing.fingerprint(key)}): "
+            "compare it with the kommun's published fingerprint"
+        )
+    if not signing.bytes_valid(key, files[MANIFEST], files[SIGNATURE]):
+        return Problem(
+            f"{MANIFEST}: the signature does not verify with key {signing.fingerprint(key)[:16]}… "
+            "(the manifest or a file it lists was changed after export)"
+        ), notes
+    manifest = json.loads(files[MANIFEST])
+    cp = (manifest.get("log") or {}).get("checkpoint")
+    if cp is not None:
+        head = manifest["log"]
+        if not signing.signature_valid(key, cp):
+            return Problem(f"{MANIFEST}: the signed checkpoint does not verify"), notes
+        if cp.get("number") != head.get("entries") or cp.get("hash") != head.get("chain_head"):
+            return Problem(f"{MANIFEST}: the signed checkpoint does not match the chain head"), notes
+    return None, notes

@@ -35,12 +35,57 @@ from crisis.errors import NotFound
 from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents.models import Incident
-from crisis.log import export, hashing
+from crisis.log import checkpoints, export, hashing, signing
 from crisis.log import service as log
 
 # The log export's columns with the chain link, so the archive's log.csv can be verified on its own.
 CSV_COLUMNS = [c for c in export.CSV_COLUMNS if c != "hash"] + ["prev_hash", "hash"]
 CHUNK = 500
+
+README_TEXT = """Krisrum archive package of incident {incident}
+================================================
+
+Every file of this package is bound to manifest.json: the manifest lists each
+file's SHA-256 and size, the number of log entries and the head of the log's
+hash chain. manifest.sig is an Ed25519 signature of the exact bytes of
+manifest.json, made with the kommun's Krisrum signing key, which is kept
+outside the database. Change any file and either its SHA-256 no longer matches
+the manifest, or the manifest no longer matches its signature.
+
+How to verify it without Krisrum
+--------------------------------
+1. Every file against its checksum (GNU coreutils):
+
+       sha256sum -c SHA256SUMS
+
+2. The signature of the manifest. public-key.pem is included for convenience;
+   check its fingerprint against the one the kommun publishes, or use the
+   published public key instead:
+
+       openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin \\
+           -in manifest.json -sigfile manifest.sig
+
+   or with Python and the `cryptography` package:
+
+       from cryptography.hazmat.primitives.serialization import load_pem_public_key
+       key = load_pem_public_key(open("public-key.pem", "rb").read())
+       key.verify(open("manifest.sig", "rb").read(), open("manifest.json", "rb").read())
+
+   (raises InvalidSignature if anything was changed). The key's fingerprint is
+   the SHA-256 of its 32 raw public bytes ({fingerprint}):
+
+       openssl pkey -pubin -in public-key.pem -outform DER | tail -c 32 | sha256sum
+
+3. The manifest's "files" entries against sha256sum of each file, and
+   log.chain_head against the "hash" of the last entry of log.json. Each
+   entry's hash is SHA-256 over the previous entry's hash, a newline and the
+   canonical JSON of its recorded fields (see Krisrum's crisis/log/hashing.py).
+   log.checkpoint is the same head signed on its own (incident, number, hash,
+   at), comparable with Krisrum's checkpoint file.
+
+With Krisrum: `flask --app wsgi verify-archive FILE [--public-key PEM]` does
+all of the above.
+"""
 
 
 def filename(incident: Incident) -> str:
@@ -196,6 +241,7 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
     if incident is None:
         raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     log_cap, seq_cap = incident.last_log_number, incident.last_seq
+    key = checkpoints.signing_key()
     incident_dict = incident.to_dict()
     exported_by = f"{actor.display_name} ({actor.username})"
     state: dict[str, Any] = {"count": 0, "head": hashing.GENESIS}
@@ -232,6 +278,11 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
                         if out:
                             yield out
                 digests[name] = (digest.hexdigest(), size)
+            readme = README_TEXT.format(
+                incident=incident_id, fingerprint=signing.fingerprint(key.public_key()) if key else "unsigned"
+            ).encode("utf-8")
+            zf.writestr(manifest.README, readme)
+            digests[manifest.README] = (manifest.sha256(readme), len(readme))
             man = manifest.build_from_digests(
                 digests,
                 incident_id=incident_id,
@@ -240,7 +291,22 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
                 exported_at=utcnow().isoformat(),
                 exported_by=exported_by,
             )
-            zf.writestr(manifest.MANIFEST, manifest.dumps(man))
+            outside: dict[str, bytes] = {}
+            if key is not None:
+                man["log"]["checkpoint"] = signing.sign_head(
+                    key, incident=incident_id, number=state["count"], hash=state["head"], at=utcnow().isoformat()
+                )
+                man["signed_by"] = signing.fingerprint(key.public_key())
+            outside[manifest.MANIFEST] = manifest.dumps(man)
+            if key is not None:
+                outside[manifest.SIGNATURE] = signing.sign_bytes(key, outside[manifest.MANIFEST])
+                outside[manifest.PUBLIC_KEY] = signing.public_pem(key.public_key())
+            for name, data in outside.items():
+                zf.writestr(name, data)
+            # every file's digest: the members' as streamed, the rest now
+            all_digests = {name: d for name, (d, _) in digests.items()}
+            all_digests.update({name: manifest.sha256(data) for name, data in outside.items()})
+            zf.writestr(manifest.SUMS, manifest.sums_from_digests(all_digests))
         yield sink.take()
 
     return incident, generate()

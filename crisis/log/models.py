@@ -44,6 +44,16 @@ class LogEntry(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64))
 
 
+# INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers
+# (unless recursive_triggers is on, which is per connection): refuse any
+# insert that would collide with an existing entry, before SQLite resolves it.
+SQLITE_NO_REPLACE = [
+    "CREATE TRIGGER IF NOT EXISTS log_entries_no_replace BEFORE INSERT ON log_entries "
+    "WHEN EXISTS (SELECT 1 FROM log_entries WHERE id = NEW.id "
+    "OR (incident_id = NEW.incident_id AND number = NEW.number)) "
+    "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END",
+]
+
 # Append-only at the database level: any UPDATE or DELETE of a log row fails,
 # whatever code (or person with a SQL prompt) tries it. Installed for
 # create_all() here and by the migration for migrated databases.
@@ -52,6 +62,7 @@ SQLITE_GUARD = [
     "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS log_entries_no_delete BEFORE DELETE ON log_entries "
     "BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END",
+    *SQLITE_NO_REPLACE,
 ]
 PG_GUARD = [
     "CREATE OR REPLACE FUNCTION log_entries_append_only() RETURNS trigger AS $$ "
@@ -69,4 +80,63 @@ def guard_statements(dialect_name: str) -> list[str]:
 @sa.event.listens_for(LogEntry.__table__, "after_create")
 def _install_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
     for stmt in guard_statements(connection.dialect.name):
+        connection.exec_driver_sql(stmt)
+
+
+class LogCheckpoint(db.Model):
+    """A signed chain head (crisis.log.signing): entry `number` of the incident had hash `hash` at `signed_at`.
+
+    The signature is made with a key that is not in the database, so whoever can
+    write the database cannot make new ones; `verify-log` checks the chain against
+    every checkpoint. Copies go to an append-only file, into approved reports and
+    into archive manifests, so deleting rows here does not hide a rewrite either.
+    """
+
+    __tablename__ = "log_checkpoints"
+    __table_args__ = (sa.Index("ix_log_checkpoints_incident_number", "incident_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"))
+    number: Mapped[int]
+    hash: Mapped[str] = mapped_column(sa.String(64))
+    signed_at: Mapped[str] = mapped_column(sa.String(40))  # exactly the signed ISO text
+    source: Mapped[str] = mapped_column(sa.String(20))  # periodic, close, report, archive
+    key_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    signature: Mapped[str] = mapped_column(sa.String(100))
+
+    def signed(self) -> dict[str, object]:
+        return {
+            "incident": self.incident_id,
+            "number": self.number,
+            "hash": self.hash,
+            "at": self.signed_at,
+            "key": self.key_fingerprint,
+            "signature": self.signature,
+        }
+
+
+# Checkpoints are append-only too (the file copy and the signatures are what hold
+# against the database's owner; this keeps application code and casual SQL honest).
+CHECKPOINT_SQLITE_GUARD = [
+    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints "
+    "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints "
+    "BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END",
+]
+CHECKPOINT_PG_GUARD = [
+    "CREATE OR REPLACE FUNCTION log_checkpoints_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'log checkpoints are append-only'; END; $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS log_checkpoints_no_change ON log_checkpoints",
+    "CREATE TRIGGER log_checkpoints_no_change BEFORE UPDATE OR DELETE ON log_checkpoints "
+    "FOR EACH ROW EXECUTE FUNCTION log_checkpoints_append_only()",
+]
+
+
+def checkpoint_guard_statements(dialect_name: str) -> list[str]:
+    return {"sqlite": CHECKPOINT_SQLITE_GUARD, "postgresql": CHECKPOINT_PG_GUARD}.get(dialect_name, [])
+
+
+@sa.event.listens_for(LogCheckpoint.__table__, "after_create")
+def _install_checkpoint_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
+    for stmt in checkpoint_guard_statements(connection.dialect.name):
         connection.exec_driver_sql(stmt)

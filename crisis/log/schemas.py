@@ -24,8 +24,18 @@ class LogEntryIn(Strict):
 
 class CorrectionIn(Strict):
     text: str = pydantic.Field(min_length=1, max_length=10_000)
-    classification: ClassStr | None = None
+    classification: ClassStr | None = pydantic.Field(
+        None, description="Default: the original's. A lower one needs declassify=true and the leader role."
+    )
     osl_ground: str | None = pydantic.Field(None, max_length=200)
+    declassify: bool = pydantic.Field(
+        False, description="Leader only: the correction is less protected than the original, on purpose"
+    )
+    counterpart: str | None = pydantic.Field(
+        None, max_length=200, description="Only when declassifying (the original's is never copied then)"
+    )
+    decided_by: str | None = pydantic.Field(None, max_length=200, description="Only when declassifying")
+    mandate: str | None = pydantic.Field(None, max_length=300, description="Only when declassifying")
 
 
 class LogQuery(pydantic.BaseModel):

@@ -368,9 +368,23 @@ def correct(
     text: str,
     classification: str | None = None,
     osl_ground: str | None = None,
+    declassify: bool = False,
+    counterpart: str | None = None,
+    decided_by: str | None = None,
+    mandate: str | None = None,
 ) -> LogEntry:
-    """A correction: a new entry pointing at entry `number`, which is then shown struck through."""
+    """A correction: a new entry pointing at entry `number`, which is then shown struck through.
+
+    It inherits the original's classification. Only a leader may give it a
+    lower one, and only by saying so (`declassify`); such a correction never
+    copies the original's counterpart, decided_by or mandate: whatever of
+    them may be less protected is given again (`counterpart`, `decided_by`,
+    `mandate`), so nothing the original kept confidential leaks through it.
+    """
     check(actor, Perm.WRITE_LOG)
+    counterpart = _clean(counterpart, "counterpart", 200)
+    decided_by = _clean(decided_by, "decided_by", 200)
+    mandate = _clean(mandate, "mandate", 300)
     with write_transaction(db.session):
         incident = events.lock_incident(incident_id=incident_id)
         original = _get_entry(incident_id, number)
@@ -395,14 +409,34 @@ def correct(
         cls_value = classification or original.classification.value
         osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
         kind = original.kind  # never SYSTEM: refused above
+        lowered = _lowers(original.classification, cls_value)
+        if lowered:
+            if not declassify:
+                raise ValidationError(
+                    _l(
+                        "En rättelse ärver originalets klassificering (%(classification)s). "
+                        "Bara en ledare kan sänka den, och bara uttryckligen (declassify).",
+                        classification=original.classification.value,
+                    ),
+                    code="classification_inherited",
+                )
+            check(actor, Perm.LEAD)
+        elif counterpart or decided_by or mandate:
+            raise ValidationError(
+                _l(
+                    "Motpart, beslutsfattare och mandat tas från originalet; ange dem bara när du sänker klassificeringen."
+                )
+            )
+        if not lowered:
+            counterpart, decided_by, mandate = original.counterpart, original.decided_by, original.mandate
         kind_e, cls_e = _validate_user_entry(
             text=text,
             kind=kind.value,
             occurred_at=None,
             classification=cls_value,
             osl_ground=osl,
-            decided_by=original.decided_by,
-            mandate=original.mandate,
+            decided_by=decided_by,
+            mandate=mandate,
             incident=incident,
         )
         entry = write_entry(
@@ -411,14 +445,25 @@ def correct(
             kind=kind_e,
             text=text.strip(),
             occurred_at=original.occurred_at,
-            counterpart=original.counterpart,
+            counterpart=counterpart,
             classification=cls_e,
             osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
             corrects=number,
-            decided_by=original.decided_by,
-            mandate=original.mandate,
+            decided_by=decided_by,
+            mandate=mandate,
         )
     return entry
+
+
+PROTECTION = {Classification.PUBLIC: 0, Classification.INTERNAL: 1, Classification.CONFIDENTIAL: 2}
+
+
+def _lowers(original: Classification, requested: str) -> bool:
+    """True when `requested` protects less than `original` (an unknown value is left to the validation)."""
+    try:
+        return PROTECTION[Classification(requested)] < PROTECTION[original]
+    except ValueError:
+        return False
 
 
 def _get_entry(incident_id: int, number: int) -> LogEntry:

@@ -36,6 +36,7 @@ from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
+from crisis.log import checkpoints
 from crisis.log import service as log
 from crisis.reports import cap, history, text
 from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report, ReportStatus
@@ -459,17 +460,22 @@ def approve(*, actor: User, report_id: int, expected_version: int | None = None)
                 )
         now = utcnow()
         actor_id, actor_name = actor.id, actor.display_name  # read before writing: no autoflush in between
-        report.approved_at = now
-        report.approved_by_id = actor_id
-        report.approved_by = actor_name
-        report.status = ReportStatus.APPROVED  # last: from here on the database guard holds
         extra = f" Ersätter lägesrapport {report.supersedes}." if report.supersedes else ""
         nxt = f" Nästa rapport {text.local_time(report.nasta_rapport)}." if report.nasta_rapport else ""
         log.system_entry(
             incident=incident,
             actor=actor,
-            text=f"Lägesrapport {report.number} fastställd av {actor.display_name}.{extra}{nxt}",
+            text=f"Lägesrapport {report.number} fastställd av {actor_name}.{extra}{nxt}",
         )
+        # The chain head including the approval entry, signed (crisis.log.checkpoints): the
+        # frozen report carries it, so a later rewrite of the log is caught against it.
+        signed = checkpoints.write_locked(incident=incident, source="report")
+        if signed is not None:
+            report.snapshot = {**(report.snapshot or {}), "checkpoint": signed}
+        report.approved_at = now
+        report.approved_by_id = actor_id
+        report.approved_by = actor_name
+        report.status = ReportStatus.APPROVED  # last: from here on the database guard holds
         _announce(incident, actor, report)
         # Issued reports are part of the record (drafts still change): searchable from now on.
         search.index_locked(

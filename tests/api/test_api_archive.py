@@ -73,6 +73,8 @@ def test_round_trip_export_then_verify(app, login, filled, tmp_path):
         "sites-status.json",
         "events.json",
         "manifest.json",
+        "README.txt",
+        "SHA256SUMS",
     }
     assert any(e["classification"] == "confidential" and e["text"] == "Skyddad uppgift" for e in entries)
     assert any(e["corrected_by"] for e in entries) and all(e["prev_hash"] and e["hash"] for e in entries)
