@@ -15,6 +15,6 @@ from crisis.readiness.models import ReadinessChange  # noqa: F401
 from crisis.reports.models import Report  # noqa: F401
 from crisis.search.models import SearchDoc  # noqa: F401
 from crisis.sites.models import Site, SiteStatus  # noqa: F401
-from crisis.staffing.models import Assignment, Handover, Position  # noqa: F401
 from crisis.situation.models import SituationVersion  # noqa: F401
+from crisis.staffing.models import Assignment, Handover, Position  # noqa: F401
 from crisis.tasks.models import Task, TaskChange  # noqa: F401

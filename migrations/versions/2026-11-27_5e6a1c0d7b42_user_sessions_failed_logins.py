@@ -1,7 +1,7 @@
 """user sessions (logout ends them on the server) and failed logins
 
 Revision ID: 5e6a1c0d7b42
-Revises: b7e2c4a91f03
+Revises: c3d5e7f9a1b2
 Create Date: 2026-11-27 19:40:00
 
 """
@@ -13,7 +13,7 @@ import crisis.db
 
 # revision identifiers, used by Alembic.
 revision = "5e6a1c0d7b42"
-down_revision = "b7e2c4a91f03"
+down_revision = "c3d5e7f9a1b2"
 branch_labels = None
 depends_on = None
 

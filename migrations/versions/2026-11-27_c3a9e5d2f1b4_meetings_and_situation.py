@@ -1,7 +1,7 @@
 """meetings (stabsorienteringar), meeting_rhythms and situation_versions (lägesbild)
 
 Revision ID: c3a9e5d2f1b4
-Revises: c3d1e8a5f2b7
+Revises: e5b9c2d7a410
 Create Date: 2026-11-27 19:10:00
 
 """
@@ -13,7 +13,7 @@ import crisis.db
 
 # revision identifiers, used by Alembic.
 revision = "c3a9e5d2f1b4"
-down_revision = "c3d1e8a5f2b7"
+down_revision = "e5b9c2d7a410"
 branch_labels = None
 depends_on = None
 

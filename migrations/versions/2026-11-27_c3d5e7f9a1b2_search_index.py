@@ -1,7 +1,7 @@
 """search_docs: the Swedish full-text index (SQLite FTS5 / PostgreSQL GIN), backfilled
 
 Revision ID: c3d5e7f9a1b2
-Revises: b7e2c4a91f03
+Revises: c3a9e5d2f1b4
 Create Date: 2026-11-27 19:30:00
 
 """
@@ -15,7 +15,7 @@ from crisis.search.text import terms
 
 # revision identifiers, used by Alembic.
 revision = "c3d5e7f9a1b2"
-down_revision = "b7e2c4a91f03"
+down_revision = "c3a9e5d2f1b4"
 branch_labels = None
 depends_on = None
 

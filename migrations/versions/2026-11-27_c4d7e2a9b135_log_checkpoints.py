@@ -1,7 +1,7 @@
 """log: signed checkpoints of the chain head (append-only), and SQLite's INSERT OR REPLACE refused on log entries
 
 Revision ID: c4d7e2a9b135
-Revises: b7e2c4a91f03
+Revises: 5e6a1c0d7b42
 Create Date: 2026-11-27 19:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c4d7e2a9b135"
-down_revision = "b7e2c4a91f03"
+down_revision = "5e6a1c0d7b42"
 branch_labels = None
 depends_on = None
 

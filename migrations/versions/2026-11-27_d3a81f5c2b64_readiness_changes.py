@@ -1,7 +1,7 @@
 """readiness_changes: the kommun's beredskapsläge (the government's decisions, recorded)
 
 Revision ID: d3a81f5c2b64
-Revises: c3d1e8a5f2b7
+Revises: 5d1f0c8e2a47
 Create Date: 2026-11-27 19:10:00
 
 """
@@ -13,7 +13,7 @@ import crisis.db
 
 # revision identifiers, used by Alembic.
 revision = "d3a81f5c2b64"
-down_revision = "c3d1e8a5f2b7"  # after h1's decisions (merged into this branch)
+down_revision = "5d1f0c8e2a47"
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,9 @@ def test_handover_round_trip(login, incident):
     )
     assert resp.status_code == 201, resp.get_json()
     h = resp.get_json()
-    assert h["from_user"] == "staff" and h["acknowledged_at"] is None and h["text"].endswith("Ring Elnätsbolaget 16.00.")
+    assert (
+        h["from_user"] == "staff" and h["acknowledged_at"] is None and h["text"].endswith("Ring Elnätsbolaget 16.00.")
+    )
     staffing = staff.get(f"{base}/staffing").get_json()
     pos = next(p for p in staffing["items"] if p["key"] == "samband")
     assert pos["holders"] == [] and pos["handover"]["id"] == h["id"]
