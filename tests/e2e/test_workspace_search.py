@@ -11,7 +11,8 @@ pytestmark = pytest.mark.e2e
 def test_typing_in_the_search_box_filters_the_log_live(live_server, browser_page):
     api = live_server.api("staff")
     r = live_server.api("duty_officer").post(
-        live_server.url + "/api/v1/incidents", json={"title": "Elavbrott i Mark", "kind": "elavbrott", "level": "staff"}
+        live_server.url + "/api/v1/incidents",
+        json={"title": "Elavbrott i Mark", "kind": "elavbrott", "level": "monitoring"},
     )
     assert r.status_code == 201, r.text
     incident_id = r.json()["id"]

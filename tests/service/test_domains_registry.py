@@ -19,6 +19,7 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
         "sites.register",
         "lessons.index",
         "readiness.page",
+        "search.search_page",
         "exercises.index",
         "playbooks.index",
         "inbox.inbox",

@@ -19,6 +19,7 @@ from crisis.log.models import LogEntry
 from crisis.playbooks import activation, jobs, registry, reminders
 from crisis.playbooks.models import IncidentReminder
 from crisis.scheduler import runner
+from crisis.tasks import service as tasks_service
 from tests.polling import wait_for
 
 PLAYBOOK = """\
@@ -84,6 +85,11 @@ def _rem(incident_id: int, key: str) -> IncidentReminder:
 
 
 def _close(users, incident_id: int) -> None:
+    # Closing waits for open tasks: hand them over to the line organisation first.
+    for t in tasks_service.open_tasks(incident_id=incident_id):
+        tasks_service.hand_over_to_line(
+            actor=users["leader"], task_id=t.id, expected_version=t.version, to="Tekniska förvaltningen"
+        )
     incidents.update(
         actor=users["leader"],
         incident_id=incident_id,

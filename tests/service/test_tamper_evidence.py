@@ -193,7 +193,7 @@ def test_attack_wrong_key_checkpoints_are_refused(app, incident, users, tmp_path
 def test_attack_swapped_checkpoint_from_another_incident_is_refused(app, incident, users):
     from crisis.incidents import service as incidents
 
-    other = incidents.create(actor=users["duty_officer"], title="Vattenläcka", kind="ovrigt", level="staff")
+    other = incidents.create(actor=users["duty_officer"], title="Vattenläcka", kind="ovrigt", level="monitoring")
     _entries(incident, users, 2)
     _entries(other, users, 2)
     cp = _checkpoint(other.id)
@@ -277,7 +277,7 @@ def users_free_app(tmp_path):
     with app.app_context():
         db.create_all()
         u = auth.create(username="tib", password="long-enough-pw", role="duty_officer", display_name="TiB")
-        inc = incidents.create(actor=u, title="Storm", kind="storm", level="staff")
+        inc = incidents.create(actor=u, title="Storm", kind="storm", level="monitoring")
         assert checkpoints.periodic() == 0 and db.session.scalar(sa.select(sa.func.count(LogCheckpoint.id))) == 0
         yield app, inc.id
         db.session.remove()
