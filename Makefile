@@ -13,7 +13,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-translations: $(VENV)/.installed
+# Compiled only when the catalogue changed (CI runs make test while other passes read the .mo).
+MO := crisis/translations/en/LC_MESSAGES/messages.mo
+translations: $(MO)
+$(MO): crisis/translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d crisis/translations -D messages
 
 setup: $(VENV)/.installed translations

@@ -11,16 +11,17 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from crisis import extensions as ext
+from crisis import safejson
 from crisis.config import ROOT, load_config
 
 SUPPORTED_LOCALES = ("sv", "en")
 
 
 class BoundedIntConverter(IntegerConverter):
-    """werkzeug's `int` converter, bounded to what the database stores (64 bits)."""
+    """werkzeug's `int` converter, bounded to what the database stores (safejson.INT_MAX: 32 bits on PostgreSQL)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", safejson.INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 

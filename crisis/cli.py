@@ -49,7 +49,9 @@ def seed_demo() -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--role", required=True, help="admin, leader, staff, duty_officer, exercise_control or observer")
+@click.option(
+    "--role", required=True, help="admin, leader, staff, duty_officer, exercise_control, observer or reporter"
+)
 @click.option("--password", required=True)
 @click.option("--name", "display_name", default=None, help="Display name")
 @with_appcontext

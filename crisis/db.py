@@ -55,8 +55,26 @@ class Base(DeclarativeBase):
     )
 
 
+_history_clock: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("krisrum_history_clock", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now (UTC); inside `history_clock(at)` the time given there instead."""
+    fixed = _history_clock.get()
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def history_clock(at: datetime) -> Iterator[None]:
+    """Only for `seed-demo`'s year of history: everything written inside the block (through the
+    ordinary services, so the log's hash chain is real) is stamped `at`, an aware time in the past."""
+    if at.tzinfo is None:
+        raise ValueError("history_clock needs an aware time")
+    token = _history_clock.set(at.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _history_clock.reset(token)
 
 
 # --- SQLite: WAL, foreign keys, and write transactions that lock up front ---

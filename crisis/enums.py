@@ -17,6 +17,7 @@ class Role(StrEnum):
     DUTY_OFFICER = "duty_officer"
     EXERCISE_CONTROL = "exercise_control"
     OBSERVER = "observer"
+    REPORTER = "reporter"  # förvaltningar and bolag: report deviations, follow their own
 
 
 class Mode(StrEnum):

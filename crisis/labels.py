@@ -122,6 +122,7 @@ ROLES = LabelTable(
         "duty_officer": N_("Tjänsteperson i beredskap (TiB)"),
         "exercise_control": N_("Övningsledning"),
         "observer": N_("Observatör (läsbehörighet)"),
+        "reporter": N_("Rapportör (förvaltning eller bolag)"),
     }
 )
 MODES = LabelTable({"real": N_("Skarp"), "exercise": N_("ÖVNING")})
@@ -207,6 +208,14 @@ EXERCISE_STATUSES = LabelTable(
         "paused": N_("Pausad"),
         "ended": N_("Avslutad"),
         "stopped": N_("ÖVNINGSSTOPP"),
+    }
+)
+EXERCISE_FORMS = LabelTable(
+    {
+        "simulation": N_("Simuleringsövning"),
+        "seminar": N_("Seminarieövning"),
+        "kln": N_("Övning för krisledningsnämnden"),
+        "incident": N_("Utvärdering av verklig händelse"),
     }
 )
 INJECT_CHANNELS = LabelTable(
@@ -300,6 +309,15 @@ FIELDS = LabelTable(
         "since": N_("Sedan"),
         "occurred_at": N_("Tidpunkt"),
         "deadline": N_("Senast klart"),
+        "evidence": N_("Underlag"),
+        "worked": N_("Vad fungerade"),
+        "did_not_work": N_("Vad fungerade inte"),
+        "why": N_("Varför"),
+        "position": N_("Funktion"),
+        "verdict": N_("Bedömning"),
+        "kind": N_("Slag"),
+        "status": N_("Status"),
+        "priority": N_("Prioritet"),
     }
 )
 DECISION_FIELDS = LabelTable(

@@ -102,6 +102,16 @@ def _mail_reason(error: str | None) -> str:
     e = error or ""
     if e.startswith("no_smtp_host"):
         return "ingen e-postserver är inställd"
+    if e.startswith("smtp_auth_failed"):
+        return "e-postservern godtog inte inloggningen: kontrollera användarnamn och lösenord"
+    if e.startswith("smtp_auth_unsupported"):
+        return "e-postservern erbjuder ingen inloggning"
+    if e.startswith("smtp_login_needs_tls"):
+        return "inloggning till e-postservern kräver krypterad anslutning (STARTTLS), som inte är påslagen"
+    if e.startswith("smtp_starttls_unsupported"):
+        return "e-postservern erbjuder ingen krypterad anslutning (STARTTLS)"
+    if e.startswith("smtp_tls_failed"):
+        return "den krypterade anslutningen till e-postservern misslyckades (certifikatet kunde inte godkännas)"
     if "RecipientsRefused" in e:
         return "e-postservern tog inte emot adressen"
     if "SenderRefused" in e:

@@ -2,7 +2,7 @@
 
 `json.loads` turns hostile input into exceptions nobody expects: a deeply
 nested array is a RecursionError, a 5,000-digit number a ValueError (Python's
-limit on int digits), and an integer above 2^63-1 parses fine but overflows
+limit on int digits), and an integer above 2^31-1 parses fine but overflows
 the database later. `loads` turns all of these into one `UnsafeJSON` error
 with a reason, and `bounded_int_problem` / `nul_problem` find what a
 validated value may still hold. Pure: no Flask, no database.
@@ -14,8 +14,10 @@ import json
 from typing import Any
 
 MAX_DEPTH = 64
-INT_MIN = -(2**63)
-INT_MAX = 2**63 - 1
+# What every integer column stores: PostgreSQL's `integer` is 32 bits (SQLite's is 64), so an id or a count
+# beyond it would overflow the database (a 500) instead of being refused or not found.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
 # U+202A–U+202E (embeddings and overrides) and U+2066–U+2069 (isolates): they
 # reorder how a text is shown, so a log line could read differently from what it says.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -33,7 +35,7 @@ class UnsafeJSON(ValueError):
 
 def loads(text: str | bytes) -> Any:
     """`json.loads`, but nesting deeper than MAX_DEPTH, over-long numbers and
-    integers outside 64 bits raise `UnsafeJSON` (malformed JSON still raises
+    integers outside INT_MIN..INT_MAX raise `UnsafeJSON` (malformed JSON still raises
     `json.JSONDecodeError`)."""
     try:
         data = json.loads(text)
@@ -63,7 +65,7 @@ def _walk(value: Any) -> Any:
 
 
 def check_structure(data: Any) -> None:
-    """Raise UnsafeJSON if `data` nests too deeply or holds an integer outside 64 bits."""
+    """Raise UnsafeJSON if `data` nests too deeply or holds an integer outside INT_MIN..INT_MAX."""
     for path, item in _walk(data):
         if isinstance(item, int) and not isinstance(item, bool) and not INT_MIN <= item <= INT_MAX:
             raise UnsafeJSON("int_out_of_range", path)
@@ -85,10 +87,10 @@ def has_bidi_control(text: str | None) -> bool:
 
 
 def int64(value: object) -> int:
-    """A non-negative integer that fits 64 bits, from its decimal text; ValueError otherwise.
+    """A non-negative integer up to INT_MAX (what an id column stores), from its decimal text; ValueError otherwise.
     Usable as werkzeug's `type=` (`request.args.get("incident", type=int64)` gives None
     for junk or an id beyond what the database stores)."""
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > INT_MAX:
-        raise ValueError(f"not a 64-bit id: {text[:30]!r}")
+        raise ValueError(f"not an id: {text[:30]!r}")
     return int(text)

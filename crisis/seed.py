@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("tib", "Erik Holm (TiB)", "duty_officer", "0320-21 70 00"),
     ("ovning", "Maria Ek (övningsledning)", "exercise_control", "0320-21 70 04"),
     ("observator", "Länsstyrelsen VG (observatör)", "observer", None),
+    ("rapportor", "Lena Ek (Marks Vatten, rapportör)", "reporter", "0320-21 70 05"),
 ]
 
 

@@ -21,9 +21,13 @@ Pure module: no Flask, no database.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import yaml
@@ -38,6 +42,9 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Upper bound on constructed nodes, counting every expansion of an alias, so a
 # "billion laughs" document fails fast instead of eating the memory.
 MAX_NODES = 100_000
+# Upper bound on nesting: no format needs more than a handful of levels, and
+# the validators (pydantic, the cross-checks) should never see deeper data.
+MAX_DEPTH = 64
 
 
 class YamlSourceError(ValueError):
@@ -90,6 +97,10 @@ def parse_yaml(text: str) -> SourceDocument:
         builder = _Builder(loader)
         data = builder.build(root, ())
         return SourceDocument(data=data, lines=builder.lines)
+    except RecursionError:
+        # PyYAML composes nested collections recursively: "[[[[...]]]]" a few
+        # thousand deep would otherwise escape as a RecursionError.
+        raise YamlSourceError("YAML error: the document is nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         raise _from_marked_error(exc) from exc
     except yaml.YAMLError as exc:
@@ -98,15 +109,32 @@ def parse_yaml(text: str) -> SourceDocument:
         loader.dispose()
 
 
+# Parsed files by content digest. The playbook catalogue is read whenever an app
+# starts and on every reload; PyYAML's pure-Python parser with line tracking is
+# the slow part, and the same bytes always give the same document. Bounded; a
+# hit hands out a deep copy, so no caller can change another's data.
+_CACHE_SIZE = 256
+_parsed: OrderedDict[bytes, SourceDocument] = OrderedDict()
+
+
 def load_yaml_file(path: str | Path) -> SourceDocument:
     """Read ``path`` as UTF-8 (a BOM is allowed) and parse it."""
     raw = Path(path).read_bytes()
+    digest = hashlib.sha256(raw).digest()
+    cached = _parsed.get(digest)
+    if cached is not None:
+        _parsed.move_to_end(digest)
+        return SourceDocument(data=copy.deepcopy(cached.data), lines=cached.lines)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise YamlSourceError("file is not valid UTF-8 text", line) from exc
-    return parse_yaml(text)
+    doc = parse_yaml(text)
+    _parsed[digest] = SourceDocument(data=copy.deepcopy(doc.data), lines=MappingProxyType(dict(doc.lines)))
+    while len(_parsed) > _CACHE_SIZE:
+        _parsed.popitem(last=False)
+    return doc
 
 
 def format_path(path: Sequence[object]) -> str:
@@ -148,6 +176,8 @@ class _Builder:
         self._count += 1
         if self._count > MAX_NODES:
             raise YamlSourceError("document too large (too many nodes or aliases)", _line(node))
+        if len(path) > MAX_DEPTH:
+            raise YamlSourceError(f"nested too deeply (more than {MAX_DEPTH} levels)", _line(node))
         self.lines.setdefault(path, _line(node))
         if isinstance(node, ScalarNode):
             return self._loader.construct_object(node, deep=True)

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from crisis import safejson
 from crisis.api import idempotency
@@ -33,13 +34,20 @@ PUBLIC_ENDPOINTS = {"api.login"}
 
 
 @bp.before_request
-def _authenticate() -> None:
+def _authenticate() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
-        return
+        return None
     if not current_user.is_authenticated:
         raise ApiError(
             _l("Du måste logga in (sessionscookie eller Authorization: Bearer)."), code="unauthorized", status=401
         )
+    # The authorization matrix (crisis.auth.matrix): a role it refuses gets 403 here,
+    # before the request is parsed; the service still checks its finer rules.
+    from crisis.auth import gate
+
+    refused = gate.check_api()
+    if refused is not None:
+        return refused  # type: ignore[no-any-return]
     # A browser session must prove the request came from our own pages; a
     # bearer token cannot be sent by another site, so it needs no CSRF token.
     # Only a token that really authenticates counts: any other Authorization
@@ -49,7 +57,17 @@ def _authenticate() -> None:
         and not _bearer_authenticated()
         and current_app.config.get("WTF_CSRF_ENABLED", True)
     ):
-        csrf.protect()
+        try:
+            csrf.protect()
+        except CSRFError:
+            raise ApiError(
+                _l(
+                    "CSRF-token saknas eller är ogiltig: en skrivning med sessionscookie behöver huvudet "
+                    "X-CSRFToken med csrf_token från inloggningssvaret (POST /api/v1/auth/login)."
+                ),
+                code="csrf_failed",
+                status=400,
+            ) from None
 
 
 def _bearer_authenticated() -> bool:
@@ -294,7 +312,7 @@ def _difference(sent: Any, dumped: Any, path: str = "") -> str:
 
 
 def _bound_integers(schema: dict[str, Any]) -> dict[str, Any]:
-    """Say in the schema what the API enforces for every integer: at most 64 bits."""
+    """Say in the schema what the API enforces for every integer: INT_MIN..INT_MAX (32 bits)."""
     if schema.get("type") == "integer":
         schema.setdefault("maximum", safejson.INT_MAX)
         schema.setdefault("minimum", safejson.INT_MIN)
@@ -346,6 +364,24 @@ def build_spec() -> dict[str, Any]:
             entry["description"] = f"Requires the permission `{op.perm}`."
         if op.body is not None:
             entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(op.body)}}}
+        # operation(..., multipart={"file": "what it is"}) describes a file upload (multipart/form-data).
+        upload_fields: dict[str, str] = op.extra.get("multipart", {})
+        if upload_fields:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": sorted(upload_fields),
+                            "properties": {
+                                name: {"type": "string", "format": "binary", "description": text}
+                                for name, text in upload_fields.items()
+                            },
+                        }
+                    }
+                },
+            }
         params = []
         for name in re.findall(r"{([a-z_]+)}", op.path):
             params.append(
@@ -353,7 +389,7 @@ def build_spec() -> dict[str, Any]:
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+                    "schema": {"type": "integer", "minimum": 0, "maximum": safejson.INT_MAX}
                     if name in op.int_params
                     else {"type": "string"},
                 }
@@ -394,9 +430,16 @@ def build_spec() -> dict[str, Any]:
             entry["parameters"] = params
         ok: dict[str, Any] = {"description": "OK"}
         if op.response is not None:
-            ctype = op.extra.get("content_type", "application/json")
-            ok["content"] = {ctype: {"schema": ref(op.response) if ctype == "application/json" else {"type": "string"}}}
+            # content_type: one media type, or a tuple of the types the answer may have (a stored file's).
+            declared = op.extra.get("content_type", "application/json")
+            ctypes = (declared,) if isinstance(declared, str) else tuple(declared)
+            ok["content"] = {
+                ctype: {"schema": ref(op.response) if ctype == "application/json" else {"type": "string"}}
+                for ctype in ctypes
+            }
         entry["responses"][str(op.status)] = ok
+        # operation(..., errors={"429": "..."}) documents an operation's own error answers (e.g. login's 401 and 429).
+        own_errors: dict[str, str] = op.extra.get("errors", {})
         for code, text in (
             ("400", "Bad request"),
             ("401", "Not logged in"),
@@ -404,8 +447,9 @@ def build_spec() -> dict[str, Any]:
             ("404", "Not found"),
             ("409", "Conflict"),
             ("422", "Invalid input"),
+            *own_errors.items(),
         ):
-            if op.public and code in ("401", "403"):
+            if op.public and code in ("401", "403") and code not in own_errors:
                 continue
             entry["responses"][code] = {
                 "description": text,

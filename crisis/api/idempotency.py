@@ -143,12 +143,31 @@ install()
 # --- the request side ------------------------------------------------------------------------------
 
 
+def _multipart_canonical() -> bytes:
+    """A file upload's fields and files (name, filename, SHA-256 of the bytes): the boundary a client
+    picks differs on every retry, so the raw body cannot identify the request."""
+    fields = sorted(request.form.items(multi=True))
+    uploads = []
+    for name, upload in request.files.items(multi=True):
+        digest = hashlib.sha256()
+        for chunk in iter(lambda upload=upload: upload.stream.read(65536), b""):
+            digest.update(chunk)
+        upload.stream.seek(0)
+        uploads.append((name, upload.filename or "", digest.hexdigest()))
+    return json.dumps({"form": fields, "files": sorted(uploads)}, separators=(",", ":")).encode("utf-8")
+
+
 def _fingerprint() -> str:
-    raw = request.get_data(cache=True)
-    try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode("utf-8") if raw else b""
-    except (ValueError, UnicodeDecodeError, RecursionError):  # parse_body refuses it with a clear 400
-        canonical = raw
+    if request.mimetype == "multipart/form-data":
+        canonical = _multipart_canonical()
+    else:
+        raw = request.get_data(cache=True)
+        try:
+            canonical = (
+                json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode("utf-8") if raw else b""
+            )
+        except (ValueError, UnicodeDecodeError, RecursionError):  # parse_body refuses it with a clear 400
+            canonical = raw
     h = hashlib.sha256()
     h.update(f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n".encode())
     h.update(canonical)

@@ -14,6 +14,7 @@ while the incident is written to.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import zipfile
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from crisis import csvexport
+from crisis.actors import files as conference_files
 from crisis.archive import manifest
 from crisis.archive.manifest import Stream
 from crisis.auth.models import User
@@ -38,8 +40,15 @@ from crisis.incidents.models import Incident
 from crisis.log import checkpoints, export, hashing, signing
 from crisis.log import service as log
 
-# The log export's columns with the chain link, so the archive's log.csv can be verified on its own.
-CSV_COLUMNS = [c for c in export.CSV_COLUMNS if c != "hash"] + ["prev_hash", "hash"]
+# The log export's columns with the chain link, so the archive's log.csv can be verified on its own:
+# occurred_at/recorded_at are Swedish local time to the second (for spreadsheets, crisis.csvexport),
+# the *_utc columns the exact times the hashes cover (ISO 8601, UTC, microseconds).
+CSV_COLUMNS = [c for c in export.CSV_COLUMNS if c != "hash"] + [
+    "occurred_at_utc",
+    "recorded_at_utc",
+    "prev_hash",
+    "hash",
+]
 CHUNK = 500
 
 README_TEXT = """Krisrum archive package of incident {incident}
@@ -83,6 +92,14 @@ How to verify it without Krisrum
    log.checkpoint is the same head signed on its own (incident, number, hash,
    at), comparable with Krisrum's checkpoint file.
 
+samverkan/ holds the files received at samverkanskonferenser (e.g. the samlad
+lägesbild from Länsstyrelsen), named S-<conference>_<file id>_<name>, exactly as
+stored; each is in the manifest and SHA256SUMS like every other file.
+
+log.csv is the log for spreadsheets (';' separated, UTF-8): occurred_at and
+recorded_at are Swedish local time (Europe/Stockholm) to the second;
+occurred_at_utc and recorded_at_utc are the exact times the hashes cover.
+
 With Krisrum: `flask --app wsgi verify-archive FILE [--public-key PEM]` does
 all of the above.
 """
@@ -123,6 +140,18 @@ def _log_items(incident_id: int, cap: int, kind: LogKind | None = None) -> Itera
     for e, corrected_by in export.iter_entries(incident_id=incident_id, upto=cap, kind=kind):
         d = log.to_dict(e, corrected_by)
         d.update(incident_id=e.incident_id, prev_hash=e.prev_hash)
+        yield d
+
+
+def _csv_log_items(incident_id: int, cap: int) -> Iterator[dict[str, Any]]:
+    """The log for log.csv: with the exact times the hashes cover (see CSV_COLUMNS)."""
+    for e, corrected_by in export.iter_entries(incident_id=incident_id, upto=cap):
+        d = log.to_dict(e, corrected_by)
+        d.update(
+            prev_hash=e.prev_hash,
+            occurred_at_utc=hashing.canonical_time(e.occurred_at),
+            recorded_at_utc=hashing.canonical_time(e.recorded_at),
+        )
         yield d
 
 
@@ -197,6 +226,10 @@ def _sites(incident_id: int) -> dict[str, Any]:
     }
 
 
+def _conference_file(file_id: int) -> Iterator[bytes]:
+    yield conference_files.data_of(file_id)
+
+
 def _events(incident_id: int, cap: int) -> Iterator[dict[str, Any]]:
     stmt = sa.select(Event).where(Event.incident_id == incident_id, Event.seq <= cap)
     for e in _keyset(stmt, Event.seq):
@@ -240,6 +273,8 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
     incident = db.session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
+    export.audit(viewer=actor, incident_id=incident_id, masked=False, via="archive")  # commits
+    incident = db.session.get(Incident, incident_id) or incident
     log_cap, seq_cap = incident.last_log_number, incident.last_seq
     key = checkpoints.signing_key()
     incident_dict = incident.to_dict()
@@ -253,7 +288,7 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
                 {"incident": incident_id, "entries": Stream(_counted(_log_items(incident_id, log_cap), state))}
             ),
         ),
-        ("log.csv", lambda: csvexport.lines(CSV_COLUMNS, _log_items(incident_id, log_cap))),
+        ("log.csv", lambda: csvexport.lines(CSV_COLUMNS, _csv_log_items(incident_id, log_cap))),
         ("decisions.json", lambda: manifest.iter_dumps(Stream(_log_items(incident_id, log_cap, LogKind.DECISION)))),
         ("reports.json", lambda: manifest.iter_dumps(Stream(_reports(incident_id)))),
         ("tasks.json", lambda: manifest.iter_dumps(Stream(_tasks(incident_id)))),
@@ -261,6 +296,9 @@ def stream(*, actor: User, incident_id: int) -> tuple[Incident, Iterator[bytes]]
         ("sites-status.json", lambda: manifest.iter_dumps(_sites(incident_id))),
         ("events.json", lambda: manifest.iter_dumps(Stream(_events(incident_id, seq_cap)))),
     ]
+    # Files received at samverkanskonferenser (the samlad lägesbild), as they were stored.
+    for file_id, path in conference_files.for_archive(incident_id):
+        members.append((path, functools.partial(_conference_file, file_id)))
 
     def generate() -> Iterator[bytes]:
         sink = _Sink()

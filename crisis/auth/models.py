@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):
     # session, so every existing session of the user ends at once.
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "issuer|sub" of the kommun identity provider's account this user logs in
+    # with (OpenID Connect); None for a local account.
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True, index=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -26,11 +26,14 @@ class Perm(StrEnum):
     EXERCISES = "exercises"  # schedule and run exercises
     MANAGE_SITES = "manage_sites"
     ADMIN = "admin"  # users, tokens
+    REPORT = "report"  # report deviations to the TiB inbox and follow one's own reports
 
 
-_STAFF = {Perm.READ, Perm.READ_CONFIDENTIAL, Perm.WRITE_LOG, Perm.STAFFING}
+_STAFF = {Perm.READ, Perm.READ_CONFIDENTIAL, Perm.WRITE_LOG, Perm.STAFFING, Perm.REPORT}
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    # Förvaltningar and bolag: the report form and their own reports, nothing else.
+    Role.REPORTER: frozenset({Perm.REPORT}),
     Role.OBSERVER: frozenset({Perm.READ}),
     Role.STAFF: frozenset(_STAFF),
     Role.DUTY_OFFICER: frozenset(_STAFF | {Perm.CREATE_INCIDENT, Perm.DECIDE}),

@@ -7,17 +7,19 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
+from crisis import safejson
 from crisis.auth.models import ApiToken, FailedLogin, User, UserSession
 from crisis.collation import sv_key
 from crisis.db import utcnow, write_transaction
 from crisis.enums import Role
-from crisis.errors import ApiError, Conflict, NotFound, ValidationError
+from crisis.errors import ApiError, Conflict, Forbidden, NotFound, ValidationError
 from crisis.extensions import db
 from crisis.realtime import handlers as realtime_handlers
 
@@ -173,7 +175,7 @@ def load_session_user(session_id: str, session_key: str | None = None) -> tuple[
         uid, epoch = int(uid_s), int(epoch_s)
     except ValueError:
         return None
-    if not session_key or not 0 < uid <= 2**63 - 1:
+    if not session_key or not 0 < uid <= safejson.INT_MAX:
         return None
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_epoch != epoch:
@@ -352,9 +354,93 @@ def valid_token(token: str) -> ApiToken | None:
     return tok
 
 
+# In a Socket.IO connection's own server-side session (never a cookie): the id of the
+# token its handshake carried in the `auth` payload `{"token"}` (crisis.realtime.handlers).
+SOCKET_TOKEN_KEY = "krisrum_socket_token"
+
+
+def valid_token_id(token_id: Any) -> ApiToken | None:
+    """The token with this id if it is still unrevoked and its user active, else None."""
+    if not isinstance(token_id, int) or isinstance(token_id, bool) or not 0 < token_id <= 2**63 - 1:
+        return None
+    tok = db.session.get(ApiToken, token_id)
+    if tok is None or tok.revoked_at is not None or not tok.user.active:
+        return None
+    return tok
+
+
 def bearer_token(authorization: str) -> ApiToken | None:
     """The valid token an `Authorization: Bearer …` header carries, else None
     (junk, another scheme or a revoked token)."""
     if not authorization.startswith("Bearer "):
         return None
     return valid_token(authorization[7:].strip())
+
+
+# --- tokens through the API: each user their own; admins anyone's ---------------------------
+
+TOKENS_PER_PAGE = 50
+
+
+def _logged_in(actor: Any) -> User:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise ApiError(_l("Du måste logga in."), code="unauthorized", status=401)
+    user: User = actor
+    return user
+
+
+def _is_admin(user: User) -> bool:
+    from crisis.auth.permissions import Perm, has_perm
+
+    return has_perm(user, Perm.ADMIN)
+
+
+def token_to_dict(tok: ApiToken) -> dict[str, Any]:
+    """A token as the API shows it: never its secret (only the SHA-256 of it is stored)."""
+    return {
+        "id": tok.id,
+        "name": tok.name,
+        "user": tok.user.username,
+        "created_at": tok.created_at.isoformat(),
+        "revoked_at": tok.revoked_at.isoformat() if tok.revoked_at else None,
+        "active": tok.revoked_at is None and tok.user.active,
+    }
+
+
+def issue_token(*, actor: Any, name: str, username: str | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token for the actor, or (admins only) for the user named `username`.
+    The plain token is returned once; only its SHA-256 is stored."""
+    user = _logged_in(actor)
+    owner = user
+    if username is not None and username.strip().lower() != user.username:
+        if not _is_admin(user):
+            raise Forbidden(_l("Bara en administratör får skapa en token åt en annan användare."))
+        found = get_by_username(username=username.strip())
+        if found is None:
+            raise NotFound(_l('Användaren "%(name)s" finns inte.', name=username.strip()[:64]))
+        owner = found
+    return create_token(user_id=owner.id, name=name)
+
+
+def list_tokens(*, viewer: Any, page: int = 1, per_page: int = TOKENS_PER_PAGE) -> tuple[list[ApiToken], bool]:
+    """One page of tokens, newest first: the viewer's own (admins: everyone's); and whether more follow."""
+    user = _logged_in(viewer)
+    page = max(1, min(page, 10_000))
+    per_page = max(1, min(per_page, 200))
+    stmt = sa.select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if not _is_admin(user):
+        stmt = stmt.where(ApiToken.user_id == user.id)
+    rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def revoke_token_as(*, actor: Any, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (admins: any); its sockets close once committed.
+    Another user's token is "not found" to a non-admin (its existence is not disclosed)."""
+    user = _logged_in(actor)
+    tok = db.session.get(ApiToken, token_id)
+    if tok is None or (tok.user_id != user.id and not _is_admin(user)):
+        raise NotFound(_l("Token %(id)s finns inte.", id=token_id))
+    revoke_token(token_id=token_id)
+    db.session.refresh(tok)
+    return tok

@@ -12,16 +12,18 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from crisis.api import operation
 from crisis.api.schemas import Strict
-from crisis.auth import service
+from crisis.auth import oidc, service
 from crisis.auth.forms import EmptyForm, LoginForm, TokenForm, UserCreateForm, UserUpdateForm
 from crisis.auth.models import ApiToken, User
 from crisis.auth.permissions import Perm, require
 from crisis.errors import ApiError
 from crisis.extensions import db, limiter, login_manager
 from crisis.safejson import int64
+from crisis.web import offline
 
 pages = Blueprint("auth", __name__)
 
@@ -53,6 +55,9 @@ def _load_user(session_id: str) -> User | None:
 @login_manager.request_loader
 def _load_from_bearer(req: Any) -> User | None:
     tok = service.bearer_token(req.headers.get("Authorization", ""))
+    if tok is None and getattr(req, "sid", None) is not None and session.get(service.SOCKET_TOKEN_KEY) is not None:
+        # A socket event: the token is checked again at every event (revoked, user deactivated).
+        tok = service.valid_token_id(session.get(service.SOCKET_TOKEN_KEY))
     if tok is None:
         return None
     g.krisrum_token_id = tok.id  # the socket handshake joins this token's room
@@ -62,6 +67,7 @@ def _load_from_bearer(req: Any) -> User | None:
 def _login(username: str, password: str) -> User:
     """Check the credentials (recorded and slowed per account by the service) and begin a session."""
     cfg = current_app.config
+    oidc.check_local_login(cfg, username)  # with OIDC, perhaps only break-glass accounts
     policy = service.LoginPolicy(
         max_failures=cfg["CRISIS_LOGIN_MAX_FAILURES"], window=timedelta(minutes=cfg["CRISIS_LOGIN_LOCKOUT_MINUTES"])
     )
@@ -101,24 +107,111 @@ class UserOut(pydantic.BaseModel):
     active: bool
 
 
+class LoginOut(UserOut):
+    csrf_token: str = pydantic.Field(
+        description="Send it as the X-CSRFToken header with every write made with this session cookie "
+        "(not needed with a bearer token)."
+    )
+
+
 @operation(
     "/auth/login",
     "POST",
-    summary="Log in; sets the session cookie",
+    summary="Log in; sets the session cookie and returns the CSRF token its writes carry",
     tag="auth",
     body=LoginIn,
-    response=UserOut,
+    response=LoginOut,
     public=True,
     endpoint="login",
+    errors={"401": "Wrong username or password", "429": "Too many attempts (per address or per account)"},
 )
 @limiter.limit(_login_limit)
 def api_login(body: LoginIn) -> dict[str, Any]:
-    return _login(body.username, body.password).to_dict()
+    user = _login(body.username, body.password)
+    # Bound to this session: a cookie client (requests.Session, a script) writes with
+    # `X-CSRFToken: <csrf_token>` instead of scraping it from a page.
+    return {**user.to_dict(), "csrf_token": generate_csrf()}
 
 
 @operation("/auth/me", "GET", summary="The logged-in user", tag="auth", response=UserOut)
 def api_me() -> dict[str, Any]:
     return current_user.to_dict()
+
+
+class TokenIn(Strict):
+    name: str = pydantic.Field(min_length=1, max_length=100, description="What the token is for")
+    user: str | None = pydantic.Field(
+        None, min_length=1, max_length=64, description="Admins only: the username the token is for"
+    )
+
+
+class TokenOut(pydantic.BaseModel):
+    id: int
+    name: str
+    user: str = pydantic.Field(description="The username the token acts as")
+    created_at: str
+    revoked_at: str | None
+    active: bool = pydantic.Field(description="Not revoked, and its user is active")
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = pydantic.Field(
+        description="The secret: send it as `Authorization: Bearer <token>` or as the Socket.IO `auth` "
+        "payload `{token}`. Shown only in this answer; only its SHA-256 is stored."
+    )
+
+
+class TokenQuery(pydantic.BaseModel):
+    page: int = pydantic.Field(1, ge=1, le=10_000)
+    per_page: int = pydantic.Field(service.TOKENS_PER_PAGE, ge=1, le=200)
+
+
+class TokenPageOut(pydantic.BaseModel):
+    items: list[TokenOut]
+    page: int
+    next_page: int | None
+
+
+@operation(
+    "/tokens",
+    "GET",
+    summary="API tokens: your own (admins: everyone's), newest first, paginated; never the secret",
+    tag="auth",
+    query=TokenQuery,
+    response=TokenPageOut,
+)
+def api_tokens(query: TokenQuery) -> dict[str, Any]:
+    rows, more = service.list_tokens(viewer=current_user, page=query.page, per_page=query.per_page)
+    return {
+        "items": [service.token_to_dict(t) for t in rows],
+        "page": query.page,
+        "next_page": query.page + 1 if more else None,
+    }
+
+
+@operation(
+    "/tokens",
+    "POST",
+    summary="Create an API token for yourself (admins: for `user`); the secret is in this answer only",
+    tag="auth",
+    body=TokenIn,
+    response=TokenCreatedOut,
+    status=201,
+)
+def api_token_create(body: TokenIn) -> dict[str, Any]:
+    tok, plain = service.issue_token(actor=current_user, name=body.name, username=body.user)
+    return {**service.token_to_dict(tok), "token": plain}
+
+
+@operation(
+    "/tokens/<int:token_id>",
+    "DELETE",
+    summary="Revoke a token (your own; admins any); the sockets it opened close",
+    tag="auth",
+    response=TokenOut,
+)
+def api_token_revoke(token_id: int) -> dict[str, Any]:
+    return service.token_to_dict(service.revoke_token_as(actor=current_user, token_id=token_id))
 
 
 # --- Pages ---
@@ -156,6 +249,8 @@ def logout() -> Any:
     if form.validate_on_submit():
         # Ended on the server: a copy of the cookie is dead too; this session's sockets close.
         service.end_session(session_key=_forget_session())
+        # What the device kept for a network drop goes with the session (crisis/web/offline.py).
+        return offline.clear_site_data(redirect(url_for("auth.login")))
     return redirect(url_for("auth.login"))
 
 
@@ -175,7 +270,7 @@ def logout_everywhere() -> Any:
     service.end_all_sessions(user_id=current_user.id)
     _forget_session()
     flash(_("Du är utloggad på alla enheter."), "ok")
-    return redirect(url_for("auth.login"))
+    return offline.clear_site_data(redirect(url_for("auth.login")))
 
 
 @pages.route("/admin/users/<int:user_id>/logout-everywhere", methods=["POST"])

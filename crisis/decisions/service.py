@@ -16,7 +16,6 @@ without LEAD) levels only up to `CRISIS_TIB_MAX_LEVEL`.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,6 +37,8 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.labels import DECISION_FIELDS
 from crisis.log import service as log
+from crisis.parsing import aware_time, enum_value
+from crisis.search import service as search
 
 __all__ = [
     "check_may_decide",
@@ -139,51 +140,6 @@ def _text(value: Any, field: str, limit: int, *, required: bool) -> str | None:
     return text
 
 
-def _enum(enum_cls: type[StrEnum], value: Any, field: str) -> Any:
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationError(
-            _l(
-                'Okänt värde "%(value)s" för %(field)s; välj ett av: %(allowed)s.',
-                value=value,
-                field=field,
-                allowed=", ".join(m.value for m in enum_cls),
-            )
-        ) from None
-
-
-def parse_time(value: Any, field: str) -> datetime | None:
-    """An aware datetime, ISO 8601 text with offset, or None/"" (none)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                _l(
-                    'Tiden "%(value)s" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.',
-                    value=value,
-                    example="2026-11-24T16:00:00+01:00",
-                ),
-                code="bad_time",
-            ) from None
-    if not isinstance(value, datetime):
-        raise ValidationError(_l("%(field)s måste vara datum och tid.", field=field), code="bad_time")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(
-            _l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=field, example="2026-11-24T16:00:00+01:00"),
-            code="bad_time",
-        )
-    if not 2000 <= value.year <= 2100:
-        raise ValidationError(_l("%(field)s ligger utanför tillåtet intervall.", field=field), code="bad_time")
-    return value
-
-
 def _in_force(incident_id: int, decision_id: Any) -> Decision:
     if isinstance(decision_id, bool) or not isinstance(decision_id, int):
         raise ValidationError(_l("supersedes ska vara id för ett beslut."))
@@ -228,6 +184,22 @@ def _log_text(d: Decision, superseded: Decision | None) -> str:
 # --- recording ------------------------------------------------------------------------------
 
 
+def index_decision_locked(incident: Incident, d: Decision) -> None:
+    """The decision in the search index as an object of its own: "B-3", its
+    title, text and reasoning (same transaction; they never change)."""
+    search.index_locked(
+        kind="decision",
+        incident=incident,
+        ref_id=d.id,
+        number=d.number,
+        title=d.title,
+        text=f"{d.text}\n{d.reason}",
+        extra=" ".join(v for v in (f"B-{d.number}", d.decided_by, d.mandate, d.executed_by or "") if v),
+        occurred_at=d.created_at,
+        new=True,
+    )
+
+
 def record_locked(
     *,
     incident: Incident,
@@ -255,7 +227,7 @@ def record_locked(
     level and closing its decision task); `data={"level": ..., "opening": True}`
     records the level an incident is opened at.
     """
-    type_e: DecisionType = _enum(DecisionType, type, "type")
+    type_e: DecisionType = enum_value(DecisionType, type, "type")
     decided_by_v = _text(decided_by, "decided_by", MAX_DECIDED_BY, required=True)
     reason_v = _text(reason, "reason", MAX_REASON, required=True)
     mandate_obj = _mandate(mandate_key) if mandate_key else None
@@ -264,8 +236,8 @@ def record_locked(
     report_v = _text(report_to, "report_to", MAX_REPORT_TO, required=False)
     if report_v is None and mandate_obj is not None:
         report_v = mandate_obj.report_to
-    follow_v = parse_time(follow_up_at, "follow_up_at")
-    valid_v = parse_time(valid_until, "valid_until")
+    follow_v = aware_time(follow_up_at, "follow_up_at")
+    valid_v = aware_time(valid_until, "valid_until")
     if meeting_id is not None and (isinstance(meeting_id, bool) or not isinstance(meeting_id, int)):
         raise ValidationError(_l("meeting_id ska vara ett mötes id."))
     if data is not None and not isinstance(data, dict):
@@ -276,7 +248,7 @@ def record_locked(
     if type_e is DecisionType.LEVEL:
         if "level" not in payload:
             raise ValidationError(_l("Ett nivåbeslut behöver den nya nivån (level)."), code="level_required")
-        new_level = _enum(Level, payload["level"], "level")
+        new_level = enum_value(Level, payload["level"], "level")
         opening = bool(payload.pop("opening", False))
         if not opening and new_level is old_level:
             raise ValidationError(
@@ -363,6 +335,7 @@ def record_locked(
     decision.log_number = entry.number
     db.session.add(decision)
     db.session.flush()
+    index_decision_locked(incident, decision)
     if old is not None:
         old.status = DecisionStatus.SUPERSEDED
         old.updated_at = now
@@ -435,9 +408,9 @@ def get(*, viewer: User, decision_id: int) -> Decision:
 def _filtered(incident_id: int, status: str | None, type: str | None, report: bool) -> Any:
     stmt = sa.select(Decision).where(Decision.incident_id == incident_id)
     if status:
-        stmt = stmt.where(Decision.status == _enum(DecisionStatus, status, "status"))
+        stmt = stmt.where(Decision.status == enum_value(DecisionStatus, status, "status"))
     if type:
-        stmt = stmt.where(Decision.type == _enum(DecisionType, type, "type"))
+        stmt = stmt.where(Decision.type == enum_value(DecisionType, type, "type"))
     if report:
         stmt = stmt.where(Decision.report_to.is_not(None))
     return stmt
@@ -581,7 +554,7 @@ def _changes(d: Decision, changes: dict[str, Any]) -> list[str]:
     note = _text(changes.get("note"), "note", MAX_NOTE, required=False)
     status: DecisionStatus | None = None
     if changes.get("status") is not None:
-        status = _enum(DecisionStatus, changes["status"], "status")
+        status = enum_value(DecisionStatus, changes["status"], "status")
         if status is DecisionStatus.SUPERSEDED:
             raise ValidationError(
                 _l("Ett beslut ersätts genom ett nytt beslut som anger vilket det ersätter (supersedes)."),
@@ -605,9 +578,9 @@ def _changes(d: Decision, changes: dict[str, Any]) -> list[str]:
     executed_set = "executed_by" in changes
     executed = _text(changes.get("executed_by"), "executed_by", MAX_EXECUTED_BY, required=False)
     follow_set = "follow_up_at" in changes
-    follow = parse_time(changes.get("follow_up_at"), "follow_up_at")
+    follow = aware_time(changes.get("follow_up_at"), "follow_up_at")
     reported = bool(changes.get("reported")) or changes.get("reported_at") is not None
-    reported_at = parse_time(changes.get("reported_at"), "reported_at") if changes.get("reported_at") else None
+    reported_at = aware_time(changes.get("reported_at"), "reported_at") if changes.get("reported_at") else None
     if reported:
         if not d.report_to:
             raise ValidationError(_l("Beslutet ska inte anmälas någonstans."), code="not_reportable")

@@ -26,6 +26,9 @@ EVENT_TYPES = (
     "decision.updated",
     "meeting.updated",
     "situation.updated",
+    "message.updated",
+    "point.updated",
+    "request.updated",
 )
 
 

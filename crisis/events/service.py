@@ -135,8 +135,11 @@ def _event_models() -> dict[str, Any]:
     from crisis.decisions.schemas import DecisionOut
     from crisis.incidents.schemas import IncidentOut
     from crisis.log.schemas import LogEntryOut
+    from crisis.messages.schemas import MessageOut, VmaOut
     from crisis.playbooks.schemas import CalloutOut, ChecklistOut
+    from crisis.points.schemas import PointOut
     from crisis.reports.schemas import ReportOut
+    from crisis.requests.schemas import RequestOut
     from crisis.sites.schemas import SiteStatusOut
     from crisis.staffing.schemas import StaffingOut
     from crisis.tasks.schemas import TaskOut
@@ -153,6 +156,10 @@ def _event_models() -> dict[str, Any]:
         "report.issued": ReportOut,
         "decision.recorded": DecisionOut,
         "decision.updated": DecisionOut,
+        # A message to the public or a VMA request (told apart by `object`).
+        "message.updated": MessageOut | VmaOut,
+        "point.updated": PointOut,
+        "request.updated": RequestOut,
     }
 
 

@@ -41,11 +41,12 @@ def init_app(app: Flask) -> None:
 
     from crisis import registry
     from crisis.auth.permissions import Perm
-    from crisis.exercises import views
+    from crisis.exercises import evaluation_views, views
     from crisis.exercises.demo import load_demo_exercise
 
     reg = registry.of(app)
     app.register_blueprint(views.pages)
+    app.register_blueprint(evaluation_views.pages)
     reg.add_nav("exercises.index", _l("Övningar"), Perm.READ)
     reg.add_seed(load_demo_exercise)
     reg.on_scheduler_start("crisis.exercises.jobs:recover")  # starts and injects lost in downtime

@@ -16,7 +16,7 @@ from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
 from crisis.errors import Forbidden, ValidationError
 from crisis.exercises import evaluation as ev
-from crisis.exercises.models import Exercise, InjectDelivery, Observation
+from crisis.exercises.models import Exercise, ExerciseForm, InjectDelivery, Observation
 from crisis.exercises.schemas import inject_dict, observation_dict, to_dict
 from crisis.exercises.service import (
     check_text,
@@ -117,6 +117,9 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
         item = inject_dict(d, reveal=reveal)
         item["target_label"] = labels.get(d.target_position, d.target_position)
         item.update(_responses(e))
+        # The evaluator's judgement of the expected action; the linked responses are only hints.
+        item["action_verdict"] = d.action_verdict if reveal else None
+        item["action_note"] = d.action_note if reveal else None
         first = e.first
         item["first_response"] = (
             None
@@ -125,6 +128,10 @@ def after_action(*, viewer: User, exercise_id: int) -> dict[str, Any]:
         )
         items.append(item)
     summary = ev.summarize(evaluations).to_dict()
+    summary["note"] = (
+        "Hints only: a linked log entry or task does not show that the expected action was taken; "
+        "see action_verdict (the evaluator's judgement)."
+    )
     return {
         "exercise": to_dict(ex),
         "summary": summary,
@@ -156,6 +163,13 @@ def observations(*, viewer: User, exercise_id: int) -> list[Observation]:
     )
 
 
+def _question(ex: Exercise, key: str) -> bool:
+    from crisis.exercises.service import load_all
+
+    sc = load_all().scenarios.get(ex.scenario_key)
+    return sc is not None and any(q.key == key for q in sc.questions)
+
+
 def add_observation(*, actor: User, exercise_id: int, text: str, inject: str | None = None) -> Observation:
     check(actor, Perm.READ)
     if not may_observe(actor):
@@ -163,7 +177,9 @@ def add_observation(*, actor: User, exercise_id: int, text: str, inject: str | N
     text_v = check_text(text, "text", MAX_OBSERVATION)
     with write_transaction(db.session):
         ex = lock_exercise(exercise_id)
-        if inject is not None:
+        if inject is not None and ex.form is not ExerciseForm.SIMULATION and _question(ex, inject):
+            pass  # a note on a seminar question (the question's key)
+        elif inject is not None:
             exists = db.session.scalar(
                 sa.select(InjectDelivery.id).where(
                     InjectDelivery.exercise_id == ex.id, InjectDelivery.inject_id == inject

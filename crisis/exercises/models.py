@@ -17,7 +17,7 @@ so every later offset shifts by the pause; `total_paused` records the sum.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -26,6 +26,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crisis.db import utcnow
 from crisis.extensions import db
 from crisis.incidents.models import str_enum
+
+
+class ExerciseForm(StrEnum):
+    SIMULATION = "simulation"  # simuleringsövning: timed injects
+    SEMINAR = "seminar"  # seminarieövning: discussion questions, no injects
+    KLN = "kln"  # an exercise of krisledningsnämnden (counted in the yearly follow-up)
 
 
 class ExerciseStatus(StrEnum):
@@ -45,6 +51,7 @@ class Exercise(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scenario_key: Mapped[str] = mapped_column(sa.String(64))
+    form: Mapped[ExerciseForm] = mapped_column(str_enum(ExerciseForm), default=ExerciseForm.SIMULATION)
     title: Mapped[str] = mapped_column(sa.String(200))
     playbook_key: Mapped[str] = mapped_column(sa.String(64))
     duration_minutes: Mapped[int]
@@ -89,6 +96,10 @@ class InjectDelivery(db.Model):
     delivered_at: Mapped[datetime | None]
     log_number: Mapped[int | None]
     late: Mapped[bool] = mapped_column(default=False)
+    # The evaluator's judgement of the expected action: done / partly / not_done (None: not judged).
+    action_verdict: Mapped[str | None] = mapped_column(sa.String(16))
+    action_note: Mapped[str | None] = mapped_column(sa.Text)
+    judged_by: Mapped[str | None] = mapped_column(sa.String(200))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
@@ -103,4 +114,93 @@ class Observation(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     author: Mapped[str] = mapped_column(sa.String(200))
     text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- evaluation (utvärdering) of an exercise or of a real incident -------------------------------
+#
+# Every row below belongs to exactly one subject: an exercise (exercise_id) or a real incident
+# (incident_id). One set of tables and one service (crisis.exercises.evaluations) serve both.
+
+
+class Verdict(StrEnum):
+    MET = "met"  # uppfyllt
+    PARTLY = "partly"  # delvis
+    NOT_MET = "not_met"  # ej uppfyllt
+
+
+class ActionVerdict(StrEnum):
+    DONE = "done"  # genomförd
+    PARTLY = "partly"  # delvis
+    NOT_DONE = "not_done"  # ej genomförd
+
+
+class FindingKind(StrEnum):
+    OBSERVATION = "observation"  # iakttagelse
+    CONCLUSION = "conclusion"  # slutsats
+    RECOMMENDATION = "recommendation"  # rekommendation (with owner and deadline: the action plan)
+
+
+_ONE_SUBJECT = "(exercise_id IS NULL) <> (incident_id IS NULL)"
+
+
+class EvaluationObjective(db.Model):
+    """An objective (övningsmål) of an exercise, or an evaluation question of a real incident, and its judgement."""
+
+    __tablename__ = "evaluation_objectives"
+    __table_args__ = (
+        sa.UniqueConstraint("exercise_id", "incident_id", "key"),
+        sa.CheckConstraint(_ONE_SUBJECT, name="ck_evaluation_objectives_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    text: Mapped[str] = mapped_column(sa.Text)
+    verdict: Mapped[str | None] = mapped_column(sa.String(16))
+    evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    log_refs: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    judged_by: Mapped[str | None] = mapped_column(sa.String(200))
+    judged_at: Mapped[datetime | None]
+
+
+class HotWashEntry(db.Model):
+    """Direkt-återkoppling: a participant's short answer right after the exercise or incident."""
+
+    __tablename__ = "hot_wash_entries"
+    __table_args__ = (sa.CheckConstraint(_ONE_SUBJECT, name="ck_hot_wash_entries_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    author: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
+    worked: Mapped[str] = mapped_column(sa.Text, default="")
+    did_not_work: Mapped[str] = mapped_column(sa.Text, default="")
+    why: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Finding(db.Model):
+    """One line of the evaluation report: an observation, a conclusion or a recommendation.
+
+    A recommendation carries the action plan (owner, deadline) and, once turned into a lesson,
+    the lesson's id (the lesson finds its origin through this row).
+    """
+
+    __tablename__ = "evaluation_findings"
+    __table_args__ = (sa.CheckConstraint(_ONE_SUBJECT, name="ck_evaluation_findings_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.Text)
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation_findings.id"))
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    deadline: Mapped[date | None]
+    lesson_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lessons.id"), index=True)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,8 +24,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
-
 from crisis.playbooks.validation import (
     Issue,
     Slug,
@@ -66,6 +64,28 @@ class Inject(StrictModel):
     expected_action: Text
 
 
+class ScenarioForm(StrEnum):
+    SIMULATION = "simulation"  # simuleringsövning: timed injects
+    SEMINAR = "seminar"  # seminarieövning: discussion questions, no injects
+    KLN = "kln"  # krisledningsnämnden: seminar-style (questions) or simulation (injects)
+
+
+class Objective(StrictModel):
+    """An exercise objective (övningsmål) the evaluator judges met / partly / not met."""
+
+    key: Slug
+    text: Text
+    injects: tuple[Slug, ...] = ()  # the injects that test this objective
+
+
+class Question(StrictModel):
+    """A discussion question of a seminar exercise, asked by the moderator in file order."""
+
+    key: Slug
+    text: Text
+    notes: str = ""  # guidance for the moderator
+
+
 class Scenario(StrictModel):
     """A validated exercise scenario. Immutable; lists are tuples."""
 
@@ -74,8 +94,10 @@ class Scenario(StrictModel):
     description: str = ""
     playbook: Slug
     duration_minutes: Annotated[int, whole_number(1, "must be a positive integer (minutes)")]
-    objectives: tuple[Text, ...] = ()
-    injects: tuple[Inject, ...] = Field(min_length=1)
+    form: ScenarioForm = ScenarioForm.SIMULATION
+    objectives: tuple[Objective, ...] = ()
+    questions: tuple[Question, ...] = ()
+    injects: tuple[Inject, ...] = ()
 
     def inject(self, inject_id: str) -> Inject | None:
         return next((i for i in self.injects if i.id == inject_id), None)
@@ -174,6 +196,22 @@ def check_scenario(
     for index, first in find_duplicates(ids):
         issues.append((("injects", index, "id"), f"duplicate inject id {ids[index]!r} (also injects[{first}])"))
     issues.extend(_offset_issues(scenario))
+    issues.extend(_form_issues(scenario))
+    keys = [o.key for o in scenario.objectives]
+    for index, first in find_duplicates(keys):
+        issues.append(
+            (("objectives", index, "key"), f"duplicate objective key {keys[index]!r} (also objectives[{first}])")
+        )
+    qkeys = [q.key for q in scenario.questions]
+    for index, first in find_duplicates(qkeys):
+        issues.append(
+            (("questions", index, "key"), f"duplicate question key {qkeys[index]!r} (also questions[{first}])")
+        )
+    inject_ids = set(ids)
+    for index, objective in enumerate(scenario.objectives):
+        for j, ref in enumerate(objective.injects):
+            if ref not in inject_ids:
+                issues.append((("objectives", index, "injects", j), f"unknown inject {ref!r}"))
     positions = (playbook_positions or {}).get(scenario.playbook)
     if positions is not None:
         for index, inject in enumerate(scenario.injects):
@@ -186,6 +224,22 @@ def check_scenario(
                     )
                 )
     return issues
+
+
+def _form_issues(scenario: Scenario) -> list[Issue]:
+    """A simulation needs injects; a seminar has questions and no injects; a KLN exercise has either."""
+    if scenario.form is ScenarioForm.SIMULATION and not scenario.injects:
+        return [(("injects",), "a simulation exercise needs at least one inject")]
+    if scenario.form is ScenarioForm.SEMINAR:
+        issues: list[Issue] = []
+        if scenario.injects:
+            issues.append((("injects",), "a seminar exercise has discussion questions, not timed injects"))
+        if not scenario.questions:
+            issues.append((("questions",), "a seminar exercise needs at least one question"))
+        return issues
+    if scenario.form is ScenarioForm.KLN and not scenario.injects and not scenario.questions:
+        return [(("questions",), "a KLN exercise needs questions (seminar) or injects (simulation)")]
+    return []
 
 
 def _offset_issues(scenario: Scenario) -> list[Issue]:

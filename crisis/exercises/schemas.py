@@ -14,6 +14,7 @@ from crisis.exercises.clock import scenario_minutes
 from crisis.exercises.models import Exercise, InjectDelivery, Observation
 from crisis.exercises.scenario import Scenario
 
+ExerciseFormStr = Literal["simulation", "seminar", "kln"]
 ExerciseStatusStr = Literal["scheduled", "running", "paused", "ended", "stopped"]
 ChannelStr = Literal["phone", "email", "rakel", "sms", "media", "social", "wis", "visit", "other"]
 
@@ -54,13 +55,27 @@ class ObservationIn(Strict):
     inject: str | None = pydantic.Field(None, max_length=64, description="The id of the inject it is about")
 
 
+class ObjectiveOut(pydantic.BaseModel):
+    key: str
+    text: str
+    injects: list[str] = pydantic.Field(description="The injects that test this objective")
+
+
+class QuestionOut(pydantic.BaseModel):
+    key: str
+    text: str
+    notes: str
+
+
 class ScenarioOut(pydantic.BaseModel):
     key: str
     title: str
     description: str
     playbook: str
     duration_minutes: int
-    objectives: list[str]
+    form: ExerciseFormStr
+    objectives: list[ObjectiveOut]
+    questions: list[QuestionOut] = pydantic.Field(description="Seminar and KLN exercises: the discussion questions")
     inject_count: int
     injects: list[dict[str, Any]] | None = pydantic.Field(None, description="Only for exercise control")
 
@@ -94,6 +109,7 @@ class InjectOut(pydantic.BaseModel):
 class ExerciseOut(pydantic.BaseModel):
     id: int
     scenario: str
+    form: ExerciseFormStr
     title: str
     playbook: str
     start_at: str
@@ -148,6 +164,7 @@ def to_dict(ex: Exercise) -> dict[str, Any]:
     return {
         "id": ex.id,
         "scenario": ex.scenario_key,
+        "form": ex.form.value,
         "title": ex.title,
         "playbook": ex.playbook_key,
         "start_at": ex.start_at.isoformat(),
@@ -222,7 +239,9 @@ def scenario_dict(s: Scenario, *, full: bool) -> dict[str, Any]:
         "description": s.description,
         "playbook": s.playbook,
         "duration_minutes": s.duration_minutes,
-        "objectives": list(s.objectives),
+        "form": s.form.value,
+        "objectives": [{"key": o.key, "text": o.text, "injects": list(o.injects)} for o in s.objectives],
+        "questions": [{"key": q.key, "text": q.text, "notes": q.notes} for q in s.questions],
         "inject_count": len(s.injects),
     }
     if full:

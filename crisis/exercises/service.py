@@ -45,6 +45,7 @@ from crisis.exercises.clock import due_at, scenario_minutes
 from crisis.exercises.models import (
     OPEN_STATUSES,
     Exercise,
+    ExerciseForm,
     ExerciseStatus,
     InjectDelivery,
 )
@@ -359,6 +360,7 @@ def schedule(
     with write_transaction(db.session):
         ex = Exercise(
             scenario_key=sc.key,
+            form=ExerciseForm(sc.form.value),
             title=title_v,
             playbook_key=sc.playbook,
             duration_minutes=sc.duration_minutes,
@@ -385,6 +387,9 @@ def schedule(
                     due_at=due_at(ex, inj.offset_minutes),
                 )
             )
+        from crisis.exercises.evaluations import copy_objectives
+
+        copy_objectives(ex, sc)
         _queue_add(start_job_id(ex.id), start, START_FUNC, (ex.id,))
     _log.info("exercise %s (%s) scheduled for %s by %s", ex.id, sc.key, start.isoformat(), actor.username)
     return ex

@@ -20,7 +20,7 @@ from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
-from crisis.exercises import after_action, evaluation, service
+from crisis.exercises import after_action, evaluation, evaluations, service
 from crisis.exercises.schemas import (
     AdhocInjectIn,
     EvaluationOut,
@@ -311,7 +311,14 @@ def control(exercise_id: int) -> Any:
         channels=CHANNEL_LABELS,
         positions=service.position_labels(ex),
         strings=_control_strings(),
+        questions=_scenario_questions(ex),
+        objectives=evaluations.objectives(evaluations.Subject(exercise=ex)),
     )
+
+
+def _scenario_questions(ex: Any) -> list[Any]:
+    sc = service.load_all().scenarios.get(ex.scenario_key)
+    return list(sc.questions) if sc else []
 
 
 @pages.route("/exercises/<int:exercise_id>/evaluation")
@@ -319,11 +326,17 @@ def control(exercise_id: int) -> Any:
 def evaluation_page(exercise_id: int) -> Any:
     report = after_action.after_action(viewer=current_user, exercise_id=exercise_id)
     ex = service.get(viewer=current_user, exercise_id=exercise_id)
+    review = (
+        evaluations.report(viewer=current_user, exercise_id=exercise_id)
+        if evaluations.may_evaluate(current_user) or ex.is_over
+        else None
+    )
     return render_template(
         "exercises/evaluation.html",
         exercise=ex,
         incident=_incident(ex),
         report=report,
+        review=review,
         statuses=STATUS_LABELS,
         channels=CHANNEL_LABELS,
         how=HOW_LABELS,
@@ -393,6 +406,8 @@ def evaluation_csv(exercise_id: int) -> Response:
                 "response_seconds": item["response_seconds"],
                 "responses": len(item["responses"]),
                 "expected_action": item.get("expected_action"),
+                "action_verdict": item.get("action_verdict"),  # the evaluator's judgement
+                "action_note": item.get("action_note"),
                 "text": item["text"],
             }
         )

@@ -20,6 +20,6 @@ def init_app(app: Flask) -> None:
     reg = registry.of(app)
     app.register_blueprint(views.pages)
     reg.add_nav("inbox.inbox", _l("Inkorg (TiB)"), Perm.CREATE_INCIDENT)
-    reg.add_nav("inbox.new", _l("Rapportera avvikelse"), Perm.WRITE_LOG)
+    reg.add_nav("inbox.new", _l("Rapportera avvikelse"), Perm.REPORT)
     app.jinja_env.globals.update(inbox_counts=views.inbox_counts)
     reg.add_seed(load_demo_deviations)

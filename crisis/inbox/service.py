@@ -96,7 +96,7 @@ def report(
     services: str = "",
 ) -> Deviation:
     """Report an abnormal event to the TiB (any user who may write; integrations by token)."""
-    check(actor, Perm.WRITE_LOG)
+    check(actor, Perm.REPORT)
     what_v = _text(what, "what", 2000, required=True, one_line=False)
     contact_v = _text(contact, "contact", 300, required=True)
     org_v = _text(organisation, "organisation", 200, required=True)
@@ -137,7 +137,7 @@ def _query() -> sa.Select[tuple[Deviation]]:
 def list_deviations(*, viewer: User, status: str | None = None) -> list[Deviation]:
     """The TiB (CREATE_INCIDENT) sees every report; a reporter sees their own."""
     if not has_perm(viewer, Perm.CREATE_INCIDENT):
-        check(viewer, Perm.WRITE_LOG)
+        check(viewer, Perm.REPORT)
     stmt = _query().order_by(Deviation.reported_at.desc(), Deviation.id.desc())
     if not has_perm(viewer, Perm.CREATE_INCIDENT):
         stmt = stmt.where(Deviation.reported_by_id == viewer.id)
@@ -157,7 +157,7 @@ def list_deviations(*, viewer: User, status: str | None = None) -> list[Deviatio
 
 def get(*, viewer: User, deviation_id: int) -> Deviation:
     if not has_perm(viewer, Perm.CREATE_INCIDENT):
-        check(viewer, Perm.WRITE_LOG)
+        check(viewer, Perm.REPORT)
     d = db.session.scalar(_query().where(Deviation.id == deviation_id))
     if d is None or (not has_perm(viewer, Perm.CREATE_INCIDENT) and d.reported_by_id != viewer.id):
         raise NotFound(_l("Avvikelserapport %(id)s finns inte.", id=deviation_id))

@@ -79,7 +79,7 @@ class DeviationQuery(pydantic.BaseModel):
     tag="inbox",
     query=DeviationQuery,
     response=Items[DeviationOut],
-    perm="create_incident (own: write_log)",
+    perm="create_incident (own: report)",
 )
 def api_list(query: DeviationQuery) -> list[dict[str, Any]]:
     return [d.to_dict() for d in service.list_deviations(viewer=current_user, status=query.status)]
@@ -93,7 +93,7 @@ def api_list(query: DeviationQuery) -> list[dict[str, Any]]:
     body=DeviationIn,
     response=DeviationOut,
     status=201,
-    perm="write_log",
+    perm="report",
 )
 def api_report(body: DeviationIn) -> dict[str, Any]:
     return service.report(actor=current_user, **body.model_dump()).to_dict()
@@ -105,7 +105,7 @@ def api_report(body: DeviationIn) -> dict[str, Any]:
     summary="One deviation report with its history",
     tag="inbox",
     response=DeviationOut,
-    perm="create_incident (own: write_log)",
+    perm="create_incident (own: report)",
 )
 def api_get(deviation_id: int) -> dict[str, Any]:
     return service.get(viewer=current_user, deviation_id=deviation_id).to_dict()
@@ -156,7 +156,7 @@ def inbox() -> Any:
 
 @pages.route("/inbox/new", methods=["GET", "POST"])
 @login_required
-@require(Perm.WRITE_LOG)
+@require(Perm.REPORT)
 def new() -> Any:
     form = ReportForm()
     if form.validate_on_submit():

@@ -50,6 +50,9 @@ class Incident(db.Model):
     kln_active: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     kln_since: Mapped[datetime | None]
     extraordinary: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The lägesrapport rhythm Länsstyrelsen set, as fixed local clock times "08:00,14:00"
+    # (crisis.reports.rhythm); none = every few hours from the last report.
+    report_times: Mapped[str | None] = mapped_column(sa.String(100))
 
     @property
     def is_exercise(self) -> bool:

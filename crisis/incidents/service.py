@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,40 +19,32 @@ from crisis.incidents.models import Incident
 from crisis.labels import DECISION_FIELDS
 from crisis.log import checkpoints
 from crisis.log import service as log
+from crisis.parsing import enum_value
 from crisis.staffing.models import Position
 from crisis.textcheck import check_text
 
 
-def get(*, viewer: User, incident_id: int) -> Incident:
-    check(viewer, Perm.READ)
+def existing(incident_id: int) -> Incident:
+    """The incident, or NotFound; no role check (for services that have checked their caller)."""
     incident = db.session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
     return incident
 
 
+def get(*, viewer: User, incident_id: int) -> Incident:
+    check(viewer, Perm.READ)
+    return existing(incident_id)
+
+
 def list_incidents(*, viewer: User, status: str | None = None, mode: str | None = None) -> list[Incident]:
     check(viewer, Perm.READ)
     stmt = sa.select(Incident).order_by(Incident.created_at.desc())
     if status:
-        stmt = stmt.where(Incident.status == _parse(IncidentStatus, status, "status"))
+        stmt = stmt.where(Incident.status == enum_value(IncidentStatus, status, "status"))
     if mode:
-        stmt = stmt.where(Incident.mode == _parse(Mode, mode, "mode"))
+        stmt = stmt.where(Incident.mode == enum_value(Mode, mode, "mode"))
     return list(db.session.scalars(stmt))
-
-
-def _parse(enum_cls: Any, value: str, field: str) -> Any:
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationError(
-            _l(
-                'Okänt värde "%(value)s" för %(field)s; välj ett av: %(allowed)s.',
-                value=value,
-                field=field,
-                allowed=", ".join(m.value for m in enum_cls),
-            )
-        ) from None
 
 
 def _check_title(title: str) -> str:
@@ -94,8 +85,8 @@ def create_locked(
         raise ValidationError(_l("Händelsetypen ska vara 1–64 tecken."))
     if len(description or "") > 5000:
         raise ValidationError(_l("Beskrivningen är längre än %(limit)s tecken.", limit=5000))
-    mode_e = _parse(Mode, mode, "mode")
-    level_e = _parse(Level, level, "level")
+    mode_e = enum_value(Mode, mode, "mode")
+    level_e = enum_value(Level, level, "level")
     needs_decision = LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING)
     if needs_decision:
         _decision_fields(decided_by, mandate if not mandate_key else mandate or "-", reason)
@@ -152,7 +143,7 @@ def create(
 ) -> Incident:
     """Open an incident; above bevakningsläge the level is a decision (B-1) the actor must be allowed to take."""
     check(actor, Perm.CREATE_INCIDENT)
-    level_e = _parse(Level, level, "level")
+    level_e = enum_value(Level, level, "level")
     if LEVEL_ORDER.index(level_e) > LEVEL_ORDER.index(Level.MONITORING):
         from crisis.decisions import service as decisions
 
@@ -203,7 +194,7 @@ def update(
             log.system_entry(incident=incident, actor=actor, text="Beskrivningen uppdaterad.")
             changed = True
         if level is not None:
-            new_level = _parse(Level, level, "level")
+            new_level = enum_value(Level, level, "level")
             if new_level is not incident.level:
                 # A level change is a decision: recorded in the register, one decision entry in the log.
                 from crisis.decisions import service as decisions
@@ -221,7 +212,7 @@ def update(
                     data={"level": new_level.value},
                 )
         if status is not None and status != incident.status.value:
-            new_status = _parse(IncidentStatus, status, "status")
+            new_status = enum_value(IncidentStatus, status, "status")
             if new_status is IncidentStatus.ACTIVE:
                 raise ValidationError(_l("En avslutad händelse kan inte öppnas igen; öppna en ny."))
             check(actor, Perm.LEAD)

@@ -18,6 +18,7 @@ from crisis.errors import Forbidden, NotFound, ValidationError
 from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.lessons.models import OPEN_LESSON_STATUSES, Lesson, LessonChange, LessonStatus
+from crisis.parsing import day_value, enum_value
 
 TZ = ZoneInfo("Europe/Stockholm")
 MAX_TEXT = 5000
@@ -51,7 +52,14 @@ def to_dict(lesson: Lesson) -> dict[str, Any]:
         "updated_by": lesson.updated_by,
         "updated_at": lesson.updated_at.isoformat(),
         "history": [change_dict(c) for c in lesson.changes],
+        "origin": _origin(lesson.id),
     }
+
+
+def _origin(lesson_id: int) -> dict[str, Any] | None:
+    from crisis.exercises.evaluations import lesson_origin
+
+    return lesson_origin(lesson_id)
 
 
 def _text(value: Any, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
@@ -68,28 +76,13 @@ def _text(value: Any, field: str, *, required: bool, limit: int = MAX_TEXT) -> s
 
 
 def _status(value: Any) -> LessonStatus:
-    try:
-        return LessonStatus(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in LessonStatus)
-        raise ValidationError(
-            _l('Okänd status "%(value)s"; välj en av: %(allowed)s.', value=value, allowed=allowed)
-        ) from None
+    return enum_value(LessonStatus, value, "status")
 
 
 def _deadline(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(
-            _l('Senast klart (deadline): "%(value)s" är inget datum (ÅÅÅÅ-MM-DD).', value=value)
-        ) from None
+    return day_value(value, "deadline")
 
 
 def _owner(owner: Any, owner_user: str | None) -> tuple[str, int | None]:

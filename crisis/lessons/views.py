@@ -19,6 +19,7 @@ from crisis.api import operation
 from crisis.api.schemas import Items, Strict
 from crisis.auth.permissions import Perm, check
 from crisis.errors import ApiError
+from crisis.exercises.evaluations import lesson_origin
 from crisis.lessons import service
 from crisis.lessons.models import LessonStatus
 from crisis.safejson import int64
@@ -58,6 +59,13 @@ class ChangeOut(pydantic.BaseModel):
     by: str
 
 
+class OriginOut(pydantic.BaseModel):
+    finding: int
+    exercise: int | None
+    incident: int | None
+    text: str
+
+
 class LessonOut(pydantic.BaseModel):
     id: int
     incident: int | None
@@ -73,6 +81,9 @@ class LessonOut(pydantic.BaseModel):
     updated_by: str
     updated_at: str
     history: list[ChangeOut]
+    origin: OriginOut | None = pydantic.Field(
+        None, description="The evaluation recommendation this lesson was made from"
+    )
 
 
 @operation(
@@ -229,6 +240,7 @@ def index() -> Any:
         may_change=service.may_change,
         status_form=StatusForm(),
         only_incident=only,
+        origin=lesson_origin,
     )
 
 

@@ -9,13 +9,20 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The log API routes (added to the API blueprint, crisis.api.bp, by `views`), and the signed
+    """The log API routes (added to the API blueprint, crisis.api.bp, by `views`), the read audit
+    page (/admin/reads, crisis.log.reads), and the signed
     checkpoints of the chain head periodically from the scheduler (incidents.close_locked signs the
     final head itself, after every close hook wrote its entries)."""
+    from flask_babel import lazy_gettext as _l
+
     from crisis import registry
-    from crisis.log import signing, views  # noqa: F401
+    from crisis.auth.permissions import Perm
+    from crisis.log import classify, signing, views
 
     reg = registry.of(app)
+    app.register_blueprint(views.pages)
+    app.jinja_env.globals.update(osl_grounds=classify.OSL_GROUNDS)
+    reg.add_nav("log.admin_reads", _l("Läsloggen"), Perm.ADMIN)
     key_file = app.config.get("CRISIS_SIGNING_KEY_FILE")
     if key_file:
         try:

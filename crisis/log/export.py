@@ -3,7 +3,8 @@
 The policy (moved here from the page views, so every export applies the same):
 - a role that may read confidential entries gets them as recorded,
 - a *masked* export (the public-records copy) replaces the content of every
-  confidential entry with "[Maskerad – sekretess enligt <OSL ground>]",
+  confidential entry with its ground, "Sekretess enligt 18 kap. 13 § OSL"
+  (crisis.log.classify.ground_text),
 - a role that may not read confidential entries never gets their content: the
   plain export leaves them out, the masked one shows them masked.
 
@@ -26,7 +27,7 @@ from crisis.auth.permissions import Perm, has_perm
 from crisis.enums import Classification, LogKind
 from crisis.extensions import db
 from crisis.incidents.models import Incident
-from crisis.log import hashing
+from crisis.log import hashing, reads
 from crisis.log import service as log
 from crisis.log.models import LogEntry
 
@@ -42,6 +43,8 @@ CSV_COLUMNS = [
     "counterpart",
     "classification",
     "osl_ground",
+    "confidentiality",
+    "source",
     "text",
     "corrects",
     "corrected_by",
@@ -110,6 +113,15 @@ def marking(*, viewer: User, incident_id: int, masked: bool) -> str:
     return "internal"
 
 
+def audit(*, viewer: User, incident_id: int, masked: bool, via: str = "export") -> None:
+    """Record an export that gives `viewer` confidential content in the read audit (crisis.log.reads).
+
+    Call before streaming starts (it commits). A masked export shows no secret content and is not recorded.
+    """
+    if marking(viewer=viewer, incident_id=incident_id, masked=masked) == "confidential":
+        reads.record(viewer=viewer, incident_id=incident_id, numbers=[reads.EXPORT], via=via)
+
+
 def rows(*, viewer: User, incident_id: int, masked: bool, upto: int | None = None) -> Iterator[dict[str, Any]]:
     """The entries as `viewer` may see them in an export (see the module docstring)."""
     may_conf = has_perm(viewer, Perm.READ_CONFIDENTIAL)
@@ -139,7 +151,7 @@ class ChainCheck:
         self.count += 1
         if self.problem is not None:
             return
-        fields = {f: getattr(entry, f) for f in hashing.HASHED_FIELDS}
+        fields = {f: getattr(entry, f) for f in hashing.ALL_HASHED_FIELDS}
         fields.update(prev_hash=entry.prev_hash, hash=entry.hash)
         if entry.number != self.expected_number:
             self.problem = hashing.ChainProblem(self.expected_number, f"entry {self.expected_number} is missing")

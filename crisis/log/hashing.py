@@ -32,11 +32,25 @@ HASHED_FIELDS = (
     "decided_by",
     "mandate",
 )
+# Recorded fields added later: part of the canonical form only when set, so the
+# hashes of entries written before them still verify.
+# `source` is "paper" on an entry transcribed from the paper log kept during an
+# outage (null on every entry written directly), so it is covered by the hash.
+OPTIONAL_HASHED_FIELDS = ("confidentiality", "source")
+# The value an optional field has when it is not recorded (the API says source "direct"):
+# left out of the canonical form like null, so exported entries verify as stored ones do.
+OPTIONAL_DEFAULTS = {"source": "direct"}
+ALL_HASHED_FIELDS = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
+
+
+def canonical_time(value: datetime) -> str:
+    """A time as the hash covers it: ISO 8601 in UTC with microseconds ("...T13:32:05.123456Z")."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _norm(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return canonical_time(value)
     if hasattr(value, "value"):  # enums
         return value.value
     return value
@@ -44,6 +58,10 @@ def _norm(value: Any) -> Any:
 
 def canonical(fields: Mapping[str, Any]) -> bytes:
     data = {k: _norm(fields.get(k)) for k in HASHED_FIELDS}
+    for k in OPTIONAL_HASHED_FIELDS:
+        value = fields.get(k)
+        if value is not None and value != OPTIONAL_DEFAULTS.get(k):
+            data[k] = _norm(value)
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -37,6 +37,11 @@ class LogEntry(db.Model):
     counterpart: Mapped[str | None] = mapped_column(sa.String(200))
     classification: Mapped[Classification] = mapped_column(str_enum(Classification))
     osl_ground: Mapped[str | None] = mapped_column(sa.String(200))
+    # KLASSA confidentiality level K0-K3 (crisis.log.classify); null on entries written before it was recorded.
+    confidentiality: Mapped[str | None] = mapped_column(sa.String(2))
+    # "paper": transcribed afterwards from the paper log kept during an outage
+    # (occurred_at is then the time written on paper); null when written directly.
+    source: Mapped[str | None] = mapped_column(sa.String(10))
     corrects: Mapped[int | None]  # the number of the entry this one corrects
     decided_by: Mapped[str | None] = mapped_column(sa.String(200))
     mandate: Mapped[str | None] = mapped_column(sa.String(300))
@@ -81,6 +86,30 @@ def guard_statements(dialect_name: str) -> list[str]:
 def _install_guard(target: sa.Table, connection: sa.Connection, **_: object) -> None:
     for stmt in guard_statements(connection.dialect.name):
         connection.exec_driver_sql(stmt)
+
+
+class ConfidentialRead(db.Model):
+    """Who read a confidential entry, and when (the read audit, crisis.log.reads).
+
+    One row per viewer, entry and day (Europe/Stockholm): the first read of
+    the day is kept, later reads that day add nothing. Number 0 stands
+    for a whole-log export that included confidential content.
+    """
+
+    __tablename__ = "confidential_reads"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "incident_id", "number", "day"),
+        sa.Index("ix_confidential_reads_read_at", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(sa.String(200))
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"))
+    number: Mapped[int]
+    day: Mapped[str] = mapped_column(sa.String(10))
+    read_at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(sa.String(20))
 
 
 class LogCheckpoint(db.Model):

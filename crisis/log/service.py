@@ -18,7 +18,7 @@ from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
-from crisis.log import hashing
+from crisis.log import classify, hashing, reads
 from crisis.log.models import LogEntry
 from crisis.search import service as search
 from crisis.staffing.models import Assignment, Position
@@ -27,6 +27,8 @@ from crisis.textcheck import check_text
 MAX_TEXT = 10_000
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(days=30)
+PAPER = "paper"  # LogEntry.source of an entry transcribed from the paper log
+SOURCES = ("direct", PAPER)
 
 
 def to_dict(entry: LogEntry, corrected_by: int | None = None) -> dict[str, Any]:
@@ -44,6 +46,8 @@ def to_dict(entry: LogEntry, corrected_by: int | None = None) -> dict[str, Any]:
         "counterpart": entry.counterpart,
         "classification": entry.classification.value,
         "osl_ground": entry.osl_ground,
+        "confidentiality": entry.confidentiality,
+        "source": entry.source or "direct",
         "corrects": entry.corrects,
         "corrected_by": corrected_by,
         "decided_by": entry.decided_by,
@@ -56,7 +60,8 @@ def masked_dict(entry: LogEntry, corrected_by: int | None = None) -> dict[str, A
     """The entry as released under a public records request: confidential content masked."""
     d = to_dict(entry, corrected_by)
     if entry.classification is Classification.CONFIDENTIAL:
-        masked = f"[Maskerad – sekretess enligt {entry.osl_ground}]"
+        # The ground, never the content: "Sekretess enligt 18 kap. 13 § OSL".
+        masked = classify.ground_text(entry.osl_ground)
         d.update(text=masked, counterpart=None, decided_by=None, mandate=None, masked=True)
     return d
 
@@ -130,6 +135,8 @@ def write_entry(
     mandate: str | None = None,
     position: str | None = None,
     author: str | None = None,
+    confidentiality: str | None = None,
+    source: str | None = None,
 ) -> LogEntry:
     """Append an entry to a *locked* incident inside the caller's transaction.
 
@@ -150,6 +157,8 @@ def write_entry(
         mandate=mandate,
         position=position,
         author=author,
+        confidentiality=confidentiality,
+        source=source,
     )
 
 
@@ -169,6 +178,8 @@ def _write(
     position: str | None,
     author: str | None,
     held: tuple[str | None, str | None] | None = None,
+    confidentiality: str | None = None,
+    source: str | None = None,
 ) -> LogEntry:
     # The cost of a write is counted in statements: the caller's lock (SELECT
     # ... FOR UPDATE), the position (when written by a person; `append` reads
@@ -193,6 +204,8 @@ def _write(
         counterpart=counterpart,
         classification=classification,
         osl_ground=osl_ground,
+        confidentiality=confidentiality or classify.LEVEL_OF[classification.value],
+        source=source if source == PAPER else None,
         corrects=corrects,
         decided_by=decided_by,
         mandate=mandate,
@@ -234,7 +247,7 @@ def system_entry(*, incident: Incident, actor: User | None, text: str, **kw: Any
 
 
 def _fields(entry: LogEntry) -> dict[str, Any]:
-    return {f: getattr(entry, f) for f in hashing.HASHED_FIELDS}
+    return {f: getattr(entry, f) for f in hashing.ALL_HASHED_FIELDS}
 
 
 def _validate_user_entry(
@@ -242,12 +255,13 @@ def _validate_user_entry(
     text: str,
     kind: str,
     occurred_at: datetime | None,
-    classification: str,
+    classification: str | None,
     osl_ground: str | None,
     decided_by: str | None,
     mandate: str | None,
     incident: Incident,
-) -> tuple[LogKind, Classification]:
+    confidentiality: str | None = None,
+) -> tuple[LogKind, Classification, str, str | None]:
     if not text or not text.strip():
         raise ValidationError(_l("Texten är tom."))
     check_text(text, "text")
@@ -265,18 +279,16 @@ def _validate_user_entry(
         ) from None
     if kind_e not in USER_LOG_KINDS:
         raise ValidationError(_l("Systemposter skrivs av Krisrum, inte för hand."))
-    try:
-        cls_e = Classification(classification)
-    except ValueError:
+    if classification is not None and classification not in {c.value for c in Classification}:
         raise ValidationError(
             _l(
                 'Okänd klassificering "%(value)s"; välj en av: %(allowed)s.',
                 value=classification,
                 allowed=", ".join(c.value for c in Classification),
             )
-        ) from None
-    if cls_e is Classification.CONFIDENTIAL and not osl_ground:
-        raise ValidationError(_l('En sekretessbelagd post behöver sin grund i OSL (t.ex. "OSL 18 kap. 13 §").'))
+        )
+    resolved = _resolve_classification(classification, confidentiality, osl_ground)
+    cls_e = Classification(resolved.classification)
     if kind_e is LogKind.DECISION and not (decided_by and mandate):
         raise ValidationError(_l("Ett beslut anger vem som beslutade (decided_by) och med vilket mandat (mandate)."))
     if occurred_at is not None:
@@ -293,7 +305,39 @@ def _validate_user_entry(
             raise ValidationError(_l("Tidpunkten (occurred_at) ligger i framtiden."))
         if occurred_at < incident.created_at - MAX_PAST:
             raise ValidationError(_l("Tidpunkten (occurred_at) ligger mer än 30 dagar före händelsens början."))
-    return kind_e, cls_e
+    return kind_e, cls_e, resolved.confidentiality, resolved.osl_ground
+
+
+def _resolve_classification(
+    classification: str | None, confidentiality: str | None, osl_ground: str | None
+) -> classify.Resolved:
+    try:
+        return classify.resolve(classification, confidentiality, osl_ground)
+    except classify.ClassificationError as e:
+        code = f"classification_{e.code}"
+        if e.code == "unknown_level":
+            raise ValidationError(
+                _l("Okänd konfidentialitetsnivå; välj en av: K0, K1, K2, K3 (KLASSA)."), code=code
+            ) from None
+        if e.code == "level_mismatch":
+            raise ValidationError(
+                _l(
+                    "Klassificeringen stämmer inte med konfidentialitetsnivån: "
+                    "K0 är offentlig, K1 intern, K2 och K3 sekretess."
+                ),
+                code=code,
+            ) from None
+        if e.code == "osl_not_confidential":
+            raise ValidationError(
+                _l(
+                    "En post med sekretessgrund i OSL är sekretessbelagd; "
+                    "välj sekretess (K2 eller K3) eller ta bort grunden."
+                ),
+                code=code,
+            ) from None
+        raise ValidationError(
+            _l('En sekretessbelagd post behöver sin grund i OSL (t.ex. "18 kap. 13 § OSL").'), code=code
+        ) from None
 
 
 def append(
@@ -304,14 +348,23 @@ def append(
     kind: str = "info",
     occurred_at: datetime | None = None,
     counterpart: str | None = None,
-    classification: str = "internal",
+    classification: str | None = None,
     osl_ground: str | None = None,
     decided_by: str | None = None,
     mandate: str | None = None,
     position: str | None = None,
+    confidentiality: str | None = None,
+    source: str | None = None,
 ) -> LogEntry:
-    """Write a log entry by hand (quick entry, the API)."""
+    """Write a log entry by hand (quick entry, the API).
+
+    `classification`, `confidentiality` (KLASSA level) and `osl_ground` complete
+    each other; see crisis.log.classify for the rules. `source="paper"` records
+    an entry transcribed from the paper log kept during an outage: it needs the
+    real time it happened (`occurred_at`, in the past).
+    """
     check(actor, Perm.WRITE_LOG)
+    paper = _paper_source(source, occurred_at)
     counterpart = _clean(counterpart, "counterpart", 200)
     osl_ground = _clean(osl_ground, "osl_ground", 200)
     decided_by = _clean(decided_by, "decided_by", 200)
@@ -329,7 +382,7 @@ def append(
         else:
             held_error = None
         incident = events.lock_incident(incident_id=incident_id)
-        kind_e, cls_e = _validate_user_entry(
+        kind_e, cls_e, level, osl_ground = _validate_user_entry(
             text=text,
             kind=kind,
             occurred_at=occurred_at,
@@ -338,6 +391,7 @@ def append(
             decided_by=decided_by,
             mandate=mandate,
             incident=incident,
+            confidentiality=confidentiality,
         )
         if held_error is not None:  # reported after "no such incident", "closed" and bad input, as before
             raise held_error
@@ -349,15 +403,39 @@ def append(
             occurred_at=occurred_at,
             counterpart=counterpart,
             classification=cls_e,
-            osl_ground=osl_ground if cls_e is Classification.CONFIDENTIAL else None,
+            osl_ground=osl_ground,
             corrects=None,
             decided_by=decided_by,
             mandate=mandate,
             position=position,
             author=None,
             held=held,
+            confidentiality=level,
+            source=PAPER if paper else None,
         )
     return entry
+
+
+def _paper_source(source: str | None, occurred_at: datetime | None) -> bool:
+    """Whether the entry is transcribed from paper; checks the time it then needs."""
+    if source is None or source == "direct":
+        return False
+    if source != PAPER:
+        raise ValidationError(
+            _l('Okänd källa "%(value)s"; välj en av: %(allowed)s.', value=source, allowed=", ".join(SOURCES)),
+            code="bad_source",
+        )
+    if occurred_at is None:
+        raise ValidationError(
+            _l("En post som skrevs på papper under avbrottet behöver den verkliga tidpunkten (occurred_at)."),
+            code="paper_needs_time",
+        )
+    if occurred_at.tzinfo is not None and occurred_at > utcnow():
+        raise ValidationError(
+            _l("En post som skrevs på papper har en tidpunkt (occurred_at) som redan har varit."),
+            code="paper_time_future",
+        )
+    return True
 
 
 def correct(
@@ -372,11 +450,13 @@ def correct(
     counterpart: str | None = None,
     decided_by: str | None = None,
     mandate: str | None = None,
+    confidentiality: str | None = None,
 ) -> LogEntry:
     """A correction: a new entry pointing at entry `number`, which is then shown struck through.
 
-    It inherits the original's classification. Only a leader may give it a
-    lower one, and only by saying so (`declassify`); such a correction never
+    It inherits the original's classification, KLASSA level and OSL ground
+    (a new ground may be given). Only a leader may give it a lower
+    classification or level, and only by saying so (`declassify`); such a correction never
     copies the original's counterpart, decided_by or mandate: whatever of
     them may be less protected is given again (`counterpart`, `decided_by`,
     `mandate`), so nothing the original kept confidential leaks through it.
@@ -406,17 +486,29 @@ def correct(
                     later=later,
                 )
             )
-        cls_value = classification or original.classification.value
-        osl = _clean(osl_ground, "osl_ground", 200) or original.osl_ground
+        # What is not given is inherited; what is given completes the rest (crisis.log.classify).
+        cls_req = (
+            classification
+            if classification is not None
+            else (None if confidentiality else original.classification.value)
+        )
+        level_req = (
+            confidentiality if confidentiality is not None else (None if classification else original.confidentiality)
+        )
+        cls_value = cls_req or classify.CLASS_OF.get(level_req or "", original.classification.value)
+        still_secret = cls_value == Classification.CONFIDENTIAL.value
+        osl = _clean(osl_ground, "osl_ground", 200) or (original.osl_ground if still_secret else None)
         kind = original.kind  # never SYSTEM: refused above
-        lowered = _lowers(original.classification, cls_value)
+        lowered = _lowers(original.classification, cls_value) or (
+            level_req is not None and classify.level_lowered(original.confidentiality, level_req)
+        )
         if lowered:
             if not declassify:
                 raise ValidationError(
                     _l(
                         "En rättelse ärver originalets klassificering (%(classification)s). "
                         "Bara en ledare kan sänka den, och bara uttryckligen (declassify).",
-                        classification=original.classification.value,
+                        classification=f"{original.classification.value}, {original.confidentiality or '-'}",
                     ),
                     code="classification_inherited",
                 )
@@ -429,15 +521,16 @@ def correct(
             )
         if not lowered:
             counterpart, decided_by, mandate = original.counterpart, original.decided_by, original.mandate
-        kind_e, cls_e = _validate_user_entry(
+        kind_e, cls_e, level, osl = _validate_user_entry(
             text=text,
             kind=kind.value,
             occurred_at=None,
-            classification=cls_value,
+            classification=cls_req,
             osl_ground=osl,
             decided_by=decided_by,
             mandate=mandate,
             incident=incident,
+            confidentiality=level_req,
         )
         entry = write_entry(
             incident=incident,
@@ -447,10 +540,11 @@ def correct(
             occurred_at=original.occurred_at,
             counterpart=counterpart,
             classification=cls_e,
-            osl_ground=osl if cls_e is Classification.CONFIDENTIAL else None,
+            osl_ground=osl,
             corrects=number,
             decided_by=decided_by,
             mandate=mandate,
+            confidentiality=level,
         )
     return entry
 
@@ -559,6 +653,12 @@ def log_page(
     if entries:
         numbers = [e.number for e in entries]
         corrections = corrected_by(incident_id=incident_id, between=(numbers[0], numbers[-1]))
+    secret = [e.number for e in entries if e.classification is Classification.CONFIDENTIAL]
+    if secret:
+        # The read audit (crisis.log.reads) commits: keep the entries read so far as they are.
+        for e in entries:
+            db.session.expunge(e)
+        reads.record(viewer=viewer, incident_id=incident_id, numbers=secret, via="log")
     return [(e, corrections.get(e.number)) for e in entries], next_before
 
 

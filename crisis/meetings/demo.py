@@ -30,15 +30,15 @@ def load_demo_meetings() -> None:
         expected_version=0,
         sections={
             "handelse": "Stormen under natten har gett elavbrott i Skene och södra Kinna (exempeldata).",
-            "omfattning": "Cirka 3 200 kunder enligt Ellevio.",
+            "omfattning": "Cirka 3 200 kunder enligt elnätsbolaget.",
             "konsekvenser": {
                 "care": "Två särskilda boenden på reservkraft.",
                 "water": "Vattenverket i Kinna går på reservkraft; bränsle för cirka 20 timmar.",
             },
             "resurser": "Reservkraftverk från tekniska förvaltningen, två i drift, ett i reserv.",
-            "aktorer": "Ellevio, SÄRF, Länsstyrelsen Västra Götaland.",
+            "aktorer": "Elnätsbolaget, SÄRF, Länsstyrelsen Västra Götaland.",
             "kommunikation": "Information på marks.se och i sociala medier.",
-            "prognos": "Ingen prognos från Ellevio ännu; minst till i kväll.",
+            "prognos": "Ingen prognos från elnätsbolaget ännu; minst till i kväll.",
             "behov_av_beslut": "Ska en trygghetspunkt öppnas i Kinna i kväll?",
         },
     )

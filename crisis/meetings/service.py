@@ -34,9 +34,11 @@ from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents.models import Incident
+from crisis.incidents.service import existing as _incident
 from crisis.log import service as log
 from crisis.meetings import agenda, rhythm
 from crisis.meetings.models import Meeting, MeetingRhythm
+from crisis.parsing import aware_time
 from crisis.tasks import service as tasks
 from crisis.tasks.models import Task
 
@@ -163,13 +165,6 @@ def _when(value: Any, field: str = "scheduled_at") -> datetime:
 
 
 # --- reading ----------------------------------------------------------------------
-
-
-def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(_l("Händelse %(id)s finns inte.", id=incident_id))
-    return incident
 
 
 def _meeting(meeting_id: int, *, fresh: bool = False) -> Meeting:
@@ -515,7 +510,7 @@ def capture_decision(*, actor: User, meeting_id: int, **fields: Any) -> Decision
     decisions.check_may_decide(actor, type=fields.get("type") or "", level=level)
     for name in ("follow_up_at", "valid_until"):
         if name in fields:
-            fields[name] = decisions.parse_time(fields[name], name)
+            fields[name] = aware_time(fields[name], name)
     with write_transaction(db.session):
         incident, meeting = _locked(meeting_id)
         if meeting.status is not MeetingStatus.RUNNING:

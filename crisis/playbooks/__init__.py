@@ -17,6 +17,7 @@ from crisis.playbooks.loader import (
     Position,
     Reminder,
     ReminderKind,
+    Substitute,
     TaskTemplate,
     load_playbook,
     load_playbooks,
@@ -34,6 +35,7 @@ __all__ = [
     "Position",
     "Reminder",
     "ReminderKind",
+    "Substitute",
     "TaskTemplate",
     "load_playbook",
     "load_playbooks",
@@ -43,8 +45,9 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Load the playbooks (broken ones are reported, the app keeps running), the
     playbook and call-out pages, the API routes, the "start" menu, and the
-    close hook that stops an incident's reminders, their recovery at scheduler start,
-    and `validate-playbooks`."""
+    close hook that stops an incident's reminders, their recovery (and the call-out's
+    acknowledgement check) at scheduler start, the acknowledgement link and the SMS
+    reply webhook, and `validate-playbooks`."""
     from flask_babel import lazy_gettext as _l
 
     from crisis import registry as app_registry
@@ -54,6 +57,7 @@ def init_app(app: Flask) -> None:
     reg = app_registry.of(app)
     registry.reload(app)
     app.register_blueprint(views.pages)
+    app.register_blueprint(views.ack_pages)  # /ack/<token>: the acknowledgement link, no login
     reg.add_nav("playbooks.index", _l("Spelböcker"), Perm.READ)
     reg.add_incident_nav("playbooks.callout_page", _l("Larmning"))
     app.jinja_env.globals.update(start_playbooks=views.start_playbooks)

@@ -213,6 +213,9 @@ def activate_locked(
                 phone=c.phone,
                 email=c.email,
                 state=CalloutState.PENDING,
+                substitute_name=c.substitute.name if c.substitute else None,
+                substitute_phone=c.substitute.phone if c.substitute else None,
+                substitute_email=c.substitute.email if c.substitute else None,
             )
         )
     reminders = []
@@ -246,7 +249,7 @@ def activate_locked(
             reminder_service.schedule_reminder, incident.id, rem.key, rem.every_minutes, rem.first_at
         )
     if notify:
-        callout.queue_callout_mail(incident=incident, actor=actor, entries=callout.callout_entries(incident.id))
+        callout.send_callout_locked(incident=incident, actor=actor, entries=callout.callout_entries(incident.id))
     return incident
 
 

@@ -13,8 +13,15 @@ def fire_reminder(incident_id: int, key: str) -> None:
     reminder_service.fire_reminder(incident_id=incident_id, key=key)
 
 
+def callout_ack_due(incident_id: int) -> None:
+    """Raise "not acknowledged" on the incident's call-out list (idempotent; reschedules itself)."""
+    from crisis.playbooks import callout
+
+    callout.raise_overdue(incident_id=incident_id)
+
+
 def recover() -> None:
-    """At scheduler start: re-create lost reminder and follow-up jobs (idempotent).
+    """At scheduler start: re-create lost reminder, follow-up and call-out acknowledgement jobs (idempotent).
 
     The reminders and deviations in the database are the truth; a job that is
     missing from the job store (restored backup, a failure right after commit)
@@ -43,7 +50,29 @@ def recover() -> None:
             )
         )
     ]
+    from crisis.playbooks.models import CalloutEntry
+
+    waiting_acks = sorted(
+        set(
+            db.session.scalars(
+                sa.select(CalloutEntry.incident_id)
+                .join(Incident, Incident.id == CalloutEntry.incident_id)
+                .where(
+                    Incident.status != "closed",
+                    CalloutEntry.sent_at.is_not(None),
+                    CalloutEntry.ack_at.is_(None),
+                    CalloutEntry.overdue_at.is_(None),
+                )
+            )
+        )
+    )
     db.session.rollback()
+    from crisis.playbooks import callout
+
+    for incident_id in waiting_acks:
+        if callout.ack_job_id(incident_id) not in existing:
+            # Raises what is due now and schedules the check for the rest.
+            callout.raise_overdue(incident_id=incident_id)
     for incident_id, key, every, first_at, job_id in reminders:
         if job_id in existing:
             continue

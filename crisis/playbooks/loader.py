@@ -74,9 +74,23 @@ class Position(StrictModel):
                     f"{{key: {key}, label: ...}} (standard: {', '.join(STANDARD_POSITIONS)})",
                 )
             return {"key": key, "label": STANDARD_POSITIONS[key]}
-        if isinstance(data, dict) and "label" not in data and data.get("key") in STANDARD_POSITIONS:
+        # The key may be anything a YAML author wrote (a list too): only text can name a standard position.
+        if (
+            isinstance(data, dict)
+            and "label" not in data
+            and isinstance(data.get("key"), str)
+            and data["key"] in STANDARD_POSITIONS
+        ):
             return {**data, "label": STANDARD_POSITIONS[data["key"]]}
         return data
+
+
+class Substitute(StrictModel):
+    """The ersättare called out when a contact has not acknowledged in time."""
+
+    name: Text
+    phone: Phone
+    email: Email | None = None
 
 
 class Contact(StrictModel):
@@ -86,6 +100,7 @@ class Contact(StrictModel):
     role: Text
     phone: Phone
     email: Email | None = None
+    substitute: Substitute | None = None
 
 
 class TaskTemplate(StrictModel):

@@ -24,6 +24,18 @@ class CalloutState(StrEnum):
     DECLINED = "declined"  # avböjt / kan inte komma
 
 
+class AckVia(StrEnum):
+    LINK = "link"  # the link in the e-mail or SMS
+    SMS = "sms"  # a reply "OK 4711" by SMS
+
+
+class SmsState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # after the retries
+    SUPPRESSED = "suppressed"  # exercise SMS to a number not on CRISIS_EXERCISE_SMS_ALLOWLIST
+
+
 class MailState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -87,6 +99,52 @@ class CalloutEntry(db.Model):
     updated_by: Mapped[str | None] = mapped_column(sa.String(200))
     updated_at: Mapped[datetime | None]
     notified_at: Mapped[datetime | None]
+    # The ersättare from the playbook (or none), and the entry this one substitutes for.
+    substitute_name: Mapped[str | None] = mapped_column(sa.String(200))
+    substitute_phone: Mapped[str | None] = mapped_column(sa.String(64))
+    substitute_email: Mapped[str | None] = mapped_column(sa.String(254))
+    substitute_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callout_entries.id"))
+    # Acknowledgement: when the call-out went out, when (and how) the person acknowledged,
+    # when the "not acknowledged" state was raised, when the substitute was called out.
+    sent_at: Mapped[datetime | None]
+    ack_at: Mapped[datetime | None]
+    ack_via: Mapped[AckVia | None] = mapped_column(str_enum(AckVia))
+    overdue_at: Mapped[datetime | None]
+    substitute_called_at: Mapped[datetime | None]
+
+
+class AckToken(db.Model):
+    """One person's acknowledgement of one call-out (incident or larmövning): the link
+    token (only its SHA-256 is stored) and the short code of an SMS reply."""
+
+    __tablename__ = "ack_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(8))
+    phone: Mapped[str] = mapped_column(sa.String(32), default="", index=True)  # digits, country code first
+    callout_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callout_entries.id"), index=True)
+    drill_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drill_entries.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class SmsMessage(db.Model):
+    """The SMS outbox: written in the transaction, sent through the gateway after commit."""
+
+    __tablename__ = "sms_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    callout_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callout_entries.id"), index=True)
+    drill_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drill_entries.id"), index=True)
+    to_number: Mapped[str] = mapped_column(sa.String(32))
+    text: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[SmsState] = mapped_column(str_enum(SmsState), default=SmsState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))
 
 
 class IncidentReminder(db.Model):
@@ -135,8 +193,9 @@ class MailMessage(db.Model):
     __tablename__ = "mail_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)  # None: larmövning
     callout_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callout_entries.id"))
+    drill_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drill_entries.id"))
     to_addr: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)

@@ -7,9 +7,10 @@ Thin: every read and write goes through the playbooks' services (`activation`,
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,13 +19,14 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import Optional as Opt
 
-from crisis.api import operation
+from crisis.api import PUBLIC_ENDPOINTS, operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.collation import sv_key
 from crisis.errors import ApiError, ValidationError
+from crisis.extensions import limiter
 from crisis.incidents import service as incidents
 from crisis.incidents.schemas import IncidentOut
-from crisis.playbooks import activation, callout, checklist, registry
+from crisis.playbooks import ack, activation, callout, checklist, registry
 from crisis.playbooks.schemas import (
     ActivateIn,
     CalloutIn,
@@ -33,8 +35,13 @@ from crisis.playbooks.schemas import (
     ChecklistOut,
     PlaybookList,
     PlaybookOut,
+    SmsInboundIn,
+    SmsInboundOut,
     playbook_dict,
 )
+
+# The gateway has no user: it proves itself with CRISIS_SMS_INBOUND_SECRET.
+PUBLIC_ENDPOINTS.add("api.sms_inbound")
 
 # --- API ------------------------------------------------------------------------------
 
@@ -116,7 +123,45 @@ def api_post_callout(incident_id: int, body: CalloutIn) -> dict[str, Any]:
             phone=body.phone or "",
             email=body.email,
         )
+    if body.action == "substitute":
+        if body.entry is None:
+            raise ValidationError(_l("Att larma ersättaren (substitute) behöver entry."))
+        return callout.call_substitute(actor=current_user, incident_id=incident_id, entry_id=body.entry)
     return callout.notify_callout(actor=current_user, incident_id=incident_id, entry_ids=body.entries)
+
+
+def _refused_limit() -> str:
+    """Refused tries per client address at the endpoints without a login (the SMS gateway's
+    secret, the acknowledgement link): only refusals count (deduct_when)."""
+    return str(current_app.config["CRISIS_REFUSED_RATE_LIMIT"])
+
+
+@operation(
+    "/sms/inbound",
+    "POST",
+    summary='An SMS reply from the gateway ("OK 4711" acknowledges a call-out); '
+    "Authorization: Bearer CRISIS_SMS_INBOUND_SECRET",
+    tag="playbooks",
+    body=SmsInboundIn,
+    response=SmsInboundOut,
+    public=True,
+    endpoint="sms_inbound",
+    errors={
+        "401": "Wrong or missing gateway secret",
+        "404": "SMS receiving is not configured",
+        "429": "Too many refused tries from this address (CRISIS_REFUSED_RATE_LIMIT)",
+    },
+)
+@limiter.limit(_refused_limit, deduct_when=lambda resp: resp.status_code == 401)
+def api_sms_inbound(body: SmsInboundIn) -> dict[str, Any]:
+    secret = current_app.config.get("CRISIS_SMS_INBOUND_SECRET") or ""
+    if not secret:
+        raise ApiError(_l("SMS-mottagning är inte konfigurerad."), code="sms_inbound_off", status=404)
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {secret}".encode()):
+        raise ApiError(_l("Fel eller saknad hemlighet för SMS-mottagning."), code="unauthorized", status=401)
+    done = ack.acknowledge_sms(sender=body.from_, text=body.text)
+    return {"acknowledged": done is not None, "first": bool(done and done.first)}
 
 
 @operation(
@@ -161,7 +206,7 @@ class ActivateForm(FlaskForm):
         description=_l("Vad vet du, och varifrån? Blir en del av första dagboksposten."),
     )
     deviation = HiddenField()
-    notify = BooleanField(_l("Skicka e-post till dem på larmlistan som har en adress"))
+    notify = BooleanField(_l("Skicka larmet till larmlistan (e-post, och SMS när det är påslaget) med kvittens"))
 
 
 def _deviation_param(value: Any) -> int | None:
@@ -272,6 +317,7 @@ def confirm(key: str) -> Any:
         form=form,
         deviation=deviation,
         emails=sum(1 for c in pb.callout if c.email),
+        phones=sum(1 for c in pb.callout if c.phone) if current_app.config.get("CRISIS_SMS_GATEWAY_URL") else 0,
     )
 
 
@@ -312,6 +358,32 @@ def callout_page(incident_id: int) -> Any:
     return render_template(
         "playbooks/callout.html", incident=inc, activation=activation.activation_for(incident_id=incident_id)
     )
+
+
+# --- acknowledgement link (no login) ----------------------------------------------------------
+
+ack_pages = Blueprint("ack", __name__)
+
+
+@ack_pages.route("/ack/<token>", methods=["GET", "POST"])
+@limiter.limit(_refused_limit, deduct_when=lambda resp: resp.status_code == 404)
+def ack_page(token: str) -> Any:
+    """The link in a call-out: GET shows one button (so a mail scanner that follows links
+    acknowledges nothing), POST records "kvitterat". Nothing about the call-out is shown;
+    an unknown and an expired link get the same answer."""
+    from crisis.auth.forms import EmptyForm
+
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        done = ack.acknowledge_link(token=token)
+        if done is None:
+            return render_template("playbooks/ack.html", state="invalid"), 404
+        return render_template("playbooks/ack.html", state="done", done=done)
+    if not ack.token_is_valid(token=token):
+        return render_template("playbooks/ack.html", state="invalid"), 404
+    return render_template("playbooks/ack.html", state="ask", form=form, token=token)
 
 
 # --- helpers ------------------------------------------------------------------------------

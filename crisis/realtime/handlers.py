@@ -24,11 +24,13 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
+from crisis import safejson
+from crisis.auth.gate import socket_allows
 from crisis.auth.permissions import Perm, has_perm
 from crisis.events import service as events
 from crisis.extensions import db, socketio
@@ -68,6 +70,8 @@ def on_connect(auth: Any = None) -> bool:
         # Refused before any database work; HTTP keeps answering. The client
         # shows the message and tries again later (data.retry).
         raise ConnectionRefusedError(_("Servern har för många anslutningar just nu – försöker igen"), {"retry": True})
+    if not current_user.is_authenticated and isinstance(auth, dict) and "token" in auth:
+        _authenticate_with_token(auth["token"])
     if not current_user.is_authenticated:
         db.session.remove()
         return False
@@ -85,11 +89,26 @@ def on_connect(auth: Any = None) -> bool:
     return True
 
 
-INT_MAX = 2**63 - 1
+def _authenticate_with_token(token: Any) -> None:
+    """A bearer token in the standard `auth` payload `{"token": "..."}` (what socket.io
+    clients send; browsers cannot set headers on a WebSocket). A bad, revoked or
+    deactivated user's token refuses the connection with a message. The token's id is
+    kept in this socket's own server-side session, so every later event checks it again."""
+    from crisis.auth import service as auth_service
+
+    tok = auth_service.valid_token(token) if isinstance(token, str) and 0 < len(token) <= 200 else None
+    if tok is None:
+        db.session.remove()
+        raise ConnectionRefusedError(_("Ogiltig eller återkallad token."))
+    session[auth_service.SOCKET_TOKEN_KEY] = tok.id
+    g.pop("_login_user", None)  # flask-login loads the user again, now through the token
+
+
+INT_MAX = safejson.INT_MAX  # what the event sequence column stores
 
 
 def _int(value: Any) -> int | None:
-    """A non-negative 64-bit integer (or its decimal text), else None."""
+    """A non-negative integer up to INT_MAX (or its decimal text), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
@@ -110,7 +129,7 @@ def on_error(err: Exception) -> dict[str, Any]:
 @socketio.on("join")
 def on_join(data: Any) -> dict[str, Any]:
     try:
-        if not current_user.is_authenticated or not has_perm(current_user, Perm.READ):
+        if not socket_allows("join"):  # the authorization matrix
             return {"ok": False, "error": "forbidden"}
         if not isinstance(data, dict):
             return {"ok": False, "error": "join needs {incident, since}"}
@@ -171,7 +190,7 @@ def _replay(app: Any, sid: str, incident_id: int, since: int, confidential_ok: b
 def on_join_inbox(data: Any = None) -> dict[str, Any]:
     """The TiB's live inbox of deviation reports: only for Perm.CREATE_INCIDENT."""
     try:
-        if not current_user.is_authenticated or not has_perm(current_user, Perm.CREATE_INCIDENT):
+        if not socket_allows("join_inbox"):  # the authorization matrix
             return {"ok": False, "error": "forbidden"}
         join_room(INBOX_ROOM)
         return {"ok": True}
@@ -181,6 +200,10 @@ def on_join_inbox(data: Any = None) -> dict[str, Any]:
 
 @socketio.on("leave")
 def on_leave(data: Any) -> dict[str, Any]:
+    allowed = socket_allows("leave")
+    db.session.remove()
+    if not allowed:
+        return {"ok": False, "error": "forbidden"}
     incident_id = _int(data.get("incident")) if isinstance(data, dict) else None
     if incident_id is not None:
         leave_room(room_for(incident_id, restricted=False))

@@ -170,6 +170,10 @@ class CapMessage:
     # Rings of (lat, lon), each closed (first == last) with at least 4 points.
     polygons: Sequence[Sequence[LatLon]] = ()
     circles: Sequence[CapCircle] = ()
+    # (valueName, value) pairs, e.g. ("Kommunkod", "1463"): receivers that filter on codes, not shapes.
+    geocodes: Sequence[tuple[str, str]] = ()
+    # RFC 3066 language of the info block (sv-SE unless a translation says otherwise).
+    language: str = LANGUAGE
 
     def __post_init__(self) -> None:
         self._freeze()
@@ -187,6 +191,7 @@ class CapMessage:
         set_("response_types", tuple(self.response_types))
         set_("polygons", tuple(tuple((float(lat), float(lon)) for lat, lon in ring) for ring in self.polygons))
         set_("circles", tuple(CapCircle(*(float(v) for v in c)) for c in self.circles))
+        set_("geocodes", tuple((str(n), str(v)) for n, v in self.geocodes))
 
     @property
     def status(self) -> str:
@@ -311,9 +316,12 @@ def _is_http_url(value: str) -> bool:
 
 def _area_input_errors(msg: CapMessage) -> list[str]:
     errors: list[str] = []
-    if not msg.polygons and not msg.circles:
-        # Receivers filter on geometry. A warning without it reaches no one.
-        errors.append("the area needs at least one polygon or circle")
+    if not msg.polygons and not msg.circles and not msg.geocodes:
+        # Receivers filter on geometry (or codes). A warning without either reaches no one.
+        errors.append("the area needs at least one polygon, circle or geocode")
+    for i, (name, value) in enumerate(msg.geocodes, start=1):
+        if not name.strip() or not value.strip():
+            errors.append(f"geocodes[{i}]: valueName and value are required")
     for i, ring in enumerate(msg.polygons, start=1):
         errors += _ring_errors(f"polygons[{i}]", ring)
     for i, circle in enumerate(msg.circles, start=1):
@@ -369,7 +377,7 @@ def render_cap(msg: CapMessage) -> bytes:
 
 def _render_info(info: ET.Element, msg: CapMessage) -> None:
     """Fill the single info block. The order follows the XSD sequence."""
-    _sub(info, "language", LANGUAGE)
+    _sub(info, "language", msg.language)
     _sub(info, "category", msg.category)
     _sub(info, "event", msg.event)
     for response_type in msg.response_types:
@@ -394,6 +402,10 @@ def _render_area(area: ET.Element, msg: CapMessage) -> None:
         _sub(area, "polygon", format_cap_polygon(ring))
     for circle in msg.circles:
         _sub(area, "circle", format_cap_circle(circle))
+    for name, value in msg.geocodes:
+        geocode = ET.SubElement(area, _q("geocode"))
+        _sub(geocode, "valueName", name)
+        _sub(geocode, "value", value)
 
 
 def _q(local: str) -> str:

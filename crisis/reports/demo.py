@@ -29,6 +29,8 @@ def load_demo_report() -> None:
     chef = users.get_by_username(username="chef")
     if incident_id is None or writer is None or chef is None:
         return
+    # Länsstyrelsen asked for reports at 08:00 and 14:00 (exempeldata).
+    service.set_rhythm(actor=writer, incident_id=incident_id, times=["08:00", "14:00"])
     report = service.create(actor=writer, incident_id=incident_id)
     service.update(
         actor=writer,
@@ -40,6 +42,11 @@ def load_demo_report() -> None:
             "särskilda boenden.",
             "prognos": "Elnätsbolaget lämnar ingen prognos ännu. Vi räknar med att avbrottet varar minst till i kväll.",
             "kommunikation": "Information på marks.se och i sociala medier. Presskontakt via kommunikationsfunktionen.",
+            "omfattning": "Cirka 3 200 elkunder, varav omkring 7 000 invånare (exempeldata).",
+            "sarbara_grupper": "Brukare med hemtjänst och trygghetslarm i Skene; två särskilda boenden på reservkraft.",
+            "samverkan": "Elnätsbolaget, Räddningstjänsten Sjuhärad, Länsstyrelsen (samverkanskonferens kl. 10).",
+            "trygghetspunkter": "Skene bibliotek öppen 08-20.",
+            "osakerheter": "När strömmen kommer tillbaka; bränsletillgång till reservkraften efter i morgon.",
             "cap_headline": "Elavbrott i Skene och Kinna",
             "cap_description": "Stora delar av Skene och södra Kinna saknar ström efter stormen (exempeldata).",
             "cap_instruction": "Håll dig informerad via marks.se. Ring 112 vid nödläge.",
@@ -47,4 +54,4 @@ def load_demo_report() -> None:
         },
     )
     service.approve(actor=chef, report_id=report.id)
-    service.send(actor=writer, report_id=report.id, channel="WIS", recipient="Länsstyrelsen Västra Götaland")
+    service.send(actor=writer, report_id=report.id, channel="WIS")

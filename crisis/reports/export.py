@@ -21,11 +21,16 @@ from crisis.incidents.models import Incident
 from crisis.reports import cap, service, text
 from crisis.reports.models import Report
 from crisis.reports.schemas import to_dict
+from crisis.sites import sensitive
 
 
 def wis_text(*, viewer: User, report_id: int) -> tuple[Report, str]:
     report = service.get(viewer=viewer, report_id=report_id)
-    return report, text.render_wis_text(to_dict(report), kommun=current_app.config.get("CRISIS_KOMMUN", ""))
+    return report, text.render_wis_text(
+        sensitive.report_for(viewer, to_dict(report)),
+        kommun=current_app.config.get("CRISIS_KOMMUN", ""),
+        recipient=service.configured_recipient(),
+    )
 
 
 @lru_cache(maxsize=4)

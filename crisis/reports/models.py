@@ -40,6 +40,29 @@ NARRATIVE_FIELDS: tuple[str, ...] = (
     "prognos",
     "kommunikation",
 )
+# What Länsstyrelsen asks of a kommun's lägesrapport beyond the narrative
+# (issue 15): editable text, prefilled where Krisrum knows it.
+LST_TEXT_FIELDS: tuple[str, ...] = (
+    "kontaktperson",
+    "kontakt_telefon",
+    "omfattning",
+    "sarbara_grupper",
+    "samverkan",
+    "trygghetspunkter",
+    "osakerheter",
+)
+LST_SHORT_FIELDS = {"kontaktperson": 200, "kontakt_telefon": 50}
+# The report's period, the activation facts, VMA and the report's own classification.
+LST_OTHER_FIELDS: tuple[str, ...] = (
+    "period_fran",
+    "period_till",
+    "krisledning_aktiverad",
+    "kln_aktiverad",
+    "vma_begard",
+    "vma_begard_at",
+    "klassning",
+    "osl_grund",
+)
 # The public information (CAP) written on the report: also frozen on approval.
 CAP_TEXT_FIELDS: tuple[str, ...] = ("cap_headline", "cap_description", "cap_instruction", "cap_area_desc")
 CAP_CHOICE_FIELDS: tuple[str, ...] = ("cap_category", "cap_urgency", "cap_severity", "cap_certainty")
@@ -72,6 +95,23 @@ class Report(db.Model):
     prognos: Mapped[str] = mapped_column(sa.Text, default="")
     kommunikation: Mapped[str] = mapped_column(sa.Text, default="")
     nasta_rapport: Mapped[datetime | None]
+
+    kontaktperson: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    kontakt_telefon: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    omfattning: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    sarbara_grupper: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    samverkan: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    trygghetspunkter: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    osakerheter: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    period_fran: Mapped[datetime | None]
+    period_till: Mapped[datetime | None]
+    krisledning_aktiverad: Mapped[bool | None]
+    kln_aktiverad: Mapped[bool | None]
+    vma_begard: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    vma_begard_at: Mapped[datetime | None]
+    # KLASSA level of the report as a whole (K0-K3) and its OSL ground (see crisis.log.classify).
+    klassning: Mapped[str] = mapped_column(sa.String(2), default="K1", server_default="K1")
+    osl_grund: Mapped[str | None] = mapped_column(sa.String(200))
 
     # The incident as it stood when the draft was made (see snapshot.take_snapshot).
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
@@ -121,6 +161,8 @@ FROZEN_COLUMNS: tuple[str, ...] = (
     "updated_by",
     *NARRATIVE_FIELDS,
     "nasta_rapport",
+    *LST_TEXT_FIELDS,
+    *LST_OTHER_FIELDS,
     "snapshot",
     "area",
     *CAP_TEXT_FIELDS,
@@ -150,8 +192,8 @@ _STATUS_MOVES = (
 )
 
 
-def _sqlite_guard() -> list[str]:
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN_COLUMNS)
+def _sqlite_guard(frozen: tuple[str, ...] = FROZEN_COLUMNS) -> list[str]:
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in frozen)
     rewritten = " OR ".join(f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in ONCE_COLUMNS)
     moves = " OR ".join(f"(OLD.status = '{a}' AND NEW.status = '{b}')" for a, b in _STATUS_MOVES)
     return [
@@ -164,11 +206,11 @@ def _sqlite_guard() -> list[str]:
     ]
 
 
-def _pg_guard() -> list[str]:
+def _pg_guard(frozen: tuple[str, ...] = FROZEN_COLUMNS) -> list[str]:
     def col(prefix: str, c: str) -> str:
         return f"{prefix}.{c}::text" if c in _JSON_COLUMNS else f"{prefix}.{c}"
 
-    changed = " OR ".join(f"{col('NEW', c)} IS DISTINCT FROM {col('OLD', c)}" for c in FROZEN_COLUMNS)
+    changed = " OR ".join(f"{col('NEW', c)} IS DISTINCT FROM {col('OLD', c)}" for c in frozen)
     rewritten = " OR ".join(f"(OLD.{c} IS NOT NULL AND NEW.{c} IS DISTINCT FROM OLD.{c})" for c in ONCE_COLUMNS)
     moves = " OR ".join(f"(OLD.status = '{a}' AND NEW.status = '{b}')" for a, b in _STATUS_MOVES)
     return [
@@ -187,12 +229,12 @@ def _pg_guard() -> list[str]:
     ]
 
 
-def guard_statements(dialect_name: str) -> list[str]:
-    """The trigger DDL; the migration installs it like the log's guard."""
+def guard_statements(dialect_name: str, frozen: tuple[str, ...] = FROZEN_COLUMNS) -> list[str]:
+    """The trigger DDL; the migration installs it like the log's guard (`frozen`: a migration's column list)."""
     if dialect_name == "sqlite":
-        return _sqlite_guard()
+        return _sqlite_guard(frozen)
     if dialect_name == "postgresql":
-        return _pg_guard()
+        return _pg_guard(frozen)
     return []
 
 

@@ -8,9 +8,10 @@ from typing import Any, Literal
 
 import pydantic
 
+from crisis import geo
 from crisis.api.schemas import Strict
 from crisis.reports import text
-from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report
+from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, LST_TEXT_FIELDS, NARRATIVE_FIELDS, Report
 
 StatusStr = Literal["draft", "approved", "sent", "acknowledged"]
 CategoryStr = Literal[
@@ -43,6 +44,23 @@ class ReportPatch(Strict):
     area: dict[str, Any] | None = pydantic.Field(
         None, description="A drawn warning area: GeoJSON Polygon or MultiPolygon (null = the kommun boundary)"
     )
+    kontaktperson: str | None = pydantic.Field(None, max_length=200, description="Contact person")
+    kontakt_telefon: str | None = pydantic.Field(None, max_length=50, description="The contact person's phone")
+    period_fran: pydantic.AwareDatetime | None = pydantic.Field(None, description="The period the report covers: from")
+    period_till: pydantic.AwareDatetime | None = pydantic.Field(None, description="... to")
+    krisledning_aktiverad: bool | None = pydantic.Field(None, description="Central krisledning activated")
+    kln_aktiverad: bool | None = pydantic.Field(None, description="Krisledningsnämnden in function")
+    omfattning: str | None = pydantic.Field(None, max_length=20_000, description="Scope: the number affected")
+    sarbara_grupper: str | None = pydantic.Field(None, max_length=20_000, description="Vulnerable groups affected")
+    samverkan: str | None = pydantic.Field(None, max_length=20_000, description="Samverkan: with whom")
+    trygghetspunkter: str | None = pydantic.Field(None, max_length=20_000, description="Trygghetspunkter open")
+    vma_begard: bool | None = pydantic.Field(None, description="VMA requested")
+    vma_begard_at: pydantic.AwareDatetime | None = pydantic.Field(None, description="When VMA was requested")
+    osakerheter: str | None = pydantic.Field(None, max_length=20_000, description="Uncertainties")
+    klassning: Literal["K0", "K1", "K2", "K3"] | None = pydantic.Field(
+        None, description="The report's KLASSA level (K2/K3 need osl_grund)"
+    )
+    osl_grund: str | None = pydantic.Field(None, max_length=200, description='e.g. "18 kap. 13 § OSL"')
     cap_headline: str | None = pydantic.Field(None, max_length=300)
     cap_description: str | None = pydantic.Field(None, max_length=5000)
     cap_instruction: str | None = pydantic.Field(None, max_length=5000)
@@ -92,6 +110,21 @@ class ReportOut(pydantic.BaseModel):
     prognos: str
     kommunikation: str
     nasta_rapport: str | None
+    kontaktperson: str
+    kontakt_telefon: str
+    period_fran: str | None
+    period_till: str | None
+    krisledning_aktiverad: bool | None
+    kln_aktiverad: bool | None
+    omfattning: str
+    sarbara_grupper: str
+    samverkan: str
+    trygghetspunkter: str
+    vma_begard: bool
+    vma_begard_at: str | None
+    osakerheter: str
+    klassning: str
+    osl_grund: str | None
     cap_headline: str
     cap_description: str
     cap_instruction: str
@@ -145,11 +178,25 @@ def to_dict(report: Report, *, exercise: bool | None = None, superseded_by: int 
     for f in NARRATIVE_FIELDS:
         d[f] = getattr(report, f) or ""
     d["nasta_rapport"] = _iso(report.nasta_rapport)
+    for f in LST_TEXT_FIELDS:
+        d[f] = getattr(report, f) or ""
+    d.update(
+        {
+            "period_fran": _iso(report.period_fran),
+            "period_till": _iso(report.period_till),
+            "krisledning_aktiverad": report.krisledning_aktiverad,
+            "kln_aktiverad": report.kln_aktiverad,
+            "vma_begard": bool(report.vma_begard),
+            "vma_begard_at": _iso(report.vma_begard_at),
+            "klassning": report.klassning or "K1",
+            "osl_grund": report.osl_grund,
+        }
+    )
     for f in CAP_TEXT_FIELDS + CAP_CHOICE_FIELDS:
         d[f] = getattr(report, f) or ""
     d.update(
         {
-            "area": report.area,
+            "area": geo.rfc7946(report.area),
             "snapshot": report.snapshot or {},
             "approved_at": _iso(report.approved_at),
             "approved_by": report.approved_by,
@@ -163,3 +210,15 @@ def to_dict(report: Report, *, exercise: bool | None = None, superseded_by: int 
         }
     )
     return d
+
+
+class ReportRhythmIn(Strict):
+    times: list[str] = pydantic.Field(
+        max_length=12, description='Local clock times, e.g. ["08:00", "14:00"]; [] = every 4 hours'
+    )
+
+
+class ReportRhythmOut(pydantic.BaseModel):
+    incident: int
+    times: list[str]
+    next_at: str = pydantic.Field(description="When a draft made now would say the next report is due")

@@ -25,7 +25,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crisis import labels
+from crisis import geo, labels
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check, has_perm
 from crisis.db import utcnow, write_transaction
@@ -36,13 +36,24 @@ from crisis.events.models import Event
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.incidents.models import Incident
-from crisis.log import checkpoints
+from crisis.log import checkpoints, classify
 from crisis.log import service as log
-from crisis.reports import cap, history, text
-from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS, Report, ReportStatus
+from crisis.parsing import aware_time
+from crisis.reports import cap, history, prefill, rhythm, text
+from crisis.reports.models import (
+    CAP_CHOICE_FIELDS,
+    CAP_TEXT_FIELDS,
+    LST_OTHER_FIELDS,
+    LST_SHORT_FIELDS,
+    LST_TEXT_FIELDS,
+    NARRATIVE_FIELDS,
+    Report,
+    ReportStatus,
+)
 from crisis.reports.schemas import to_dict
 from crisis.reports.snapshot import take_snapshot
 from crisis.search import service as search
+from crisis.sites import sensitive
 
 _log = logging.getLogger("krisrum.reports")
 
@@ -61,6 +72,11 @@ CAP_CHOICES = {
 }
 DEFAULT_CHANNEL = "WIS"
 DEFAULT_RECIPIENT = "Länsstyrelsen"
+
+
+def configured_recipient() -> str:
+    """Who lägesrapporter go to: CRISIS_REPORT_RECIPIENT, e.g. "Länsstyrelsen i Västra Götalands län"."""
+    return str(current_app.config.get("CRISIS_REPORT_RECIPIENT") or DEFAULT_RECIPIENT)
 
 
 # --- serialising ---------------------------------------------------------------
@@ -141,35 +157,6 @@ def _text_field(name: str, value: Any, limit: int) -> str:
     return text
 
 
-def parse_time(name: str, value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        raw = value.strip()
-        if raw.endswith("Z"):
-            raw = raw[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError(
-                _l(
-                    '%(field)s: "%(value)s" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.',
-                    field=name,
-                    value=value,
-                    example="2026-11-24T18:00:00+01:00",
-                )
-            ) from None
-    if not isinstance(value, datetime):
-        raise ValidationError(_l("%(field)s måste vara datum och tid.", field=name))
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(
-            _l("%(field)s behöver en tidszon (t.ex. %(example)s).", field=name, example="2026-11-24T18:00:00+01:00")
-        )
-    if not 2000 <= value.year <= 2100:
-        raise ValidationError(_l("%(field)s ligger utanför tillåtet intervall.", field=name))
-    return value
-
-
 def validate_area(area: Any) -> dict[str, Any] | None:
     """A drawn warning area: a GeoJSON Polygon or MultiPolygon in WGS84 (None clears it)."""
     if area is None:
@@ -181,23 +168,69 @@ def validate_area(area: Any) -> dict[str, Any] | None:
     if area.get("type") not in ("Polygon", "MultiPolygon"):
         raise ValidationError(_l("Området (area) ska vara en GeoJSON Polygon eller MultiPolygon."))
     try:
+        too_big = len(json.dumps(area)) > 500_000
+    except (TypeError, ValueError):
+        raise ValidationError(_l("Området (area) ska vara en GeoJSON Polygon eller MultiPolygon.")) from None
+    if too_big:
+        raise ValidationError(_l("Området (area) är för stort (förenkla ritningen)."))
+    try:
         rings = cap.geojson_to_cap_rings(area)
     except (ValueError, TypeError, IndexError, KeyError) as e:
         raise ValidationError(_l("Området (area) är ingen användbar polygon: %(error)s", error=e)) from None
     if not rings:
         raise ValidationError(_l("Området (area) har ingen polygon med minst tre olika punkter."))
-    if len(json.dumps(area)) > 500_000:
-        raise ValidationError(_l("Området (area) är för stort (förenkla ritningen)."))
-    return {"type": area["type"], "coordinates": area["coordinates"]}
+    clean = {"type": area["type"], "coordinates": area["coordinates"]}
+    if geo.polygon_problem(clean) is not None:
+        raise ValidationError(
+            _l(
+                "Området (area) är ingen giltig polygon: kanten korsar sig själv eller ett hål ligger utanför "
+                "området. Rita om området."
+            )
+        )
+    # Stored and served wound as RFC 7946 wants (exterior counter-clockwise, holes clockwise).
+    return dict(geo.rfc7946(clean))
 
 
 # --- writing -------------------------------------------------------------------
 
 
-def _default_next(now: datetime) -> datetime:
-    """Now + 4 h, rounded up to the quarter hour."""
-    t = (now + DEFAULT_INTERVAL).replace(second=0, microsecond=0)
-    return t + timedelta(minutes=(-t.minute) % 15)
+def _default_next(now: datetime, incident: Incident | None = None) -> datetime:
+    """The incident's next fixed report time (crisis.reports.rhythm), else now + 4 h rounded up to the quarter."""
+    times: list[Any] = []
+    if incident is not None and incident.report_times:
+        try:
+            times = rhythm.parse(incident.report_times)
+        except ValueError:
+            times = []
+    return rhythm.next_at(now, times)
+
+
+ACTIVE_LEVELS = {"reinforced", "staff"}  # förstärkningsläge and stabsläge: the central krisledning is activated
+
+
+def _prefill_lst(report: Report, incident: Incident, previous: Report | None, actor: User) -> None:
+    """What Länsstyrelsen asks for beyond the narrative: carried forward, the facts Krisrum knows, the providers'."""
+    now = utcnow()
+    for f in LST_TEXT_FIELDS:
+        setattr(report, f, getattr(previous, f) if previous else "")
+    report.kontaktperson = report.kontaktperson or actor.display_name
+    report.kontakt_telefon = report.kontakt_telefon or (actor.phone or "")
+    report.period_fran = (previous.period_till or previous.approved_at) if previous else incident.created_at
+    report.period_till = now
+    report.krisledning_aktiverad = incident.level.value in ACTIVE_LEVELS
+    report.kln_aktiverad = bool(incident.kln_active)
+    report.vma_begard = bool(previous.vma_begard) if previous else False
+    report.vma_begard_at = previous.vma_begard_at if previous else None
+    report.klassning = previous.klassning if previous else "K1"
+    report.osl_grund = previous.osl_grund if previous else None
+    known = prefill.collect(incident=incident, since=previous.approved_at if previous else None)
+    for key, value in known.items():
+        if key in ("vma_begard",):
+            report.vma_begard = bool(value)
+        elif key == "vma_begard_at":
+            report.vma_begard_at = value if isinstance(value, datetime) else report.vma_begard_at
+        elif key in LST_TEXT_FIELDS or key in NARRATIVE_FIELDS:
+            setattr(report, key, str(value)[: LST_SHORT_FIELDS.get(key, MAX_NARRATIVE)])
 
 
 def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous: Report | None, kommun: str) -> None:
@@ -208,7 +241,7 @@ def _prefill(report: Report, incident: Incident, snap: dict[str, Any], previous:
     report.beslut = "\n".join(text.log_lines(snap["decisions"], decision=True))
     for f in ("behov", "prognos", "kommunikation"):
         setattr(report, f, getattr(previous, f) if previous else "")
-    report.nasta_rapport = _default_next(utcnow())
+    report.nasta_rapport = _default_next(utcnow(), incident)
     report.cap_headline = (previous.cap_headline if previous else "") or incident.title
     report.cap_area_desc = (previous.cap_area_desc if previous else "") or kommun
     if previous is not None:
@@ -302,8 +335,9 @@ def create(*, actor: User, incident_id: int, supersedes: int | None = None) -> R
             snapshot=snap,
         )
         _prefill(report, incident, snap, carry, kommun)
+        _prefill_lst(report, incident, carry, actor)
         if supersedes is not None:
-            for f in NARRATIVE_FIELDS + ("nasta_rapport",):
+            for f in NARRATIVE_FIELDS + ("nasta_rapport",) + LST_TEXT_FIELDS + LST_OTHER_FIELDS:
                 setattr(report, f, getattr(carry, f))
         db.session.add(report)
         db.session.flush()
@@ -312,7 +346,53 @@ def create(*, actor: User, incident_id: int, supersedes: int | None = None) -> R
     return report
 
 
-UPDATABLE = set(NARRATIVE_FIELDS) | set(CAP_TEXT_FIELDS) | set(CAP_CHOICE_FIELDS) | {"nasta_rapport", "area"}
+UPDATABLE = (
+    set(NARRATIVE_FIELDS)
+    | set(CAP_TEXT_FIELDS)
+    | set(CAP_CHOICE_FIELDS)
+    | set(LST_TEXT_FIELDS)
+    | set(LST_OTHER_FIELDS)
+    | {"nasta_rapport", "area"}
+)
+_TIME_FIELDS = {"nasta_rapport", "period_fran", "period_till", "vma_begard_at"}
+_OPTIONAL_BOOLS = {"krisledning_aktiverad", "kln_aktiverad"}
+
+
+def _clean_lst(f: str, v: Any) -> Any:
+    """One of Länsstyrelsen's fields, validated (see LST_TEXT_FIELDS, LST_OTHER_FIELDS)."""
+    if f in LST_TEXT_FIELDS:
+        return _text_field(f, v, LST_SHORT_FIELDS.get(f, MAX_NARRATIVE))
+    if f in _OPTIONAL_BOOLS:
+        if v is not None and not isinstance(v, bool):
+            raise ValidationError(_l("%(field)s ska vara ja, nej eller tomt.", field=f))
+        return v
+    if f == "vma_begard":
+        if v is not None and not isinstance(v, bool):
+            raise ValidationError(_l("%(field)s ska vara ja eller nej.", field=f))
+        return bool(v)
+    if f == "klassning":
+        if v not in classify.LEVELS:
+            raise ValidationError(_l("Klassningen ska vara en av: %(allowed)s.", allowed=", ".join(classify.LEVELS)))
+        return v
+    if f == "osl_grund":
+        return _text_field(f, v, MAX_SHORT) or None
+    return v
+
+
+def _check_lst(report: Report) -> None:
+    """The fields against each other, as they will be saved."""
+    if report.period_fran and report.period_till and report.period_fran > report.period_till:
+        raise ValidationError(_l("Rapportperiodens början ligger efter dess slut."), code="period_order")
+    secret = classify.RANK.get(report.klassning or "K1", 1) >= 2
+    if secret and not report.osl_grund:
+        raise ValidationError(
+            _l('En rapport klassad K2 eller K3 behöver sin grund i OSL (t.ex. "18 kap. 13 § OSL").'),
+            code="classification_osl_missing",
+        )
+    if report.osl_grund and not secret:
+        raise ValidationError(
+            _l("En rapport med sekretessgrund i OSL klassas K2 eller K3."), code="classification_osl_not_confidential"
+        )
 
 
 def update(
@@ -340,8 +420,10 @@ def update(
                     _l("%(field)s ska vara en av: %(allowed)s.", field=f, allowed=", ".join(sorted(CAP_CHOICES[f])))
                 )
             clean[f] = v
-        elif f == "nasta_rapport":
-            clean[f] = parse_time(f, v)
+        elif f in _TIME_FIELDS:
+            clean[f] = aware_time(v, f, code="validation_error")
+        elif f in LST_TEXT_FIELDS or f in LST_OTHER_FIELDS:
+            clean[f] = _clean_lst(f, v)
         elif f == "area":
             clean[f] = validate_area(v)
     get(viewer=actor, report_id=report_id)
@@ -364,6 +446,7 @@ def update(
             if getattr(report, f) != v:
                 setattr(report, f, v)
                 changed = True
+        _check_lst(report)
         if refresh_snapshot:
             snap = report.snapshot or {}
             report.snapshot = take_snapshot(
@@ -405,8 +488,11 @@ def _announce(incident: Incident, actor: User, report: Report) -> None:
         incident=incident,
         type="report.issued",
         actor=actor.username,
-        data=to_dict(
-            report, exercise=incident.is_exercise, superseded_by=_superseded_map(incident.id).get(report.number)
+        # Every screen gets it: without the sites' Styrel class and fuel (crisis.sites.sensitive).
+        data=sensitive.strip_report(
+            to_dict(
+                report, exercise=incident.is_exercise, superseded_by=_superseded_map(incident.id).get(report.number)
+            )
         ),
     )
 
@@ -502,8 +588,8 @@ def send(
     """Record that the approved report was sent: when, how, to whom."""
     check(actor, Perm.WRITE_LOG)
     channel_v = _text_field("channel", channel, 100) or DEFAULT_CHANNEL
-    recipient_v = _text_field("recipient", recipient, MAX_SHORT) or DEFAULT_RECIPIENT
-    sent_v = parse_time("sent_at", sent_at) if sent_at is not None else None
+    recipient_v = _text_field("recipient", recipient, MAX_SHORT) or configured_recipient()
+    sent_v = aware_time(sent_at, "sent_at", code="validation_error") if sent_at is not None else None
     with write_transaction(db.session):
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.APPROVED:
@@ -565,7 +651,9 @@ def acknowledge(
     """Record the recipient's receipt (kvittens) of a sent report."""
     check(actor, Perm.WRITE_LOG)
     who = _text_field("acknowledged_by", acknowledged_by, MAX_SHORT)
-    at_v = parse_time("acknowledged_at", acknowledged_at) if acknowledged_at is not None else None
+    at_v = (
+        aware_time(acknowledged_at, "acknowledged_at", code="validation_error") if acknowledged_at is not None else None
+    )
     with write_transaction(db.session):
         incident, report = _locked_report(report_id)
         if report.status is not ReportStatus.SENT:
@@ -580,7 +668,7 @@ def acknowledge(
             raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger i framtiden."))
         if report.sent_at is not None and at_v < report.sent_at - timedelta(minutes=1):
             raise ValidationError(_l("Kvitteringstiden (acknowledged_at) ligger före tiden då rapporten skickades."))
-        who = who or report.sent_recipient or DEFAULT_RECIPIENT
+        who = who or report.sent_recipient or configured_recipient()
         actor_name = actor.display_name
         report.acknowledged_at = at_v
         report.acknowledged_by = who
@@ -652,3 +740,53 @@ def remind_due(*, incident_id: int, now: datetime | None = None) -> bool:
 
 def may_approve(user: User) -> bool:
     return has_perm(user, Perm.LEAD)
+
+
+# --- the report rhythm --------------------------------------------------------------
+
+
+def rhythm_dict(incident: Incident) -> dict[str, Any]:
+    times = rhythm.parse(incident.report_times) if incident.report_times else []
+    return {
+        "incident": incident.id,
+        "times": [t.strftime("%H:%M") for t in times],
+        "next_at": _default_next(utcnow(), incident).isoformat(),
+    }
+
+
+def get_rhythm(*, viewer: User, incident_id: int) -> dict[str, Any]:
+    return rhythm_dict(incidents.get(viewer=viewer, incident_id=incident_id))
+
+
+def set_rhythm(*, actor: User, incident_id: int, times: list[str]) -> dict[str, Any]:
+    """The fixed clock times Länsstyrelsen asked for (e.g. 08:00, 14:00); none = every 4 hours.
+
+    Each new draft's "next report" is then the first of them after now.
+    """
+    check(actor, Perm.WRITE_LOG)
+    try:
+        parsed = rhythm.parse(times)
+    except ValueError:
+        raise ValidationError(
+            _l(
+                "Rapporttiderna ska vara klockslag som 08:00 (högst %(n)s stycken).",
+                n=rhythm.MAX_TIMES,
+            ),
+            code="bad_times",
+        ) from None
+    value = rhythm.stored(parsed)
+    with write_transaction(db.session):
+        incident = events.lock_incident(incident_id=incident_id)
+        if incident.report_times != value:
+            incident.report_times = value
+            said = (
+                f"Lägesrapporter ska lämnas klockan {', '.join(t.strftime('%H:%M') for t in parsed)}."
+                if parsed
+                else "Fasta rapporttider borttagna; nästa lägesrapport föreslås fyra timmar efter den förra."
+            )
+            log.system_entry(incident=incident, actor=actor, text=said)
+            events.append_event(
+                incident=incident, type="incident.updated", actor=actor.username, data=incident.to_dict()
+            )
+        result = rhythm_dict(incident)
+    return result

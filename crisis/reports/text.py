@@ -39,7 +39,40 @@ SECTIONS: Final = (
     ("prognos", "Prognos"),
     ("kommunikation", "Kommunikation"),
 )
+# What Länsstyrelsen asks for beyond the narrative (after "Nästa rapport", so the usual numbers stay).
+LST_SECTIONS: Final = (
+    ("omfattning", "Omfattning (antal berörda)"),
+    ("sarbara_grupper", "Sårbara grupper"),
+    ("samverkan", "Samverkan (med vilka)"),
+    ("trygghetspunkter", "Öppna trygghetspunkter"),
+    ("osakerheter", "Osäkerheter"),
+)
 EMPTY: Final = "–"
+
+
+def yes_no(value: Any) -> str:
+    return EMPTY if value is None else ("ja" if value else "nej")
+
+
+def header_lines(report: Mapping[str, Any], recipient: str = "") -> list[str]:
+    """Recipient, classification, contact, period, activation and VMA: the head of a report to Länsstyrelsen."""
+    out: list[str] = []
+    if recipient:
+        out.append(f"Till: {recipient}")
+    level = report.get("klassning") or "K1"
+    ground = report.get("osl_grund")
+    out.append(f"Klassning: {level}" + (f" – sekretess enligt {ground}" if ground else ""))
+    contact = ", ".join(v for v in (_clean(report.get("kontaktperson")), _clean(report.get("kontakt_telefon"))) if v)
+    out.append(f"Kontaktperson: {contact or EMPTY}")
+    start, end = local_time(report.get("period_fran")), local_time(report.get("period_till"))
+    out.append(f"Avser perioden: {start or EMPTY} – {end or EMPTY}")
+    out.append(f"Central krisledning aktiverad: {yes_no(report.get('krisledning_aktiverad'))}")
+    out.append(f"Krisledningsnämnden i funktion: {yes_no(report.get('kln_aktiverad'))}")
+    vma = yes_no(bool(report.get("vma_begard")))
+    if report.get("vma_begard") and report.get("vma_begard_at"):
+        vma += f" ({local_time(report.get('vma_begard_at'))})"
+    out.append(f"VMA begärt: {vma}")
+    return out
 
 
 def local_time(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -129,7 +162,7 @@ def log_lines(entries: Iterable[Mapping[str, Any]], *, decision: bool = False) -
     return out
 
 
-def render_wis_text(report: Mapping[str, Any], *, kommun: str = "") -> str:
+def render_wis_text(report: Mapping[str, Any], *, kommun: str = "", recipient: str = "") -> str:
     """The report as plain text to paste into WIS."""
     snap = report.get("snapshot") or {}
     incident = snap.get("incident") or {}
@@ -158,9 +191,12 @@ def render_wis_text(report: Mapping[str, Any], *, kommun: str = "") -> str:
     else:
         out.append(f"Status: {STATUSES_SV.get(status, status)} – ej fastställd")
     out.append(f"Rapportör: {report.get('created_by') or ''}".rstrip())
+    out += header_lines(report, recipient)
     for i, (field, label) in enumerate(SECTIONS, start=1):
         out += ["", f"{i}. {label.upper()}", _clean(report.get(field)) or EMPTY]
     out += ["", f"{len(SECTIONS) + 1}. NÄSTA RAPPORT", local_time(report.get("nasta_rapport")) or EMPTY]
+    for i, (field, label) in enumerate(LST_SECTIONS, start=len(SECTIONS) + 2):
+        out += ["", f"{i}. {label.upper()}", _clean(report.get(field)) or EMPTY]
     if exercise:
         out += ["", EXERCISE_LINE]
     return "\n".join(out) + "\n"

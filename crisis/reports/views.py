@@ -14,9 +14,21 @@ from crisis.api import operation
 from crisis.api.schemas import Items
 from crisis.auth.permissions import Perm, has_perm
 from crisis.incidents import service as incidents
+from crisis.log.classify import OSL_GROUNDS
 from crisis.reports import export, service, text
-from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, NARRATIVE_FIELDS
-from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, ReportOut, ReportPatch, SendIn, to_dict
+from crisis.reports.models import CAP_CHOICE_FIELDS, CAP_TEXT_FIELDS, LST_TEXT_FIELDS, NARRATIVE_FIELDS
+from crisis.reports.schemas import (
+    AcknowledgeIn,
+    ApproveIn,
+    ReportCreate,
+    ReportOut,
+    ReportPatch,
+    ReportRhythmIn,
+    ReportRhythmOut,
+    SendIn,
+    to_dict,
+)
+from crisis.sites import sensitive
 
 # --- API -----------------------------------------------------------------------
 
@@ -32,7 +44,7 @@ from crisis.reports.schemas import AcknowledgeIn, ApproveIn, ReportCreate, Repor
 def list_reports(incident_id: int) -> list[dict[str, Any]]:
     reports = service.list_reports(viewer=current_user, incident_id=incident_id)
     superseded = {r.supersedes: r.number for r in reports if r.supersedes}
-    return [to_dict(r, superseded_by=superseded.get(r.number)) for r in reports]
+    return [sensitive.report_for(current_user, to_dict(r, superseded_by=superseded.get(r.number))) for r in reports]
 
 
 @operation(
@@ -47,11 +59,11 @@ def list_reports(incident_id: int) -> list[dict[str, Any]]:
 )
 def create_report(incident_id: int, body: ReportCreate) -> dict[str, Any]:
     report = service.create(actor=current_user, incident_id=incident_id, supersedes=body.supersedes)
-    return service.report_dict(report)
+    return sensitive.report_for(current_user, service.report_dict(report))
 
 
 def _one(report: Any) -> dict[str, Any]:
-    d = service.report_dict(report)
+    d = sensitive.report_for(current_user, service.report_dict(report))
     d.update(service.changes(viewer=current_user, report_id=report.id))
     return d
 
@@ -160,6 +172,31 @@ def report_cap(report_id: int) -> Response:
     )
 
 
+@operation(
+    "/incidents/<int:incident_id>/report-rhythm",
+    "GET",
+    summary="The fixed clock times lägesrapporter are due at (set by Länsstyrelsen)",
+    tag="reports",
+    response=ReportRhythmOut,
+    perm="read",
+)
+def get_report_rhythm(incident_id: int) -> dict[str, Any]:
+    return service.get_rhythm(viewer=current_user, incident_id=incident_id)
+
+
+@operation(
+    "/incidents/<int:incident_id>/report-rhythm",
+    "PUT",
+    summary="Set the fixed clock times lägesrapporter are due at ([] = every 4 hours)",
+    tag="reports",
+    body=ReportRhythmIn,
+    response=ReportRhythmOut,
+    perm="write_log",
+)
+def put_report_rhythm(incident_id: int, body: ReportRhythmIn) -> dict[str, Any]:
+    return service.set_rhythm(actor=current_user, incident_id=incident_id, times=body.times)
+
+
 # --- pages and exports ----------------------------------------------------------
 
 pages = Blueprint("reports", __name__)
@@ -169,10 +206,25 @@ FIELD_LABELS = {
     "konsekvenser": _l("Konsekvenser"),
     "vidtagna_atgarder": _l("Vidtagna åtgärder"),
     "beslut": _l("Beslut"),
-    "behov": _l("Behov"),
+    "behov": _l("Behov (resurser i prioritetsordning)"),
     "prognos": _l("Prognos"),
     "kommunikation": _l("Kommunikation"),
     "nasta_rapport": _l("Nästa rapport"),
+    "kontaktperson": _l("Kontaktperson"),
+    "kontakt_telefon": _l("Telefon till kontaktpersonen"),
+    "period_fran": _l("Rapporten avser tiden från"),
+    "period_till": _l("till"),
+    "krisledning_aktiverad": _l("Central krisledning aktiverad"),
+    "kln_aktiverad": _l("Krisledningsnämnden i funktion"),
+    "omfattning": _l("Omfattning (antal berörda)"),
+    "sarbara_grupper": _l("Sårbara grupper"),
+    "samverkan": _l("Samverkan (med vilka)"),
+    "trygghetspunkter": _l("Öppna trygghetspunkter"),
+    "vma_begard": _l("VMA begärt"),
+    "vma_begard_at": _l("VMA begärt när"),
+    "osakerheter": _l("Osäkerheter"),
+    "klassning": _l("Rapportens klassning (KLASSA)"),
+    "osl_grund": _l("Sekretessgrund (OSL)"),
     "cap_headline": _l("Rubrik till allmänheten"),
     "cap_description": _l("Information till allmänheten"),
     "cap_instruction": _l("Råd till allmänheten"),
@@ -252,6 +304,9 @@ STRINGS = {
     "area_drawn": _l("Ritat område används i CAP."),
     "area_kommun": _l("Kommungränsen används som område i CAP."),
     "nothing": _l("Inget."),
+    "yes": _l("Ja"),
+    "no": _l("Nej"),
+    "lst_heading": _l("Uppgifter till länsstyrelsen"),
 }
 CAP_CHOICE_LABELS = {
     "cap_category": {
@@ -321,6 +376,9 @@ def _template_context() -> dict[str, Any]:
         TASK_STATUS_LABELS=TASK_STATUS_LABELS,
         CAP_CHOICE_LABELS=CAP_CHOICE_LABELS,
         NARRATIVE_FIELDS=NARRATIVE_FIELDS,
+        LST_TEXT_FIELDS=LST_TEXT_FIELDS,
+        report_recipient=service.configured_recipient(),
+        osl_grounds=OSL_GROUNDS,
         CAP_TEXT_FIELDS=CAP_TEXT_FIELDS,
         CAP_CHOICE_FIELDS=CAP_CHOICE_FIELDS,
         local_time=text.local_time,
@@ -347,7 +405,7 @@ def reports_page(incident_id: int) -> Any:
 def report_print(report_id: int) -> Any:
     report = service.get(viewer=current_user, report_id=report_id)
     inc = incidents.get(viewer=current_user, incident_id=report.incident_id)
-    data = service.report_dict(report)
+    data = sensitive.report_for(current_user, service.report_dict(report))
     data.update(service.changes(viewer=current_user, report_id=report_id))
     return render_template("reports/print.html", incident=inc, report=data, **_template_context())
 
@@ -385,7 +443,7 @@ def report_wis(report_id: int) -> Response:
 @login_required
 def report_json(report_id: int) -> Response:
     report = service.get(viewer=current_user, report_id=report_id)
-    data = service.report_dict(report)
+    data = sensitive.report_for(current_user, service.report_dict(report))
     data.update(service.changes(viewer=current_user, report_id=report_id))
     prefix = "OVNING-" if data["exercise"] else ""
     return Response(

@@ -5,10 +5,15 @@ written by `crisis.search.service.index_locked` in the same transaction as the
 thing itself. `terms` holds the Swedish stems (`crisis.search.text.terms`);
 the database matches on them:
 
-- SQLite: the FTS5 table `search_fts(terms)` (rowid = search_docs.id, the
-  unicode61 tokenizer with remove_diacritics 0, so å/ä/ö stay themselves),
+- SQLite: the FTS5 table `search_fts(terms, scope)` (rowid = search_docs.id,
+  the unicode61 tokenizer with remove_diacritics 0, so å/ä/ö stay
+  themselves). `scope` holds filter tokens (`scope_tokens`: incident, kind,
+  classification), so a search within one incident is answered inside the
+  index, in rowid order, without reading other incidents' matches;
 - PostgreSQL: the column `tsv` = to_tsvector('simple', terms), generated and
-  stored, with a GIN index.
+  stored, with a GIN index (fastupdate off: no pending list, a write is
+  searchable at once and reads stay fast); the filters use the btree indexes
+  on (incident_id, occurred_at) and (occurred_at), newest first.
 
 Both are created here for create_all() and by the migration (with a backfill).
 """
@@ -28,6 +33,8 @@ class SearchDoc(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("kind", "ref_id", name="uq_search_docs_kind_ref"),
         sa.Index("ix_search_docs_incident_kind", "incident_id", "kind"),
+        sa.Index("ix_search_docs_incident_time", "incident_id", "occurred_at"),
+        sa.Index("ix_search_docs_time", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,13 +51,24 @@ class SearchDoc(db.Model):
 
 
 SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, scope, "
+    "tokenize = 'unicode61 remove_diacritics 0')",
 ]
 PG_DDL = [
     "ALTER TABLE search_docs ADD COLUMN IF NOT EXISTS tsv tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_search_docs_tsv ON search_docs USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS ix_search_docs_tsv ON search_docs USING gin (tsv) WITH (fastupdate = off)",
 ]
+# The SQLite statement that fills search_fts from search_docs (migrations, repair).
+SQLITE_FILL = (
+    "INSERT INTO search_fts (rowid, terms, scope) SELECT id, terms, "
+    "'i' || incident_id || ' k' || replace(kind, '_', '') || ' c' || classification FROM search_docs"
+)
+
+
+def scope_tokens(incident_id: int, kind: str, classification: str) -> str:
+    """The filter tokens of a doc in search_fts.scope (as SQLITE_FILL writes them)."""
+    return f"i{incident_id} k{kind.replace('_', '')} c{classification}"
 
 
 def ddl_statements(dialect_name: str) -> list[str]:

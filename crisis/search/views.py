@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pydantic
@@ -9,21 +10,16 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from crisis import csvexport
+from crisis import csvexport, timefmt
 from crisis.api import operation
 from crisis.errors import ApiError, ValidationError
+from crisis.search import kinds as search_kinds
 from crisis.search import service
 from crisis.search.schemas import SearchOut, SearchQuery, page_dict
 
 pages = Blueprint("search", __name__)
 
-KIND_LABELS = {"log": _l("Loggpost"), "task": _l("Uppgift"), "report": _l("Lägesrapport")}
-# Where a hit of each kind is shown: (endpoint taking incident_id, anchor prefix). Other kinds: the incident.
-KIND_PAGES = {
-    "log": ("web.incident", "entry-"),
-    "task": ("tasks.board", "task-"),
-    "report": ("reports.reports_page", "report-"),
-}
+# The kinds, their labels and pages: crisis.search.kinds (the one registration point).
 
 
 @operation(
@@ -43,18 +39,52 @@ def search_api(query: SearchQuery) -> dict[str, Any]:
     )
 
 
+FIELD_NAMES = {
+    "from": _l("Från"),
+    "to": _l("Till"),
+    "incident": _l("Händelse"),
+    "page": _l("Sida"),
+    "per_page": _l("Träffar per sida"),
+    "q": _l("Sökord"),
+}
+
+
 def _parse() -> SearchQuery:
     args = {k: v for k, v in request.args.to_dict().items() if v != ""}
     try:
         return SearchQuery.model_validate(args)
-    except pydantic.ValidationError:
-        raise ValidationError(_l("Kontrollera filtren: tiderna skrivs som 2026-11-24T14:00+01:00.")) from None
+    except pydantic.ValidationError as e:
+        field = str(e.errors()[0]["loc"][0]) if e.errors() and e.errors()[0]["loc"] else ""
+        if field in ("from", "to"):
+            raise ValidationError(
+                _l(
+                    "%(field)s: skriv tiden som 2026-11-24 eller 2026-11-24 14:00 (svensk tid).",
+                    field=FIELD_NAMES[field],
+                ),
+                code="bad_time",
+            ) from None
+        raise ValidationError(
+            _l("Kontrollera fältet %(field)s.", field=FIELD_NAMES.get(field, field or "?")), code="bad_filter"
+        ) from None
 
 
 def hit_url(kind: str, incident_id: int, number: int | None) -> str:
-    endpoint, anchor = KIND_PAGES.get(kind, ("web.incident", ""))
-    url = url_for(endpoint, incident_id=incident_id)
-    return f"{url}#{anchor}{number}" if anchor and number is not None else url
+    k = search_kinds.get(kind)
+    url = url_for(k.endpoint if k else "web.incident", incident_id=incident_id)
+    return f"{url}#{k.anchor}{number}" if k and k.anchor and number is not None else url
+
+
+def hit_label(kind: str, number: int | None) -> str:
+    """ "Beslut B-3", "Loggpost 12" """
+    k = search_kinds.get(kind)
+    if k is None:
+        return kind if number is None else f"{kind} {number}"
+    return f"{k.label} {k.number_text(number)}".strip()
+
+
+def local_input(value: datetime | None) -> str:
+    """A time as a datetime-local input's value (Swedish time)."""
+    return value.astimezone(timefmt.TZ).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 @pages.route("/search")
@@ -78,8 +108,11 @@ def search_page() -> Any:
         query=query,
         result=result,
         error=error,
-        kind_labels=KIND_LABELS,
+        kinds=search_kinds.all_kinds(),
         hit_url=hit_url,
+        hit_label=hit_label,
+        from_value=local_input(query.from_) or request.args.get("from", "")[:40],
+        to_value=local_input(query.to) or request.args.get("to", "")[:40],
         args=request.args.to_dict(),
     )
 

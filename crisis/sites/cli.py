@@ -22,7 +22,8 @@ from crisis.errors import ApiError
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def import_sites(file: Path) -> None:
-    """Import sites from FILE (.geojson/.json: RFC 7946; .csv: key, name, category, lat, lon, ...)."""
+    """Import sites from FILE (.geojson/.json: RFC 7946 in WGS 84, or SWEREF 99 TM
+    (EPSG:3006) converted to WGS 84; .csv: key, name, category, lat, lon, ...)."""
     from crisis.sites import register
 
     shown = str(file)

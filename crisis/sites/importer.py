@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from crisis import safejson
+from crisis import geo, safejson
 from crisis.enums import SiteCategory
 from crisis.sites.risk import DependencyProblem, ProblemKind, find_dependency_problems
 
@@ -31,6 +31,11 @@ NAME_MAX = 200
 TEXT_MAX = 500
 STYREL_MIN, STYREL_MAX = 1, 8
 MAX_SITES = 10_000  # far above any kommun's register; stops runaway files
+# Bounds on geometry: a detailed kommun boundary has a few thousand vertices;
+# more is a mistake (or an attack) and would be sent to every map screen.
+MAX_POSITIONS_PER_GEOMETRY = 20_000
+MAX_POSITIONS = 100_000  # in one file, all geometries together
+MAX_PARTS = 1_000  # rings of a Polygon, parts of a Multi* geometry
 
 GEOMETRY_TYPES: tuple[str, ...] = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
@@ -236,8 +241,28 @@ def _depends_on(value: object, separators: str) -> tuple[str, ...]:
 # Geometry
 
 
-def _position(value: object, path: str) -> list[float]:
-    """One [lon, lat] (an altitude is allowed by RFC 7946 and dropped)."""
+@dataclass
+class _Reader:
+    """How a file's coordinates are read: its coordinate system, and how many
+    positions it may still hold (a bound on work and on what every map gets)."""
+
+    crs: str = geo.WGS84
+    positions_left: int = MAX_POSITIONS
+
+    def take(self, count: int, path: str) -> None:
+        if count > MAX_POSITIONS_PER_GEOMETRY:
+            raise _Invalid(
+                f"{path} has {count} positions (at most {MAX_POSITIONS_PER_GEOMETRY} in one geometry; "
+                "simplify it in your GIS first)"
+            )
+        self.positions_left -= count
+        if self.positions_left < 0:
+            raise _Invalid(f"the file has more than {MAX_POSITIONS} positions in all (simplify the geometries)")
+
+
+def _position(value: object, path: str, reader: _Reader | None = None) -> list[float]:
+    """One [lon, lat] (an altitude is allowed by RFC 7946 and dropped); in a
+    SWEREF 99 TM file one [easting, northing] in metres, converted to WGS 84."""
     if not isinstance(value, list) or not 2 <= len(value) <= 3:
         raise _Invalid(f"{path} must be a position [longitude, latitude]")
     if any(isinstance(item, bool) or not isinstance(item, (int, float)) for item in value):
@@ -245,6 +270,11 @@ def _position(value: object, path: str) -> list[float]:
     lon, lat = float(value[0]), float(value[1])
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise _Invalid(f"{path} must contain finite numbers")
+    if reader is not None and reader.crs == geo.SWEREF99TM:
+        try:
+            lon, lat = geo.sweref_to_wgs84(lon, lat)
+        except ValueError as error:
+            raise _Invalid(f"{path}: {error}") from None
     _check_lon_lat(lon, lat, prefix=f"{path}: ")
     return [lon, lat]
 
@@ -256,30 +286,35 @@ def _check_lon_lat(lon: float, lat: float, prefix: str = "") -> None:
         raise _Invalid(f"{prefix}latitude {lat} out of range (-90 to 90)")
 
 
-def _positions(value: object, path: str, minimum: int) -> list[list[float]]:
+def _positions(value: object, path: str, minimum: int, reader: _Reader) -> list[list[float]]:
     if not isinstance(value, list):
         raise _Invalid(f"{path} must be a list of positions")
     if len(value) < minimum:
         raise _Invalid(f"{path} needs at least {minimum} positions, has {len(value)}")
-    return [_position(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    reader.take(len(value), path)
+    return [_position(item, f"{path}[{index}]", reader) for index, item in enumerate(value)]
 
 
-def _ring(value: object, path: str) -> list[list[float]]:
-    ring = _positions(value, path, 4)
+def _ring(value: object, path: str, reader: _Reader) -> list[list[float]]:
+    ring = _positions(value, path, 4, reader)
     if ring[0] != ring[-1]:
         raise _Invalid(f"{path} is not closed (the first and last positions must be equal)")
     return ring
 
 
-def _polygon(value: object, path: str) -> list[list[list[float]]]:
+def _polygon(value: object, path: str, reader: _Reader) -> list[list[list[float]]]:
     if not isinstance(value, list) or not value:
         raise _Invalid(f"{path} must be a non-empty list of linear rings")
-    return [_ring(ring, f"{path}[{index}]") for index, ring in enumerate(value)]
+    if len(value) > MAX_PARTS:
+        raise _Invalid(f"{path} has {len(value)} rings (at most {MAX_PARTS})")
+    return [_ring(ring, f"{path}[{index}]", reader) for index, ring in enumerate(value)]
 
 
-def _geometry(value: object) -> dict[str, Any]:
-    """A normalised copy holding only `type` and `coordinates`. Stops at the
-    first bad coordinate: one message per geometry is enough to find it."""
+def _geometry(value: object, reader: _Reader | None = None) -> dict[str, Any]:
+    """A normalised copy holding only `type` and `coordinates`, in WGS 84,
+    polygons valid and wound as RFC 7946 wants. Stops at the first bad
+    coordinate: one message per geometry is enough to find it."""
+    reader = reader if reader is not None else _Reader()
     if value is None:
         raise _Invalid("missing geometry")
     if not isinstance(value, dict):
@@ -293,19 +328,26 @@ def _geometry(value: object) -> dict[str, Any]:
     path = "coordinates"
     coordinates: Any
     if kind == "Point":
-        coordinates = _position(raw, path)
+        reader.take(1, path)
+        coordinates = _position(raw, path, reader)
     elif kind == "LineString":
-        coordinates = _positions(raw, path, 2)
+        coordinates = _positions(raw, path, 2, reader)
     elif kind == "Polygon":
-        coordinates = _polygon(raw, path)
+        coordinates = _polygon(raw, path, reader)
     else:
         if not isinstance(raw, list) or not raw:
             raise _Invalid(f"{kind} {path} must be a non-empty list")
+        if len(raw) > MAX_PARTS:
+            raise _Invalid(f"{kind} {path} has {len(raw)} parts (at most {MAX_PARTS})")
         if kind == "MultiLineString":
-            coordinates = [_positions(line, f"{path}[{index}]", 2) for index, line in enumerate(raw)]
+            coordinates = [_positions(line, f"{path}[{index}]", 2, reader) for index, line in enumerate(raw)]
         else:
-            coordinates = [_polygon(polygon, f"{path}[{index}]") for index, polygon in enumerate(raw)]
-    return {"type": kind, "coordinates": coordinates}
+            coordinates = [_polygon(polygon, f"{path}[{index}]", reader) for index, polygon in enumerate(raw)]
+    geometry = {"type": kind, "coordinates": coordinates}
+    problem = geo.polygon_problem(geometry)
+    if problem is not None:
+        raise _Invalid(f"invalid {kind}: {problem}")
+    return dict(geo.rfc7946(geometry))
 
 
 def _point_from_cells(lat_cell: str | None, lon_cell: str | None) -> dict[str, Any]:
@@ -465,6 +507,13 @@ def parse_geojson(
     If a feature has no `key` property, a text Feature `id` is used.
     `existing_keys` may be depended on; `existing_depends_on` (the stored
     graph) lets cycles through stored sites be found too.
+
+    Coordinates are WGS 84 longitude/latitude, or SWEREF 99 TM (EPSG:3006)
+    easting/northing in metres when the file's `crs` member says so or its
+    first position is plainly in metres (see `_coordinate_system`); those are
+    converted to WGS 84. Polygons must be valid (no self-intersection, holes
+    inside their shell) and are stored wound as RFC 7946 wants. Bounds:
+    MAX_POSITIONS_PER_GEOMETRY, MAX_POSITIONS, MAX_PARTS.
     """
     try:
         document = safejson.loads(text.lstrip("\ufeff"))
@@ -475,9 +524,47 @@ def parse_geojson(
     except json.JSONDecodeError as error:
         raise SiteImportError([f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from None
     features = _features(document)
+    reader = _Reader(crs=_coordinate_system(document, features))
     errors: list[str] = []
-    candidates = [_feature_candidate(index, feature, errors) for index, feature in enumerate(features, start=1)]
+    candidates = [_feature_candidate(index, feature, errors, reader) for index, feature in enumerate(features, start=1)]
     return _finish(candidates, errors, existing_keys, existing_depends_on)
+
+
+def _coordinate_system(document: dict[str, Any], features: list[object]) -> str:
+    """WGS 84 unless the file says SWEREF 99 TM: by its `crs` member
+    ("urn:ogc:def:crs:EPSG::3006", as QGIS and ogr2ogr write it) or, with no
+    `crs`, by its first position being in metres inside Sweden's SWEREF 99 TM
+    range (an easting of 100 000 or more is no longitude). The whole file is
+    read in that one system."""
+    try:
+        named = geo.crs_of_member(document.get("crs"))
+    except geo.CrsProblem as problem:
+        raise SiteImportError([str(problem)]) from None
+    if named is not None:
+        return named
+    first = _first_position(features)
+    if first is not None and geo.looks_like_sweref(*first):
+        return geo.SWEREF99TM
+    return geo.WGS84
+
+
+def _first_position(features: list[object]) -> tuple[float, float] | None:
+    """The first [x, y] of the first feature that has coordinates (without recursion)."""
+    for feature in features[:MAX_SITES]:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        value = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        for _depth in range(8):
+            if not isinstance(value, list) or not value:
+                break
+            head = value[0]
+            if isinstance(head, (int, float)) and not isinstance(head, bool):
+                second = value[1] if len(value) > 1 else None
+                if isinstance(second, (int, float)) and not isinstance(second, bool):
+                    if math.isfinite(head) and math.isfinite(second):
+                        return float(head), float(second)
+                break
+            value = head
+    return None
 
 
 def _features(document: object) -> list[object]:
@@ -496,7 +583,7 @@ def _features(document: object) -> list[object]:
     return features
 
 
-def _feature_candidate(index: int, feature: object, errors: list[str]) -> _Candidate:
+def _feature_candidate(index: int, feature: object, errors: list[str], reader: _Reader) -> _Candidate:
     place = f"feature {index}"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         errors.append(f"{place}: not a GeoJSON Feature object")
@@ -510,7 +597,7 @@ def _feature_candidate(index: int, feature: object, errors: list[str]) -> _Candi
     values = dict(properties)
     if _blank(values.get("key")) and isinstance(feature.get("id"), str):
         values["key"] = feature["id"]
-    return _build(place, values, lambda: _geometry(feature.get("geometry")), ",", errors)
+    return _build(place, values, lambda: _geometry(feature.get("geometry"), reader), ",", errors)
 
 
 # --------------------------------------------------------------------------
@@ -636,7 +723,7 @@ def to_feature(site: SiteRecord | Mapping[str, Any]) -> dict[str, Any]:
     property, so callers can add `status`, `at_risk` or a database `id`;
     the Feature's `id` is that database id when given, else the key."""
     values = site.to_dict() if isinstance(site, SiteRecord) else dict(site)
-    geometry = values.pop("geometry", None)
+    geometry = geo.rfc7946(values.pop("geometry", None))  # stored before the rule too
     properties = {name: _jsonable(value) for name, value in values.items()}
     return {
         "type": "Feature",

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
+from crisis import safejson
 from crisis.auth.models import User
 from crisis.auth.permissions import Perm, check
 from crisis.collation import sv_key
@@ -24,7 +25,7 @@ from crisis.db import utcnow, write_transaction
 from crisis.enums import SiteCategory
 from crisis.errors import Conflict, NotFound, ValidationError
 from crisis.extensions import db
-from crisis.sites import importer
+from crisis.sites import importer, sensitive
 from crisis.sites.models import Site
 from crisis.sites.schemas import site_values
 
@@ -81,9 +82,9 @@ def resolve(site_ref: SiteRef) -> Site:
     taken as an id."""
     site: Site | None
     if isinstance(site_ref, int) or (isinstance(site_ref, str) and site_ref.isascii() and site_ref.isdigit()):
-        # An id beyond 64 bits (or 5,000 digits) is no site, not a database overflow.
+        # An id beyond what the column stores (or 5,000 digits) is no site, not a database overflow.
         number = int(site_ref) if len(str(site_ref)) <= 19 else -1
-        site = db.session.get(Site, number) if 0 <= number <= 2**63 - 1 else None
+        site = db.session.get(Site, number) if 0 <= number <= safejson.INT_MAX else None
     else:
         site = db.session.scalar(sa.select(Site).where(Site.key == str(site_ref)))
     if site is None:
@@ -290,4 +291,4 @@ def export_geojson(*, viewer: User, name: str) -> dict[str, Any]:
     """The active register as a FeatureCollection that `import-sites` takes back."""
     check(viewer, Perm.READ)
     collection = importer.to_feature_collection([site_values(s) for s in all_sites()], name=name)
-    return collection
+    return sensitive.collection_for(viewer, collection)

@@ -133,6 +133,10 @@ class SiteProperties(pydantic.BaseModel):
     fuel_left_hours: float | None = None
     fuel_runs_out_at: str | None = None
     log_number: int | None = pydantic.Field(None, description="After a status change: the log entry recording it")
+    sensitive_hidden: bool | None = pydantic.Field(
+        None,
+        description="True: Styrel class and fuel are withheld from this reader (CRISIS_SITE_SENSITIVE_ROLES) and null",
+    )
 
 
 class SiteFeature(pydantic.BaseModel):

@@ -31,7 +31,7 @@ from crisis.events import service as events
 from crisis.extensions import db
 from crisis.incidents import service as incidents
 from crisis.log import service as log
-from crisis.sites import importer, risk
+from crisis.sites import importer, risk, sensitive
 from crisis.sites.models import Site, SiteStatus
 from crisis.sites.register import SiteRef, all_sites, dependency_graph, resolve
 from crisis.sites.schemas import row_dict, site_values
@@ -127,16 +127,19 @@ def feature_collection(
     check(viewer, Perm.READ)
     if incident_id is None:
         sites = all_sites(include_retired)
-        return importer.to_feature_collection([site_values(site) for site in sites])
+        return sensitive.collection_for(viewer, importer.to_feature_collection([site_values(site) for site in sites]))
     incident = incidents.get(viewer=viewer, incident_id=incident_id)
     state = situation(incident_id=incident_id, include_retired=include_retired)
-    return {
-        "type": "FeatureCollection",
-        "incident": incident.id,
-        "seq": incident.last_seq,
-        "generated_at": state.now.isoformat(),
-        "features": [state.feature(site) for site in state.sites],
-    }
+    return sensitive.collection_for(
+        viewer,
+        {
+            "type": "FeatureCollection",
+            "incident": incident.id,
+            "seq": incident.last_seq,
+            "generated_at": state.now.isoformat(),
+            "features": [state.feature(site) for site in state.sites],
+        },
+    )
 
 
 def _parse_state(status: Any) -> SiteState:
@@ -270,8 +273,10 @@ def set_status(
         data = view.feature(site)
         data["properties"]["log_number"] = entry.number
         data["at_risk_changed"] = changed
-        events.append_event(incident=incident, type="site.status", actor=actor.username, data=data)
-    return data
+        # Every screen gets the event: never with what the RSA classifies (crisis.sites.sensitive).
+        broadcast = {**data, "properties": sensitive.strip(dict(data["properties"]))}
+        events.append_event(incident=incident, type="site.status", actor=actor.username, data=broadcast)
+    return sensitive.feature_for(actor, data)
 
 
 HISTORY_LIMIT = 50
@@ -414,4 +419,4 @@ def summary_for_incident(incident_id: int) -> dict[str, Any]:
 
 def get_summary(*, viewer: User, incident_id: int) -> dict[str, Any]:
     incidents.get(viewer=viewer, incident_id=incident_id)
-    return summary_for_incident(incident_id)
+    return sensitive.summary_for(viewer, summary_for_incident(incident_id))

@@ -18,7 +18,7 @@ from crisis.api import operation
 from crisis.auth.permissions import Perm, has_perm, require
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
-from crisis.sites import labels
+from crisis.sites import labels, sensitive
 from crisis.sites import register as site_register
 from crisis.sites import status as site_status
 from crisis.sites.forms import ActionForm, ImportForm, SiteForm
@@ -39,6 +39,7 @@ from crisis.sites.schemas import (
     SummaryOut,
     site_values,
 )
+from crisis.web.forms import flash_imported
 
 # --------------------------------------------------------------------------
 # API
@@ -48,9 +49,11 @@ def _feature(site: Site, incident_id: int | None = None) -> dict[str, Any]:
     if incident_id is None:
         from crisis.sites.importer import to_feature
 
-        return to_feature(site_values(site))
+        return sensitive.feature_for(current_user, to_feature(site_values(site)))
     incidents.get(viewer=current_user, incident_id=incident_id)
-    return site_status.situation(incident_id=incident_id, include_retired=True).feature(site)
+    return sensitive.feature_for(
+        current_user, site_status.situation(incident_id=incident_id, include_retired=True).feature(site)
+    )
 
 
 @operation(
@@ -313,6 +316,7 @@ def _register_page(form: SiteForm | None = None, errors: list[str] | None = None
         action_form=ActionForm(),
         categories=labels.CATEGORIES,
         may_manage=may_manage,
+        show_sensitive=sensitive.may_see(current_user),
     ), status
 
 
@@ -413,16 +417,7 @@ def import_file() -> Any:
     except ApiError as e:
         errors = [f"{upload.filename}: {m}" for m in _errors_of(e)]
         return _register_page(errors=[_("Inget importerades.")] + errors, status=e.status)
-    flash(
-        _(
-            "%(file)s importerad: %(new)s nya, %(updated)s ändrade, %(same)s oförändrade.",
-            file=upload.filename,
-            new=len(result.created),
-            updated=len(result.updated),
-            same=len(result.unchanged),
-        ),
-        "ok",
-    )
+    flash_imported(upload.filename, result)
     return redirect(url_for("sites.register"))
 
 

@@ -34,6 +34,7 @@ from crisis.extensions import db
 from crisis.incidents.models import Incident
 from crisis.log import service as log
 from crisis.log.models import LogEntry
+from crisis.parsing import aware_time, enum_value
 from crisis.search import service as search
 from crisis.staffing.models import Position
 from crisis.tasks.models import Task, TaskChange
@@ -123,21 +124,6 @@ def _description(value: Any) -> str:
     return text
 
 
-def _enum(enum_cls: type[StrEnum], value: Any, field: str) -> Any:
-    try:
-        return enum_cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(
-            _l(
-                'Okänt värde "%(value)s" för %(field)s; välj ett av: %(allowed)s.',
-                value=value,
-                field=field,
-                allowed=allowed,
-            )
-        ) from None
-
-
 def _position(incident_id: int, key: str | None) -> str | None:
     if key is None or (isinstance(key, str) and not key.strip()):
         return None
@@ -166,39 +152,6 @@ def _assignee(username: str | None) -> User | None:
             code="unknown_assignee",
         )
     return user
-
-
-def parse_due(value: Any) -> datetime | None:
-    """An aware datetime, an ISO 8601 string with offset, or None/"" (no due time)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                _l(
-                    'Tiden "%(value)s" kan inte läsas; ange ISO 8601 med tidszon, t.ex. %(example)s.',
-                    value=value,
-                    example="2026-11-24T16:00:00+01:00",
-                ),
-                code="bad_due_at",
-            ) from None
-    if not isinstance(value, datetime):
-        raise ValidationError(_l("Klar senast måste vara datum och tid."), code="bad_due_at")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(
-            _l(
-                "%(field)s behöver en tidszon (t.ex. %(example)s).", field="due_at", example="2026-11-24T16:00:00+01:00"
-            ),
-            code="bad_due_at",
-        )
-    if not 2000 <= value.year <= 2100:
-        raise ValidationError(_l("Klar senast ligger utanför tillåtet intervall."), code="bad_due_at")
-    return value
 
 
 def _origin_log(incident_id: int, number: int | None) -> int | None:
@@ -292,7 +245,7 @@ def create_locked(
     """
     title_v = _title(title)
     description_v = _description(description)
-    priority_e = _enum(Priority, priority, "priority")
+    priority_e = enum_value(Priority, priority, "priority")
     position_v = _position(incident.id, position)
     assignee_u = _assignee(assignee)
     due_v = parse_due(due_at)
@@ -420,7 +373,7 @@ def list_tasks(
     if overdue:
         stmt = stmt.where(Task.due_at.is_not(None), Task.due_at <= utcnow(), Task.status.in_(OPEN_TASK_STATUSES))
     if status:
-        wanted = [_enum(TaskStatus, s.strip(), "status") for s in status.split(",") if s.strip()]
+        wanted = [enum_value(TaskStatus, s.strip(), "status") for s in status.split(",") if s.strip()]
         if wanted:
             stmt = stmt.where(Task.status.in_(wanted))
     if origin_log_number is not None:
@@ -584,9 +537,9 @@ def update(*, actor: User, task_id: int, expected_version: Any, incident_id: int
         if "description" in changes:
             new["description"] = _description(changes["description"])
         if "status" in changes:
-            new["status"] = _enum(TaskStatus, changes["status"], "status")
+            new["status"] = enum_value(TaskStatus, changes["status"], "status")
         if "priority" in changes:
-            new["priority"] = _enum(Priority, changes["priority"], "priority")
+            new["priority"] = enum_value(Priority, changes["priority"], "priority")
         if "position" in changes:
             new["position"] = _position(incident.id, changes["position"])
         if "assignee" in changes:
@@ -759,3 +712,8 @@ def recover_reminders() -> tuple[int, int]:
             )
             scheduled += 1
     return fired, scheduled
+
+
+def parse_due(value: Any) -> datetime | None:
+    """A task's due time: an aware datetime, ISO 8601 text with offset, or None/"" (no due time)."""
+    return aware_time(value, _l("Klar senast"), code="bad_due_at")

@@ -20,6 +20,7 @@ from crisis.enums import Classification, LogKind
 from crisis.errors import NotFound
 from crisis.extensions import db
 from crisis.incidents.models import Incident
+from crisis.log import reads
 from crisis.log import service as log
 from crisis.log.models import LogEntry
 from crisis.timeline.grouping import TZ, hour_key
@@ -97,8 +98,12 @@ def hour_page(
             )
         )
         corrections = {k: v for k, v in corrections.items() if v in visible}
-    return {
+    page = {
         "hour": hour_key(newest.occurred_at),
         "items": [log.to_dict(e, corrections.get(e.number)) for e in rows],
         "next": {"before": oldest.occurred_at.isoformat(), "before_number": oldest.number} if more else None,
     }
+    secret = [e.number for e in rows if e.classification is Classification.CONFIDENTIAL]
+    if secret:  # the read audit (commits; the page is built already)
+        reads.record(viewer=viewer, incident_id=incident_id, numbers=secret, via="timeline")
+    return page

@@ -22,6 +22,11 @@ from crisis.reports.views import CATEGORY_LABELS, SITE_STATE_LABELS, STATUS_LABE
 pages = Blueprint("wall", __name__)
 
 STRINGS = {
+    "request_line": _l("{quantity} {unit} {what}"),
+    "request_from_to": _l("{from} → {to}"),
+    "self": _l("kommunen"),
+    "request_priorities": {"urgent": _l("AKUT"), "high": _l("Hög"), "normal": _l("Normal")},
+    "request_statuses": {"requested": _l("begärd"), "confirmed": _l("bekräftad")},
     "log": _l("Senaste i dagboken"),
     "tasks": _l("Öppna uppgifter"),
     "overdue": _l("FÖRSENAD"),

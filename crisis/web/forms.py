@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from typing import Protocol
+
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
@@ -24,3 +28,25 @@ class IncidentForm(FlaskForm):
     )
     mode = SelectField(_l("Skarp händelse eller övning"), choices=list(labels.MODES.items()), default="real")
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])
+
+
+class ImportOutcome(Protocol):
+    """What a register's CSV/GeoJSON import reports (sites, actors): the names per outcome."""
+
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def flash_imported(filename: str | None, result: ImportOutcome) -> None:
+    """The one-line Swedish summary shown after an import from the register page."""
+    flash(
+        _(
+            "%(file)s importerad: %(new)s nya, %(updated)s ändrade, %(same)s oförändrade.",
+            file=filename,
+            new=len(result.created),
+            updated=len(result.updated),
+            same=len(result.unchanged),
+        ),
+        "ok",
+    )

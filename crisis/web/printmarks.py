@@ -11,9 +11,10 @@ title can end the string.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +22,7 @@ from crisis.errors import ValidationError
 from crisis.exercises import service as exercises
 from crisis.incidents import service as incidents
 from crisis.safejson import int64
+from crisis.timefmt import TZ, fmt_datetime
 
 pages = Blueprint("printmarks", __name__)
 
@@ -46,7 +48,7 @@ def _marking_text(marking: str) -> str:
     return _("INTERN")
 
 
-def marks_css(*, head: str, marking: str, exercise: bool) -> str:
+def marks_css(*, head: str, marking: str, exercise: bool, printed: str | None = None) -> str:
     ovning = _("ÖVNING")
     page = [css_string(_("Sida") + " "), "counter(page)", css_string(" " + _("av") + " "), "counter(pages)"]
     lines = [
@@ -58,6 +60,11 @@ def marks_css(*, head: str, marking: str, exercise: bool) -> str:
         " vertical-align: bottom; }",
         f"  @bottom-right {{ content: {' '.join(page)}; font: 9pt sans-serif; color: #000; }}",
     ]
+    if printed:
+        lines.append(
+            f"  @bottom-center {{ content: {css_string(_('Utskriven') + ' ' + printed)}; font: 9pt sans-serif;"
+            " color: #000; }"
+        )
     if exercise:
         lines.append(
             f"  @top-center {{ content: {css_string(ovning)}; font: 900 16pt sans-serif; color: #000;"
@@ -82,6 +89,8 @@ def print_marks() -> Any:
         exercise_id = int64(request.args["exercise"]) if "exercise" in request.args else None
     except ValueError:
         raise ValidationError(_("Ogiltigt nummer.")) from None
+    # ?printed=1: the print time on every sheet too (the reservpärm, which is kept on paper).
+    printed = fmt_datetime(datetime.now(TZ)) if request.args.get("printed") == "1" else None
     if incident_id is not None:
         inc = incidents.get(viewer=current_user, incident_id=incident_id)
         head = f"{_('Händelse')} {inc.id}: {inc.title}"
@@ -90,7 +99,10 @@ def print_marks() -> Any:
         ex = exercises.get(viewer=current_user, exercise_id=exercise_id)
         head = f"{_('Övning')} {ex.id}: {ex.title}"
         exercise = True
+    elif request.args.get("scope") == "kommun":  # the kommun-wide reservpärm, no incident
+        head = f"{_('Reservpärm')}, {current_app.config.get('CRISIS_KOMMUN', '')}"
+        exercise = False
     else:
         raise ValidationError(_("Ange händelse eller övning."))
-    body = marks_css(head=head, marking=marking, exercise=exercise)
+    body = marks_css(head=head, marking=marking, exercise=exercise, printed=printed)
     return Response(body, mimetype="text/css", headers={"Cache-Control": "private, no-store"})

@@ -52,6 +52,9 @@ def js_strings() -> dict[str, Any]:
         "reconnecting": _("Återansluter…"),
         "corrected_by": _("Rättad av post %(n)s", n="{n}"),
         "corrects": _("Rättar post %(n)s", n="{n}"),
+        "from_paper": _(
+            "Från papper (verklig tid %(time)s, införd %(recorded)s)", time="{time}", recorded="{recorded}"
+        ),
         "correct": _("Rätta"),
         "saved": _("Sparad"),
         "error": _("Fel"),
@@ -69,6 +72,15 @@ def js_strings() -> dict[str, Any]:
         "exercise_stop_close": _("Jag har uppfattat"),
         "make_task": _("Gör till uppgift"),
         "task_link": _("Uppgift %(id)s: %(title)s", id="{id}", title="{title}"),
+        # static/js/offline.js: logout with log entries not yet sent
+        "unsent_logout_title": _("Logga ut med poster som inte har skickats?"),
+        "unsent_logout_text": _(
+            "%(n)s dagboksposter på den här enheten har inte skickats till servern. Loggar du ut nu "
+            "raderas de från enheten och går förlorade. Avbryt och vänta tills anslutningen är tillbaka "
+            "om de ska sparas.",
+            n="{n}",
+        ),
+        "unsent_logout_confirm": _("Logga ut och radera dem"),
         # K.confirmDialog (static/js/dialog.js)
         "dialog_cancel": _("Avbryt"),
         "dialog_confirm": _("Bekräfta"),

@@ -16,7 +16,9 @@ from crisis.enums import OPEN_INCIDENT_STATUSES, IncidentStatus, Mode
 from crisis.errors import ApiError
 from crisis.incidents import service as incidents
 from crisis.log import export
+from crisis.samband import service as samband
 from crisis.staffing import service as staffing
+from crisis.web import offline
 from crisis.web.forms import IncidentForm
 
 bp = Blueprint("web", __name__)
@@ -32,6 +34,12 @@ def healthz() -> Any:
     return {"status": "ok"}
 
 
+@bp.route("/sw.js")
+def service_worker() -> Any:
+    """The offline service worker (crisis/web/offline.py): public, like the static files it caches."""
+    return offline.service_worker()
+
+
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str) -> Any:
     from crisis.auth.forms import EmptyForm
@@ -45,6 +53,9 @@ def set_language(code: str) -> Any:
 @bp.route("/")
 @login_required
 def index() -> Any:
+    if not has_perm(current_user, Perm.READ) and has_perm(current_user, Perm.REPORT):
+        # A reporter (förvaltning, bolag) has one page: the report form with their own reports.
+        return redirect(url_for("inbox.new"))
     all_incidents = incidents.list_incidents(viewer=current_user)
     active = [i for i in all_incidents if i.status in OPEN_INCIDENT_STATUSES]
     return render_template(
@@ -89,13 +100,21 @@ def _incident_or_404(incident_id: int) -> Any:
 @login_required
 def incident(incident_id: int) -> Any:
     inc = _incident_or_404(incident_id)
-    return render_template(
-        "incidents/workspace.html",
-        incident=inc,
-        staffing=staffing.staffing_dict(incident_id=incident_id),
-        my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
-        follow_ups=decisions.upcoming_follow_ups(viewer=current_user, incident_id=incident_id),
+    keep = offline.may_keep_offline(current_user)
+    resp = Response(
+        render_template(
+            "incidents/workspace.html",
+            incident=inc,
+            staffing=staffing.staffing_dict(incident_id=incident_id),
+            my_positions=staffing.held_positions(user=current_user, incident_id=incident_id),
+            follow_ups=decisions.upcoming_follow_ups(viewer=current_user, incident_id=incident_id),
+            samband=samband.get(viewer=current_user, incident_id=incident_id),
+            offline_copy=keep,
+        )
     )
+    if keep:  # the service worker keeps this page for a network drop (never an observer's)
+        resp.headers[offline.OFFLINE_HEADER] = "keep"
+    return resp
 
 
 @bp.route("/incidents/<int:incident_id>/log/print")
@@ -106,8 +125,10 @@ def log_print(incident_id: int) -> Any:
     Streamed: the page is written while the entries are read, a chunk at a
     time, and the chain is verified on the way (the verdict ends the page).
     """
-    inc = _incident_or_404(incident_id)
     masked = request.args.get("masked") == "1"
+    # The read audit commits: before the incident is loaded for the streamed page.
+    export.audit(viewer=current_user, incident_id=incident_id, masked=masked, via="print")
+    inc = _incident_or_404(incident_id)
     check = export.ChainCheck()
     entries = export.print_rows(viewer=current_user, incident_id=incident_id, masked=masked, check=check)
     mark = export.marking(viewer=current_user, incident_id=incident_id, masked=masked)
@@ -141,5 +162,6 @@ def log_csv(incident_id: int) -> Response:
     masked = request.args.get("masked") == "1"
     prefix = "OVNING-" if inc.is_exercise else ""
     suffix = "-utlamnande" if masked else ""
+    export.audit(viewer=current_user, incident_id=incident_id, masked=masked)
     rows = export.rows(viewer=current_user, incident_id=incident_id, masked=masked)
     return csvexport.response(f"{prefix}dagbok-{inc.id}{suffix}.csv", export.CSV_COLUMNS, rows)

@@ -21,6 +21,7 @@
     var calloutCounts = document.getElementById("callout-counts");
     var calloutError = document.getElementById("callout-error");
     var notifyBtn = document.getElementById("callout-notify");
+    var smsNote = document.getElementById("callout-sms-off");
     var checklistPanel = document.getElementById("checklist-panel");
     var checklistList = document.getElementById("checklist-list");
     var checklistProgress = document.getElementById("checklist-progress");
@@ -65,6 +66,14 @@
       contact.push(K.el("span", { class: "callout-state state-" + entry.state, text: stateText }));
       var children = [K.el("div", { class: "callout-who" }, who), K.el("div", { class: "callout-contact" }, contact)];
       if (entry.note) children.push(K.el("p", { class: "callout-note", text: entry.note }));
+      var ackNode = ackStatus(entry);
+      if (ackNode) children.push(ackNode);
+      if (entry.sms && entry.sms.state === "failed") {
+        children.push(K.el("p", { class: "callout-sms-failed form-error", role: "alert",
+          text: K.fmt(S.sms_failed || "{error}", { attempts: entry.sms.attempts, error: entry.sms.error || "" }) }));
+      }
+      var subNode = substituteNode(entry);
+      if (subNode) children.push(subNode);
       if (canWrite && active) {
         var buttons = ["reached", "not_reached", "declined"].map(function (state) {
           return K.el("button", {
@@ -77,7 +86,59 @@
         });
         children.push(K.el("div", { class: "callout-actions" }, buttons));
       }
-      return K.el("li", { class: "callout-entry state-" + entry.state, "data-entry": entry.id }, children);
+      return K.el("li", { class: "callout-entry state-" + entry.state + (entry.overdue ? " overdue" : ""),
+                          "data-entry": entry.id }, children);
+    }
+
+    // Acknowledgement: acknowledged (when, how), waiting since, or not acknowledged in time.
+    function ackStatus(entry) {
+      if (entry.ack_at) {
+        return K.el("p", { class: "callout-ack acked", text: K.fmt(S.acked || "{time}", {
+          time: K.hhmm(entry.ack_at), via: (S.via || {})[entry.ack_via] || entry.ack_via }) });
+      }
+      if (entry.overdue) {
+        return K.el("p", { class: "callout-ack overdue", text: K.fmt(S.overdue || "{minutes}", {
+          minutes: lastCallout ? lastCallout.ack_minutes : "", time: K.hhmm(entry.sent_at) }) });
+      }
+      if (entry.sent_at) {
+        return K.el("p", { class: "callout-ack waiting", text: K.fmt(S.waiting || "{time}", { time: K.hhmm(entry.sent_at) }) });
+      }
+      return null;
+    }
+
+    // The ersättare: proposed once someone has not acknowledged in time; one click (confirmed) calls them out.
+    function substituteNode(entry) {
+      if (!entry.substitute || entry.ack_at) return null;
+      if (entry.substitute_called_at) {
+        return K.el("p", { class: "callout-substitute called", text: K.fmt(S.substitute_called || "{name}", {
+          name: entry.substitute.name, time: K.hhmm(entry.substitute_called_at) }) });
+      }
+      if (!entry.overdue) return null;
+      var parts = [K.el("span", { class: "callout-substitute-name", text: K.fmt(S.substitute || "{name}", { name: entry.substitute.name }) })];
+      if (entry.substitute.phone) {
+        parts.push(K.el("a", { class: "callout-phone", href: telHref(entry.substitute.phone), text: entry.substitute.phone }));
+      }
+      if (canNotify && active) {
+        parts.push(K.el("button", { type: "button", class: "small callout-call-substitute",
+          text: K.fmt(S.call_substitute || "{name}", { name: entry.substitute.name }),
+          onclick: function () { callSubstitute(entry); } }));
+      }
+      return K.el("div", { class: "callout-substitute proposed", role: "status" }, parts);
+    }
+
+    function callSubstitute(entry) {
+      K.showError(calloutError, null);
+      var ask = K.confirmDialog ? K.confirmDialog({
+        title: K.fmt(S.confirm_title || "{name}", { name: entry.substitute.name }),
+        text: K.fmt(S.confirm_text || "{name}", { name: entry.substitute.name, who: entry.name }),
+        confirmLabel: S.confirm_label || "OK"
+      }) : Promise.resolve({});
+      ask.then(function (res) {
+        if (!res) return;
+        return K.api("POST", base + "/callout", { action: "substitute", entry: entry.id })
+          .then(renderCallout)
+          .catch(function (e) { K.showError(calloutError, e); });
+      }, function () { /* cancelled */ });
     }
 
     function renderCallout(data) {
@@ -87,8 +148,13 @@
       calloutPanel.hidden = !hasCallout;
       calloutList.replaceChildren.apply(calloutList, data.items.map(entryNode));
       var counts = data.counts || {};
-      calloutCounts.textContent = K.fmt(S.counts || "{reached}/{total}", { reached: counts.reached || 0, total: data.items.length });
-      if (notifyBtn) notifyBtn.hidden = !data.items.some(function (e) { return e.email; });
+      var countText = K.fmt(S.counts || "{reached}/{total}", { reached: counts.reached || 0, total: data.items.length });
+      if (data.items.some(function (e) { return e.sent_at; })) {
+        countText += " · " + K.fmt(S.acked_count || "{n}", { n: data.acknowledged || 0 });
+      }
+      calloutCounts.textContent = countText;
+      if (notifyBtn) notifyBtn.hidden = !data.items.some(function (e) { return e.email || (data.sms_enabled && e.phone); });
+      if (smsNote) smsNote.hidden = data.sms_enabled === true || !hasCallout;
       syncEmpty();
     }
 

@@ -21,28 +21,55 @@
     return m ? m.getAttribute("content") : "";
   };
 
-  /* fetch JSON from the API; rejects with {status, code, message}. */
-  K.api = function (method, path, body) {
-    var opts = { method: method, headers: { Accept: "application/json" }, credentials: "same-origin" };
-    if (body !== undefined) {
-      opts.headers["Content-Type"] = "application/json";
-      opts.body = JSON.stringify(body);
-    }
-    if (method !== "GET") opts.headers["X-CSRFToken"] = K.csrfToken();
-    return fetch("/api/v1" + path, opts).then(function (resp) {
-      return resp.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!resp.ok) {
-          var err = (data && data.error) || { code: "http_" + resp.status,
-            message: K.t.http_error ? K.fmt(K.t.http_error, { status: resp.status }) : resp.statusText };
-          err.status = resp.status;
-          throw err;
-        }
-        return data;
+  /* A fresh CSRF token (the server restarted, or the session's token changed):
+   * read from this page's HTML, fetched anew past every cache. */
+  K.refreshCsrf = function () {
+    return fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store",
+                                             headers: { Accept: "text/html" } }).then(function (resp) {
+      if (!resp.ok || resp.redirected) throw new Error("no page");
+      return resp.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var fresh = doc.querySelector('meta[name="csrf-token"]');
+      var mine = document.querySelector('meta[name="csrf-token"]');
+      if (!fresh || !mine) throw new Error("no token");
+      mine.setAttribute("content", fresh.getAttribute("content"));
+      return true;
+    });
+  };
+
+  /* fetch JSON from the API; rejects with {status, code, message}.
+   * opts.headers: further request headers (e.g. Idempotency-Key). A write
+   * refused with csrf_failed is sent once more with a fresh token. */
+  K.api = function (method, path, body, opts) {
+    function send() {
+      var init = { method: method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+      if (body !== undefined) {
+        init.headers["Content-Type"] = "application/json";
+        init.body = JSON.stringify(body);
+      }
+      if (method !== "GET") init.headers["X-CSRFToken"] = K.csrfToken();
+      var extra = (opts && opts.headers) || {};
+      Object.keys(extra).forEach(function (k) { init.headers[k] = extra[k]; });
+      return fetch("/api/v1" + path, init).then(function (resp) {
+        return resp.text().then(function (text) {
+          var data = null;
+          try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+          if (!resp.ok) {
+            var err = (data && data.error) || { code: "http_" + resp.status,
+              message: K.t.http_error ? K.fmt(K.t.http_error, { status: resp.status }) : resp.statusText };
+            err.status = resp.status;
+            throw err;
+          }
+          return data;
+        });
+      }, function () {
+        throw { status: 0, code: "network", message: K.t.offline_since ? K.fmt(K.t.offline_since, { time: K.hhmm(new Date()) }) : "offline" };
       });
-    }, function () {
-      throw { status: 0, code: "network", message: K.t.offline_since ? K.fmt(K.t.offline_since, { time: K.hhmm(new Date()) }) : "offline" };
+    }
+    return send().catch(function (err) {
+      if (method === "GET" || !err || err.code !== "csrf_failed") throw err;
+      return K.refreshCsrf().then(send, function () { throw err; });
     });
   };
 
@@ -197,9 +224,15 @@
       K.el("span", { class: "kind kind-" + e.kind, text: (t.kinds || {})[e.kind] || e.kind })
     ];
     if (e.counterpart && !masked) meta.push(K.el("span", { class: "counterpart", text: e.counterpart }));
+    if (e.source === "paper") {
+      // Written on paper during an outage and entered afterwards: the real time, then when it was entered.
+      meta.push(K.el("span", { class: "paper-tag",
+        text: K.fmt(t.from_paper || "{time}", { time: K.dateTime(e.occurred_at), recorded: K.dateTime(e.recorded_at) }) }));
+    }
     if (conf) {
       meta.push(K.el("span", { class: "conf-tag",
-        text: ((t.classifications || {}).confidential || "") + (e.osl_ground ? " · " + e.osl_ground : "") }));
+        text: ((t.classifications || {}).confidential || "") + (e.confidentiality ? " " + e.confidentiality : "") +
+              (e.osl_ground ? " · " + e.osl_ground : "") }));
     }
     var body = [K.el("div", { class: "entry-meta" }, meta),
                 K.el(struck ? "del" : "p", { class: "entry-text" + (masked ? " entry-masked" : ""),
@@ -232,6 +265,13 @@
       class: "site-marker status-" + p.status + (p.at_risk ? " at-risk" : "") + (opts.className ? " " + opts.className : ""),
       "data-site-key": p.key, "data-status": p.status, "data-at-risk": p.at_risk ? "true" : "false"
     }, parts);
+  };
+
+  // After a form's answer arrives: back to its first field, unless the user has gone on elsewhere
+  // meanwhile (a live event can show the result before the answer): never pull focus away.
+  K.refocus = function (form, field) {
+    var active = document.activeElement;
+    if (!active || active === document.body || form.contains(active)) field.focus();
   };
 
   K.showError = function (node, err) {

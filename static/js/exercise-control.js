@@ -105,6 +105,8 @@
           if (i.state !== "delivered" && !state.control) return;
           opts.push(K.el("option", { value: i.id, text: i.id + " – " + i.sender }));
         });
+        // A seminar's discussion questions are rendered by the server and kept.
+        Array.prototype.forEach.call(select.querySelectorAll("option[data-question]"), function (o) { opts.push(o); });
         select.replaceChildren.apply(select, opts);
         select.value = current;
       }

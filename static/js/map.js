@@ -205,6 +205,9 @@
     function initMap() {
       if (!window.L) return;
       map = L.map("map", { zoomControl: true, keyboard: true, attributionControl: true });
+      // Other layers of the incident map (service points: map-points.js) draw on the same map.
+      K.incidentMap = map;
+      document.dispatchEvent(new CustomEvent("krisrum:map-ready", { detail: map }));
       map.setView([57.49, 12.68], 10);
       var tileUrl = cfg.tileUrl;
       if (tileUrl) {
@@ -294,6 +297,15 @@
      * whose at_risk (or its causes) changed. */
     function applyStatus(data) {
       if (!data || !data.properties) return;
+      var had = features[data.id];
+      if (data.properties.sensitive_hidden && had && !had.properties.sensitive_hidden) {
+        // Events never carry Styrel class or fuel (crisis.sites.sensitive); this user may see them: fetch the site.
+        K.api("GET", "/sites/" + data.id + "?incident=" + incidentId).then(function (f) {
+          f.at_risk_changed = data.at_risk_changed;
+          applyStatus(f);
+        });
+        return;
+      }
       setFeature(data);
       draw(data.id);
       var touched = [data.id];
@@ -324,6 +336,7 @@
     // ---- fuel: counted down from when the site switched to backup power
     function fuelText(p) {
       if (!p.on_backup_power) return "";
+      if (p.sensitive_hidden) return S.fuel_hidden;
       if (!p.fuel_runs_out_at) return S.fuel_unknown;
       var left = (new Date(p.fuel_runs_out_at).getTime() - Date.now()) / 3600000;
       if (left <= 0) return S.fuel_empty;
@@ -408,7 +421,7 @@
         var p = f.properties;
         var fuel = fuelText(p);
         return K.el("li", { class: "attention-item", "data-site-key": p.key }, [
-          K.el("span", { class: "styrel", text: p.styrel_priority != null ? K.fmt(S.styrel, { n: p.styrel_priority }) : S.no_styrel }),
+          K.el("span", { class: "styrel", text: p.sensitive_hidden ? S.styrel_hidden : p.styrel_priority != null ? K.fmt(S.styrel, { n: p.styrel_priority }) : S.no_styrel }),
           " ", openButton(f), " ", statusBadge(p), " ", riskBadge(p),
           fuel ? K.el("span", { class: "fuel", text: " · " + fuel }) : null
         ]);
@@ -502,14 +515,14 @@
           K.el("span", { "aria-hidden": "true", text: "⚡ " }),
           K.fmt(S.on_backup, { time: K.hhmm(p.on_backup_power_since) }) + ". " + fuelText(p)]));
       }
-      var backup = p.backup_power ? (p.fuel_hours != null ? K.fmt(S.yes_hours, { hours: String(p.fuel_hours).replace(".", ",") }) : S.yes) : S.no;
+      var backup = p.sensitive_hidden ? (p.backup_power ? S.yes : S.no) : p.backup_power ? (p.fuel_hours != null ? K.fmt(S.yes_hours, { hours: String(p.fuel_hours).replace(".", ",") }) : S.yes) : S.no;
       parts.push(K.el("dl", { class: "site-details" }, [].concat(
         detailRow(S.category, label("categories", p.category)),
         detailRow(S.address, p.address),
         detailRow(S.owner, p.owner),
         detailRow(S.contact, p.contact),
         detailRow(S.backup_power, backup),
-        detailRow("Styrel", p.styrel_priority != null ? p.styrel_priority : S.no_styrel),
+        detailRow("Styrel", p.sensitive_hidden ? S.hidden : (p.styrel_priority != null ? p.styrel_priority : S.no_styrel)),
         detailRow(S.depends_on, keyButtons(p.depends_on || [])),
         detailRow(S.dependents, keyButtons(dependents))
       )));

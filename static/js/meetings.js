@@ -256,7 +256,7 @@
     K.live({ incident: incidentId, since: cfg.seq || 0,
       onSnapshot: function () { window.location.reload(); },
       onEvent: function (ev) {
-        if (ev.type === "meeting.updated" && ev.data) apply(ev.data);
+        if (ev.type === "meeting.updated" && ev.data && ev.data.kind !== "samverkan") apply(ev.data);
       } });
   }, { json: ["meetings"] });
 })();

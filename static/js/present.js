@@ -193,7 +193,7 @@
     function onEvent(ev) {
       var d = ev.data || {};
       switch (ev.type) {
-        case "meeting.updated": if (d.id === meeting.id) { meeting = d; render(); } break;
+        case "meeting.updated": if (d.id === meeting.id && d.kind !== "samverkan") { meeting = d; render(); } break;
         case "situation.updated": data.situation = d; render(); break;
         case "task.created":
         case "task.updated":

@@ -15,7 +15,12 @@
     var NARRATIVE = ["handelse", "konsekvenser", "vidtagna_atgarder", "beslut", "behov", "prognos", "kommunikation"];
     var CAP_FIELDS = ["cap_headline", "cap_description", "cap_instruction", "cap_area_desc",
                       "cap_category", "cap_urgency", "cap_severity", "cap_certainty"];
-    var EDITABLE = NARRATIVE.concat(CAP_FIELDS);
+    // What Länsstyrelsen asks for beyond the narrative (issue 15).
+    var LST_TEXT = ["kontaktperson", "kontakt_telefon", "omfattning", "sarbara_grupper", "samverkan",
+                    "trygghetspunkter", "osakerheter", "klassning", "osl_grund"];
+    var LST_BOOL = ["krisledning_aktiverad", "kln_aktiverad"];
+    var LST_TIME = ["period_fran", "period_till", "vma_begard_at"];
+    var EDITABLE = NARRATIVE.concat(CAP_FIELDS, LST_TEXT);
 
     var $ = function (id) { return document.getElementById(id); };
     var list = $("report-list");
@@ -131,6 +136,9 @@
     function fillForm(r) {
       EDITABLE.forEach(function (f) { var n = $("f-" + f); if (n) n.value = r[f] || ""; });
       $("f-nasta_rapport").value = K.stockholmInput(r.nasta_rapport);
+      LST_BOOL.forEach(function (f) { $("f-" + f).value = r[f] === true ? "true" : (r[f] === false ? "false" : ""); });
+      LST_TIME.forEach(function (f) { $("f-" + f).value = K.stockholmInput(r[f]); });
+      $("f-vma_begard").checked = !!r.vma_begard;
       $("area-note").textContent = r.area ? S.area_drawn : S.area_kommun;
       $("clear-area").hidden = !r.area;
       formState.textContent = "";
@@ -145,6 +153,22 @@
       });
       nodes.push(K.el("h3", { text: (NARRATIVE.length + 1) + ". " + label("fields", "nasta_rapport") }));
       nodes.push(K.el("p", { class: "narrative", text: dt(r.nasta_rapport) || S.none }));
+      nodes.push(K.el("h3", { text: S.lst_heading }));
+      function yn(v) { return v === true ? S.yes : (v === false ? S.no : S.none); }
+      var facts = [
+        [label("fields", "kontaktperson"), [r.kontaktperson, r.kontakt_telefon].filter(Boolean).join(", ") || S.none],
+        [label("fields", "period_fran"), (dt(r.period_fran) || S.none) + " – " + (dt(r.period_till) || S.none)],
+        [label("fields", "krisledning_aktiverad"), yn(r.krisledning_aktiverad)],
+        [label("fields", "kln_aktiverad"), yn(r.kln_aktiverad)],
+        [label("fields", "vma_begard"), yn(!!r.vma_begard) + (r.vma_begard && r.vma_begard_at ? " (" + dt(r.vma_begard_at) + ")" : "")],
+        [label("fields", "klassning"), (r.klassning || "K1") + (r.osl_grund ? " · " + r.osl_grund : "")]
+      ];
+      ["omfattning", "sarbara_grupper", "samverkan", "trygghetspunkter", "osakerheter"].forEach(function (f) {
+        facts.push([label("fields", f), r[f] || S.none]);
+      });
+      nodes.push(K.el("dl", { class: "lst-facts" }, facts.reduce(function (acc, kv) {
+        return acc.concat([K.el("dt", { text: kv[0] }), K.el("dd", { class: "narrative", text: kv[1] })]);
+      }, [])));
       if (r.cap_headline || r.cap_description) {
         nodes.push(K.el("h3", { text: label("fields", "cap_description") }));
         nodes.push(K.el("p", { class: "narrative" }, [K.el("strong", { text: r.cap_headline || "" }), "\n" + (r.cap_description || ""),
@@ -270,6 +294,10 @@
       var body = { version: current.version };
       EDITABLE.forEach(function (f) { var n = $("f-" + f); if (n) body[f] = n.value; });
       body.nasta_rapport = K.fromStockholmInput($("f-nasta_rapport").value);
+      LST_BOOL.forEach(function (f) { var v = $("f-" + f).value; body[f] = v === "" ? null : v === "true"; });
+      LST_TIME.forEach(function (f) { body[f] = K.fromStockholmInput($("f-" + f).value); });
+      body.vma_begard = $("f-vma_begard").checked;
+      if (!body.osl_grund) body.osl_grund = null;
       return body;
     }
 
@@ -423,6 +451,21 @@
       var r = m && reports.filter(function (x) { return x.number === parseInt(m[1], 10); })[0];
       if (r && (!current || current.id !== r.id)) select(r.id, true);
     });
+
+    // ---- the report rhythm: fixed clock times set by Länsstyrelsen ----
+    var rhythmForm = $("rhythm-form");
+    if (rhythmForm && canWrite && rhythmForm.querySelector("button")) {
+      rhythmForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        K.showError($("rhythm-error"), null);
+        var times = $("rhythm-times").value.split(/[,\s]+/).filter(Boolean);
+        K.api("PUT", "/incidents/" + incidentId + "/report-rhythm", { times: times }).then(function (r) {
+          $("rhythm-times").value = r.times.join(", ");
+          $("rhythm-state").textContent = fmt("saved", { time: K.hhmm(new Date()) }) + " · " +
+            label("fields", "nasta_rapport") + ": " + dt(r.next_at);
+        }).catch(function (e) { K.showError($("rhythm-error"), e); });
+      });
+    }
 
     loadList().then(initial).then(function () {
       K.live({

@@ -348,7 +348,7 @@
           upsert(task);
           announce(K.fmt(S.created, { id: task.id, title: task.title }));
           form.reset();
-          title.focus();
+          K.refocus(form, title);  // the live event may have shown the card first, and the user gone to it
         }).catch(function (e) { K.showError(err, { message: errorText(e) }); }).then(function () { button.disabled = false; });
       });
     }

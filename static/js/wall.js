@@ -27,6 +27,7 @@
       tasks: {},        // id -> task
       staffing: [],     // positions
       sites: {},        // id -> Feature
+      requests: {},     // id -> resource request
       report: null,     // the latest issued report
       reminder: null
     };
@@ -188,6 +189,31 @@
       fitList($("wall-tasks"), nodes, function (n) { return t("more", { n: n }); });
     }
 
+    // ---- open resource requests, most urgent first ----
+    var PRIO = { urgent: 0, high: 1, normal: 2 };
+    function renderRequests() {
+      var open = Object.keys(state.requests).map(function (id) { return state.requests[id]; })
+        .filter(function (r) { return r.open; })
+        .sort(function (a, b) { return (PRIO[a.priority] - PRIO[b.priority]) || (a.number - b.number); });
+      $("wall-request-counts").textContent = open.length ? "(" + open.length + ")" : "";
+      // Only while something is open: the room's space goes to the tasks otherwise.
+      var panel = $("wall-requests").parentNode;
+      if (panel.hidden !== !open.length) {
+        panel.hidden = !open.length;
+        schedule("tasks", renderTasks); schedule("duty", renderDuty);
+      }
+      var nodes = open.map(function (r) {
+        var side = function (a) { return a ? a.name : S.self; };
+        return K.el("li", { class: "wr-request wr-" + r.priority, "data-request": r.id }, [
+          K.el("span", { class: "wr-prio", text: (S.request_priorities || {})[r.priority] || r.priority }),
+          K.el("span", { class: "wr-what", text: " " + r.label + " " +
+            t("request_line", { quantity: r.quantity, unit: r.unit, what: r.what }) }),
+          K.el("span", { class: "wr-sides", text: " – " + t("request_from_to", { from: side(r.from_actor), to: side(r.to_actor) }) +
+            ", " + ((S.request_statuses || {})[r.status] || r.status) })]);
+      });
+      fitList($("wall-requests"), nodes, function (n) { return t("more", { n: n }); });
+    }
+
     // ---- who is on duty ----
     function renderDuty() {
       var staffed = state.staffing.filter(function (p) { return p.holders && p.holders.length; });
@@ -316,6 +342,15 @@
 
     function applySiteStatus(data) {
       if (!data || !data.properties) return;
+      var had = state.sites[data.id];
+      if (data.properties.sensitive_hidden && had && !had.properties.sensitive_hidden) {
+        // Events never carry Styrel class or fuel (crisis.sites.sensitive); this screen may show them: fetch the site.
+        K.api("GET", "/sites/" + data.id + "?incident=" + incidentId).then(function (f) {
+          f.at_risk_changed = data.at_risk_changed;
+          applySiteStatus(f);
+        });
+        return;
+      }
       state.sites[data.id] = data;
       (data.at_risk_changed || []).forEach(function (c) {
         var f = state.sites[c.id];
@@ -341,6 +376,7 @@
         case "task.updated": state.tasks[d.id] = d; schedule("tasks", renderTasks); break;
         case "staffing.changed": state.staffing = d.items || []; schedule("duty", renderDuty); schedule("tasks", renderTasks); break;
         case "site.status": applySiteStatus(d); break;
+        case "request.updated": state.requests[d.id] = d; schedule("requests", renderRequests); break;
         case "incident.updated": setIncident(d); break;
         case "report.issued":
           if (!state.report || d.number >= state.report.number) state.report = d;
@@ -354,6 +390,7 @@
     // The whole picture changes size with the window (and the font with it).
     window.addEventListener("resize", function () {
       schedule("log", renderLog); schedule("tasks", renderTasks); schedule("duty", renderDuty); schedule("sites", renderSites);
+      schedule("requests", renderRequests);
     });
 
     // Full screen: the screen needs no clicks, but a browser only enters full
@@ -387,7 +424,8 @@
         K.api("GET", base + "/staffing"),
         loadSites(),
         loadReport(),
-        K.api("GET", base)
+        K.api("GET", base),
+        K.api("GET", base + "/requests?open=true")
       ]).then(function (res) {
         state.log = {};
         state.correctedBy = {};
@@ -395,8 +433,10 @@
         res[0].items.forEach(function (e) { if (e.kind !== "system") addEntry(e); });
         (res[1].items || []).forEach(function (task) { state.tasks[task.id] = task; });
         state.staffing = res[2].items || [];
+        state.requests = {};
+        (res[6].items || []).forEach(function (r) { state.requests[r.id] = r; });
         setIncident(res[5]);
-        renderLog(); renderTasks(); renderDuty();
+        renderLog(); renderTasks(); renderDuty(); renderRequests();
       });
     }
 

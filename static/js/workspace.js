@@ -20,6 +20,9 @@
     var canStaff = cfg.canStaff === true;
     var active = cfg.status !== "closed";
     var base = "/incidents/" + incidentId;
+    // May this device keep the page and its last known state (never an observer's, never a shared screen)?
+    var keepOffline = cfg.offlineCopy === true && !!K.offline;
+    var offlineCopy = false; // showing the kept state: the server could not be reached
 
     var entries = {};      // number -> entry (the loaded pages of the current query, plus live ones)
     var correctedBy = {};  // number -> number of the correcting entry
@@ -64,7 +67,8 @@
       return true;
     }
 
-    function loadPage(reset) {
+    // strict: a network failure rejects (the first load: the kept state is shown instead).
+    function loadPage(reset, strict) {
       var gen = reset ? ++queryGen : queryGen;
       var params = query();
       if (!reset) {
@@ -79,8 +83,12 @@
         page.items.forEach(addEntry);
         nextBefore = page.next_before;
         render();
-      }).catch(function (e) { K.showError(countNode, e); })
-        .then(function () { loading = false; moreBtn.disabled = false; if (gen === queryGen) maybeLoadMore(); });
+      }).catch(function (e) {
+        if (e && e.status === 0 && offlineCopy) { render(); return; } // the kept state stays on show
+        K.showError(countNode, e);
+        if (strict && e && e.status === 0) throw e;
+      }).then(function () { loading = false; moreBtn.disabled = false; if (gen === queryGen) maybeLoadMore(); },
+        function (e) { loading = false; moreBtn.disabled = false; throw e; });
     }
 
     function maybeLoadMore() {
@@ -97,6 +105,7 @@
 
     function actionsFor(e, struck) {
       var out = [];
+      if (offlineCopy) return out;
       if (canWrite && active && !struck && e.kind !== "system") {
         out.push(K.el("button", { type: "button", class: "linklike correct-btn", "data-number": e.number,
           "aria-label": t.correct + " " + e.number, text: t.correct, onclick: function () { openCorrection(e.number); } }));
@@ -131,6 +140,7 @@
       var numbers = Object.keys(entries).map(Number).sort(function (a, b) { return b - a; });
       var frag = document.createDocumentFragment();
       var shown = 0;
+      queued().slice().reverse().forEach(function (q) { frag.appendChild(queuedEntry(q)); });
       numbers.forEach(function (n) {
         var e = entries[n];
         if (!matches(e)) return;
@@ -153,6 +163,7 @@
         opts.push(K.el("option", { value: k, text: positions[k], selected: k === current }));
       });
       filterPos.replaceChildren.apply(filterPos, opts);
+      keepState();
     }
 
     function addEntry(e) {
@@ -238,6 +249,9 @@
       var time = document.getElementById("entry-time");
       var cp = document.getElementById("entry-counterpart");
       var osl = document.getElementById("entry-osl");
+      var oslChoice = document.getElementById("entry-osl-choice");
+      var level = document.getElementById("entry-level");
+      var levelField = document.getElementById("level-field");
       var decidedBy = document.getElementById("entry-decided-by");
       var mandate = document.getElementById("entry-mandate");
       var errNode = document.getElementById("entry-error");
@@ -245,6 +259,9 @@
       var decisionFields = document.getElementById("decision-fields");
       var summary = document.getElementById("entry-summary");
       var resetBtn = document.getElementById("entry-reset");
+      var paper = document.getElementById("entry-paper");
+      var paperTime = document.getElementById("entry-paper-time");
+      var paperTimeField = document.getElementById("entry-paper-time-field");
 
       // Every field returns to its default after a save: a decision's kind,
       // decider and mandate, or "Sekretess", must never carry over unnoticed
@@ -258,20 +275,28 @@
         time.value = "";
         cp.value = "";
         osl.value = "";
+        oslChoice.value = "";
+        level.value = "K2";
         decidedBy.value = "";
         mandate.value = "";
+        paper.checked = false;
+        paperTime.value = "";
         syncFields();
       }
 
       // What the next entry will be, when it is not the default: shown in words.
       function syncFields() {
         oslField.hidden = cls.value !== "confidential";
+        levelField.hidden = cls.value !== "confidential";
         decisionFields.hidden = kind.value !== "decision";
+        paperTimeField.hidden = !paper.checked;
+        time.disabled = paper.checked;  // a paper entry's time is the full date and time below
         var parts = [];
         if (kind.value !== DEFAULTS.kind) parts.push(K.fmt(t.entry_as_kind, { kind: (t.kinds || {})[kind.value] || kind.value }));
         if (cls.value !== DEFAULTS.classification) parts.push((t.classifications || {})[cls.value] || cls.value);
         if (cp.value.trim()) parts.push(K.fmt(t.entry_counterpart, { who: cp.value.trim() }));
-        if (time.value) parts.push(K.fmt(t.entry_at_time, { time: time.value }));
+        if (paper.checked) parts.push(K.fmt(t.entry_from_paper, { time: paperTime.value.replace("T", " ") || "?" }));
+        else if (time.value) parts.push(K.fmt(t.entry_at_time, { time: time.value }));
         summary.replaceChildren();
         if (parts.length) {
           summary.appendChild(K.el("strong", { text: t.entry_not_default }));
@@ -285,8 +310,8 @@
           form.classList.remove("not-default");
         }
       }
-      [kind, cls, time].forEach(function (n) { n.addEventListener("change", syncFields); });
-      [cp, time].forEach(function (n) { n.addEventListener("input", syncFields); });
+      [kind, cls, time, paper, paperTime].forEach(function (n) { n.addEventListener("change", syncFields); });
+      [cp, time, paperTime].forEach(function (n) { n.addEventListener("input", syncFields); });
       resetBtn.addEventListener("click", function () { resetForm(); text.focus(); });
 
       enterSubmits(text, form);
@@ -298,22 +323,45 @@
         if (cp.value.trim()) body.counterpart = cp.value.trim();
         var pos = document.getElementById("entry-position");
         if (pos && pos.value && !document.getElementById("entry-position-field").hidden) body.position = pos.value;
-        if (time.value) body.occurred_at = K.timeOfDayISO(time.value);
-        if (cls.value === "confidential") body.osl_ground = osl.value;
+        if (paper.checked) {
+          // Transcribed from the paper log: the server requires the real (past) time and says so if missing.
+          body.source = "paper";
+          var real = K.fromStockholmInput(paperTime.value);
+          if (real) body.occurred_at = real;
+        } else if (time.value) {
+          body.occurred_at = K.timeOfDayISO(time.value);
+        }
+        if (cls.value === "confidential") {
+          // The secrecy assessment: a paragraph from the list, or the free text when none is chosen.
+          body.osl_ground = oslChoice.value || osl.value;
+          body.confidentiality = level.value;
+        }
         if (kind.value === "decision") {
           body.decided_by = decidedBy.value;
           body.mandate = mandate.value;
         }
         if (!body.text.trim()) { text.focus(); return; }
         var button = form.querySelector("button[type=submit]");
-        button.disabled = true;
-        K.api("POST", base + "/log", body).then(function (entry) {
-          addEntry(entry);
+        // One key per entry, made now: a resend after a lost answer is recognised, never saved twice.
+        var item = { key: K.offline ? K.offline.newKey() : null, body: body, written_at: new Date().toISOString(), state: "queued" };
+        function queueIt() {
+          if (!enqueue(item)) return;
           render();
           resetForm();
           text.focus();
+          scheduleFlush();
+        }
+        // Offline, or entries already wait: this one goes after them, in order.
+        if (keepOffline && (offlineCopy || navigator.onLine === false || queued().length)) { queueIt(); return; }
+        button.disabled = true;
+        K.api("POST", base + "/log", body, item.key ? { headers: { "Idempotency-Key": item.key } } : undefined).then(function (entry) {
+          addEntry(entry);
+          render();
+          resetForm();
+          K.refocus(form, text);
         }).catch(function (e) {
-          K.showError(errNode, e);
+          if (e && e.status === 0 && keepOffline) queueIt();
+          else K.showError(errNode, e);
         }).then(function () { button.disabled = false; });
       });
       syncFields();
@@ -678,17 +726,182 @@
       if (inc.status !== cfg.status) window.location.reload();
     }
 
+    // ---- offline: the kept state, and log entries written while the server cannot be reached ----
+    var banner = document.getElementById("offline-banner");
+    var tasksSeen = [];
+    var stateTimer = null;
+    var lastServerAt = null; // the last time the server's state reached this page
+    function keepState() {
+      if (!keepOffline || offlineCopy || stateTimer) return;
+      // Only the unfiltered log is the incident's state.
+      if (filterKind.value || filterPos.value || filterText.value.trim()) return;
+      stateTimer = window.setTimeout(function () {
+        stateTimer = null;
+        var newest = Object.keys(entries).map(Number).sort(function (a, b) { return b - a; }).slice(0, 200);
+        K.offline.saveState(me, incidentId, {
+          entries: newest.map(function (n) { return entries[n]; }),
+          tasks: tasksSeen, staffing: lastStaffing, next_before: nextBefore,
+          saved_at: lastServerAt || new Date().toISOString()
+        });
+      }, 500);
+    }
+
+    function queued() { return keepOffline ? K.offline.queue(me, incidentId) : []; }
+    function enqueue(item) {
+      if (item.body.classification === "confidential") {
+        // A confidential entry is never written to the device: it stays in the box, unsaved.
+        errNode.textContent = t.queued_confidential || "";
+        return false;
+      }
+      // The time the user wrote it, unless a time was given: the server keeps it as occurred_at.
+      if (!item.body.occurred_at) item.body.occurred_at = item.written_at;
+      var items = queued();
+      items.push(item);
+      if (!K.offline.setQueue(me, incidentId, items)) { errNode.textContent = t.queued_no_room || ""; return false; }
+      return true;
+    }
+    function updateQueued(key, change) {
+      var items = queued();
+      var out = [];
+      items.forEach(function (q) {
+        if (q.key !== key) out.push(q);
+        else if (change) { Object.keys(change).forEach(function (k) { q[k] = change[k]; }); out.push(q); }
+      });
+      K.offline.setQueue(me, incidentId, out);
+    }
+
+    function queuedEntry(q) {
+      var failed = q.state === "failed";
+      var meta = [
+        K.el("span", { class: "queued-tag", text: failed ? t.send_failed : t.not_sent }),
+        K.el("time", { class: "entry-time", datetime: q.body.occurred_at || q.written_at,
+          text: K.hhmm(q.body.occurred_at || q.written_at), title: K.fmt(t.queued_written, { time: K.dateTime(q.written_at) }) }),
+        K.el("span", { class: "kind kind-" + q.body.kind, text: (t.kinds || {})[q.body.kind] || q.body.kind })
+      ];
+      if (q.body.counterpart) meta.push(K.el("span", { class: "counterpart", text: q.body.counterpart }));
+      var foot = [];
+      if (failed) {
+        foot.push(K.el("p", { class: "form-error", role: "alert", text: K.fmt(t.send_failed_text, { message: q.error || "" }) }));
+        foot.push(K.el("button", { type: "button", class: "linklike queued-remove", text: t.queued_remove,
+          onclick: function () {
+            K.confirmDialog({ title: t.queued_remove_title, text: t.queued_remove_text, confirmLabel: t.queued_remove, danger: true })
+              .then(function (answer) { if (answer) { updateQueued(q.key, null); render(); } });
+          } }));
+      }
+      return K.el("li", { class: "entry queued" + (failed ? " failed" : ""), id: "queued-" + q.key, "data-queued": q.key }, [
+        K.el("div", { class: "entry-meta" }, meta),
+        K.el("p", { class: "entry-text", text: q.body.text }),
+        K.el("div", { class: "entry-foot" }, foot)]);
+    }
+
+    // Send what waits, oldest first, each with its own Idempotency-Key; stop at the first network failure.
+    var flushing = false;
+    var flushTimer = null;
+    function scheduleFlush(delay) {
+      if (!keepOffline || flushTimer) return;
+      flushTimer = window.setTimeout(function () { flushTimer = null; flush(); }, delay || 0);
+    }
+    function flush() {
+      if (flushing || !keepOffline) return Promise.resolve();
+      flushing = true;
+      var run = function () { return sendNext(); };
+      var done = navigator.locks ? navigator.locks.request("krisrum-queue-" + me + "-" + incidentId, run) : run();
+      return done.then(function (again) {
+        flushing = false;
+        if (queued().some(function (q) { return q.state === "queued"; })) scheduleFlush(again ? 0 : 10000);
+      }, function () { flushing = false; scheduleFlush(10000); });
+    }
+    function sendNext() {
+      var next = queued().filter(function (q) { return q.state === "queued"; })[0];
+      if (!next) return Promise.resolve(false);
+      return K.api("POST", base + "/log", next.body, { headers: { "Idempotency-Key": next.key } }).then(function (entry) {
+        updateQueued(next.key, null);
+        addEntry(entry);
+        render();
+        return sendNext();
+      }, function (e) {
+        if (!e || e.status === 0 || e.status >= 500 || e.code === "idempotency_key_in_progress") return false; // later
+        if (e.status === 401) { K.showError(document.getElementById("entry-error"), { message: t.queued_login }); return false; }
+        if (e.code === "idempotency_key_answer_lost" || e.code === "idempotency_key_reused") {
+          // The server saved it under this key, the answer was lost: the log shows it once.
+          updateQueued(next.key, null);
+          return loadPage(true, true).then(sendNext, sendNext);
+        }
+        updateQueued(next.key, { state: "failed", error: e.message || String(e.code) });
+        render();
+        return sendNext();
+      });
+    }
+
+    function showOffline(on, savedAt) {
+      offlineCopy = on;
+      root.classList.toggle("offline-copy", on);
+      banner.hidden = !on;
+      if (on) {
+        banner.textContent = savedAt ? K.fmt(t.offline_banner, { time: K.hhmm(savedAt) }) : t.offline_banner_none;
+      }
+      // Read-only: nothing but the log entry box (its entries wait on the device) while offline.
+      Array.prototype.forEach.call(root.querySelectorAll(
+        "#level-form button, #close-form button, #standdown-form button, .ws-side button"), function (b) {
+        if (on && !b.disabled) { b.disabled = true; b.dataset.offlineDisabled = "true"; }
+        else if (!on && b.dataset.offlineDisabled === "true") { b.disabled = false; delete b.dataset.offlineDisabled; }
+      });
+    }
+    function useKeptState() {
+      var state = keepOffline ? K.offline.loadState(me, incidentId) : null;
+      if (state) {
+        entries = {};
+        (state.entries || []).forEach(addEntry);
+        tasksSeen = state.tasks || [];
+        tasksSeen.forEach(addTask);
+        nextBefore = null;
+        if (state.staffing) renderStaffing(state.staffing);
+      }
+      showOffline(true, state && state.saved_at);
+      render();
+    }
+
     // ---- load the latest page, then go live from the seq the page was rendered at ----
     function loadAll() {
-      return Promise.all([loadPage(true), K.api("GET", base + "/staffing").then(renderStaffing), refreshOpenTasks(),
-        K.api("GET", base + "/tasks").catch(function () { return { items: [] }; })
-          .then(function (res) { res.items.forEach(addTask); render(); })]);
+      return Promise.all([loadPage(true, true), K.api("GET", base + "/staffing").then(renderStaffing), refreshOpenTasks(),
+        K.api("GET", base + "/tasks").catch(function (e) { if (e && e.status === 0) throw e; return { items: [] }; })
+          .then(function (res) { tasksSeen = res.items; res.items.forEach(addTask); render(); })]);
     }
-    loadAll().then(function () {
+    var live = false;
+    var retryTimer = null;
+    function start() {
+      window.clearTimeout(retryTimer);
+      return loadAll().then(function () {
+        lastServerAt = new Date().toISOString();
+        if (offlineCopy) showOffline(false);
+        render();
+        scheduleFlush();
+        if (!live) { live = true; goLive(); }
+      }, function (e) {
+        if (!(e && e.status === 0) || !keepOffline) throw e;
+        if (!offlineCopy) useKeptState();
+        retryTimer = window.setTimeout(startShown, 10000);
+      });
+    }
+    function startShown() {
+      return start().catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });
+    }
+    window.addEventListener("online", function () { if (offlineCopy) startShown(); else scheduleFlush(); });
+    // Another tab of this incident wrote or sent entries: show the queue as it is now.
+    window.addEventListener("storage", function (ev) {
+      if (keepOffline && ev.key === "krisrum:queue:" + me + ":" + incidentId) scheduleRender();
+    });
+    document.addEventListener("krisrum:socket", function (ev) {
+      ev.detail.on("connect", function () { scheduleFlush(); });
+    });
+    startShown();
+
+    function goLive() {
       K.live({
         incident: incidentId, since: cfg.seq || 0,
         onSnapshot: function () { loadAll(); },
         onEvent: function (ev) {
+          lastServerAt = new Date().toISOString();
           if (ev.type === "log.appended") { addEntry(ev.data); scheduleRender(); }
           else if (ev.type === "staffing.changed") renderStaffing(ev.data);
           else if (ev.type === "incident.updated") updateIncident(ev.data);
@@ -699,6 +912,8 @@
           if (ev.type === "task.created" || ev.type === "task.updated") scheduleOpenTasks();
         }
       });
-    }).catch(function (e) { K.showError(document.getElementById("entry-error") || countNode, e); });
+    }
+    // The first visit came before the service worker: keep this page and its files now.
+    if (keepOffline && !(navigator.serviceWorker && navigator.serviceWorker.controller)) K.offline.keepPage();
   });
 })();
