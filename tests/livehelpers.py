@@ -58,6 +58,7 @@ class LiveServer:
                 "CRISIS_MESSAGE_QUEUE": "",
                 "CRISIS_SECRET_KEY": "live-test-secret-key-0123456789",
                 "CRISIS_LOGIN_RATE_LIMIT": "1000 per minute",
+                "CRISIS_REFUSED_RATE_LIMIT": "1000 per minute",
                 "KRISRUM_TEST_SETUP": "1" if self.setup else "0",
                 "CRISIS_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
             }
@@ -90,7 +91,7 @@ class LiveServer:
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+            os.killpg(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:

@@ -4,7 +4,8 @@ Used by the live-server fixtures (browser tests, live Socket.IO tests, the
 Redis tests): `python tests/serve_app.py PORT INFO_JSON` with the
 configuration in CRISIS_* environment variables. Writes the tokens to
 INFO_JSON, then serves with the production server stack (gunicorn, one
-gevent worker). PORT 0 only sets up the database and writes INFO_JSON
+gevent worker). KRISRUM_TEST_DEMO=1 loads the Marks kommun demo data first
+(its users get the tokens where a username is shared, e.g. admin). PORT 0 only sets up the database and writes INFO_JSON
 (for tests that start the servers another way, e.g. behind nginx).
 """
 
@@ -21,24 +22,38 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PASSWORD = "correct-horse-1"
-ROLES = ("admin", "leader", "staff", "duty_officer", "exercise_control", "observer")
 
 
 def main() -> None:
     port, info_path = int(sys.argv[1]), sys.argv[2]
+    from argon2 import PasswordHasher
+
     from crisis import create_app
     from crisis.auth import service as users
+    from crisis.enums import Role
     from crisis.extensions import db
     from crisis.server import serve
 
+    # The tests' users need no production-cost password hashes (some 110 ms each, twice per
+    # login check): as in tests/conftest.py, a cheap Argon2 for the users made here.
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     app = create_app()
     info: dict[str, object] = {"tokens": {}, "password": PASSWORD}
     with app.app_context():
         if os.environ.get("KRISRUM_TEST_SETUP", "1") == "1":
             db.create_all()
-            for role in ROLES:
+            demo = os.environ.get("KRISRUM_TEST_DEMO") == "1"
+            if demo:
+                from crisis import seed
+
+                seed.seed_demo()
+            for role in (r.value for r in Role):  # every role, including ones added later
                 name = role.replace("_", "-")
-                if users.get_by_username(username=name) is None:
+                existing = users.get_by_username(username=name)
+                if existing is not None and demo:
+                    _tok, plain = users.create_token(user_id=existing.id, name="tests")
+                    info["tokens"][role] = plain  # type: ignore[index]
+                elif existing is None:
                     u = users.create(
                         username=name,
                         password=PASSWORD,

@@ -70,7 +70,7 @@ def test_dismiss_asks_with_its_own_reason(live_server, browser_page):
 def test_follow_up_time_is_swedish_time_from_new_york(live_server, _browser):
     dev_id = _report(live_server, "Trygghetslarmen svarar inte i Örby")
     ctx = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="America/New_York")
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(20_000)
     try:
         page = ctx.new_page()
         errors = []

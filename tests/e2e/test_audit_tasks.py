@@ -12,6 +12,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.polling import wait_in_page
+
 pytestmark = pytest.mark.e2e
 
 
@@ -58,6 +60,7 @@ def test_the_board_counts_only_once_loaded(live_server, browser_page):
         lambda route: held.append(route) if route.request.method == "GET" else route.continue_(),
     )
     page.goto(f"{live_server.url}/incidents/{incident_id}/tasks")
+    wait_in_page(page, lambda: bool(held), timeout=20)  # the request reaches the route (late on a loaded machine)
     page.wait_for_timeout(500)
     expect(page.locator("#task-count")).to_have_text("")
     expect(page.locator("#task-board")).to_have_attribute("aria-busy", "true")

@@ -75,6 +75,7 @@ def test_proposed_level_banner_goes_when_the_leader_decides(live_server, browser
     leader = browser_page("leader")
     leader.goto(f"{live_server.url}/incidents/{incident_id}")
     leader.locator("#proposed-level-banner a").click()
+    expect(leader.locator("#decision-list")).not_to_have_attribute("aria-busy", "true")  # the page's script is there
     expect(leader.locator("#decision-type")).to_have_value("level")
     expect(leader.locator("#decision-level")).to_have_value("staff")
     leader.fill("#decision-reason", "Många abonnenter utan ström")

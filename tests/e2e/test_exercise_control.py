@@ -37,7 +37,7 @@ def browser_page_on(_browser: Any) -> Iterator[Callable[[Any], Callable[..., Any
             ctx = _browser.new_context(
                 viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE", timezone_id="Europe/Stockholm"
             )
-            ctx.set_default_timeout(10_000)
+            ctx.set_default_timeout(20_000)
             contexts.append(ctx)
             page = ctx.new_page()
             page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -154,7 +154,7 @@ def test_control_page_follows_a_scheduled_start_and_the_end_without_reload(sched
     # Ended elsewhere (another control screen): this page follows, live.
     r = scheduler_server.api("exercise_control").post(f"{scheduler_server.url}/api/v1/exercises/{exercise_id}/end")
     assert r.status_code == 200, r.text
-    expect(page.locator("#ex-status")).to_have_text(re.compile("Avslutad"), timeout=10_000)
+    expect(page.locator("#ex-status")).to_have_text(re.compile("Avslutad"))
     assert page.evaluate("window.__notReloaded") is True
 
 

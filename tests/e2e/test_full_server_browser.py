@@ -39,7 +39,7 @@ def test_a_refused_screen_shows_the_message_and_retries(tmp_path, _browser):
             return ctx, page
 
         first_ctx, first = open_page()
-        expect(first.locator("#conn-status")).to_be_hidden(timeout=10_000)  # connected: the one slot
+        expect(first.locator("#conn-status")).to_be_hidden()  # connected: the one slot
         first.wait_for_timeout(500)
         _ctx, second = open_page()
         status = second.locator("#conn-status")

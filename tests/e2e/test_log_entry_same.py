@@ -70,7 +70,7 @@ def test_a_corrected_confidential_decision_is_drawn_alike_on_workspace_wall_and_
     }
     ws = seen["workspace"]
     assert ws["struck"] and ws["text_tag"] == "DEL" and ws["text"] == "Evakuera boende på Storgatan 4"
-    assert ws["conf"] == "Sekretess · OSL 26 kap. 1 §" and ws["decision"] == "KLN ordf. · Delegation 3.1"
+    assert ws["conf"] == "Sekretess K2 · OSL 26 kap. 1 §" and ws["decision"] == "KLN ordf. · Delegation 3.1"
     assert ws["kind"] == "Beslut" and ws["refs"] == [f"Rättad av post {correction}"]
     assert seen["timeline"] == ws  # the same entry, drawn the same
     # The shared screen draws it the same, but never shows confidential content: the text and the

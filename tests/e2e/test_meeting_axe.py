@@ -21,7 +21,7 @@ def _axe(browser, base: str, path: str, role: str, viewport: tuple[int, int]) ->
         timezone_id="Europe/Stockholm",
         bypass_csp=True,
     )
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(20_000)
     try:
         page = ctx.new_page()
         page.goto(base + "/login")

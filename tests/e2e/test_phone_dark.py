@@ -30,7 +30,7 @@ def _contrast(a: str, b: str) -> float:
 @pytest.fixture
 def dark_phone(_browser, live_server):
     ctx = _browser.new_context(viewport=PHONE, color_scheme="dark", locale="sv-SE", timezone_id="Europe/Stockholm")
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(20_000)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

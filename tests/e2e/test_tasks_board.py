@@ -4,6 +4,8 @@ clear conflict message; "Gör till uppgift" in the log makes a linked task."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,36 @@ def test_task_moved_in_one_page_moves_in_the_other(live_server, browser_page):
     done = watcher.locator("#tasks-done .task-card")
     done.locator(".task-history summary").click()
     expect(done.locator(".task-history-list li")).to_have_count(4)
+
+
+def test_a_late_answer_to_create_does_not_pull_focus_from_the_card(live_server, browser_page):
+    """The live event can show the new card before the POST's answer arrives; a user who has gone on to
+    the card keeps their focus when the answer comes (it used to jump back to the title, so the next
+    Shift+arrow moved nothing and the move's focus was lost)."""
+    incident_id = _new_incident(live_server, "Vattenläcka i Fritsla")
+    page = browser_page("staff")
+    _board(page, live_server, incident_id)
+    held = []
+
+    def _hold(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # the server has written it; the page does not know yet
+
+    page.route(re.compile(r".*/api/v1/incidents/\d+/tasks$"), _hold)
+    page.fill("#task-title", "Kör ut nödvatten till Fritsla")
+    page.click("#task-form button[type=submit]")
+    card = page.locator("#tasks-todo .task-card", has_text="Kör ut nödvatten")
+    expect(card).to_be_visible()  # from the live event
+    assert len(held) == 1
+    card.focus()
+    route, response = held[0]
+    route.fulfill(response=response)
+    expect(page.locator("#task-title")).to_have_value("")  # the answer has been handled
+    expect(card).to_be_focused()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("#tasks-doing .task-card", has_text="Kör ut nödvatten")).to_be_focused()
 
 
 def test_overdue_filters_and_conflict(live_server, browser_page):

@@ -66,7 +66,7 @@ def test_tib_activates_a_playbook_on_a_phone(live_server, browser_page):
     expect(first.get_by_role("button", name="Nådd: Kommundirektör (exempel)", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
-    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 10")
+    expect(tib.locator("#callout-counts")).to_have_text("1 nådda av 10 · 0 kvitterade")
     expect(tib.locator("#log-list .entry", has_text="Larmning: Kommundirektör (exempel)")).to_be_visible()
     expect(desk.locator("#callout-panel .callout-entry").first.locator(".callout-state")).to_contain_text("Nådd")
     second = panel.locator(".callout-entry").nth(1)

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.polling import wait_in_page
+
 pytestmark = pytest.mark.e2e
 
 RECORD_SEQS = """
@@ -67,13 +69,17 @@ def _setup(live_server, browser_page, title: str) -> tuple[Any, int, Wire]:
     page.goto(f"{live_server.url}/incidents/{incident_id}")
     expect(page.locator("#log-list .entry").first).to_be_visible()
     # Wait for the upgrade to WebSocket (the first transport is polling), then for a live event through it.
-    deadline = time.time() + 15
-    while not wire.routes and time.time() < deadline:
-        page.wait_for_timeout(100)
+    wait_in_page(page, lambda: bool(wire.routes))
     assert wire.routes, "the page never opened a WebSocket"
     _post(live_server, incident_id, "WARMUP")
     expect(page.locator("#log-list .entry", has_text="WARMUP")).to_be_visible()
     return page, incident_id, wire
+
+
+def _wait_held(page, wire: Wire) -> None:
+    """Until the frame for ten has been held back (the route handlers run while the page waits)."""
+    wait_in_page(page, lambda: bool(wire.held))
+    assert wire.held, "the frame for ten was not seen"
 
 
 def _post(live_server, incident_id: int, text: str) -> int:
@@ -99,9 +105,9 @@ def test_seq_11_before_10_is_applied_in_order(live_server, browser_page):
     wire.hold = lambda frame: "MARK-TEN" in frame
     _post(live_server, incident_id, "MARK-TEN")
     _post(live_server, incident_id, "MARK-ELEVEN")
-    page.wait_for_timeout(600)
+    _wait_held(page, wire)
+    page.wait_for_timeout(300)
     # Eleven arrived first; it waits for ten.
-    assert wire.held, "the frame for ten was not seen"
     expect(page.locator("#log-list .entry", has_text="MARK-ELEVEN")).to_have_count(0)
     wire.release()
     _assert_once_each_in_order(page, live_server, incident_id, ["MARK-TEN", "MARK-ELEVEN"])
@@ -112,8 +118,7 @@ def test_reconnect_between_10_and_11_loses_nothing(live_server, browser_page):
     wire.hold = lambda frame: "MARK-TEN" in frame
     _post(live_server, incident_id, "MARK-TEN")
     _post(live_server, incident_id, "MARK-ELEVEN")
-    page.wait_for_timeout(400)
-    assert wire.held, "the frame for ten was not seen"
+    _wait_held(page, wire)
     # Ten is lost with the connection; eleven was received. The reconnect must bring ten back.
     wire.cut()
     expect(page.locator("#conn-status")).to_be_hidden(timeout=15_000)
@@ -128,8 +133,7 @@ def test_a_lasting_gap_is_filled_by_asking_again(live_server, browser_page):
     wire.hold = lambda frame: "MARK-TEN" in frame
     _post(live_server, incident_id, "MARK-TEN")
     _post(live_server, incident_id, "MARK-ELEVEN")
-    page.wait_for_timeout(400)
-    assert wire.held
+    _wait_held(page, wire)
     wire.held.clear()  # lost for good, no reconnect: the client must ask again after ~2 s
     started = time.time()
     _assert_once_each_in_order(page, live_server, incident_id, ["MARK-TEN", "MARK-ELEVEN"])
@@ -170,8 +174,7 @@ def test_snapshot_ack_refetches_over_http_without_reload(live_server, browser_pa
     page.evaluate("window.__notReloaded = true")
     wire.hold = lambda frame: "MARK-TEN" in frame
     _post(live_server, incident_id, "MARK-TEN")
-    page.wait_for_timeout(400)
-    assert wire.held
+    _wait_held(page, wire)
     wire.held.clear()  # lost; the client asks again after ~2 s ...
     # ... and the server answers "snapshot": no replay, fetch the state over HTTP.
     ws, server = wire.routes[-1]

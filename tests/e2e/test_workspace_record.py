@@ -166,7 +166,7 @@ def test_stand_down_and_closing_ask_and_use_their_own_reason(live_server, browse
     assert status() == "active"
     dialog.locator("textarea").fill("Branden släckt, eftersläckning hos räddningstjänsten")
     dialog.locator(".dialog-confirm").click()
-    expect(page.locator("#incident-status")).to_have_text("Avveckling", timeout=10_000)
+    expect(page.locator("#incident-status")).to_have_text("Avveckling")
     assert status() == "standing_down"
 
     # After avveckling, the close step (the page is rendered anew).
@@ -175,7 +175,7 @@ def test_stand_down_and_closing_ask_and_use_their_own_reason(live_server, browse
     page.click("#close-incident")
     dialog.locator("textarea").fill("Branden släckt, ingen kvarstående påverkan")
     dialog.locator(".dialog-confirm").click()
-    expect(page.locator("#incident-status")).to_have_text("Avslutad", timeout=10_000)
+    expect(page.locator("#incident-status")).to_have_text("Avslutad")
     assert status() == "closed"
     decisions = [e for e in _log(live_server, incident_id) if e["kind"] == "decision"]
     standdown, closing = decisions[-2], decisions[-1]

@@ -90,7 +90,7 @@ def test_masked_csv_for_an_observer_masks_every_confidential_entry(login, long_i
     assert len(rows) == 1 + N
     confidential = [r for r in rows if r["classification"] == "confidential"]
     assert len(confidential) == N // 10
-    assert all(r["text"].startswith("[Maskerad") for r in confidential)
+    assert all(r["text"].startswith("Sekretess enligt ") for r in confidential)
 
 
 def test_print_page_streams_at_constant_memory_and_verifies_the_chain(login, long_incident):

@@ -22,6 +22,8 @@ from crisis import backup as bk
 from crisis.extensions import db
 from tests.conftest import PASSWORD, PG_URL, make_app
 
+LAGESBILD = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
 
 def _migrated_app(path: Path) -> Any:
     app = make_app(path)
@@ -62,6 +64,11 @@ def _fill(app: Any) -> None:
         reports.update(actor=leader, report_id=rep.id, fields={"cap_description": "Strömavbrott i Kinna."})
         reports.approve(actor=leader, report_id=rep.id)
         incidents.create(actor=leader, title="Stormvarning", kind="storm", level="monitoring")
+        # a samverkanskonferens with the samlad lägesbild as a file (LargeBinary)
+        from crisis.actors import files, samverkan
+
+        conf = samverkan.record(actor=staff, incident_id=inc.id, held_at="2026-11-28T08:00:00+01:00")
+        files.attach(actor=staff, conference_id=conf.id, filename="lägesbild-vgr.pdf", data=LAGESBILD)
         db.session.remove()
 
 
@@ -120,6 +127,11 @@ def _round_trip(tmp_path: Path, backup_file: tuple[Path, dict[str, int]]) -> Non
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 db.session.execute(stmt)
             db.session.rollback()
+        # The samverkan file is restored byte for byte.
+        from crisis.actors.models import ConferenceFile
+
+        stored = db.session.scalar(sa.select(ConferenceFile))
+        assert stored is not None and stored.data == LAGESBILD and stored.filename == "lägesbild-vgr.pdf"
         # The correction still points at its entry.
         corr = db.session.scalar(sa.select(LogEntry).where(LogEntry.corrects == 3))
         assert corr is not None and corr.text == "Rättelse: fel station"

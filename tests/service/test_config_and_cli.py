@@ -37,6 +37,18 @@ def test_missing_secret_and_bad_values(monkeypatch):
         load_config()
 
 
+def test_public_url_is_an_http_address(monkeypatch):
+    monkeypatch.setenv("CRISIS_SECRET_KEY", "a-long-enough-secret-key")
+    monkeypatch.setenv("CRISIS_PUBLIC_URL", "https://krisrum.mark.se/")
+    assert load_config()["CRISIS_PUBLIC_URL"] == "https://krisrum.mark.se"
+    for bad in ("ftp://krisrum.mark.se", "krisrum.mark.se", "https://krisrum.mark.se/?x=1", "https:///path"):
+        monkeypatch.setenv("CRISIS_PUBLIC_URL", bad)
+        with pytest.raises(ConfigError, match="CRISIS_PUBLIC_URL"):
+            load_config()
+    monkeypatch.setenv("CRISIS_PUBLIC_URL", "")
+    assert load_config()["CRISIS_PUBLIC_URL"] == ""
+
+
 def test_create_user_and_verify_log_cli(app, users, incident):
     from crisis.log import service as log
 

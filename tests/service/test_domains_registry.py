@@ -16,12 +16,17 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
     reg = registry.of(app)
     assert [e.endpoint for e in reg.nav] == [
         "auth.admin_users",
+        "log.admin_reads",
         "sites.register",
+        "actors.register",
         "lessons.index",
         "readiness.page",
         "search.search_page",
         "exercises.index",
         "playbooks.index",
+        "training.page",
+        "rsa.page",
+        "followup.current",
         "inbox.inbox",
         "inbox.new",
     ]
@@ -32,9 +37,12 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
         "reports.reports_page",
         "situation.page",
         "meetings.page",
+        "communication.page",
+        "actors.samverkan_page",
         "wall.wall",
         "timeline.timeline",
         "playbooks.callout_page",
+        "samband.page",
     ]
     # Every registered entry is a real page.
     for entry in reg.nav + reg.incident_nav:
@@ -43,11 +51,17 @@ def test_menus_follow_the_order_of_domains(app: Any) -> None:
 
 def test_hooks_and_commands_come_from_the_domains(app: Any) -> None:
     from crisis import registry
+    from crisis.actors.demo import load_demo_actors
+    from crisis.drills.demo import load_demo_drills
     from crisis.exercises.demo import load_demo_exercise
+    from crisis.followup.demo import load_demo_history
     from crisis.inbox.demo import load_demo_deviations
     from crisis.meetings.demo import load_demo_meetings
+    from crisis.messages.demo import load_demo_messages
     from crisis.reports.demo import load_demo_report
+    from crisis.rsa.demo import load_demo_rsa
     from crisis.sites.demo import load_demo_sites
+    from crisis.training.demo import load_demo_training
 
     reg = registry.of(app)
     # The reports' demo needs the sites' demo first.
@@ -55,7 +69,13 @@ def test_hooks_and_commands_come_from_the_domains(app: Any) -> None:
         load_demo_sites,
         load_demo_report,
         load_demo_meetings,
+        load_demo_messages,
+        load_demo_actors,
         load_demo_exercise,
+        load_demo_drills,
+        load_demo_training,
+        load_demo_rsa,
+        load_demo_history,
         load_demo_deviations,
     ]
     assert reg.startup_jobs == [
@@ -86,7 +106,7 @@ def test_two_apps_do_not_share_registrations(tmp_path: Any) -> None:
     assert registry.of(one) is not registry.of(two)
     registry.of(one).add_nav("web.index", "Extra")
     assert "web.index" not in [e.endpoint for e in registry.of(two).nav]
-    assert len(registry.of(one).seed_hooks) == len(registry.of(two).seed_hooks) == 5
+    assert len(registry.of(one).seed_hooks) == len(registry.of(two).seed_hooks) == 11
     assert sorted(r.rule for r in one.url_map.iter_rules()) == sorted(r.rule for r in two.url_map.iter_rules())
 
 
@@ -114,8 +134,16 @@ def test_seed_demo_runs_every_domain_hook_once(app: Any) -> None:
         m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
         for m in (Site, Report, Exercise, Deviation)
     }
-    assert counts["Report"] == 1 and counts["Exercise"] == 1 and counts["Deviation"] == 2
+    # Exercises: one coming, one held and evaluated.
+    assert counts["Report"] == 1 and counts["Exercise"] == 2 and counts["Deviation"] == 2
     assert counts["Site"] > 0
+    from crisis.actors.models import Actor, Conference
+    from crisis.requests.models import ResourceRequest
+
+    demo = {
+        m: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Actor, Conference, ResourceRequest)
+    }
+    assert demo[Actor] >= 10 and demo[Conference] == 1 and demo[ResourceRequest] == 1
     assert seed.seed_demo() is False  # once only
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deviation)) == 2
 

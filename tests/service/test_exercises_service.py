@@ -563,6 +563,6 @@ def test_demo_seed_schedules_an_exercise_next_week(app: Any) -> None:
     assert load_demo_exercise in registry.of(app).seed_hooks
     auth.create(username="ovning", password="correct-horse-1", role="exercise_control", display_name="Maria Ek")
     load_demo_exercise()
-    ex = db.session.scalars(sa.select(Exercise)).one()
+    ex = db.session.scalars(sa.select(Exercise).where(Exercise.title == DEMO_TITLE)).one()
     assert ex.title == DEMO_TITLE and ex.status is ExerciseStatus.SCHEDULED
     assert timedelta(hours=12) < ex.start_at - utcnow() < timedelta(days=8)

@@ -52,7 +52,7 @@ def test_owner_as_user_and_deadline_change_are_recorded(users):
         ({"observation": "  "}, "tomt"),
         ({"observation": "x" * 6000}, "längre"),
         ({"observation": "x", "deadline": "snart"}, "inget datum"),
-        ({"observation": "x", "status": "maybe"}, "Okänd status"),
+        ({"observation": "x", "status": "maybe"}, 'Okänt värde "maybe" för Status'),
         ({"observation": "x", "incident_id": 999}, "Händelse 999 finns inte"),
         ({"observation": "x", "exercise_id": 999}, "Övning 999 finns inte"),
         ({"observation": "x", "owner_user": "nobody"}, "ingen användare"),

@@ -91,7 +91,7 @@ def test_state_machine_and_roles(app: Any, users: dict[str, Any], incident: Any)
     with pytest.raises(Conflict):
         service.acknowledge(actor=users["staff"], report_id=report.id)
     report = service.send(actor=users["staff"], report_id=report.id)
-    assert (report.sent_channel, report.sent_recipient) == ("WIS", "Länsstyrelsen")
+    assert (report.sent_channel, report.sent_recipient) == ("WIS", "Länsstyrelsen i Västra Götalands län")
     with pytest.raises(Conflict):
         service.send(actor=users["staff"], report_id=report.id)
     report = service.acknowledge(actor=users["staff"], report_id=report.id, acknowledged_by="TiB Länsstyrelsen")
@@ -106,7 +106,7 @@ def test_state_machine_and_roles(app: Any, users: dict[str, Any], incident: Any)
     assert [e.data["status"] for e in issued] == ["approved", "sent", "acknowledged"]
     texts = [e.text for e, _c in log.list_entries(viewer=users["staff"], incident_id=incident.id)]
     assert any("Lägesrapport 1 fastställd" in t for t in texts)
-    assert any("skickad till Länsstyrelsen via WIS" in t for t in texts)
+    assert any("skickad till Länsstyrelsen i Västra Götalands län via WIS" in t for t in texts)
     assert any("Kvittens: lägesrapport 1" in t for t in texts)
 
 
@@ -289,4 +289,4 @@ def test_demo_report_is_seeded_approved_and_sent(app: Any, users: dict[str, Any]
     load_demo_report()
     report = db.session.scalar(sa.select(Report))
     assert report.number == 1 and report.status is ReportStatus.SENT
-    assert report.sent_recipient == "Länsstyrelsen Västra Götaland" and report.approved_by == "chef"
+    assert report.sent_recipient == "Länsstyrelsen i Västra Götalands län" and report.approved_by == "chef"

@@ -87,7 +87,8 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
     caplog.set_level(logging.INFO, logger="krisrum")
     try:
         runner.start_background(app)
-        ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED)
+        # Due later: only the explicit start starts it (a scheduler job due now could be first).
+        ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED, start_at=utcnow() + timedelta(hours=1))
         ex = exercises.start(actor=control, exercise_id=ex.id)
         assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 5)
         runner.shutdown()
@@ -213,7 +214,10 @@ def test_scheduler_process_killed_and_restarted_catches_up(tmp_path: Path) -> No
             first_log = tmp_path / "first.log"
             p = start(first_log)
             running_at(first_log)
-            ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED)
+            # Due later: only the explicit start starts it (a scheduler job due now could be first).
+            ex = exercises.schedule(
+                actor=control, scenario="snabb", speed=SPEED, start_at=utcnow() + timedelta(hours=1)
+            )
             ex = exercises.start(actor=control, exercise_id=ex.id)
             assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 10), first_log.read_text()
             os.killpg(p.pid, signal.SIGKILL)

@@ -84,7 +84,7 @@ def _recompute_from(incident_id: int, number: int, **changes: Any) -> None:
     )
     prev = hashing.GENESIS
     for e in rows:
-        fields = {f: getattr(e, f) for f in hashing.HASHED_FIELDS}
+        fields = {f: getattr(e, f) for f in hashing.ALL_HASHED_FIELDS}
         new = hashing.entry_hash(prev, fields)
         db.session.execute(sa.update(LogEntry).where(LogEntry.id == e.id).values(prev_hash=prev, hash=new))
         prev = new

@@ -41,7 +41,7 @@ def _run(app, *args):
 def test_every_shipped_playbook_and_scenario_validates(app):
     result = _run(app)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 9 valid playbook(s), 2 valid scenario(s)")
+    assert result.output.startswith("OK: 9 valid playbook(s), 4 valid scenario(s)")
 
 
 def test_broken_files_each_give_file_line_and_exit_1(app):

@@ -240,7 +240,7 @@ def test_circle_and_response_types_render_in_order() -> None:
         ({"polygons": [KINNA_BOX[:-1]]}, "closed"),
         ({"polygons": [KINNA_BOX[:2] + KINNA_BOX[:1]]}, "at least 4"),
         ({"polygons": [((95.0, 12.0), (57.0, 12.0), (57.0, 13.0), (95.0, 12.0))]}, "WGS84"),
-        ({"polygons": []}, "at least one polygon or circle"),
+        ({"polygons": []}, "at least one polygon, circle or geocode"),
         ({"polygons": [], "circles": [CapCircle(57.5, 12.7, -1)]}, "radius"),
     ],
 )

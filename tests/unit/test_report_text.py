@@ -54,7 +54,9 @@ def test_wis_text_of_a_real_report() -> None:
         "6. PROGNOS",
         "7. KOMMUNIKATION",
         "8. NÄSTA RAPPORT",
+        "9. OMFATTNING (ANTAL BERÖRDA)",  # then Länsstyrelsen's own (10.-13., issue 15)
     ]
+    assert "13. OSÄKERHETER" in lines
     assert lines[lines.index("3. VIDTAGNA ÅTGÄRDER") + 1] == "–"
     assert lines[lines.index("8. NÄSTA RAPPORT") + 1] == "2026-11-24 18:00"
     # plain text: CRLF normalised, trailing spaces gone, no markup
@@ -112,3 +114,29 @@ def test_site_and_log_lines() -> None:
     ]
     assert log_lines(entries, decision=True) == ["14:02 (nr 12) Öppna trygghetspunkt [Karin, Krisledningsplanen]"]
     assert log_lines(entries) == ["14:02 (nr 12) Öppna trygghetspunkt"]
+
+
+def test_wis_text_carries_what_lansstyrelsen_asks_for() -> None:
+    report = _report(
+        kontaktperson="Karin Lindqvist",
+        kontakt_telefon="0320-21 70 00",
+        period_fran="2026-11-24T07:00:00+00:00",
+        period_till="2026-11-24T13:00:00+00:00",
+        krisledning_aktiverad=True,
+        kln_aktiverad=False,
+        vma_begard=True,
+        vma_begard_at="2026-11-24T09:30:00+00:00",
+        klassning="K2",
+        osl_grund="18 kap. 13 § OSL",
+        samverkan="Räddningstjänsten Sjuhärad, Ellevio",
+        trygghetspunkter="Kinnahallen öppen 08-20",
+    )
+    lines = render_wis_text(report, recipient="Länsstyrelsen i Västra Götalands län").splitlines()
+    assert "Till: Länsstyrelsen i Västra Götalands län" in lines
+    assert "Klassning: K2 – sekretess enligt 18 kap. 13 § OSL" in lines
+    assert "Kontaktperson: Karin Lindqvist, 0320-21 70 00" in lines
+    assert "Avser perioden: 2026-11-24 08:00 – 2026-11-24 14:00" in lines
+    assert "Central krisledning aktiverad: ja" in lines and "Krisledningsnämnden i funktion: nej" in lines
+    assert "VMA begärt: ja (2026-11-24 10:30)" in lines
+    assert lines[lines.index("11. SAMVERKAN (MED VILKA)") + 1] == "Räddningstjänsten Sjuhärad, Ellevio"
+    assert lines[lines.index("12. ÖPPNA TRYGGHETSPUNKTER") + 1] == "Kinnahallen öppen 08-20"

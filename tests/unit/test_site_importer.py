@@ -96,13 +96,14 @@ def test_single_feature_and_comma_separated_depends_on() -> None:
 
 def test_polygon_and_multipolygon() -> None:
     ring = [[12.60, 57.47], [12.61, 57.47], [12.61, 57.48], [12.60, 57.47]]
+    other = [[12.70, 57.47], [12.71, 57.47], [12.71, 57.48], [12.70, 57.47]]  # beside it: a valid MultiPolygon
     text = collection(
         feature("arv", geometry={"type": "Polygon", "coordinates": [ring]}, category="sewage"),
-        feature("tagt", geometry={"type": "MultiPolygon", "coordinates": [[ring], [ring]]}),
+        feature("tagt", geometry={"type": "MultiPolygon", "coordinates": [[ring], [other]]}),
     )
     polygon, multi = parse_geojson(text)
     assert polygon.geometry["type"] == "Polygon"
-    assert multi.geometry["coordinates"] == [[ring], [ring]]
+    assert multi.geometry["coordinates"] == [[ring], [other]]
 
 
 def test_feature_id_is_used_when_key_property_is_missing() -> None:
