@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from crisis.enums import Role
+from crisis.training.service import today as swedish_today
 from tests.livehelpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -158,7 +159,7 @@ def world(live_server) -> dict[str, Any]:
     drill = api("exercise_control").post(url + "/api/v1/drills", json={"playbook": "elavbrott"})
     assert drill.status_code == 201, drill.text
     # The plan, the record, the roster and the RSA register have something to show.
-    today = datetime.now(UTC).date()
+    today = swedish_today()  # the app's calendar (Europe/Stockholm), as the roster and follow-up pages use
     act = api("leader").post(
         url + "/api/v1/training/activities",
         json={

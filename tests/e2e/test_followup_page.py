@@ -3,16 +3,21 @@ printed A4 (navigation hidden); and the /training page: plan, record and roster 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from crisis.training.service import today as swedish_today
+
 pytestmark = pytest.mark.e2e
+
+# The app counts years and roster weeks by the Swedish calendar (Europe/Stockholm): between 23:00 and
+# midnight UTC the machine's date.today() is still the day before.
 
 
 def test_the_yearly_report_page(live_server, browser_page):
-    year = date.today().year
+    year = swedish_today().year
     tib = live_server.api("duty_officer")
     for title, kind in (("Storm Ylva", "storm"), ("Skogsbrand Tofteryd", "skogsbrand")):
         r = tib.post(live_server.url + "/api/v1/incidents", json={"title": title, "kind": kind, "level": "monitoring"})
@@ -24,7 +29,7 @@ def test_the_yearly_report_page(live_server, browser_page):
             "title": "Stabsövning storm",
             "kind": "exercise",
             "functions": ["stabschef"],
-            "planned_on": date.today().isoformat(),
+            "planned_on": swedish_today().isoformat(),
             "status": "held",
         },
     )
@@ -63,14 +68,14 @@ def test_the_training_page_plans_records_and_rosters(live_server, browser_page):
     page.goto(f"{live_server.url}/training")
     page.fill("#a-title", "Stabsutbildning grund")
     page.select_option("#a-kind", "training")
-    page.fill("#a-date", date.today().isoformat())
+    page.fill("#a-date", swedish_today().isoformat())
     page.check("input[name=functions][value=stabschef]")
     page.click("#plan form.stack-form button[type=submit]")
     expect(page.locator("#plan-table")).to_contain_text("Stabsutbildning grund")
 
     page.select_option("#t-user", "staff")
     page.select_option("#t-function", "stabschef")
-    page.fill("#t-on", date.today().isoformat())
+    page.fill("#t-on", swedish_today().isoformat())
     page.click("#record form.stack-form button[type=submit]")
     expect(page.locator("#record-table")).to_contain_text("Staff Testsson")
 
@@ -79,7 +84,7 @@ def test_the_training_page_plans_records_and_rosters(live_server, browser_page):
     expect(page.locator("#qualified-list")).to_contain_text("Staff Testsson")
 
     # Roster: no one on duty yet, so this week warns; a trained stabschef clears that warning.
-    monday = date.today() - timedelta(days=date.today().weekday())
+    monday = swedish_today() - timedelta(days=swedish_today().weekday())
     y, w, _d = monday.isocalendar()
     row = page.locator(f"#week-{y}-{w}")
     expect(row).to_contain_text("Ingen Stabschef schemalagd")
