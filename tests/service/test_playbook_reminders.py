@@ -164,7 +164,7 @@ def test_reminders_survive_a_restart_fire_once_and_stop_when_closed(app, users, 
         assert _reminder_entries(inc.id) == []
 
         runner.start_background(app)
-        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 20)
         runner.shutdown()
 
         # Restarted: the reminder that already fired does not fire again.
@@ -189,9 +189,12 @@ def test_activation_while_the_scheduler_runs_fires_the_first_reminder(app, users
         runner.start_background(app)
         start = utcnow()
         inc = activation.activate(actor=users["leader"], playbook_key=testlarm, title="Vatten", context="")
-        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 10)
+        end = utcnow()
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 20)
         (ev,) = _due_events(inc.id)
-        assert abs((datetime.fromisoformat(ev["due_at"]) - start).total_seconds()) < 5
+        # due at activation (offset 0), however long the activation took on a loaded machine
+        due = datetime.fromisoformat(ev["due_at"])
+        assert start - timedelta(seconds=1) <= due <= end + timedelta(seconds=1), (start, due, end)
     finally:
         runner.shutdown()
 
@@ -203,7 +206,7 @@ def test_lost_jobs_are_recreated_at_scheduler_start(app, users, testlarm):
     assert runner.job_ids("reminder:") == []
     try:
         runner.start_background(app)
-        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 5)  # the missed due time, once
+        assert wait_for(lambda: len(_reminder_entries(inc.id)) == 1, 20)  # the missed due time, once
         assert sorted(runner.job_ids(f"reminder:{inc.id}:")) == [f"reminder:{inc.id}:nu", f"reminder:{inc.id}:senare"]
         with runner._job_store() as sched:
             later = sched.get_job(f"reminder:{inc.id}:senare")

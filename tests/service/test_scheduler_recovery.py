@@ -37,7 +37,10 @@ from tests.service.test_exercise_restart import fast_scenario
 ROOT = Path(__file__).resolve().parents[2]
 N = 10
 SPEED = 60  # half a scenario minute = 0.5 s
-CATCH_UP_BOUND = 4.0  # seconds from the scheduler's start to the last overdue job done (functional, generous)
+# Seconds from the scheduler's start to the last overdue job done. Functional, not a speed
+# figure: a lost or dropped job never runs at all. CI shares two cores with three other passes,
+# where ten deliveries on PostgreSQL have taken more than the 4 s this bound once was.
+CATCH_UP_BOUND = 30.0
 
 
 @pytest.fixture
@@ -90,7 +93,7 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
         # Due later: only the explicit start starts it (a scheduler job due now could be first).
         ex = exercises.schedule(actor=control, scenario="snabb", speed=SPEED, start_at=utcnow() + timedelta(hours=1))
         ex = exercises.start(actor=control, exercise_id=ex.id)
-        assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 5)
+        assert wait_for(lambda: len(_delivered(ex.id)) >= 2, 20)
         runner.shutdown()
         time.sleep(0.3)
         before = _delivered(ex.id)
@@ -122,7 +125,7 @@ def test_restart_logs_what_it_recovers_and_runs_overdue_jobs_at_once(
         assert wait_for(lambda: len(_delivered(ex.id)) == N, CATCH_UP_BOUND), _delivered(ex.id)
         assert wait_for(lambda: _events(incident.id, "reminder.due") == 1, CATCH_UP_BOUND - (time.monotonic() - t0))
         db.session.expire_all()
-        assert wait_for(lambda: tasks._task(task.id, fresh=True).reminded_at is not None, 1)
+        assert wait_for(lambda: tasks._task(task.id, fresh=True).reminded_at is not None, 5)
         elapsed = time.monotonic() - t0
         print(f"in-process restart: every overdue job done {elapsed:.2f} s after start_background")
         assert elapsed < CATCH_UP_BOUND, elapsed

@@ -60,8 +60,8 @@ def test_restart_loses_no_reminder_and_fires_none_twice(app, users, incident):
         assert sorted(runner.job_ids("task-due:")) == sorted([f"task-due:{early.id}", f"task-due:{late.id}"])
 
         runner.start_background(app)  # a new scheduler on the same job store
-        assert wait_for(lambda: _reminders(incident.id)[1] == [early.id], 5)
-        assert wait_for(lambda: _reminders(incident.id)[1] == sorted([early.id, late.id]), 6)
+        assert wait_for(lambda: _reminders(incident.id)[1] == [early.id], 20)
+        assert wait_for(lambda: _reminders(incident.id)[1] == sorted([early.id, late.id]), 20)
         runner.shutdown()
 
         # And once more: nothing fires twice after another restart.
@@ -93,6 +93,6 @@ def test_scheduler_start_recovers_missed_reminders(app, users, incident):
         db.session.execute(sa.update(Task.__table__).values(due_at=utcnow() - timedelta(minutes=1)))
     try:
         runner.start_background(app)
-        assert wait_for(lambda: _reminders(incident.id)[1] == [task.id], 5)
+        assert wait_for(lambda: _reminders(incident.id)[1] == [task.id], 20)
     finally:
         runner.shutdown()
